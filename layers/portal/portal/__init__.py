@@ -1,0 +1,1 @@
+"""The AI portal's domain logic, shipped to Lambda as a layer."""

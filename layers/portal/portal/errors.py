@@ -1,0 +1,59 @@
+"""Typed domain errors. The API maps them to HTTP responses in one place (portal.api.errors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PortalError(Exception):
+    """Base of every error the portal reports to a caller."""
+
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class BadRequest(PortalError):
+    status_code = 400
+    code = "bad_request"
+
+
+class Unauthorized(PortalError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class Forbidden(PortalError):
+    status_code = 403
+    code = "forbidden"
+
+
+class NotFound(PortalError):
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(PortalError):
+    status_code = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(PortalError):
+    status_code = 413
+    code = "payload_too_large"
+
+
+class RateLimited(PortalError):
+    status_code = 429
+    code = "rate_limited"
+
+
+class NotConfigured(PortalError):
+    """A capability needs configuration this deployment does not have."""
+
+    status_code = 503
+    code = "not_configured"
