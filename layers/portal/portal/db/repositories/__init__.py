@@ -1,0 +1,1 @@
+"""Repositories: keyword-only functions over an Executor, one module per aggregate."""

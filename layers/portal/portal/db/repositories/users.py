@@ -1,0 +1,72 @@
+"""Users, provisioned from token claims (the seed's SYGenai-compatible users table)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from portal.db.executor import Executor
+
+
+class User(BaseModel):
+    empno: str
+    name_ko: str
+    company: str | None = None
+    company_code: str | None = None
+    roles: list[str] = Field(default_factory=list)
+    permissions: dict[str, Any] = Field(default_factory=dict)
+    profile_data: dict[str, Any] = Field(default_factory=dict)
+    preferences: dict[str, Any] = Field(default_factory=dict)
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+
+_COLUMNS = "empno, name_ko, company, company_code, roles, permissions, profile_data, preferences, created_at, updated_at"
+
+
+def upsert_from_claims(
+    db: Executor,
+    *,
+    empno: str,
+    name_ko: str,
+    company: str | None,
+    company_code: str | None,
+    roles: list[str],
+) -> User:
+    """Create the user on first sight; refresh name, company and roles from the identity provider."""
+    row = db.fetch_one(
+        f"""
+        INSERT INTO users (empno, name_ko, company, company_code, roles)
+        VALUES (:empno, :name_ko, :company, :company_code, :roles::jsonb)
+        ON CONFLICT (empno) DO UPDATE SET
+            name_ko = EXCLUDED.name_ko,
+            company = COALESCE(EXCLUDED.company, users.company),
+            company_code = COALESCE(EXCLUDED.company_code, users.company_code),
+            roles = EXCLUDED.roles
+        WHERE (users.name_ko, users.company, users.company_code, users.roles)
+              IS DISTINCT FROM (EXCLUDED.name_ko, COALESCE(EXCLUDED.company, users.company),
+                                COALESCE(EXCLUDED.company_code, users.company_code), EXCLUDED.roles)
+        RETURNING {_COLUMNS}
+        """,
+        {
+            "empno": empno,
+            "name_ko": name_ko,
+            "company": company,
+            "company_code": company_code,
+            "roles": roles,
+        },
+    )
+    # No row back means nothing changed (the WHERE skipped the update): read it.
+    return User.model_validate(row) if row else get(db, empno=empno)  # type: ignore[return-value]
+
+
+def get(db: Executor, *, empno: str) -> User | None:
+    """One user by employee number."""
+    row = db.fetch_one(f"SELECT {_COLUMNS} FROM users WHERE empno = :empno", {"empno": empno})
+    return User.model_validate(row) if row else None
