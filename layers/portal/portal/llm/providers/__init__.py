@@ -1,0 +1,1 @@
+"""Model provider adapters (Anthropic, Gemini, offline, scripted); SDKs are imported lazily."""

@@ -1,0 +1,187 @@
+"""Claude through the Anthropic API or Amazon Bedrock, streamed as TextDelta events.
+
+The ``anthropic`` SDK is imported on first use, never at module import: it is a large
+package and most Lambda cold starts (auth, history, health) never call a model.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from portal.llm.base import (
+    ChatMessage,
+    Completed,
+    ModelRequest,
+    ProviderError,
+    ProviderRejected,
+    ProviderThrottled,
+    ProviderTimeout,
+    ProviderUnavailable,
+    StreamEvent,
+    TextDelta,
+    Usage,
+)
+
+if TYPE_CHECKING:
+    import anthropic
+
+# The router owns retries by falling back to the next model; SDK retries would spend the
+# Lambda's time budget on a provider that is already throttled or overloaded.
+_SDK_MAX_RETRIES = 0
+
+# `error.type` values (from an HTTP error body or a mid-stream `error` event). Bedrock
+# stream exceptions arrive as their AWS exception names.
+_THROTTLED_TYPES = {"rate_limit_error", "throttlingException"}
+_UNAVAILABLE_TYPES = {
+    "overloaded_error",
+    "api_error",
+    "serviceUnavailableException",
+    "internalServerException",
+    "modelStreamErrorException",
+}
+_TIMEOUT_TYPES = {"timeout_error", "modelTimeoutException"}
+
+
+class AnthropicProvider:
+    """Claude via ``anthropic.Anthropic`` (API key) or ``anthropic.AnthropicBedrock`` (IAM)."""
+
+    name = "anthropic"
+
+    def __init__(
+        self,
+        client: Any = None,
+        *,
+        api_key: str | None = None,
+        use_bedrock: bool = False,
+        aws_region: str | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        self._client = client
+        self._api_key = api_key
+        self._use_bedrock = use_bedrock
+        self._aws_region = aws_region
+        self._timeout = timeout
+        self._lock = threading.Lock()
+
+    @property
+    def client(self) -> anthropic.Anthropic | anthropic.AnthropicBedrock:
+        """The SDK client, built (and ``anthropic`` imported) on first use."""
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = self._build_client()
+        return self._client
+
+    def _build_client(self) -> anthropic.Anthropic | anthropic.AnthropicBedrock:
+        import anthropic
+
+        if self._use_bedrock:
+            # No key: Bedrock requests are SigV4-signed with the Lambda role's credentials.
+            return anthropic.AnthropicBedrock(
+                aws_region=self._aws_region, timeout=self._timeout, max_retries=_SDK_MAX_RETRIES
+            )
+        return anthropic.Anthropic(api_key=self._api_key, timeout=self._timeout, max_retries=_SDK_MAX_RETRIES)
+
+    def stream(self, request: ModelRequest) -> Iterator[StreamEvent]:
+        """Stream one Messages API call, translating SDK faults into ProviderError."""
+        import anthropic
+        import httpx2  # the SDK's HTTP layer; already imported by anthropic
+
+        try:
+            yield from self._stream(request)
+        except anthropic.AnthropicError as exc:
+            raise _map_error(exc, request.model_id) from exc
+        except httpx2.TransportError as exc:
+            # The SDK wraps transport faults of the request, not of reading the streamed body.
+            raise ProviderTimeout(
+                f"anthropic: stream interrupted: {exc!r}", provider=self.name, model_id=request.model_id
+            ) from exc
+
+    def _stream(self, request: ModelRequest) -> Iterator[StreamEvent]:
+        kwargs: dict[str, Any] = {
+            "model": request.model_id,
+            "max_tokens": request.max_tokens,
+            "messages": [_message_param(m) for m in request.messages],
+        }
+        if request.system:
+            kwargs["system"] = request.system
+        # request.temperature is deliberately not sent: SDK 2.x removed the parameter and API
+        # version 2026-10-21 (the SDK default) answers 400 to any temperature, even 1.0.
+        input_tokens = output_tokens = 0
+        stop_reason: str | None = None
+        # create(stream=True) yields the raw documented events; `with` closes the HTTP
+        # response even when the consumer stops reading early.
+        with self.client.messages.create(stream=True, **kwargs) as events:
+            for event in events:
+                if event.type == "message_start":
+                    usage = event.message.usage
+                    input_tokens = _total_input(usage)
+                    output_tokens = usage.output_tokens or 0
+                elif event.type == "content_block_delta":
+                    if event.delta.type == "text_delta" and event.delta.text:
+                        yield TextDelta(event.delta.text)
+                elif event.type == "message_delta":
+                    # message_delta usage is cumulative; input_tokens there is optional.
+                    output_tokens = event.usage.output_tokens
+                    if event.usage.input_tokens is not None:
+                        input_tokens = _total_input(event.usage)
+                    stop_reason = event.delta.stop_reason or stop_reason
+        yield Completed(Usage(input_tokens, output_tokens), request.model_id, stop_reason)
+
+
+def _total_input(usage: Any) -> int:
+    """All input tokens: uncached plus cache writes plus cache reads (each billed)."""
+    return (
+        (usage.input_tokens or 0)
+        + (getattr(usage, "cache_creation_input_tokens", None) or 0)
+        + (getattr(usage, "cache_read_input_tokens", None) or 0)
+    )
+
+
+def _message_param(message: ChatMessage) -> dict[str, Any]:
+    """A ChatMessage as a Messages API message; images go first, as the API docs advise."""
+    if not message.images:
+        return {"role": message.role, "content": message.content}
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "image",
+            "source": {
+                "type": "base64",
+                "media_type": image.media_type,
+                "data": base64.b64encode(image.data).decode("ascii"),
+            },
+        }
+        for image in message.images
+    ]
+    if message.content:  # the API rejects empty text blocks
+        blocks.append({"type": "text", "text": message.content})
+    return {"role": message.role, "content": blocks}
+
+
+def _map_error(exc: Exception, model_id: str) -> ProviderError:
+    """Classify an SDK error so the router knows whether to fall back."""
+    import anthropic
+
+    def err(cls: type[ProviderError], message: str) -> ProviderError:
+        return cls(message, provider="anthropic", model_id=model_id)
+
+    if isinstance(exc, anthropic.APIConnectionError):  # includes APITimeoutError
+        return err(ProviderTimeout, f"anthropic: {exc}")
+    if isinstance(exc, anthropic.APIStatusError):
+        kind = exc.type or ""
+        detail = f"anthropic {exc.status_code} {kind}: {exc.api_message or exc.message}"
+        if exc.request_id:
+            detail += f" (request-id {exc.request_id})"
+        if isinstance(exc, anthropic.RateLimitError) or kind in _THROTTLED_TYPES:
+            return err(ProviderThrottled, detail)
+        if kind in _TIMEOUT_TYPES:
+            return err(ProviderTimeout, detail)
+        # An `error` event mid-stream arrives on a 200 response: a server-side fault.
+        if exc.status_code >= 500 or exc.status_code < 400 or kind in _UNAVAILABLE_TYPES:
+            return err(ProviderUnavailable, detail)
+        return err(ProviderRejected, detail)
+    # Malformed responses and other SDK faults are the provider's, not the request's.
+    return err(ProviderUnavailable, f"anthropic: {exc}")

@@ -1,0 +1,55 @@
+"""A scripted fake ChatModel for tests: replays canned replies and faults in order."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+from portal.llm.base import Completed, ModelRequest, StreamEvent, TextDelta, Usage
+
+# A reply streams text; an exception is raised before anything is yielded; a
+# (text, exception) pair streams the text and then fails mid-stream.
+ScriptItem = str | BaseException | tuple[str, BaseException]
+
+
+class ScriptExhausted(AssertionError):
+    """stream() was called more times than the script has replies."""
+
+
+class ScriptedModel:
+    """Each stream() call consumes the next scripted item and records the request."""
+
+    def __init__(self, replies: Iterable[ScriptItem], *, name: str = "scripted", chunk_size: int = 8) -> None:
+        if chunk_size < 1:
+            raise ValueError("chunk_size must be at least 1")
+        self.name = name
+        self.chunk_size = chunk_size
+        self.requests: list[ModelRequest] = []
+        self._script: deque[ScriptItem] = deque(replies)
+
+    @property
+    def remaining(self) -> int:
+        """Scripted items not yet consumed."""
+        return len(self._script)
+
+    def stream(self, request: ModelRequest) -> Iterator[StreamEvent]:
+        """Record the request and play the next item (lazily, like a real provider)."""
+        # Recorded and consumed at call time so tests can assert on calls that were never iterated.
+        self.requests.append(request)
+        if not self._script:
+            raise ScriptExhausted(
+                f"ScriptedModel {self.name!r} has no reply left for call #{len(self.requests)} "
+                f"(model {request.model_id!r})"
+            )
+        return self._play(self._script.popleft(), request)
+
+    def _play(self, item: ScriptItem, request: ModelRequest) -> Iterator[StreamEvent]:
+        if isinstance(item, BaseException):
+            raise item
+        text, failure = item if isinstance(item, tuple) else (item, None)
+        for start in range(0, len(text), self.chunk_size):
+            yield TextDelta(text[start : start + self.chunk_size])
+        if failure is not None:
+            raise failure
+        prompt_chars = sum(len(m.content) for m in request.messages)
+        yield Completed(Usage(prompt_chars // 4, max(1, len(text) // 4)), request.model_id, "end_turn")
