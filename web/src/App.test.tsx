@@ -1,0 +1,407 @@
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { App } from './App';
+import { TOKEN_KEY } from './auth';
+import type { Message } from './types';
+import { FakeSocket, routedFetch, type Route } from './test/fakes';
+
+// ---- tiny DOM helpers (no testing-library dependency) ----
+
+let container: HTMLDivElement;
+let root: Root;
+
+async function waitFor<T>(fn: () => T | null | undefined | false, timeout = 3000): Promise<T> {
+  const start = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const r = fn();
+      if (r !== null && r !== undefined && r !== false) return r as T;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - start > timeout) throw last ?? new Error('waitFor timed out');
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 10));
+    });
+  }
+}
+
+const $ = <E extends Element = HTMLElement>(sel: string) => container.querySelector<E>(sel);
+const $$ = (sel: string) => [...container.querySelectorAll<HTMLElement>(sel)];
+const byText = (sel: string, text: string) => $$(sel).find((el) => el.textContent?.includes(text));
+
+async function typeInto(el: HTMLTextAreaElement | HTMLInputElement, value: string) {
+  const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+  await act(async () => {
+    Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(el, value);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+}
+
+async function selectValue(el: HTMLSelectElement, value: string) {
+  await act(async () => {
+    Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value')!.set!.call(el, value);
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+}
+
+async function click(el: Element) {
+  await act(async () => {
+    (el as HTMLElement).click();
+  });
+}
+
+async function pressEnter(el: Element, init: KeyboardEventInit = {}) {
+  await act(async () => {
+    el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, ...init }));
+  });
+}
+
+async function serverSends(ws: FakeSocket, ev: unknown) {
+  await act(async () => {
+    ws.emit(ev);
+  });
+}
+
+// ---- fixtures ----
+
+const ME = { empno: 'E1001', name: '홍길동', company_code: 'ACME', roles: ['user'], is_admin: false };
+const MODELS = {
+  models: [
+    { key: 'claude-sonnet', provider: 'bedrock', display_name: 'Claude Sonnet', context_window: 200000, modalities: ['text', 'image'], input_price_per_mtok: 3, output_price_per_mtok: 15 },
+    { key: 'nova-lite', provider: 'bedrock', display_name: 'Nova Lite', context_window: 300000, modalities: ['text'], input_price_per_mtok: 0.06, output_price_per_mtok: 0.24 },
+  ],
+  default: 'claude-sonnet',
+};
+const CONV = { id: 'c1', title: '세금 문의', workspace_id: null, created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' };
+
+function storedAnswer(): Message[] {
+  return [
+    { id: 'm1', role: 'user', content: '연말정산 공제 항목 알려줘', created_at: '2025-01-01T00:00:01Z' },
+    {
+      id: 'm2',
+      role: 'assistant',
+      content: '## 답변\n안녕하세요 <b>x</b> 입니다.',
+      agent_type: 'general',
+      model_used: 'claude-sonnet',
+      tokens_used: 1234,
+      cost_usd: 0.0123,
+      created_at: '2025-01-01T00:00:05Z',
+      metadata: {
+        route: { agent: 'general', confidence: 0.82, reason: '일반적인 질문', decided_by: 'classifier', runners_up: [] },
+        suggestion: { agent: 'tax', reason: '세무 전문 에이전트가 더 정확합니다.' },
+      },
+    },
+  ];
+}
+
+function backend(overrides: Route[] = []) {
+  let messages: Message[] = [];
+  const routes: Route[] = [
+    ...overrides,
+    { method: 'GET', match: './config.json', respond: () => ({ status: 200, body: { apiBase: '/api', wsUrl: 'ws://test/ws', local: true } }) },
+    { method: 'GET', match: '/api/me', respond: () => ({ status: 200, body: ME }) },
+    { method: 'GET', match: '/api/models', respond: () => ({ status: 200, body: MODELS }) },
+    { method: 'GET', match: '/api/conversations', respond: () => ({ status: 200, body: { items: [CONV] } }) },
+    { method: 'GET', match: '/api/conversations/c1/messages', respond: () => ({ status: 200, body: { items: messages } }) },
+    {
+      method: 'POST',
+      match: '/api/conversations/c1/messages',
+      respond: () => ({ status: 202, body: { turn_id: 'turn-1', message_id: 'm1', conversation_id: 'c1', status: 'started' } }),
+    },
+  ];
+  const f = routedFetch(routes);
+  return { ...f, setMessages: (m: Message[]) => (messages = m) };
+}
+
+const SOCKET_OPTIONS = { pingIntervalMs: 0, backoff: { initialMs: 5, maxMs: 20, factor: 2, jitter: 0 } };
+const TIMING = { reconcileAfterReconnectMs: 30, pollWithoutSocketMs: 30 };
+
+function renderApp(fetchImpl: ReturnType<typeof routedFetch>['fetchImpl']) {
+  act(() => {
+    root.render(
+      <App
+        fetchImpl={fetchImpl}
+        createSocket={(url) => new FakeSocket(url)}
+        storage={window.sessionStorage}
+        socketOptions={SOCKET_OPTIONS}
+        timing={TIMING}
+      />,
+    );
+  });
+}
+
+beforeEach(() => {
+  FakeSocket.reset();
+  window.sessionStorage.clear();
+  container = document.createElement('div');
+  document.body.appendChild(container);
+  root = createRoot(container);
+});
+
+afterEach(() => {
+  act(() => root.unmount());
+  container.remove();
+});
+
+describe('App chat flow', () => {
+  it('streams a turn chunk by chunk, survives a reconnect, then shows the stored answer with meta', async () => {
+    window.sessionStorage.setItem(TOKEN_KEY, 'tok-123');
+    const be = backend();
+    renderApp(be.fetchImpl);
+
+    // Sidebar, user and socket.
+    await waitFor(() => byText('.conv-title', '세금 문의'));
+    await waitFor(() => byText('.me-name', '홍길동'));
+    const ws = FakeSocket.latest();
+    expect(ws.url).toBe('ws://test/ws?token=tok-123');
+    await act(async () => ws.open());
+    expect($('.conn')?.dataset.status).toBe('open');
+    expect(be.calls.find((c) => c.url === '/api/me')?.headers.Authorization).toBe('Bearer tok-123');
+
+    // Open the conversation.
+    await click(byText('.conv-open', '세금 문의')!);
+    await waitFor(() => be.calls.some((c) => c.url === '/api/conversations/c1/messages'));
+
+    // Pick a toggle and an agent, then send with Enter.
+    await click(byText('.toggle', '웹 검색')!);
+    expect(byText('.toggle', '웹 검색')!.getAttribute('aria-pressed')).toBe('true');
+    await click(byText('.toggle', '심층 리서치')!); // single select: switches
+    expect(byText('.toggle', '웹 검색')!.getAttribute('aria-pressed')).toBe('false');
+    await click(byText('.toggle', '심층 리서치')!); // click again clears
+    expect($$('.toggle[aria-pressed="true"]')).toHaveLength(0);
+    await click(byText('.toggle', '웹 검색')!);
+    await selectValue($<HTMLSelectElement>('.agent-select select')!, 'tax');
+
+    const ta = $<HTMLTextAreaElement>('textarea')!;
+    await typeInto(ta, '연말정산 공제 항목 알려줘');
+    await pressEnter(ta, { shiftKey: true }); // Shift+Enter does not send
+    expect(be.calls.some((c) => c.method === 'POST')).toBe(false);
+    await pressEnter(ta, { isComposing: true } as KeyboardEventInit); // IME composition does not send
+    expect(be.calls.some((c) => c.method === 'POST')).toBe(false);
+    await pressEnter(ta);
+
+    const post = await waitFor(() => be.calls.find((c) => c.method === 'POST'));
+    expect(post.body).toEqual({ content: '연말정산 공제 항목 알려줘', agent: 'tax', toggle: 'web_search' });
+    expect(ta.value).toBe('');
+    // Optimistic user message + waiting assistant bubble.
+    await waitFor(() => byText('.msg-user', '연말정산 공제 항목 알려줘'));
+    await waitFor(() => $('.msg-assistant.streaming .typing'));
+
+    // Chunks grow the streaming message; the duplicate is ignored; HTML stays text.
+    await serverSends(ws, { type: 'chunk', turn_id: 'turn-1', seq: 1, text: '## 답변\n안녕' });
+    expect($('.streaming .md')?.textContent).toBe('답변안녕');
+    await serverSends(ws, { type: 'chunk', turn_id: 'turn-1', seq: 2, text: '하세요 <b>x</b>' });
+    await serverSends(ws, { type: 'chunk', turn_id: 'turn-1', seq: 2, text: '하세요 <b>x</b>' });
+    expect($('.streaming .md')?.textContent).toBe('답변안녕하세요 <b>x</b>');
+    expect($('.streaming b')).toBeNull();
+    expect($<HTMLButtonElement>('button.send')!.disabled).toBe(true);
+
+    // Connection drops: status shows, reconnect resumes the turn after seq 2.
+    await act(async () => ws.drop());
+    expect($('.conn')?.dataset.status).toBe('reconnecting');
+    const ws2 = await waitFor(() => FakeSocket.instances.length === 2 && FakeSocket.latest());
+    await act(async () => ws2.open());
+    expect(ws2.actions('resume')).toEqual([{ action: 'resume', turn_id: 'turn-1', after_seq: 2 }]);
+    await serverSends(ws2, { type: 'chunk', turn_id: 'turn-1', seq: 2, text: '하세요 <b>x</b>' });
+    await serverSends(ws2, { type: 'chunk', turn_id: 'turn-1', seq: 3, text: ' 입니다.' });
+    expect($('.streaming .md')?.textContent).toBe('답변안녕하세요 <b>x</b> 입니다.');
+
+    // done -> reload stored messages with metadata.
+    be.setMessages(storedAnswer());
+    await serverSends(ws2, { type: 'done', turn_id: 'turn-1', message_id: 'm2', agent: 'general', model: 'claude-sonnet' });
+    await waitFor(() => $('.streaming') === null);
+    const meta = await waitFor(() => $('[data-testid="meta"]'));
+    expect(meta.textContent).toContain('일반 (general)');
+    expect(meta.textContent).toContain('Claude Sonnet');
+    expect(meta.textContent).toContain('1,234 tokens');
+    expect(meta.textContent).toContain('$0.0123');
+    expect(meta.textContent).toContain('라우팅: 일반적인 질문 (classifier, 82%)');
+    expect($$('.msg-user')).toHaveLength(1); // optimistic copy replaced by the stored one
+    expect($('.suggestion')?.textContent).toContain('세무');
+    expect($<HTMLButtonElement>('button.send')!.disabled).toBe(true); // empty textarea
+
+    // Suggestion button switches the agent selector.
+    await selectValue($<HTMLSelectElement>('.agent-select select')!, '');
+    await click($('.suggestion button')!);
+    expect($<HTMLSelectElement>('.agent-select select')!.value).toBe('tax');
+  });
+
+  it('shows API errors in a banner and keeps the typed text', async () => {
+    window.sessionStorage.setItem(TOKEN_KEY, 'tok');
+    const be = backend([
+      {
+        method: 'POST',
+        match: '/api/conversations/c1/messages',
+        respond: () => ({ status: 429, body: { error: { code: 'rate_limited', message: '요청 한도를 초과했습니다.', correlation_id: 'req-9' } } }),
+      },
+    ]);
+    renderApp(be.fetchImpl);
+    await click(await waitFor(() => byText('.conv-open', '세금 문의')));
+    const ta = $<HTMLTextAreaElement>('textarea')!;
+    await typeInto(ta, '질문');
+    await pressEnter(ta);
+    const banner = await waitFor(() => $('.banner-error'));
+    expect(banner.textContent).toContain('요청 한도를 초과했습니다.');
+    expect(banner.textContent).toContain('req-9');
+    expect(ta.value).toBe('질문');
+    expect($('.streaming')).toBeNull();
+  });
+
+  it('hides the model dropdown when /api/models 404s and shows it otherwise (opening upward)', async () => {
+    window.sessionStorage.setItem(TOKEN_KEY, 'tok');
+    const be = backend([
+      { method: 'GET', match: '/api/models', respond: () => ({ status: 404, body: { error: { code: 'not_found', message: 'no' } } }) },
+    ]);
+    renderApp(be.fetchImpl);
+    await waitFor(() => byText('.conv-title', '세금 문의'));
+    await waitFor(() => be.calls.some((c) => c.url === '/api/models'));
+    expect($('.model-picker')).toBeNull();
+    expect($('.banner-error')).toBeNull(); // a 404 here is expected, not an error
+
+    act(() => root.unmount());
+    root = createRoot(container);
+    const be2 = backend();
+    renderApp(be2.fetchImpl);
+    const button = await waitFor(() => $('.model-button'));
+    expect(button.textContent).toContain('Claude Sonnet');
+    await click(button);
+    expect($$('.model-menu [role="option"]')).toHaveLength(2);
+    await click(byText('.model-menu [role="option"]', 'Nova Lite')!);
+    expect($('.model-menu')).toBeNull();
+    expect($('.model-button')!.textContent).toContain('Nova Lite');
+  });
+
+  it('creates a conversation on first send from a new chat, and handles a turn error', async () => {
+    window.sessionStorage.setItem(TOKEN_KEY, 'tok');
+    const be = backend([
+      { method: 'POST', match: '/api/conversations', respond: (body) => ({ status: 201, body: { ...CONV, id: 'c2', title: (body as { title: string }).title } }) },
+      { method: 'GET', match: '/api/conversations/c2/messages', respond: () => ({ status: 200, body: { items: [{ id: 'u', role: 'user', content: '새 질문', created_at: '2025-01-01T00:00:00Z' }] } }) },
+      { method: 'POST', match: '/api/conversations/c2/messages', respond: () => ({ status: 202, body: { turn_id: 'turn-2', message_id: 'u', conversation_id: 'c2', status: 'started' } }) },
+    ]);
+    renderApp(be.fetchImpl);
+    await waitFor(() => byText('.conv-title', '세금 문의'));
+    await act(async () => FakeSocket.latest().open());
+    const ta = $<HTMLTextAreaElement>('textarea')!;
+    await typeInto(ta, '새 질문');
+    await pressEnter(ta);
+    await waitFor(() => be.calls.find((c) => c.method === 'POST' && c.url === '/api/conversations/c2/messages'));
+    expect(be.calls.find((c) => c.method === 'POST' && c.url === '/api/conversations')?.body).toEqual({ title: '새 질문' });
+    await waitFor(() => byText('.conv-title', '새 질문'));
+
+    await serverSends(FakeSocket.latest(), { type: 'chunk', turn_id: 'turn-2', seq: 1, text: '부분 응답' });
+    await serverSends(FakeSocket.latest(), { type: 'error', turn_id: 'turn-2', code: 'provider_error', message: '모델 호출 실패' });
+    await waitFor(() => $('.stream-error'));
+    expect($('.stream-error')!.textContent).toContain('모델 호출 실패');
+    expect($('.banner-error')!.textContent).toContain('모델 호출 실패');
+    await waitFor(() => $$('.msg-user').length === 1); // stored user message, no duplicate
+    // Sending is possible again after an error.
+    await typeInto(ta, '다시');
+    expect($<HTMLButtonElement>('button.send')!.disabled).toBe(false);
+  });
+});
+
+describe('App turn fallbacks', () => {
+  it('finishes a turn over REST when its done event was lost during a disconnect', async () => {
+    window.sessionStorage.setItem(TOKEN_KEY, 'tok');
+    const be = backend();
+    renderApp(be.fetchImpl);
+    await click(await waitFor(() => byText('.conv-open', '세금 문의')));
+    await act(async () => FakeSocket.latest().open());
+    const ta = $<HTMLTextAreaElement>('textarea')!;
+    await typeInto(ta, '연말정산 공제 항목 알려줘');
+    await pressEnter(ta);
+    await waitFor(() => be.calls.find((c) => c.method === 'POST'));
+    await serverSends(FakeSocket.latest(), { type: 'chunk', turn_id: 'turn-1', seq: 1, text: '안녕' });
+    await act(async () => FakeSocket.latest().drop());
+    // Meanwhile the turn finished and was stored; the new socket replays nothing.
+    be.setMessages(storedAnswer());
+    const ws2 = await waitFor(() => FakeSocket.instances.length === 2 && FakeSocket.latest());
+    await act(async () => ws2.open());
+    expect(ws2.actions('resume')).toEqual([{ action: 'resume', turn_id: 'turn-1', after_seq: 1 }]);
+    // An older server refuses `resume`: that is not shown to the user.
+    await serverSends(ws2, { type: 'error', code: 'unknown_action', message: "Unknown action 'resume'" });
+    await waitFor(() => $('.streaming') === null);
+    expect($('[data-testid="meta"]')?.textContent).toContain('일반적인 질문');
+    expect($<HTMLButtonElement>('button.send')!.textContent).toContain('전송');
+    expect($('.banner-error')).toBeNull();
+  });
+
+  it('polls for the reply when there is no WebSocket (empty wsUrl)', async () => {
+    window.sessionStorage.setItem(TOKEN_KEY, 'tok');
+    let posted = false;
+    const be = backend([
+      { method: 'GET', match: './config.json', respond: () => ({ status: 200, body: { apiBase: '/api', wsUrl: '', local: true } }) },
+      {
+        method: 'POST',
+        match: '/api/conversations/c1/messages',
+        respond: () => {
+          posted = true;
+          return { status: 202, body: { turn_id: 't', message_id: 'm1', conversation_id: 'c1', status: 'started' } };
+        },
+      },
+    ]);
+    renderApp(be.fetchImpl);
+    await click(await waitFor(() => byText('.conv-open', '세금 문의')));
+    expect($('.conn')?.dataset.status).toBe('disabled');
+    expect(FakeSocket.instances).toHaveLength(0);
+    const ta = $<HTMLTextAreaElement>('textarea')!;
+    await typeInto(ta, '연말정산 공제 항목 알려줘');
+    await pressEnter(ta);
+    await waitFor(() => posted);
+    await waitFor(() => $('.streaming'));
+    be.setMessages(storedAnswer());
+    await waitFor(() => $('.streaming') === null);
+    expect($$('.msg-assistant')).toHaveLength(1);
+  });
+});
+
+describe('App auth', () => {
+  it('shows the local login form and stores the token', async () => {
+    const be = backend([
+      { method: 'POST', match: '/local/token', respond: () => ({ status: 200, body: { token: 'new-tok' } }) },
+    ]);
+    renderApp(be.fetchImpl);
+    const form = await waitFor(() => $('form.login'));
+    const inputs = form.querySelectorAll('input');
+    await typeInto(inputs[0], 'E2002');
+    await typeInto(inputs[1], '김철수');
+    await act(async () => {
+      form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    });
+    await waitFor(() => $('.sidebar'));
+    expect(be.calls.find((c) => c.url === '/local/token')?.body).toEqual({ empno: 'E2002', name: '김철수', admin: false });
+    expect(window.sessionStorage.getItem(TOKEN_KEY)).toBe('new-tok');
+    expect(FakeSocket.latest().url).toBe('ws://test/ws?token=new-tok');
+  });
+
+  it('reads the SSO token from #token= when not local, and asks for it when absent', async () => {
+    const cfg: Route = { method: 'GET', match: './config.json', respond: () => ({ status: 200, body: { apiBase: '/api', wsUrl: 'wss://ws.example/prod', local: false } }) };
+    const be = backend([cfg]);
+    renderApp(be.fetchImpl);
+    await waitFor(() => byText('.card p', 'SSO'));
+    expect($('form.login')).toBeNull();
+
+    act(() => root.unmount());
+    root = createRoot(container);
+    window.history.replaceState(null, '', '/#token=sso-abc');
+    renderApp(be.fetchImpl);
+    await waitFor(() => $('.sidebar'));
+    expect(window.sessionStorage.getItem(TOKEN_KEY)).toBe('sso-abc');
+    expect(window.location.hash).toBe('');
+    expect(FakeSocket.latest().url).toBe('wss://ws.example/prod?token=sso-abc');
+  });
+
+  it('goes back to login on 401', async () => {
+    window.sessionStorage.setItem(TOKEN_KEY, 'expired');
+    const be = backend([
+      { method: 'GET', match: '/api/me', respond: () => ({ status: 401, body: { error: { code: 'unauthorized', message: 'expired' } } }) },
+    ]);
+    renderApp(be.fetchImpl);
+    await waitFor(() => $('form.login'));
+    expect($('.notice')?.textContent).toContain('세션이 만료');
+    expect(window.sessionStorage.getItem(TOKEN_KEY)).toBeNull();
+  });
+});

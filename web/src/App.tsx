@@ -1,0 +1,679 @@
+// App shell: runtime config -> token (local login or SSO fragment) -> portal.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ApiClient, ApiError, loadConfig, localLogin, type FetchLike } from './api';
+import { clearToken, readStoredToken, storeToken, stripTokenFromUrl, tokenFromHash, type StorageLike } from './auth';
+import { titleFrom, AGENT_LABELS } from './format';
+import { assistantReplyStored } from './turns';
+import type {
+  AgentType,
+  ConnectionStatus,
+  Conversation,
+  Me,
+  Message,
+  ModelsResponse,
+  PostMessageRequest,
+  RuntimeConfig,
+  ServerEvent,
+} from './types';
+import { buildWsUrl, PortalSocket, type PortalSocketOptions, type SocketFactory } from './ws';
+import { Banners, type BannerItem } from './components/Banners';
+import { ChatPane, type PendingView } from './components/ChatPane';
+import { Composer, type ComposerSettings } from './components/Composer';
+import { ConnectionBadge } from './components/ConnectionBadge';
+import { LoginForm } from './components/LoginForm';
+import { Sidebar } from './components/Sidebar';
+import { Icon } from './components/Icon';
+
+export interface AppDeps {
+  fetchImpl?: FetchLike;
+  createSocket?: SocketFactory;
+  storage?: StorageLike;
+  /** Extra socket options (tests pass fake timers / no ping). */
+  socketOptions?: Partial<Omit<PortalSocketOptions, 'url' | 'createSocket'>>;
+  timing?: Partial<Timing>;
+}
+
+/** REST fallbacks for turns whose `done` the socket may have missed. */
+interface Timing {
+  /** After a reconnect (and its `resume`), check stored messages of in-flight turns. */
+  reconcileAfterReconnectMs: number;
+  /** A turn with no socket activity for this long is checked over REST. */
+  staleTurnMs: number;
+  /** Same, for a turn whose socket reconnected mid-turn (its `done` may never arrive). */
+  staleOrphanedTurnMs: number;
+  /** How often to look for stale turns. */
+  watchdogMs: number;
+  /** Without a WebSocket (no wsUrl): poll interval for the reply. */
+  pollWithoutSocketMs: number;
+}
+
+const DEFAULT_TIMING: Timing = {
+  reconcileAfterReconnectMs: 2000,
+  staleTurnMs: 45_000,
+  staleOrphanedTurnMs: 3000,
+  watchdogMs: 2000,
+  pollWithoutSocketMs: 2000,
+};
+
+type Boot =
+  | { phase: 'loading' }
+  | { phase: 'config-error'; message: string }
+  | { phase: 'login'; config: RuntimeConfig; notice?: string }
+  | { phase: 'no-token'; config: RuntimeConfig; notice?: string }
+  | { phase: 'ready'; config: RuntimeConfig; token: string };
+
+function defaultStorage(): StorageLike {
+  try {
+    return window.sessionStorage;
+  } catch {
+    const mem = new Map<string, string>();
+    return {
+      getItem: (k) => mem.get(k) ?? null,
+      setItem: (k, v) => void mem.set(k, v),
+      removeItem: (k) => void mem.delete(k),
+    };
+  }
+}
+
+export function App(deps: AppDeps = {}) {
+  const storage = useMemo(() => deps.storage ?? defaultStorage(), [deps.storage]);
+  const fetchImpl = deps.fetchImpl;
+  const [boot, setBoot] = useState<Boot>({ phase: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    setBoot({ phase: 'loading' });
+    loadConfig(fetchImpl)
+      .then((config) => {
+        if (cancelled) return;
+        const fromHash = tokenFromHash(window.location.hash);
+        if (fromHash) {
+          storeToken(storage, fromHash);
+          stripTokenFromUrl();
+        }
+        const token = fromHash ?? readStoredToken(storage);
+        if (token) setBoot({ phase: 'ready', config, token });
+        else if (config.local) setBoot({ phase: 'login', config });
+        else setBoot({ phase: 'no-token', config });
+      })
+      .catch((e: unknown) => {
+        if (cancelled) return;
+        const msg = e instanceof Error ? e.message : String(e);
+        setBoot({ phase: 'config-error', message: msg });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [attempt, fetchImpl, storage]);
+
+  const signOut = useCallback(
+    (notice?: string) => {
+      clearToken(storage);
+      setBoot((b) => {
+        if (b.phase !== 'ready') return b;
+        return b.config.local ? { phase: 'login', config: b.config, notice } : { phase: 'no-token', config: b.config, notice };
+      });
+    },
+    [storage],
+  );
+
+  switch (boot.phase) {
+    case 'loading':
+      return (
+        <div className="center-screen">
+          <p className="muted">불러오는 중…</p>
+        </div>
+      );
+    case 'config-error':
+      return (
+        <div className="center-screen">
+          <div className="card">
+            <h1>AI 포털</h1>
+            <p>설정(config.json)을 불러오지 못했습니다.</p>
+            <p className="muted">{boot.message}</p>
+            <button type="button" className="btn primary" onClick={() => setAttempt((a) => a + 1)}>
+              다시 시도
+            </button>
+          </div>
+        </div>
+      );
+    case 'login': {
+      const config = boot.config;
+      return (
+        <LoginForm
+          notice={boot.notice}
+          onLogin={async (req) => {
+            const token = await localLogin(config.apiBase, req, fetchImpl);
+            storeToken(storage, token);
+            setBoot({ phase: 'ready', config, token });
+          }}
+        />
+      );
+    }
+    case 'no-token':
+      return (
+        <div className="center-screen">
+          <div className="card">
+            <h1>AI 포털</h1>
+            {boot.notice && <p className="notice">{boot.notice}</p>}
+            <p>로그인 정보(SSO 토큰)가 없습니다. 회사 포털에서 다시 접속해 주세요.</p>
+            <p className="muted">No SSO token found. Please open the portal from the company SSO page.</p>
+            <button type="button" className="btn primary" onClick={() => setAttempt((a) => a + 1)}>
+              다시 시도
+            </button>
+          </div>
+        </div>
+      );
+    case 'ready':
+      return (
+        <Portal
+          key={boot.token}
+          config={boot.config}
+          token={boot.token}
+          fetchImpl={fetchImpl}
+          createSocket={deps.createSocket}
+          socketOptions={deps.socketOptions}
+          timing={deps.timing}
+          onSignOut={signOut}
+        />
+      );
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+interface PendingTurn {
+  conversationId: string;
+  /** null until the POST returned 202. */
+  turnId: string | null;
+  userMessage: Message;
+  /** `message_id` from the 202 response. */
+  messageId: string | null;
+  /** The stored message list already contains the user's message. */
+  persisted: boolean;
+  error?: string;
+}
+
+interface PortalProps {
+  config: RuntimeConfig;
+  token: string;
+  fetchImpl?: FetchLike;
+  createSocket?: SocketFactory;
+  socketOptions?: AppDeps['socketOptions'];
+  timing?: Partial<Timing>;
+  onSignOut: (notice?: string) => void;
+}
+
+/** Socket `error` codes about the client's own frames, not about the user's request. */
+const PROTOCOL_ERRORS = new Set(['unknown_action', 'invalid_frame', 'malformed_json', 'frame_too_large']);
+
+function errorMessage(e: unknown): { message: string; correlationId?: string } {
+  if (e instanceof ApiError) return { message: e.message, correlationId: e.correlationId };
+  if (e instanceof Error) return { message: e.message };
+  return { message: String(e) };
+}
+
+function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing: timingOverrides, onSignOut }: PortalProps) {
+  const timing = { ...DEFAULT_TIMING, ...timingOverrides };
+  const api = useMemo(
+    () =>
+      new ApiClient({
+        apiBase: config.apiBase,
+        getToken: () => token,
+        fetchImpl,
+        onUnauthorized: () => onSignOut('세션이 만료되었습니다. 다시 로그인해 주세요.'),
+      }),
+    [config.apiBase, token, fetchImpl, onSignOut],
+  );
+  const socket = useMemo(
+    () =>
+      config.wsUrl
+        ? new PortalSocket({ url: buildWsUrl(config.wsUrl, token), createSocket, ...socketOptions })
+        : null,
+    [config.wsUrl, token, createSocket, socketOptions],
+  );
+
+  const [banners, setBanners] = useState<BannerItem[]>([]);
+  const bannerSeq = useRef(0);
+  const [me, setMe] = useState<Me | null>(null);
+  const [models, setModels] = useState<ModelsResponse | null>(null);
+  const [conversations, setConversations] = useState<Conversation[]>([]);
+  const [convLoading, setConvLoading] = useState(true);
+  const [activeId, setActiveIdState] = useState<string | null>(null);
+  const activeIdRef = useRef<string | null>(null);
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [msgLoading, setMsgLoading] = useState(false);
+  const msgRequest = useRef(0);
+  const [pending, setPendingState] = useState<Record<string, PendingTurn>>({});
+  const pendingRef = useRef<Record<string, PendingTurn>>({});
+  const [, setTurnTick] = useState(0);
+  /** turn_id -> last time the socket said something about it. */
+  const turnActivity = useRef<Record<string, number>>({});
+  const [conn, setConn] = useState<ConnectionStatus>(socket?.status ?? 'idle');
+  const [settings, setSettings] = useState<ComposerSettings>({ agent: null, toggle: null, model: null });
+  const [focusNonce, setFocusNonce] = useState(0);
+  const [sidebarOpen, setSidebarOpen] = useState(false);
+
+  const pushBanner = useCallback((kind: BannerItem['kind'], message: string, correlationId?: string) => {
+    const id = ++bannerSeq.current;
+    setBanners((bs) => [...bs.filter((b) => b.message !== message), { id, kind, message, correlationId }].slice(-4));
+  }, []);
+  const pushError = useCallback(
+    (e: unknown) => {
+      const { message, correlationId } = errorMessage(e);
+      pushBanner('error', message, correlationId);
+    },
+    [pushBanner],
+  );
+  const dismissBanner = useCallback((id: number) => setBanners((bs) => bs.filter((b) => b.id !== id)), []);
+
+  const setActiveId = (id: string | null) => {
+    activeIdRef.current = id;
+    setActiveIdState(id);
+  };
+
+  const updatePending = useCallback((fn: (p: Record<string, PendingTurn>) => Record<string, PendingTurn>) => {
+    pendingRef.current = fn(pendingRef.current);
+    setPendingState(pendingRef.current);
+  }, []);
+
+  const refreshConversations = useCallback(async () => {
+    try {
+      setConversations(await api.listConversations());
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) pushError(e);
+    } finally {
+      setConvLoading(false);
+    }
+  }, [api, pushError]);
+
+  /** Load the stored messages of a conversation; ignores stale responses. */
+  const loadMessages = useCallback(
+    async (convId: string): Promise<boolean> => {
+      const req = ++msgRequest.current;
+      setMsgLoading(true);
+      try {
+        const items = await api.listMessages(convId);
+        if (req === msgRequest.current && activeIdRef.current === convId) setMessages(items);
+        return true;
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 401)) pushError(e);
+        return false;
+      } finally {
+        if (req === msgRequest.current) setMsgLoading(false);
+      }
+    },
+    [api, pushError],
+  );
+
+  const removePending = useCallback(
+    (convId: string, turnId: string | null) => {
+      updatePending((all) => {
+        if (!all[convId] || all[convId].turnId !== turnId) return all;
+        const next = { ...all };
+        delete next[convId];
+        return next;
+      });
+      if (turnId) {
+        socket?.forgetTurn(turnId);
+        delete turnActivity.current[turnId];
+      }
+    },
+    [socket, updatePending],
+  );
+
+  /** REST fallback: if the reply for an in-flight turn is already stored, finish the turn. */
+  const checkStored = useCallback(
+    async (convId: string, turnId: string) => {
+      const p = pendingRef.current[convId];
+      if (!p || p.turnId !== turnId || p.error) return;
+      let items: Message[];
+      try {
+        items = await api.listMessages(convId);
+      } catch {
+        return; // transient: the next check retries
+      }
+      const cur = pendingRef.current[convId];
+      if (!cur || cur.turnId !== turnId || cur.error) return;
+      if (!assistantReplyStored(items, { turnId, messageId: cur.messageId, content: cur.userMessage.content })) return;
+      if (activeIdRef.current === convId) {
+        msgRequest.current++;
+        setMessages(items);
+        setMsgLoading(false);
+      }
+      removePending(convId, turnId);
+      void refreshConversations();
+    },
+    [api, refreshConversations, removePending],
+  );
+
+  /** `done`: fetch the stored assistant message (with metadata) and drop the streaming view. */
+  const finalizeTurn = useCallback(
+    async (turnId: string) => {
+      const p = Object.values(pendingRef.current).find((x) => x.turnId === turnId);
+      if (!p) return;
+      const convId = p.conversationId;
+      const ok = activeIdRef.current === convId ? await loadMessages(convId) : true;
+      if (ok) removePending(convId, turnId);
+      void refreshConversations();
+    },
+    [loadMessages, refreshConversations, removePending],
+  );
+
+  const failTurn = useCallback(
+    async (turnId: string, message: string) => {
+      const p = Object.values(pendingRef.current).find((x) => x.turnId === turnId);
+      if (!p) return;
+      const convId = p.conversationId;
+      updatePending((all) => (all[convId] ? { ...all, [convId]: { ...all[convId], error: message } } : all));
+      if (activeIdRef.current === convId && (await loadMessages(convId))) {
+        updatePending((all) => (all[convId] ? { ...all, [convId]: { ...all[convId], persisted: true } } : all));
+      }
+    },
+    [loadMessages, updatePending],
+  );
+
+  /** In-flight turns (POST accepted, not finished). */
+  const inFlightTurns = (): Array<{ convId: string; turnId: string }> =>
+    Object.values(pendingRef.current)
+      .filter((p) => p.turnId && !p.error && !socket?.turns.get(p.turnId)?.done)
+      .map((p) => ({ convId: p.conversationId, turnId: p.turnId! }));
+  const inFlightRef = useRef(inFlightTurns);
+  inFlightRef.current = inFlightTurns;
+  const checkStoredRef = useRef(checkStored);
+  checkStoredRef.current = checkStored;
+
+  // Latest event handler, called from the socket subscription below.
+  const onEventRef = useRef<(ev: ServerEvent) => void>(() => {});
+  onEventRef.current = (ev: ServerEvent) => {
+    switch (ev.type) {
+      case 'done':
+        void finalizeTurn(ev.turn_id);
+        break;
+      case 'error': {
+        if (ev.turn_id) {
+          pushBanner('error', ev.message || '응답 생성 중 오류가 발생했습니다.');
+          void failTurn(ev.turn_id, ev.message);
+        } else if (PROTOCOL_ERRORS.has(ev.code)) {
+          // A frame this client sent was refused (e.g. an older server without `resume`):
+          // nothing the user can act on.
+          console.warn('websocket action refused', ev.code, ev.message);
+        } else {
+          pushBanner('error', ev.message || '실시간 처리 중 오류가 발생했습니다.');
+        }
+        break;
+      }
+      case 'message.created': {
+        const cid = typeof ev.conversation_id === 'string' ? ev.conversation_id : null;
+        if (cid && cid === activeIdRef.current && !pendingRef.current[cid]) void loadMessages(cid);
+        break;
+      }
+      default:
+        break;
+    }
+  };
+
+  // Socket lifecycle.
+  useEffect(() => {
+    if (!socket) return;
+    let reconcileTimer: ReturnType<typeof setTimeout> | undefined;
+    const offs = [
+      socket.onStatus((st) => {
+        setConn(st);
+        // After a reconnect the `resume` replays missed chunks; if `done` itself was missed,
+        // the stored messages tell us the turn is over.
+        if (st === 'open' && socket.generation > 1) {
+          clearTimeout(reconcileTimer);
+          reconcileTimer = setTimeout(() => {
+            for (const t of inFlightRef.current()) void checkStoredRef.current(t.convId, t.turnId);
+          }, timing.reconcileAfterReconnectMs);
+        }
+      }),
+      socket.onTurn((st) => {
+        turnActivity.current[st.turnId] = Date.now();
+        setTurnTick((t) => t + 1);
+      }),
+      socket.onEvent((ev) => onEventRef.current(ev)),
+    ];
+    socket.connect();
+    setConn(socket.status);
+    const wake = () => socket.reconnectNow();
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') wake();
+    };
+    window.addEventListener('online', wake);
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      clearTimeout(reconcileTimer);
+      offs.forEach((off) => off());
+      window.removeEventListener('online', wake);
+      document.removeEventListener('visibilitychange', onVisible);
+      socket.close();
+    };
+    // `timing` is read once per socket on purpose.
+  }, [socket]);
+
+  // Watchdog: a turn that went quiet (or any turn, without a socket) is checked over REST.
+  useEffect(() => {
+    const every = socket ? timing.watchdogMs : timing.pollWithoutSocketMs;
+    const id = setInterval(() => {
+      const now = Date.now();
+      for (const t of inFlightRef.current()) {
+        const last = turnActivity.current[t.turnId] ?? 0;
+        const staleMs = !socket ? 0 : socket.isOrphaned(t.turnId) ? timing.staleOrphanedTurnMs : timing.staleTurnMs;
+        if (now - last >= staleMs) {
+          turnActivity.current[t.turnId] = now;
+          void checkStoredRef.current(t.convId, t.turnId);
+        }
+      }
+    }, every);
+    return () => clearInterval(id);
+    // `timing` is read once per socket on purpose.
+  }, [socket]);
+
+  // Initial data.
+  useEffect(() => {
+    api.me().then(setMe, (e) => {
+      if (!(e instanceof ApiError && e.status === 401)) pushError(e);
+    });
+    api.models().then(
+      (m) => {
+        setModels(m && m.models.length > 0 ? m : null);
+      },
+      (e) => {
+        setModels(null);
+        if (!(e instanceof ApiError && e.status === 401)) pushError(e);
+      },
+    );
+    void refreshConversations();
+  }, [api, pushError, refreshConversations]);
+
+  const dropFinishedPending = () =>
+    updatePending((all) => {
+      const next: Record<string, PendingTurn> = {};
+      for (const [k, p] of Object.entries(all)) if (isInFlight(p)) next[k] = p;
+      return next;
+    });
+
+  const selectConversation = (id: string) => {
+    setSidebarOpen(false);
+    if (id === activeIdRef.current) return;
+    dropFinishedPending();
+    setActiveId(id);
+    setMessages([]);
+    void loadMessages(id);
+  };
+
+  const newChat = () => {
+    setSidebarOpen(false);
+    dropFinishedPending();
+    msgRequest.current++;
+    setActiveId(null);
+    setMessages([]);
+    setMsgLoading(false);
+    setFocusNonce((n) => n + 1);
+  };
+
+  const deleteConversation = async (id: string) => {
+    try {
+      await api.deleteConversation(id);
+      setConversations((cs) => cs.filter((c) => c.id !== id));
+      updatePending((all) => {
+        if (!all[id]) return all;
+        const next = { ...all };
+        delete next[id];
+        return next;
+      });
+      if (activeIdRef.current === id) newChat();
+    } catch (e) {
+      pushError(e);
+    }
+  };
+
+  /** A turn that is still being sent or streamed (not finished, not failed). */
+  const isInFlight = (p: PendingTurn | undefined): boolean => {
+    if (!p || p.error) return false;
+    return !(p.turnId && socket?.turns.get(p.turnId)?.done);
+  };
+
+  const activePending = activeId ? pending[activeId] : undefined;
+  const activeTurn = activePending?.turnId ? socket?.turns.get(activePending.turnId) : undefined;
+  const busy = isInFlight(activePending);
+
+  const send = async (text: string): Promise<boolean> => {
+    const content = text.trim();
+    if (!content) return false;
+    let convId = activeIdRef.current;
+    if (convId && isInFlight(pendingRef.current[convId])) return false;
+    if (!convId) {
+      try {
+        const conv = await api.createConversation({ title: titleFrom(content) });
+        setConversations((cs) => [conv, ...cs.filter((c) => c.id !== conv.id)]);
+        convId = conv.id;
+        msgRequest.current++;
+        setActiveId(conv.id);
+        setMessages([]);
+        setMsgLoading(false);
+      } catch (e) {
+        pushError(e);
+        return false;
+      }
+    }
+    const conversationId = convId;
+    const userMessage: Message = {
+      id: `local-${Date.now()}`,
+      role: 'user',
+      content,
+      created_at: new Date().toISOString(),
+    };
+    const sinceGeneration = socket?.generation;
+    updatePending((all) => ({
+      ...all,
+      [conversationId]: { conversationId, turnId: null, messageId: null, userMessage, persisted: false },
+    }));
+
+    const body: PostMessageRequest = { content };
+    if (settings.agent) body.agent = settings.agent;
+    if (settings.model) body.model = settings.model;
+    if (settings.toggle) body.toggle = settings.toggle;
+    try {
+      const res = await api.postMessage(conversationId, body);
+      updatePending((all) =>
+        all[conversationId]?.userMessage.id === userMessage.id
+          ? { ...all, [conversationId]: { ...all[conversationId], turnId: res.turn_id, messageId: res.message_id ?? null } }
+          : all,
+      );
+      turnActivity.current[res.turn_id] = Date.now();
+      if (socket) {
+        const st = socket.trackTurn(res.turn_id, sinceGeneration);
+        // The socket may have delivered the whole turn before the POST returned.
+        if (st.error) void failTurn(res.turn_id, st.error.message);
+        else if (st.done) void finalizeTurn(res.turn_id);
+      }
+      return true;
+    } catch (e) {
+      updatePending((all) => {
+        if (all[conversationId]?.userMessage.id !== userMessage.id) return all;
+        const next = { ...all };
+        delete next[conversationId];
+        return next;
+      });
+      pushError(e);
+      return false;
+    }
+  };
+
+  const applyAgent = (agent: AgentType) => {
+    setSettings((s) => ({ ...s, agent }));
+    pushBanner('info', `에이전트를 ${AGENT_LABELS[agent]}(으)로 설정했습니다.`);
+    setFocusNonce((n) => n + 1);
+  };
+
+  const pendingView: PendingView | null = activePending
+    ? {
+        userMessage: activePending.persisted ? null : activePending.userMessage,
+        text: activeTurn?.text ?? '',
+        done: !!activeTurn?.done || !!activePending.error,
+        error: activePending.error ?? activeTurn?.error?.message ?? null,
+      }
+    : null;
+
+  const streamingIds = new Set(
+    Object.values(pending)
+      .filter(isInFlight)
+      .map((p) => p.conversationId),
+  );
+  const activeConv = conversations.find((c) => c.id === activeId);
+
+  return (
+    <div className={sidebarOpen ? 'layout sidebar-open' : 'layout'}>
+      <Sidebar
+        conversations={conversations}
+        activeId={activeId}
+        loading={convLoading}
+        me={me}
+        streamingIds={streamingIds}
+        onSelect={selectConversation}
+        onNew={newChat}
+        onDelete={(id) => void deleteConversation(id)}
+        onLogout={() => onSignOut()}
+      />
+      <div className="scrim" onClick={() => setSidebarOpen(false)} aria-hidden="true" />
+      <main className="main">
+        <header className="topbar">
+          <button
+            type="button"
+            className="btn ghost menu-btn"
+            aria-label="대화 목록 열기"
+            onClick={() => setSidebarOpen((o) => !o)}
+          >
+            <Icon name="menu" size={20} />
+          </button>
+          <h1 className="topbar-title">{activeConv?.title || (activeId ? '대화' : '새 대화')}</h1>
+          <ConnectionBadge status={socket ? conn : 'disabled'} />
+        </header>
+        <Banners items={banners} onDismiss={dismissBanner} />
+        <ChatPane
+          messages={messages}
+          loading={msgLoading}
+          pending={pendingView}
+          models={models?.models}
+          onUseAgent={applyAgent}
+          userName={me?.name}
+        />
+        <div className="composer-wrap">
+          <Composer
+            settings={settings}
+            onSettings={setSettings}
+            models={models}
+            onSend={send}
+            busy={busy}
+            focusNonce={focusNonce}
+          />
+          <p className="disclaimer muted">AI 응답은 부정확할 수 있습니다. 중요한 내용은 확인해 주세요.</p>
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiClient, ApiError, loadConfig, localLogin, localTokenUrl, parseError } from './api';
+import { jsonResponse, routedFetch } from './test/fakes';
+
+describe('parseError', () => {
+  it('reads the backend error envelope', async () => {
+    const err = await parseError(
+      jsonResponse(404, { error: { code: 'not_found', message: '대화를 찾을 수 없습니다.', correlation_id: 'c-123' } }),
+    );
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 404, code: 'not_found', message: '대화를 찾을 수 없습니다.', correlationId: 'c-123' });
+  });
+
+  it('works without correlation_id', async () => {
+    const err = await parseError(jsonResponse(429, { error: { code: 'rate_limited', message: 'slow down' } }));
+    expect(err).toMatchObject({ status: 429, code: 'rate_limited', message: 'slow down', correlationId: undefined });
+  });
+
+  it('falls back to a status message for non-JSON bodies (proxy HTML, empty)', async () => {
+    const html = await parseError(new Response('<html>Bad Gateway</html>', { status: 502 }));
+    expect(html).toMatchObject({ status: 502, code: 'server_error' });
+    expect(html.message).toContain('게이트웨이');
+    const empty = await parseError(new Response(null, { status: 500 }));
+    expect(empty).toMatchObject({ status: 500, code: 'server_error' });
+    expect(empty.message).toContain('500');
+  });
+
+  it('fills a missing code/message from the status', async () => {
+    const err = await parseError(jsonResponse(403, { error: {} }));
+    expect(err).toMatchObject({ status: 403, code: 'forbidden', message: '권한이 없습니다.' });
+  });
+
+  it('accepts a FastAPI-style detail string', async () => {
+    const err = await parseError(jsonResponse(400, { detail: 'bad field' }));
+    expect(err).toMatchObject({ status: 400, code: 'bad_request', message: 'bad field' });
+  });
+});
+
+describe('ApiClient', () => {
+  it('sends the bearer token and parses responses', async () => {
+    const { fetchImpl, calls } = routedFetch([
+      { method: 'GET', match: '/api/me', respond: () => ({ status: 200, body: { empno: 'E1', name: '홍길동', company_code: 'C', roles: [], is_admin: false } }) },
+      { method: 'POST', match: '/api/conversations/c%2F1/messages', respond: () => ({ status: 202, body: { turn_id: 't', message_id: 'm', conversation_id: 'c/1', status: 'started' } }) },
+      { method: 'DELETE', match: '/api/conversations/c1', respond: () => ({ status: 204 }) },
+    ]);
+    const api = new ApiClient({ apiBase: '/api/', getToken: () => 'tok', fetchImpl });
+    expect((await api.me()).name).toBe('홍길동');
+    expect(calls[0].headers.Authorization).toBe('Bearer tok');
+    const r = await api.postMessage('c/1', { content: '안녕', toggle: 'web_search' });
+    expect(r.turn_id).toBe('t');
+    expect(calls[1].body).toEqual({ content: '안녕', toggle: 'web_search' });
+    expect(calls[1].headers['Content-Type']).toBe('application/json');
+    await expect(api.deleteConversation('c1')).resolves.toBeUndefined();
+  });
+
+  it('returns null for models when the endpoint 404s', async () => {
+    const { fetchImpl } = routedFetch([]);
+    const api = new ApiClient({ apiBase: '/api', getToken: () => 't', fetchImpl });
+    await expect(api.models()).resolves.toBeNull();
+  });
+
+  it('throws ApiError for other failures and reports 401', async () => {
+    const onUnauthorized = vi.fn();
+    const { fetchImpl } = routedFetch([
+      { method: 'GET', match: '/api/models', respond: () => ({ status: 500, body: { error: { code: 'internal', message: 'boom', correlation_id: 'x' } } }) },
+      { method: 'GET', match: '/api/conversations', respond: () => ({ status: 401, body: { error: { code: 'unauthorized', message: '토큰 만료' } } }) },
+    ]);
+    const api = new ApiClient({ apiBase: '/api', getToken: () => 't', fetchImpl, onUnauthorized });
+    await expect(api.models()).rejects.toMatchObject({ status: 500, code: 'internal', correlationId: 'x' });
+    await expect(api.listConversations()).rejects.toMatchObject({ status: 401, message: '토큰 만료' });
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+  });
+
+  it('maps network failures to network_error', async () => {
+    const api = new ApiClient({
+      apiBase: '/api',
+      getToken: () => null,
+      fetchImpl: () => Promise.reject(new TypeError('Failed to fetch')),
+    });
+    await expect(api.me()).rejects.toMatchObject({ status: 0, code: 'network_error' });
+  });
+});
+
+describe('config and local login', () => {
+  it('loads config.json relative to the page with defaults', async () => {
+    const { fetchImpl, calls } = routedFetch([
+      { method: 'GET', match: './config.json', respond: () => ({ status: 200, body: { wsUrl: 'ws://h/ws', local: true } }) },
+    ]);
+    await expect(loadConfig(fetchImpl)).resolves.toEqual({ apiBase: '/api', wsUrl: 'ws://h/ws', local: true });
+    expect(calls[0].url).toBe('./config.json');
+  });
+
+  it('posts to /local/token', async () => {
+    const { fetchImpl, calls } = routedFetch([
+      { method: 'POST', match: '/local/token', respond: () => ({ status: 200, body: { token: 'abc' } }) },
+    ]);
+    await expect(localLogin('/api', { empno: 'E1001', name: '홍길동', admin: false }, fetchImpl)).resolves.toBe('abc');
+    expect(calls[0].body).toEqual({ empno: 'E1001', name: '홍길동', admin: false });
+  });
+
+  it('derives the login URL from an absolute apiBase', () => {
+    expect(localTokenUrl('http://127.0.0.1:8000/api')).toBe('http://127.0.0.1:8000/local/token');
+    expect(localTokenUrl('/api')).toBe('/local/token');
+  });
+});

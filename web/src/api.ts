@@ -1,0 +1,258 @@
+// Typed REST client for the portal backend.
+import type {
+  Conversation,
+  Me,
+  Message,
+  ModelsResponse,
+  PostMessageRequest,
+  PostMessageResponse,
+  RuntimeConfig,
+} from './types';
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** An error reported by the backend (`{"error": {...}}`) or by the network. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly correlationId?: string;
+
+  constructor(status: number, code: string, message: string, correlationId?: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.correlationId = correlationId;
+  }
+}
+
+const STATUS_MESSAGES: Record<number, string> = {
+  400: '잘못된 요청입니다.',
+  401: '인증이 필요합니다. 다시 로그인해 주세요.',
+  403: '권한이 없습니다.',
+  404: '요청한 항목을 찾을 수 없습니다.',
+  409: '요청이 현재 상태와 충돌합니다.',
+  413: '요청이 너무 큽니다.',
+  429: '요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.',
+  502: '서버 게이트웨이 오류입니다.',
+  503: '서비스를 일시적으로 사용할 수 없습니다.',
+  504: '서버 응답 시간이 초과되었습니다.',
+};
+
+function fallbackCode(status: number): string {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  return status >= 500 ? 'server_error' : 'bad_request';
+}
+
+/**
+ * Turn a failed response into an ApiError. Understands the backend's
+ * `{"error": {"code","message","correlation_id"?}}` body and degrades gracefully
+ * for anything else (HTML from a proxy, empty body, FastAPI-style `detail`).
+ */
+export async function parseError(res: Response): Promise<ApiError> {
+  let text = '';
+  try {
+    text = await res.text();
+  } catch {
+    /* body unreadable: fall through to the status-based message */
+  }
+  const status = res.status;
+  let body: unknown = undefined;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+  }
+  if (body && typeof body === 'object') {
+    const err = (body as { error?: unknown }).error;
+    if (err && typeof err === 'object') {
+      const e = err as { code?: unknown; message?: unknown; correlation_id?: unknown };
+      const code = typeof e.code === 'string' && e.code ? e.code : fallbackCode(status);
+      const message =
+        typeof e.message === 'string' && e.message
+          ? e.message
+          : STATUS_MESSAGES[status] ?? `요청이 실패했습니다 (HTTP ${status}).`;
+      const cid = typeof e.correlation_id === 'string' ? e.correlation_id : undefined;
+      return new ApiError(status, code, message, cid);
+    }
+    if (typeof err === 'string' && err) return new ApiError(status, fallbackCode(status), err);
+    const detail = (body as { detail?: unknown }).detail;
+    if (typeof detail === 'string' && detail) {
+      return new ApiError(status, fallbackCode(status), detail);
+    }
+  }
+  const message = STATUS_MESSAGES[status] ?? `요청이 실패했습니다 (HTTP ${status}).`;
+  return new ApiError(status, fallbackCode(status), message);
+}
+
+/** `fetch` that turns network failures into ApiError(status 0, "network_error"). */
+async function safeFetch(fetchImpl: FetchLike, url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetchImpl(url, init);
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'network_error', '서버에 연결할 수 없습니다. 네트워크를 확인해 주세요.');
+  }
+}
+
+function defaultFetch(): FetchLike {
+  return (input, init) => fetch(input, init);
+}
+
+function trimSlash(s: string): string {
+  return s.replace(/\/+$/, '');
+}
+
+/** Load `./config.json` (relative to the page, so it works under any prefix). */
+export async function loadConfig(fetchImpl: FetchLike = defaultFetch()): Promise<RuntimeConfig> {
+  const res = await safeFetch(fetchImpl, './config.json', { cache: 'no-store' });
+  if (!res.ok) throw await parseError(res);
+  const raw = (await res.json()) as Partial<RuntimeConfig>;
+  return {
+    apiBase: typeof raw.apiBase === 'string' && raw.apiBase ? raw.apiBase : '/api',
+    wsUrl: typeof raw.wsUrl === 'string' ? raw.wsUrl : '',
+    local: raw.local === true,
+  };
+}
+
+/**
+ * URL of the local-only login endpoint: `/local/token` on the same host as the API.
+ * (apiBase is usually `/api`; if it is absolute, the origin of apiBase is used.)
+ */
+export function localTokenUrl(apiBase: string, pageHref?: string): string {
+  if (/^https?:\/\//i.test(apiBase)) {
+    return `${new URL(apiBase).origin}/local/token`;
+  }
+  if (pageHref) return new URL('/local/token', pageHref).toString();
+  return '/local/token';
+}
+
+export interface LocalLoginRequest {
+  empno: string;
+  name: string;
+  admin: boolean;
+}
+
+export async function localLogin(
+  apiBase: string,
+  req: LocalLoginRequest,
+  fetchImpl: FetchLike = defaultFetch(),
+): Promise<string> {
+  const res = await safeFetch(fetchImpl, localTokenUrl(apiBase), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(req),
+  });
+  if (!res.ok) throw await parseError(res);
+  const body = (await res.json()) as { token?: unknown };
+  if (typeof body.token !== 'string' || !body.token) {
+    throw new ApiError(res.status, 'bad_response', '로그인 응답에 토큰이 없습니다.');
+  }
+  return body.token;
+}
+
+export interface ApiClientOptions {
+  apiBase: string;
+  getToken: () => string | null;
+  fetchImpl?: FetchLike;
+  /** Called on any 401 so the app can drop the token and ask for a new one. */
+  onUnauthorized?: (err: ApiError) => void;
+}
+
+export class ApiClient {
+  private readonly base: string;
+  private readonly getToken: () => string | null;
+  private readonly fetchImpl: FetchLike;
+  private readonly onUnauthorized?: (err: ApiError) => void;
+
+  constructor(opts: ApiClientOptions) {
+    this.base = trimSlash(opts.apiBase || '/api');
+    this.getToken = opts.getToken;
+    this.fetchImpl = opts.fetchImpl ?? defaultFetch();
+    this.onUnauthorized = opts.onUnauthorized;
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = this.getToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await safeFetch(this.fetchImpl, `${this.base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) {
+      const err = await parseError(res);
+      if (err.status === 401) this.onUnauthorized?.(err);
+      throw err;
+    }
+    return res;
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.request(method, path, body);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    if (!text) return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError(res.status, 'bad_response', '서버 응답을 해석할 수 없습니다.');
+    }
+  }
+
+  me(): Promise<Me> {
+    return this.json<Me>('GET', '/me');
+  }
+
+  /** Model catalogue, or `null` when the endpoint does not exist yet (404). */
+  async models(): Promise<ModelsResponse | null> {
+    try {
+      const r = await this.json<ModelsResponse>('GET', '/models');
+      if (!r || !Array.isArray(r.models)) return null;
+      return r;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }
+  }
+
+  async listConversations(): Promise<Conversation[]> {
+    const r = await this.json<{ items: Conversation[] }>('GET', '/conversations');
+    return r?.items ?? [];
+  }
+
+  createConversation(req: { title?: string; workspace_id?: string } = {}): Promise<Conversation> {
+    return this.json<Conversation>('POST', '/conversations', req);
+  }
+
+  getConversation(id: string): Promise<Conversation> {
+    return this.json<Conversation>('GET', `/conversations/${encodeURIComponent(id)}`);
+  }
+
+  async deleteConversation(id: string): Promise<void> {
+    await this.request('DELETE', `/conversations/${encodeURIComponent(id)}`);
+  }
+
+  async listMessages(conversationId: string): Promise<Message[]> {
+    const r = await this.json<{ items: Message[] }>(
+      'GET',
+      `/conversations/${encodeURIComponent(conversationId)}/messages`,
+    );
+    return r?.items ?? [];
+  }
+
+  postMessage(conversationId: string, req: PostMessageRequest): Promise<PostMessageResponse> {
+    return this.json<PostMessageResponse>(
+      'POST',
+      `/conversations/${encodeURIComponent(conversationId)}/messages`,
+      req,
+    );
+  }
+}

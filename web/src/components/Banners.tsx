@@ -1,0 +1,45 @@
+// Non-blocking notices (errors from the API/socket). They stack, and auto-dismiss.
+import { useEffect } from 'react';
+
+export interface BannerItem {
+  id: number;
+  kind: 'error' | 'info';
+  message: string;
+  correlationId?: string;
+}
+
+interface Props {
+  items: BannerItem[];
+  onDismiss: (id: number) => void;
+  autoDismissMs?: number;
+}
+
+function BannerRow({ item, onDismiss, autoDismissMs }: { item: BannerItem; onDismiss: (id: number) => void; autoDismissMs: number }) {
+  useEffect(() => {
+    if (autoDismissMs <= 0) return;
+    const t = setTimeout(() => onDismiss(item.id), autoDismissMs);
+    return () => clearTimeout(t);
+  }, [item.id, onDismiss, autoDismissMs]);
+  return (
+    <div className={`banner banner-${item.kind}`} role={item.kind === 'error' ? 'alert' : 'status'}>
+      <span className="banner-text">
+        {item.message}
+        {item.correlationId && <span className="banner-cid"> (ID: {item.correlationId})</span>}
+      </span>
+      <button type="button" className="banner-close" aria-label="닫기" onClick={() => onDismiss(item.id)}>
+        ×
+      </button>
+    </div>
+  );
+}
+
+export function Banners({ items, onDismiss, autoDismissMs = 8000 }: Props) {
+  if (items.length === 0) return null;
+  return (
+    <div className="banners" aria-live="polite">
+      {items.map((b) => (
+        <BannerRow key={b.id} item={b} onDismiss={onDismiss} autoDismissMs={autoDismissMs} />
+      ))}
+    </div>
+  );
+}

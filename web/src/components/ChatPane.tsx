@@ -1,0 +1,66 @@
+// Message list of the open conversation plus the in-flight (streaming) turn.
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import type { AgentType, Message, ModelInfo } from '../types';
+import { MessageView, StreamingMessage } from './MessageView';
+
+export interface PendingView {
+  /** Optimistic copy of the user's message until the stored list includes it. */
+  userMessage: Message | null;
+  text: string;
+  done: boolean;
+  error?: string | null;
+}
+
+interface Props {
+  messages: Message[];
+  loading: boolean;
+  pending: PendingView | null;
+  models?: ModelInfo[];
+  onUseAgent?: (agent: AgentType) => void;
+  userName?: string;
+}
+
+export function ChatPane({ messages, loading, pending, models, onUseAgent, userName }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+  };
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  });
+
+  // A new conversation or a freshly sent message always scrolls to the bottom.
+  useEffect(() => {
+    stick.current = true;
+  }, [pending?.userMessage?.id]);
+
+  const empty = !loading && messages.length === 0 && !pending;
+
+  return (
+    <div className="chat-scroll" ref={scroller} onScroll={onScroll}>
+      <div className="chat-inner">
+        {empty && (
+          <div className="welcome">
+            <h2>{userName ? `${userName}님, 무엇을 도와드릴까요?` : '무엇을 도와드릴까요?'}</h2>
+            <p className="muted">
+              질문을 입력하면 적합한 에이전트가 자동으로 선택됩니다. 웹 검색 · 심층 리서치 · Canvas 기능과 에이전트를
+              직접 지정할 수도 있습니다.
+            </p>
+          </div>
+        )}
+        {loading && messages.length === 0 && <p className="muted center">메시지를 불러오는 중…</p>}
+        {messages.map((m) => (
+          <MessageView key={m.id} message={m} models={models} onUseAgent={onUseAgent} />
+        ))}
+        {pending?.userMessage && <MessageView message={pending.userMessage} />}
+        {pending && <StreamingMessage text={pending.text} done={pending.done} error={pending.error} />}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,129 @@
+// Input area: textarea (Enter sends, Shift+Enter newline, IME-safe), model dropdown,
+// feature toggles (single select) and agent selector.
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { AgentType, ModelsResponse, Toggle } from '../types';
+import { AGENTS, TOGGLES } from '../types';
+import { AGENT_LABELS, TOGGLE_LABELS } from '../format';
+import { ModelPicker } from './ModelPicker';
+import { Icon, type IconName } from './Icon';
+
+export interface ComposerSettings {
+  agent: AgentType | null;
+  toggle: Toggle | null;
+  model: string | null;
+}
+
+interface Props {
+  settings: ComposerSettings;
+  onSettings: (s: ComposerSettings) => void;
+  models: ModelsResponse | null;
+  /** Returns false if the message was not accepted: the text is put back into the box. */
+  onSend: (text: string) => Promise<boolean> | boolean;
+  busy: boolean;
+  focusNonce?: number;
+}
+
+const TOGGLE_ICONS: Record<Toggle, IconName> = { web_search: 'globe', deep_research: 'research', canvas: 'canvas' };
+
+export function Composer({ settings, onSettings, models, onSend, busy, focusNonce }: Props) {
+  const [text, setText] = useState('');
+  const ta = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    ta.current?.focus();
+  }, [focusNonce]);
+
+  // Auto-grow up to a max height.
+  useEffect(() => {
+    const el = ta.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 240)}px`;
+  }, [text]);
+
+  const canSend = !busy && text.trim().length > 0;
+
+  const send = async () => {
+    if (!canSend) return;
+    const value = text;
+    setText('');
+    const ok = await onSend(value);
+    if (ok === false) setText((cur) => cur || value);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    // Korean IME: Enter while composing only commits the syllable.
+    if (e.nativeEvent.isComposing || e.keyCode === 229) return;
+    if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault();
+      void send();
+    }
+  };
+
+  const setToggle = (t: Toggle) => onSettings({ ...settings, toggle: settings.toggle === t ? null : t });
+
+  return (
+    <form
+      className="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send();
+      }}
+    >
+      <textarea
+        ref={ta}
+        className="composer-input"
+        rows={1}
+        value={text}
+        placeholder="메시지를 입력하세요 (Enter 전송, Shift+Enter 줄바꿈)"
+        aria-label="메시지 입력"
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKeyDown}
+      />
+      <div className="composer-bar">
+        <div className="composer-tools">
+          {models && models.models.length > 0 && (
+            <ModelPicker
+              catalog={models}
+              value={settings.model}
+              onChange={(model) => onSettings({ ...settings, model })}
+            />
+          )}
+          <div className="toggles" role="group" aria-label="기능">
+            {TOGGLES.map((t) => (
+              <button
+                key={t}
+                type="button"
+                className={settings.toggle === t ? 'chip toggle on' : 'chip toggle'}
+                aria-pressed={settings.toggle === t}
+                onClick={() => setToggle(t)}
+              >
+                <Icon name={TOGGLE_ICONS[t]} size={14} />
+                {TOGGLE_LABELS[t]}
+              </button>
+            ))}
+          </div>
+          <label className="agent-select">
+            <span className="sr-only">에이전트 (Agent)</span>
+            <select
+              value={settings.agent ?? ''}
+              aria-label="에이전트"
+              onChange={(e) => onSettings({ ...settings, agent: (e.target.value || null) as AgentType | null })}
+            >
+              <option value="">에이전트: 자동 (Auto)</option>
+              {AGENTS.map((a) => (
+                <option key={a} value={a}>
+                  {AGENT_LABELS[a]} ({a})
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <button type="submit" className="btn primary send" disabled={!canSend} aria-label="전송">
+          <span className="send-label">{busy ? '응답 중…' : '전송'}</span>
+          <Icon name="up" size={15} />
+        </button>
+      </div>
+    </form>
+  );
+}

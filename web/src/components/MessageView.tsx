@@ -1,0 +1,178 @@
+// One chat message: user bubble, or assistant answer with meta line, suggestion and sources.
+import type { AgentType, Citation, Fallback, Message, ModelInfo, RouteInfo } from '../types';
+import { AGENTS } from '../types';
+import { Markdown, safeHref } from '../markdown';
+import { AGENT_LABELS, agentLabel, formatCost, formatTokens } from '../format';
+import { Icon } from './Icon';
+
+interface Props {
+  message: Message;
+  models?: ModelInfo[];
+  onUseAgent?: (agent: AgentType) => void;
+}
+
+function modelName(key: string | null | undefined, models?: ModelInfo[]): string {
+  if (!key) return '';
+  return models?.find((m) => m.key === key)?.display_name ?? key;
+}
+
+function routeText(route: RouteInfo | undefined): string {
+  if (!route) return '';
+  const bits: string[] = [];
+  if (route.decided_by) bits.push(route.decided_by);
+  if (typeof route.confidence === 'number' && Number.isFinite(route.confidence)) {
+    const pct = route.confidence <= 1 ? route.confidence * 100 : route.confidence;
+    bits.push(`${Math.round(pct)}%`);
+  }
+  const reason = route.reason?.trim() ?? '';
+  if (!reason && bits.length === 0) return '';
+  return `라우팅: ${reason || route.agent}${bits.length ? ` (${bits.join(', ')})` : ''}`;
+}
+
+export function MetaLine({ message, models }: { message: Message; models?: ModelInfo[] }) {
+  const route = message.metadata?.route;
+  const parts = [
+    agentLabel(message.agent_type ?? route?.agent),
+    modelName(message.model_used, models),
+    formatTokens(message.tokens_used),
+    formatCost(message.cost_usd),
+  ].filter(Boolean);
+  const why = routeText(route);
+  if (parts.length === 0 && !why) return null;
+  return (
+    <div className="meta" data-testid="meta">
+      <span className="meta-main">{parts.join(' · ')}</span>
+      {why && (
+        <span className="meta-route" title={why}>
+          {parts.length > 0 && ' · '}
+          {why}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() ? v.trim() : null;
+}
+
+function Citations({ items }: { items: Citation[] }) {
+  if (!items.length) return null;
+  return (
+    <div className="citations">
+      <span className="citations-label">출처</span>
+      <ol>
+        {items.map((c, i) => {
+          if (typeof c === 'string') {
+            const href = safeHref(c);
+            return <li key={i}>{href ? <a href={href} target="_blank" rel="noopener noreferrer">{c}</a> : c}</li>;
+          }
+          const url = str(c.url) ?? str(c.uri) ?? str(c.href);
+          const title = str(c.title) ?? str(c.name) ?? str(c.source) ?? str(c.document) ?? url ?? `출처 ${i + 1}`;
+          const page = c.page !== undefined && c.page !== null ? ` p.${String(c.page)}` : '';
+          const href = url ? safeHref(url) : null;
+          const snippet = str(c.snippet) ?? str(c.text);
+          return (
+            <li key={i} title={snippet ?? undefined}>
+              {href ? (
+                <a href={href} target="_blank" rel="noopener noreferrer">
+                  {title}
+                </a>
+              ) : (
+                title
+              )}
+              {page}
+            </li>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}
+
+function fallbackText(f: Fallback): string {
+  if (typeof f === 'string') return f;
+  const from = str(f.from) ?? str(f.model) ?? str(f.provider);
+  const to = str(f.to);
+  const reason = str(f.reason) ?? str(f.error);
+  return [from && to ? `${from} → ${to}` : from ?? to, reason].filter(Boolean).join(': ') || JSON.stringify(f);
+}
+
+export function SuggestionNotice({ agent, reason, onUseAgent }: { agent: string; reason?: string | null; onUseAgent?: (a: AgentType) => void }) {
+  const known = (AGENTS as readonly string[]).includes(agent) ? (agent as AgentType) : null;
+  const label = known ? AGENT_LABELS[known] : agent;
+  return (
+    <div className="suggestion" role="note">
+      <Icon name="bulb" size={16} className="suggestion-icon" />
+      <span className="suggestion-text">
+        <strong>{label}</strong> 에이전트가 이 질문에 더 적합할 수 있습니다.
+        {reason ? ` ${reason}` : ''}
+      </span>
+      {known && onUseAgent && (
+        <button type="button" className="btn small" onClick={() => onUseAgent(known)}>
+          {label} 에이전트 사용
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function MessageView({ message, models, onUseAgent }: Props) {
+  if (message.role === 'user') {
+    return (
+      <div className="msg msg-user" data-role="user">
+        <div className="bubble">
+          <div className="user-text">{message.content}</div>
+        </div>
+      </div>
+    );
+  }
+  const md = message.metadata ?? {};
+  const citations = Array.isArray(md.citations) ? md.citations : [];
+  const fallbacks = Array.isArray(md.fallbacks) ? md.fallbacks : [];
+  const failed = message.status === 'failed';
+  return (
+    <div className={failed ? 'msg msg-assistant failed' : 'msg msg-assistant'} data-role="assistant">
+      <div className="bubble">
+        {failed && <p className="stream-error">⚠ 응답 생성에 실패했습니다.</p>}
+        <Markdown text={message.content} />
+        <Citations items={citations} />
+      </div>
+      <MetaLine message={message} models={models} />
+      {fallbacks.length > 0 && (
+        <div className="fallbacks">⚠ 폴백: {fallbacks.map(fallbackText).join(' / ')}</div>
+      )}
+      {md.suggestion?.agent && (
+        <SuggestionNotice agent={md.suggestion.agent} reason={md.suggestion.reason} onUseAgent={onUseAgent} />
+      )}
+    </div>
+  );
+}
+
+/** The assistant message being streamed for an in-flight turn. */
+export function StreamingMessage({ text, done, error }: { text: string; done: boolean; error?: string | null }) {
+  return (
+    <div className="msg msg-assistant streaming" data-role="assistant" data-streaming={!done || undefined}>
+      <div className="bubble">
+        {text ? <Markdown text={text} /> : !error && !done && <TypingDots />}
+        {!done && text && <span className="cursor" aria-hidden="true" />}
+        {error && (
+          <p className="stream-error" role="alert">
+            ⚠ 응답 생성 중 오류가 발생했습니다: {error}
+          </p>
+        )}
+      </div>
+      {!done && <div className="meta muted">응답 생성 중…</div>}
+    </div>
+  );
+}
+
+function TypingDots() {
+  return (
+    <span className="typing" aria-label="응답 대기 중">
+      <span />
+      <span />
+      <span />
+    </span>
+  );
+}

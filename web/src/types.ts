@@ -1,0 +1,170 @@
+// Shared types for the portal backend contract (REST + WebSocket).
+
+/** `GET ./config.json` — written by the deployment next to index.html. */
+export interface RuntimeConfig {
+  apiBase: string;
+  wsUrl: string;
+  local: boolean;
+}
+
+export interface Me {
+  empno: string;
+  name: string;
+  company?: string | null;
+  company_code: string | null;
+  roles: string[];
+  is_admin: boolean;
+}
+
+export interface ModelInfo {
+  key: string;
+  provider: string;
+  display_name: string;
+  context_window: number;
+  modalities: string[];
+  input_price_per_mtok: number;
+  output_price_per_mtok: number;
+}
+
+export interface ModelsResponse {
+  models: ModelInfo[];
+  /** null when the deployment has no model configured. */
+  default: string | null;
+}
+
+export interface Conversation {
+  id: string;
+  title: string | null;
+  workspace_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RouteInfo {
+  agent: string;
+  confidence?: number | null;
+  reason?: string | null;
+  decided_by?: string | null;
+  runners_up?: unknown[];
+}
+
+export interface Suggestion {
+  agent: string;
+  reason?: string | null;
+}
+
+/** Citations and fallbacks have a loose shape; the UI renders what it recognises. */
+export type Citation = Record<string, unknown> | string;
+export type Fallback = Record<string, unknown> | string;
+
+export interface MessageMetadata {
+  route?: RouteInfo;
+  suggestion?: Suggestion;
+  citations?: Citation[];
+  fallbacks?: Fallback[];
+  [key: string]: unknown;
+}
+
+export type Role = 'user' | 'assistant';
+
+export type MessageStatus = 'pending' | 'streaming' | 'completed' | 'failed';
+
+export interface Message {
+  id: string;
+  role: Role;
+  content: string;
+  conversation_id?: string;
+  turn_id?: string | null;
+  status?: MessageStatus | string;
+  agent_type?: string | null;
+  model_used?: string | null;
+  tokens_used?: number | null;
+  cost_usd?: number | null;
+  created_at: string;
+  metadata?: MessageMetadata | null;
+}
+
+export const AGENTS = [
+  'general',
+  'web_search',
+  'multimodal_rag',
+  'canvas',
+  'regulations',
+  'legal',
+  'accounting',
+  'tax',
+] as const;
+export type AgentType = (typeof AGENTS)[number];
+
+export const TOGGLES = ['web_search', 'deep_research', 'canvas'] as const;
+export type Toggle = (typeof TOGGLES)[number];
+
+export interface PostMessageRequest {
+  content: string;
+  agent?: AgentType;
+  model?: string;
+  toggle?: Toggle;
+  attachments?: unknown[];
+}
+
+export interface PostMessageResponse {
+  turn_id: string;
+  message_id: string;
+  conversation_id: string;
+  status: 'started' | string;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; correlation_id?: string };
+}
+
+// ---- WebSocket server events ----
+
+export interface ChunkEvent {
+  type: 'chunk';
+  turn_id: string;
+  seq: number;
+  text: string;
+}
+
+export interface DoneEvent {
+  type: 'done';
+  turn_id: string;
+  message_id?: string;
+  agent?: string;
+  model?: string;
+  /** Seq of the turn's last chunk. */
+  last_seq?: number;
+}
+
+export interface ErrorEvent {
+  type: 'error';
+  turn_id?: string;
+  code: string;
+  message: string;
+}
+
+export interface PongEvent {
+  type: 'pong';
+}
+
+/** Events the UI does not interpret in detail yet; kept loose on purpose. */
+export interface OtherEvent {
+  type:
+    | 'file.status'
+    | 'presence'
+    | 'user_joined'
+    | 'user_left'
+    | 'artifact.updated'
+    | 'message.created';
+  conversation_id?: string;
+  [key: string]: unknown;
+}
+
+export type ServerEvent = ChunkEvent | DoneEvent | ErrorEvent | PongEvent | OtherEvent;
+
+export type ClientAction =
+  | { action: 'ping' }
+  | { action: 'resume'; turn_id: string; after_seq: number };
+
+export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
