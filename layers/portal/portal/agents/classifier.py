@@ -1,0 +1,235 @@
+"""Rule-based intent classifier: picks the worker agent for a chat message without an LLM.
+
+The supervisor calls ``classify`` first and only pays for an LLM intent call when the
+result is ``unsure`` (confidence below ``UNSURE_BELOW``). Evidence is a weighted sum of
+lexicon cues (see ``routing_lexicon``), attachment and conversation priors; a softmax over
+the candidate agents turns it into a confidence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal.agents import routing_lexicon as lx
+
+AGENTS = lx.AGENTS
+GENERAL = lx.GENERAL
+# Below this the supervisor should ask an LLM; routing_eval reports how well it separates.
+UNSURE_BELOW = 0.55
+# Softmax temperature over evidence points: ~3 points of margin over everything else gives
+# ~0.7, one weak cue alone stays unsure. Tuned on dev + extra sets for calibration.
+TEMPERATURE = 1.0
+# Each further cue for the same agent counts this much less than the previous one.
+CUE_DECAY = 0.85
+_MAX_REASON_KEYWORDS = 4
+_RUNNERS_UP = 3
+
+_HANGUL = re.compile(r"[\u3131-\u318e\uac00-\ud7a3]")
+_SPACES = re.compile(r"\s+")
+_MASK = "\x00"
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The routing decision: chosen agent, calibrated confidence and why."""
+
+    agent: str
+    confidence: float
+    reason: str
+    runners_up: list[tuple[str, float]] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)  # raw evidence points per agent
+
+    @property
+    def unsure(self) -> bool:
+        """True when the supervisor should confirm with an LLM intent call."""
+        return self.confidence < UNSURE_BELOW
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (CLI, logs, traces)."""
+        return {
+            "agent": self.agent,
+            "confidence": round(self.confidence, 4),
+            "unsure": self.unsure,
+            "reason": self.reason,
+            "runners_up": [[agent, round(p, 4)] for agent, p in self.runners_up],
+        }
+
+
+@dataclass(frozen=True)
+class _Cue:
+    weights: tuple[tuple[str, float], ...]
+    regex: re.Pattern[str]  # matched (and masked) on the spaced, lower-cased message
+    probe: str  # the pattern without spaces: a cheap pre-test on the whitespace-free message
+
+
+def _ascii_regex(pattern: str) -> re.Pattern[str]:
+    """Word-bounded match with a light English inflection; trailing * = prefix."""
+    if pattern.endswith("*"):
+        body = re.escape(pattern[:-1]) + r"[a-z]*"
+    else:
+        body = re.escape(pattern) + r"(?:s|es|ed|d|ing|ly)?"
+    # ASCII-only boundaries: Hangul counts as \w in Python, and "PDF에서" must still match "pdf".
+    return re.compile(r"(?<![a-z0-9])" + body + r"(?![a-z0-9])")
+
+
+def _hangul_regex(compact: str, *, anchored: bool) -> re.Pattern[str]:
+    """Korean phrase, particles allowed after it.
+
+    Three or more characters may be spread over words ("사내 규정" = "사내규정"); a
+    two-syllable noun must sit inside one word, so "예제 보여줘" does not contain "제보".
+    """
+    joiner = r"\s?" if len(compact) >= 3 else ""
+    body = joiner.join(re.escape(ch) for ch in compact)
+    return re.compile((r"(?<!\w)" if anchored else "") + body)
+
+
+def _compile_cues() -> tuple[_Cue, ...]:
+    cues = []
+    for pattern, weights in lx.build_lexicon().items():
+        key = pattern.lower()
+        anchored = key.startswith("^")
+        key = key.lstrip("^")
+        compact = _SPACES.sub("", key).rstrip("*")
+        regex = _hangul_regex(compact, anchored=anchored) if _HANGUL.search(key) else _ascii_regex(key)
+        cues.append(_Cue(weights=tuple(weights.items()), regex=regex, probe=compact))
+    # Longest first, so a specific phrase consumes the text before its shorter stems.
+    cues.sort(key=lambda c: (-len(c.probe), c.probe))
+    return tuple(cues)
+
+
+_COMPILED = _compile_cues()
+# Follow-up phrases open a word ("그럼", "거기서"), so "선거 기간" is not "거기".
+_FOLLOW_UP = tuple(
+    _hangul_regex(c, anchored=True) if _HANGUL.search(c) else _ascii_regex(c) for c in lx.FOLLOW_UP_CUES
+)
+_READABLE_EXTENSIONS = lx.DOCUMENT_EXTENSIONS | lx.IMAGE_EXTENSIONS
+_TOKEN_STRIP = ".,!?;:\"'()[]{}<>“”‘’·…"
+
+
+def _normalise(text: str) -> tuple[str, str]:
+    """Return (spaced, compact) lower-case forms of the message."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+    spaced = _SPACES.sub(" ", text).strip()
+    return spaced, spaced.replace(" ", "")
+
+
+def _part_present(part: str, spaced: str, compact: str) -> bool:
+    return part in compact if _HANGUL.search(part) else part in spaced
+
+
+def _extension(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _match_cues(spaced: str, compact: str) -> tuple[dict[str, list[tuple[str, float]]], dict[str, float]]:
+    """Collect cue hits per agent; each matched phrase masks its text for shorter cues."""
+    hits: dict[str, list[tuple[str, float]]] = {agent: [] for agent in AGENTS}
+    penalties: dict[str, float] = dict.fromkeys(AGENTS, 0.0)
+    for cue in _COMPILED:
+        if cue.probe not in compact:
+            continue
+        spaced, count = cue.regex.subn(lambda m: _MASK * len(m.group()), spaced)
+        if not count:
+            continue
+        for agent, weight in cue.weights:
+            if weight > 0:
+                hits[agent].append((cue.probe, weight))
+            else:
+                penalties[agent] += weight
+    return hits, penalties
+
+
+def _evidence(hits: list[tuple[str, float]]) -> float:
+    """Sum cue weights with diminishing returns: synonyms piling up are not independent."""
+    weights = sorted((w for _, w in hits), reverse=True)
+    return sum(w * CUE_DECAY**i for i, w in enumerate(weights))
+
+
+def _softmax(scores: dict[str, float]) -> dict[str, float]:
+    top = max(scores.values())
+    exps = {agent: math.exp((s - top) / TEMPERATURE) for agent, s in scores.items()}
+    total = sum(exps.values())
+    return {agent: e / total for agent, e in exps.items()}
+
+
+def _keywords(hits: list[tuple[str, float]]) -> str:
+    return ", ".join(p for p, _ in sorted(hits, key=lambda h: -h[1])[:_MAX_REASON_KEYWORDS])
+
+
+def _reason(
+    agent: str, hits: dict[str, list[tuple[str, float]]], notes: list[str], blocked: str | None
+) -> str:
+    """One readable line: the cues behind the choice, the priors, and a blocked better match."""
+    if hits[agent]:
+        reason = f"keywords: {_keywords(hits[agent])} → {agent}"
+    elif agent == GENERAL:
+        reason = "no cues for an allowed agent → general" if blocked else "no domain cues → general"
+    else:
+        reason = f"context → {agent}"
+    if notes:
+        reason += f" ({'; '.join(notes)})"
+    if blocked:
+        cues = f" (keywords: {_keywords(hits[blocked])})" if hits[blocked] else ""
+        reason = f"{blocked} not allowed{cues}; {reason}"
+    return reason
+
+
+def classify(
+    text: str,
+    *,
+    attachments: Sequence[str] = (),
+    previous_agent: str | None = None,
+    allowed: Collection[str] | None = None,
+) -> Classification:
+    """Route one chat message to a worker agent."""
+    spaced, compact = _normalise(text)
+    hits, penalties = _match_cues(spaced, compact)
+    for parts, weights in lx.COMBOS:
+        if all(_part_present(p.lower(), spaced, compact) for p in parts):
+            for agent, weight in weights.items():
+                if weight > 0:
+                    hits[agent].append(("+".join(parts), weight))
+                else:
+                    penalties[agent] += weight
+    scores = {agent: _evidence(hits[agent]) + penalties[agent] for agent in AGENTS}
+    notes: list[str] = []
+
+    readable = [a for a in attachments if _extension(a) in _READABLE_EXTENSIONS]
+    if readable:
+        scores[lx.MULTIMODAL_RAG] += lx.ATTACHMENT_PRIOR
+        tokens = {t.strip(_TOKEN_STRIP) for t in spaced.split(" ")}
+        if hits[lx.MULTIMODAL_RAG] or tokens & lx.DEICTIC_WORDS:
+            scores[lx.MULTIMODAL_RAG] += lx.ATTACHMENT_REFERENCE_BONUS
+        notes.append("attachment: " + ", ".join(readable[:2]) + (" …" if len(readable) > 2 else ""))
+
+    if previous_agent is not None and previous_agent in scores:
+        follow_up = any(regex.search(spaced) for regex in _FOLLOW_UP)
+        prior = lx.FOLLOW_UP_PRIOR if follow_up else lx.PREVIOUS_AGENT_PRIOR
+        if len(compact) <= lx.SHORT_MESSAGE_CHARS:
+            prior += lx.SHORT_MESSAGE_PRIOR
+        scores[previous_agent] += prior
+        notes.append(f"{'follow-up of' if follow_up else 'previous'} {previous_agent}")
+
+    scores[GENERAL] += lx.GENERAL_BASELINE
+    candidates = set(AGENTS) if allowed is None else ({GENERAL} | (set(allowed) & set(AGENTS)))
+    evidence = {a: max(0.0, s) for a, s in scores.items() if a in candidates}
+    probs = _softmax(evidence)
+    # On a tie a domain cue beats the general baseline: it is the only evidence there is.
+    order = sorted(probs, key=lambda a: (-probs[a], a == GENERAL, AGENTS.index(a)))
+    agent = order[0]
+
+    best = max(scores, key=lambda a: (scores[a], a != GENERAL))
+    reason = _reason(agent, hits, notes, blocked=best if best not in candidates else None)
+    runners_up = [(a, probs[a]) for a in order[1 : 1 + _RUNNERS_UP] if probs[a] >= 0.01]
+    return Classification(
+        agent=agent,
+        confidence=probs[agent],
+        reason=reason,
+        runners_up=runners_up,
+        scores={a: round(s, 3) for a, s in scores.items() if s},
+    )
