@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
 SERVICE = "ai-portal"
 NAMESPACE = "AIPortal"
 
-logger = Logger(service=SERVICE)
+# stderr: Lambda sends it to CloudWatch like stdout, and CLI commands keep stdout for results.
+logger = Logger(service=SERVICE, logger_handler=logging.StreamHandler(sys.stderr))
 tracer = Tracer(service=SERVICE)
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 

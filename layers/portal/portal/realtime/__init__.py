@@ -1,0 +1,1 @@
+"""WebSocket connections, delivery through the API Gateway management API, and turn streams."""

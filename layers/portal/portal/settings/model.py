@@ -82,7 +82,11 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _reject_placeholders_in_aws(self) -> Settings:
         if self.environment is Environment.AWS:
-            if self.oidc_issuer is None and not self.jwt_secret_arn and self.jwt_secret in _PLACEHOLDER_SECRETS:
+            if (
+                self.oidc_issuer is None
+                and not self.jwt_secret_arn
+                and self.jwt_secret in _PLACEHOLDER_SECRETS
+            ):
                 raise ValueError("PORTAL_JWT_SECRET must be a real secret when PORTAL_ENVIRONMENT=aws")
             if not (self.db_cluster_arn and self.db_secret_arn) and not self.database_url:
                 raise ValueError("AWS needs PORTAL_DB_CLUSTER_ARN and PORTAL_DB_SECRET_ARN (Data API)")

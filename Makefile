@@ -1,0 +1,47 @@
+# The two commands of the README: `make dev` (run the portal locally) and `make test`.
+# Both install everything they need from the project's own files, into .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+
+.PHONY: dev test install web lint typecheck synth clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Re-install only when the project's dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	npm --prefix web ci --no-audit --no-fund
+
+web/dist/index.html: web/node_modules/.package-lock.json $(shell find web/src web/index.html -type f 2>/dev/null)
+	npm --prefix web run build
+
+web: web/dist/index.html
+
+dev: install web
+	$(BIN)/portal dev --port $${PORT:-8000}
+
+test: install
+	$(BIN)/pytest -q -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check layers functions infra tests
+	$(BIN)/ruff format --check layers functions infra tests
+
+typecheck: install
+	$(BIN)/mypy
+
+synth: install
+	npx --yes aws-cdk@2 synth --quiet
+
+clean:
+	rm -rf $(VENV) .local cdk.out web/dist web/node_modules

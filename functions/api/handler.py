@@ -1,0 +1,15 @@
+"""REST API Lambda: the FastAPI app from portal.api behind Mangum."""
+
+from aws_lambda_powertools.logging import correlation_paths
+from mangum import Mangum
+from portal.api.app import create_app
+from portal.observability import logger, metrics, tracer
+
+_mangum = Mangum(create_app(), lifespan="off")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: object) -> dict:
+    return _mangum(event, context)

@@ -1,0 +1,1 @@
+"""LangGraph graphs, one module per worker (state, nodes, and the compiled graph)."""

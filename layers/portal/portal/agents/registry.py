@@ -1,0 +1,35 @@
+"""The agents a message can be routed to, and which of them have a deployed worker.
+
+`WORKERS` must name exactly the workers the chat state machine's Choice state routes to;
+tests/unit/test_statemachines.py fails when one is added without the other.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+AgentName = Literal[
+    "general",
+    "web_search",
+    "multimodal_rag",
+    "canvas",
+    "deep_research",
+    "regulations",
+    "legal",
+    "accounting",
+    "tax",
+]
+ALL_AGENTS: tuple[str, ...] = get_args(AgentName)
+
+# Feature toggles of the chat input (one at a time, as the seed's inline toggles).
+Toggle = Literal["web_search", "deep_research", "canvas"]
+
+# Agent name -> the worker state in statemachines/chat.asl.json that runs it.
+WORKERS: dict[str, str] = {
+    "general": "GeneralWorker",
+}
+
+
+def has_worker(agent: str) -> bool:
+    """True when a worker for this agent is deployed."""
+    return agent in WORKERS

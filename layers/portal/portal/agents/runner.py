@@ -1,0 +1,123 @@
+"""Runs one worker for one turn: stream the answer, store it once, announce it.
+
+Express workflows run at least once, so a turn whose answer is already stored is not
+answered again: the stored answer is announced and returned.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal import aws, services
+from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
+from portal.db.executor import Executor
+from portal.db.repositories import conversations, messages
+from portal.db.repositories.conversations import Conversation
+from portal.db.repositories.messages import Message
+from portal.errors import NotFound
+from portal.observability import MetricName, logger, metrics
+from portal.realtime.stream import TurnStream
+from portal.settings import Settings, get_settings
+
+
+@dataclass
+class WorkerContext:
+    """Everything a worker needs to answer a turn."""
+
+    turn: TurnInput
+    route: RouteDecision
+    conversation: Conversation
+    question: Message
+    history: list[Message]
+    db: Executor
+    settings: Settings
+
+
+@dataclass
+class Answer:
+    """What a worker produced (the runner stores and announces it)."""
+
+    text: str
+    model: str | None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+Worker = Callable[[WorkerContext, TurnStream], Answer]
+
+
+def recipients(turn: TurnInput) -> list[str]:
+    """The sockets that see this turn stream: every connection of the user."""
+    return services.connections().for_user(turn.empno)
+
+
+def open_stream(turn: TurnInput) -> TurnStream:
+    """A numbered chunk stream for the turn, kept for replay."""
+    settings = get_settings()
+    return TurnStream(
+        turn_id=turn.turn_id,
+        recipients=lambda: recipients(turn),
+        sender=services.sender(),
+        chunk_table=aws.dynamodb_table(settings.stream_table),
+        chunk_ttl_seconds=settings.stream_chunk_ttl_seconds,
+    )
+
+
+def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:
+    """Answer the turn described by the state machine's input with `worker`."""
+    turn = TurnInput.model_validate(event)
+    route = RouteDecision.model_validate(event["route"])
+    settings, db = get_settings(), services.db()
+    stream = open_stream(turn)
+
+    stored = messages.get_turn_message(db, turn_id=turn.turn_id, role="assistant")
+    if stored is not None and stored.status == "completed":
+        logger.info("turn already answered; announcing the stored answer")
+        stream.finish(
+            {"type": "done", "message_id": stored.id, "agent": stored.agent_type, "model": stored.model_used}
+        )
+        return WorkerResult(message_id=stored.id, agent=route.agent, model=stored.model_used).model_dump()
+
+    conversation = conversations.get(db, conversation_id=turn.conversation_id)
+    question = messages.get_turn_message(db, turn_id=turn.turn_id, role="user")
+    if conversation is None or question is None:
+        raise NotFound(f"Turn {turn.turn_id} refers to a conversation or message that no longer exists")
+    history = messages.recent(
+        db, conversation_id=turn.conversation_id, limit=settings.context_messages, before_turn=turn.turn_id
+    )
+    ctx = WorkerContext(turn, route, conversation, question, history, db, settings)
+
+    started = time.monotonic()
+    answer = worker(ctx, stream)
+    elapsed = round(time.monotonic() - started, 3)
+    saved = messages.save_assistant_message(
+        db,
+        conversation_id=turn.conversation_id,
+        turn_id=turn.turn_id,
+        content=answer.text,
+        status="completed",
+        agent_type=route.agent,
+        model_used=answer.model,
+        input_tokens=answer.input_tokens,
+        output_tokens=answer.output_tokens,
+        cost_usd=answer.cost_usd,
+        processing_time=elapsed,
+        metadata={"route": route.model_dump(exclude_none=True), **answer.metadata},
+    )
+    conversations.touch(db, conversation_id=turn.conversation_id)
+    stream.finish({"type": "done", "message_id": saved.id, "agent": route.agent, "model": answer.model})
+    _record_metrics(answer)
+    logger.info("turn answered", extra={"message_id": saved.id, "model": answer.model, "seconds": elapsed})
+    return WorkerResult(message_id=saved.id, agent=route.agent, model=answer.model).model_dump()
+
+
+def _record_metrics(answer: Answer) -> None:
+    metrics.add_metric(name=MetricName.TURN_COMPLETED, unit="Count", value=1)
+    metrics.add_metric(name=MetricName.TOKENS_INPUT, unit="Count", value=answer.input_tokens)
+    metrics.add_metric(name=MetricName.TOKENS_OUTPUT, unit="Count", value=answer.output_tokens)
+    metrics.add_metric(name=MetricName.COST_USD, unit="None", value=answer.cost_usd)

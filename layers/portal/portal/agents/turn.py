@@ -1,0 +1,48 @@
+"""The payloads that travel through the chat state machine (pydantic at every boundary)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from portal.agents.registry import AgentName, Toggle
+
+
+class TurnOptions(BaseModel):
+    agent: AgentName | None = None  # explicitly chosen by the user
+    model: str | None = None  # a catalog key the user picked
+    toggle: Toggle | None = None
+    attachments: list[str] = Field(default_factory=list)
+
+
+class TurnInput(BaseModel):
+    """The state machine's input, written by the API when it starts a turn."""
+
+    turn_id: str
+    conversation_id: str
+    message_id: str
+    empno: str
+    workspace_id: str | None = None
+    options: TurnOptions = Field(default_factory=TurnOptions)
+
+
+class RouteDecision(BaseModel):
+    """The supervisor's choice and why (the route trace stored with the answer)."""
+
+    agent: str
+    confidence: float
+    reason: str
+    decided_by: str  # toggle | explicit | classifier | llm | fallback
+    runners_up: list[tuple[str, float]] = Field(default_factory=list)
+    requested_agent: str | None = None
+    suggestion: dict[str, Any] | None = None  # {"agent","reason"} when a forced agent fits worse
+
+
+class WorkerResult(BaseModel):
+    """What a worker task returns to the state machine (kept small: Express payload limits)."""
+
+    message_id: str
+    agent: str
+    model: str | None = None
+    status: str = "completed"

@@ -1,0 +1,97 @@
+"""Starting a chat turn: validate, rate-limit, store the user's message, launch the workflow."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from portal import services
+from portal.agents.turn import TurnInput, TurnOptions
+from portal.db.executor import Executor
+from portal.db.repositories import conversations, messages
+from portal.db.repositories.conversations import Conversation
+from portal.db.repositories.messages import Message
+from portal.db.repositories.users import User
+from portal.errors import BadRequest, PayloadTooLarge, RateLimited
+from portal.observability import MetricName, logger, metrics
+from portal.settings import get_settings
+
+TITLE_CHARS = 60
+
+
+@dataclass(frozen=True)
+class StartedTurn:
+    turn: TurnInput
+    message: Message
+
+
+def validate_content(content: str) -> str:
+    """The message text, stripped; a clear error for empty or oversized input."""
+    text = content.strip()
+    if not text:
+        raise BadRequest("Message content is empty")
+    limit = get_settings().max_message_chars
+    if len(text) > limit:
+        raise PayloadTooLarge(f"Message is {len(text)} characters; the limit is {limit}")
+    # Unlike the seed we do not reject "<script>"-like text: people paste code into chats.
+    # The UI renders every message as text, never as HTML.
+    return text
+
+
+def check_rate_limit(user: User) -> None:
+    """The seed's chat limit, counted per user (not per IP: offices share a NAT)."""
+    s = get_settings()
+    decision = services.rate_limiter().hit("chat", user.empno, s.chat_rate_limit_per_hour, 3600)
+    if not decision.allowed:
+        metrics.add_metric(name=MetricName.RATE_LIMITED, unit="Count", value=1)
+        raise RateLimited(
+            f"Chat limit of {s.chat_rate_limit_per_hour} messages per hour reached",
+            retry_at=int(decision.reset_at),
+        )
+
+
+def start_turn(
+    db: Executor, *, user: User, conversation: Conversation, content: str, options: TurnOptions
+) -> StartedTurn:
+    """Validate and store the user's message of a new turn (the caller then launches it)."""
+    text = validate_content(content)
+    _validate_options(options)
+    check_rate_limit(user)
+    turn_id = str(uuid.uuid4())
+    message = messages.add_user_message(
+        db,
+        conversation_id=conversation.id,
+        turn_id=turn_id,
+        content=text,
+        metadata={"options": options.model_dump(exclude_none=True, exclude_defaults=True)},
+    )
+    turn = TurnInput(
+        turn_id=turn_id,
+        conversation_id=conversation.id,
+        message_id=message.id,
+        empno=user.empno,
+        workspace_id=conversation.workspace_id,
+        options=options,
+    )
+    conversations.set_title_if_empty(db, conversation_id=conversation.id, title=_title(text))
+    conversations.touch(db, conversation_id=conversation.id)
+    metrics.add_metric(name=MetricName.TURN_STARTED, unit="Count", value=1)
+    logger.info("turn stored", extra={"turn_id": turn_id, "conversation_id": conversation.id})
+    return StartedTurn(turn=turn, message=message)
+
+
+def forget_turn(db: Executor, started: StartedTurn) -> None:
+    """Undo a stored turn whose workflow could not start (no orphan user message)."""
+    db.execute("DELETE FROM messages WHERE turn_id = :turn_id::uuid", {"turn_id": started.turn.turn_id})
+
+
+def _validate_options(options: TurnOptions) -> None:
+    if options.model is not None:
+        from portal.llm.catalog import get_model  # raises BadRequest for keys not in the catalog
+
+        get_model(options.model)
+
+
+def _title(text: str) -> str:
+    first_line = text.splitlines()[0]
+    return first_line if len(first_line) <= TITLE_CHARS else first_line[: TITLE_CHARS - 1] + "…"

@@ -1,0 +1,38 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from portal import aws, services
+from portal.settings import get_settings
+from portal.tables import ALL_TABLES
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health() -> dict:
+    """The process is up (no dependencies checked)."""
+    return {"status": "ok"}
+
+
+@router.get("/ready")
+def ready() -> JSONResponse:
+    """The database answers and every DynamoDB table exists; 503 naming what is not ready."""
+    settings = get_settings()
+    checks: dict[str, bool] = {"database": services.db().ping()}
+    ddb = aws.client("dynamodb")
+    for spec in ALL_TABLES:
+        name = spec.table_name(settings)
+        try:
+            checks[f"table:{spec.logical_id}"] = (
+                ddb.describe_table(TableName=name)["Table"]["TableStatus"] == "ACTIVE"
+            )
+        except Exception:  # noqa: BLE001 - any failure means "not ready", reported per check
+            checks[f"table:{spec.logical_id}"] = False
+    ok = all(checks.values())
+    return JSONResponse(
+        {"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503
+    )

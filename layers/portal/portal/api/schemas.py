@@ -1,0 +1,80 @@
+"""Request and response bodies of the REST API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+
+from portal.agents.registry import AgentName, Toggle
+
+
+class MeOut(BaseModel):
+    empno: str
+    name: str
+    company: str | None
+    company_code: str | None
+    roles: list[str]
+    is_admin: bool
+
+
+class ConversationCreate(BaseModel):
+    title: str | None = Field(default=None, max_length=200)
+    workspace_id: str | None = None
+
+    @field_validator("title")
+    @classmethod
+    def _strip_title(cls, v: str | None) -> str | None:
+        return v.strip() or None if v is not None else None
+
+
+class ConversationOut(BaseModel):
+    id: str
+    title: str | None
+    workspace_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ConversationList(BaseModel):
+    items: list[ConversationOut]
+
+
+class MessageCreate(BaseModel):
+    """A user's chat message. Length is checked against settings by the turn service."""
+
+    content: str
+    agent: AgentName | None = None
+    model: str | None = Field(default=None, max_length=100)
+    toggle: Toggle | None = None
+    attachments: list[str] = Field(default_factory=list, max_length=20)
+
+
+class MessageOut(BaseModel):
+    id: str
+    conversation_id: str
+    turn_id: str | None
+    role: str
+    content: str
+    status: str
+    agent_type: str | None
+    model_used: str | None
+    tokens_used: int | None
+    input_tokens: int | None
+    output_tokens: int | None
+    cost_usd: float | None
+    processing_time: float | None
+    metadata: dict[str, Any]
+    created_at: datetime
+
+
+class MessageList(BaseModel):
+    items: list[MessageOut]
+
+
+class TurnAccepted(BaseModel):
+    turn_id: str
+    message_id: str
+    conversation_id: str
+    status: str = "started"

@@ -1,0 +1,35 @@
+"""`portal dev`: the local target with the web UI, REST under /api and the WebSocket at /ws."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(commands: argparse._SubParsersAction, evals: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("dev", help="run the portal locally (embedded PostgreSQL, moto, web UI)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--data-dir", default=".local", help="where the embedded PostgreSQL keeps its data")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from portal.auth.tokens import mint_local_token
+    from portal.local.target import LocalTarget
+    from portal.settings import get_settings
+
+    target = LocalTarget(host=args.host, port=args.port, data_dir=args.data_dir).start()
+    token = mint_local_token(get_settings(), empno="E1001", name="홍길동")
+    print(
+        f"AI portal running at {target.base_url}  (REST {target.base_url}/api, WebSocket {target.ws_url})\n"
+        f"A token for E1001 (홍길동): {token}\n"
+        "Press Ctrl-C to stop.",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        target.wait()
+    finally:
+        target.stop()
+    return 0

@@ -1,0 +1,93 @@
+"""Loads the Lambda handlers from functions/ the way Lambda does: each directory is its own bundle."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import portal
+
+
+def repo_root() -> Path:
+    """The checkout this portal package was installed from (editable install)."""
+    root = Path(portal.__file__).resolve().parents[3]
+    if not (root / "functions").is_dir() or not (root / "statemachines").is_dir():
+        raise RuntimeError(
+            f"functions/ and statemachines/ not found next to {root}: install the portal with `pip install -e .`"
+        )
+    return root
+
+
+@dataclass(frozen=True)
+class LocalFunction:
+    name: str  # the Lambda function name locally
+    directory: str  # under functions/
+    handler: str  # "module.function", as Lambda's Handler setting
+    substitution: str | None = None  # the ASL ${...} it fills
+
+
+# The same functions the CDK app deploys (infra/ wires the AWS side).
+FUNCTIONS: tuple[LocalFunction, ...] = (
+    LocalFunction("portal-api", "api", "handler.handler"),
+    LocalFunction("portal-ws", "ws", "handler.handler"),
+    LocalFunction("portal-supervisor", "agents", "supervisor.handler", "SupervisorFunctionArn"),
+    LocalFunction("portal-worker-general", "agents", "general.handler", "GeneralWorkerFunctionArn"),
+    LocalFunction("portal-failure", "agents", "failure.handler", "FailureHandlerFunctionArn"),
+    LocalFunction("portal-migrate", "maintenance", "migrate.handler"),
+    LocalFunction("portal-sweep", "maintenance", "sweep.handler"),
+)
+BY_NAME = {f.name: f for f in FUNCTIONS}
+
+
+@cache
+def load_handler(name: str) -> Any:
+    """Import functions/<dir>/<module>.py under a private module name and return its handler."""
+    fn = BY_NAME[name]
+    module_name, attr = fn.handler.rsplit(".", 1)
+    path = repo_root() / "functions" / fn.directory / f"{module_name}.py"
+    unique = f"_lambda_{fn.directory}_{module_name}"
+    spec = importlib.util.spec_from_file_location(unique, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[unique] = module
+    spec.loader.exec_module(module)
+    return getattr(module, attr)
+
+
+class LambdaContext:
+    """The attributes Powertools reads from Lambda's context object."""
+
+    def __init__(self, name: str, timeout_seconds: int = 300) -> None:
+        self.function_name = name
+        self.function_version = "$LATEST"
+        self.memory_limit_in_mb = 1024
+        self.invoked_function_arn = f"arn:aws:lambda:local:000000000000:function:{name}"
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{name}"
+        self.log_stream_name = "local"
+        self._deadline = time.monotonic() + timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def invoke(name: str, event: Any) -> tuple[Any, str | None]:
+    """Run a handler in-process: (result, None) or (Lambda's error payload, "Unhandled")."""
+    try:
+        return load_handler(name)(event, LambdaContext(name)), None
+    except Exception as exc:  # noqa: BLE001 - Lambda reports every exception as a function error
+        return {"errorType": type(exc).__name__, "errorMessage": str(exc)}, "Unhandled"
+
+
+def invoke_json(name: str, body: bytes | str) -> tuple[bytes, str | None]:
+    """invoke() with Lambda's wire format (JSON in, JSON out)."""
+    event = json.loads(body or "{}")
+    result, error = invoke(name, event)
+    return json.dumps(result, default=str).encode(), error

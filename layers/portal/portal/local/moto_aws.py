@@ -1,0 +1,134 @@
+"""AWS on this machine: moto's DynamoDB, S3, IAM, Lambda and Step Functions (real ASL interpreter).
+
+Lambda tasks are dispatched in-process to the handlers in functions/ because moto's Lambda
+backend needs Docker. The management API for WebSockets is served by the local server.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from typing import Any
+
+from portal.local.functions import FUNCTIONS, invoke_json, repo_root
+from portal.settings import Settings
+from portal.tables import ALL_TABLES
+
+ACCOUNT_ID = "123456789012"  # moto's default account
+LOCAL_ROLE = "portal-local-lambda"
+CHAT_STATE_MACHINE = "portal-chat"
+
+_patched = False
+
+
+def _dispatch_in_process() -> None:
+    """Replace moto's Docker-based Lambda invoke with an in-process call (once per process)."""
+    global _patched
+    if _patched:
+        return
+    from moto.awslambda.models import LambdaFunction
+
+    def invoke(self: Any, body: Any, request_headers: Any, response_headers: Any) -> bytes:
+        payload, error = invoke_json(
+            self.function_name, body if isinstance(body, bytes | str) else json.dumps(body)
+        )
+        if error:
+            response_headers["x-amz-function-error"] = error
+        return payload
+
+    LambdaFunction.invoke = invoke
+    _patched = True
+
+
+def _zip_placeholder() -> bytes:
+    # moto stores code but never runs it (we dispatch in-process); Lambda's API needs a zip.
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("README.txt", "handlers run in-process from functions/")
+    return buf.getvalue()
+
+
+def substitute(definition: str, values: dict[str, str]) -> str:
+    """Apply DefinitionSubstitutions (moto does not); an unknown ${...} is an error."""
+
+    def repl(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in values:
+            raise KeyError(f"state machine definition uses ${{{key}}}, which nothing supplies")
+        return values[key]
+
+    return re.sub(r"\$\{([A-Za-z0-9_]+)\}", repl, definition)
+
+
+def provision(settings: Settings) -> dict[str, str]:
+    """Create tables, bucket, functions and the chat state machine in the active moto mock.
+
+    Returns the values the settings need (state machine ARN).
+    """
+    import boto3
+
+    _dispatch_in_process()
+    region = settings.region
+    ddb = boto3.client("dynamodb", region_name=region)
+    existing = set(ddb.list_tables()["TableNames"])
+    for spec in ALL_TABLES:
+        name = spec.table_name(settings)
+        if name not in existing:
+            ddb.create_table(**spec.create_table_kwargs(name))
+            ddb.update_time_to_live(
+                TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": spec.ttl_attribute}
+            )
+
+    s3 = boto3.client("s3", region_name=region)
+    if settings.uploads_bucket not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
+        s3.create_bucket(
+            Bucket=settings.uploads_bucket, CreateBucketConfiguration={"LocationConstraint": region}
+        )
+
+    iam = boto3.client("iam", region_name=region)
+    try:
+        role_arn = iam.get_role(RoleName=LOCAL_ROLE)["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com"]},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+        role_arn = iam.create_role(RoleName=LOCAL_ROLE, AssumeRolePolicyDocument=json.dumps(trust))["Role"][
+            "Arn"
+        ]
+
+    lam = boto3.client("lambda", region_name=region)
+    arns: dict[str, str] = {}
+    have = {f["FunctionName"]: f["FunctionArn"] for f in lam.list_functions()["Functions"]}
+    for fn in FUNCTIONS:
+        arn = (
+            have.get(fn.name)
+            or lam.create_function(
+                FunctionName=fn.name,
+                Runtime="python3.12",
+                Role=role_arn,
+                Handler=fn.handler,
+                Code={"ZipFile": _zip_placeholder()},
+                Timeout=300,
+            )["FunctionArn"]
+        )
+        if fn.substitution:
+            arns[fn.substitution] = arn
+
+    sfn = boto3.client("stepfunctions", region_name=region)
+    machines = {m["name"]: m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]}
+    chat_arn = machines.get(CHAT_STATE_MACHINE)
+    if chat_arn is None:
+        definition = (repo_root() / "statemachines" / "chat.asl.json").read_text(encoding="utf-8")
+        chat_arn = sfn.create_state_machine(
+            name=CHAT_STATE_MACHINE, definition=substitute(definition, arns), roleArn=role_arn, type="EXPRESS"
+        )["stateMachineArn"]
+    return {"chat_state_machine_arn": chat_arn}

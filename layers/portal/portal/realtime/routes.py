@@ -1,0 +1,89 @@
+"""The WebSocket API's three routes: $connect (auth), $disconnect, $default (client actions)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from portal import services
+from portal.auth.principal import authenticate
+from portal.errors import PortalError, Unauthorized
+from portal.observability import MetricName, logger, metrics
+
+# API Gateway accepts frames up to 128 KB; client actions are tiny, so refuse anything large.
+MAX_FRAME_BYTES = 32 * 1024
+
+
+def _response(status: int, body: str = "") -> dict[str, Any]:
+    return {"statusCode": status, "body": body}
+
+
+def handle_connect(event: dict[str, Any]) -> dict[str, Any]:
+    """Accept the socket only with a valid token in the query string (?token=...)."""
+    ctx = event["requestContext"]
+    token = (event.get("queryStringParameters") or {}).get("token")
+    try:
+        user = authenticate(token)
+    except Unauthorized as exc:
+        logger.info("websocket refused", extra={"reason": exc.message})
+        return _response(401, exc.message)
+    services.connections().add(connection_id=ctx["connectionId"], user_empno=user.empno)
+    metrics.add_metric(name=MetricName.WS_CONNECT, unit="Count", value=1)
+    return _response(200)
+
+
+def handle_disconnect(event: dict[str, Any]) -> dict[str, Any]:
+    """Forget the connection and its workspace memberships."""
+    services.connections().remove(event["requestContext"]["connectionId"])
+    metrics.add_metric(name=MetricName.WS_DISCONNECT, unit="Count", value=1)
+    return _response(200)
+
+
+def _error(connection_id: str, code: str, message: str, **extra: Any) -> dict[str, Any]:
+    services.sender().send(connection_id, {"type": "error", "code": code, "message": message, **extra})
+    return _response(200)
+
+
+def handle_default(event: dict[str, Any]) -> dict[str, Any]:
+    """Dispatch a client action; bad frames get an `error` event and change nothing."""
+    connection_id = event["requestContext"]["connectionId"]
+    body = event.get("body") or ""
+    if len(body.encode()) > MAX_FRAME_BYTES:
+        return _error(connection_id, "frame_too_large", f"Frames are limited to {MAX_FRAME_BYTES} bytes")
+    try:
+        frame = json.loads(body)
+    except ValueError:
+        return _error(connection_id, "malformed_json", "Frames must be JSON objects")
+    if not isinstance(frame, dict) or not isinstance(frame.get("action"), str):
+        return _error(connection_id, "invalid_frame", 'Frames need an "action" string')
+    connection = services.connections().get(connection_id)
+    if connection is None:
+        return _response(410, "unknown connection")
+    action = frame["action"]
+    handler = ACTIONS.get(action)
+    if handler is None:
+        return _error(connection_id, "unknown_action", f"Unknown action {action!r}", actions=sorted(ACTIONS))
+    try:
+        handler(connection_id, connection.user_empno, frame)
+    except PortalError as exc:
+        return _error(connection_id, exc.code, exc.message)
+    return _response(200)
+
+
+def _ping(connection_id: str, empno: str, frame: dict[str, Any]) -> None:
+    services.sender().send(connection_id, {"type": "pong"})
+
+
+ACTIONS = {
+    "ping": _ping,
+}
+
+
+def handle(event: dict[str, Any]) -> dict[str, Any]:
+    """Route an API Gateway WebSocket event by its routeKey."""
+    route_key = event["requestContext"]["routeKey"]
+    if route_key == "$connect":
+        return handle_connect(event)
+    if route_key == "$disconnect":
+        return handle_disconnect(event)
+    return handle_default(event)

@@ -1,0 +1,142 @@
+"""Shared fixtures: a real embedded PostgreSQL per session, a fresh database per test, moto.
+
+Every test database is a copy of a migrated template (CREATE DATABASE ... TEMPLATE), which
+takes a few tens of milliseconds and isolates tests completely.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATE_DB = "portal_template"
+
+LOCAL_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "ap-northeast-2",
+    "AWS_REGION": "ap-northeast-2",
+    "PORTAL_ENVIRONMENT": "local",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts from local settings and fresh collaborators; nothing leaks between tests."""
+    from portal import services
+
+    for key in list(os.environ):
+        if key.startswith("PORTAL_") or key in ("DATABASE_URL", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY"):
+            monkeypatch.delenv(key, raising=False)
+    for key, value in LOCAL_ENV.items():
+        monkeypatch.setenv(key, value)
+    services.reset()
+    _reset_llm()
+    yield
+    services.reset()
+    _reset_llm()
+
+
+def _reset_llm() -> None:
+    from portal.llm import service
+
+    clear = getattr(service.providers, "cache_clear", None)  # a test may have replaced it
+    if clear:
+        clear()
+
+
+@pytest.fixture(scope="session")
+def pg_server():  # noqa: ANN201
+    """One real PostgreSQL 16 for the whole session, with a migrated template database."""
+    import pgserver
+    from portal.db.migrate import apply_migrations
+    from portal.db.psycopg_executor import PsycopgExecutor
+
+    # Not under pytest's basetemp: pytest rotates old basetemps away while a concurrent
+    # session's server may still be using one.
+    root = Path(tempfile.mkdtemp(prefix="portal-pg-"))
+    server = pgserver.get_server(str(root / "pgdata"), cleanup_mode="stop")
+    server.psql(f'CREATE DATABASE "{TEMPLATE_DB}";')
+    executor = PsycopgExecutor(server.get_uri(TEMPLATE_DB), min_size=1, max_size=1)
+    apply_migrations(executor)
+    executor.close()
+    yield server
+    server.cleanup()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def database_url(pg_server, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:  # noqa: ANN001
+    """A fresh, migrated database for this test; DATABASE_URL points at it."""
+    from portal import services
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    pg_server.psql(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}";')
+    url = pg_server.get_uri(name)
+    monkeypatch.setenv("DATABASE_URL", url)
+    services.reset()
+    yield url
+    services.reset()
+    pg_server.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE);')
+
+
+@pytest.fixture
+def db(database_url: str):  # noqa: ANN201
+    """The executor of this test's database."""
+    from portal import services
+
+    return services.db()
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """moto with the portal's tables, bucket, functions and chat state machine provisioned."""
+    from moto import mock_aws
+    from portal import services
+    from portal.local.moto_aws import provision
+    from portal.settings import get_settings
+
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        created = provision(get_settings())
+        monkeypatch.setenv("PORTAL_CHAT_STATE_MACHINE_ARN", created["chat_state_machine_arn"])
+        services.reset()
+        yield created
+    services.reset()
+
+
+@pytest.fixture
+def target(database_url: str) -> Iterator[object]:
+    """The whole local target (server on a free port) over this test's database."""
+    from portal.local.target import LocalTarget
+
+    with LocalTarget(database_url=database_url, extra_env={"POWERTOOLS_LOG_LEVEL": "WARNING"}) as running:
+        yield running
+
+
+def make_token(empno: str = "E1001", name: str = "홍길동", *, admin: bool = False, **kwargs: object) -> str:
+    """A local HS256 token (the factory every test uses)."""
+    from portal.auth.tokens import mint_local_token
+    from portal.settings import get_settings
+
+    return mint_local_token(get_settings(), empno=empno, name=name, admin=admin, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def token() -> str:
+    return make_token()
+
+
+@pytest.fixture
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
