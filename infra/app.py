@@ -1,0 +1,101 @@
+"""The portal's CDK app: `npx aws-cdk@2 synth` / `deploy` run this (see cdk.json and docs/deploy.md).
+
+Synthesizes with no AWS credentials and no Docker: stacks are environment-agnostic unless
+`-c account=… -c region=…` are given, and Lambda layers are built locally with pip.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# `python infra/app.py` puts infra/ first on sys.path; the repo root makes `infra.*`
+# importable and layers/portal gives the shared table specs and metric names.
+for path in (str(ROOT / "layers" / "portal"), str(ROOT)):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+# Node 20 still runs the CDK's jsii kernel fine; the banner only clutters every synth.
+os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
+
+import aws_cdk as cdk  # noqa: E402
+
+from infra.bundling import LayerBuilder  # noqa: E402
+from infra.config import BUNDLE_PLACEHOLDER, PortalConfig  # noqa: E402
+from infra.nag import check_app, suppress_cdk_providers  # noqa: E402
+from infra.stacks.agents_stack import AgentsStack  # noqa: E402
+from infra.stacks.api_stack import ApiStack  # noqa: E402
+from infra.stacks.data_stack import DataStack  # noqa: E402
+from infra.stacks.ingest_stack import IngestStack  # noqa: E402
+from infra.stacks.observability_stack import ObservabilityStack  # noqa: E402
+from infra.stacks.realtime_stack import RealtimeStack  # noqa: E402
+from infra.stacks.web_stack import WebStack  # noqa: E402
+
+
+def build(app: cdk.App, builder: LayerBuilder | None = None) -> dict[str, cdk.Stack]:
+    """Add every portal stack to `app`, in deployment order (Data -> … -> Observability)."""
+    config = PortalConfig.from_node(app.node)
+    builder = builder or LayerBuilder(placeholder=config.bundle == BUNDLE_PLACEHOLDER)
+    env = cdk.Environment(account=config.account, region=config.region)
+    p = config.prefix
+    common = {"config": config, "env": env}
+    data = DataStack(app, f"{p}-Data", builder=builder, description="ai-portal data", **common)
+    realtime = RealtimeStack(
+        app, f"{p}-Realtime", builder=builder, data=data, description="ai-portal WebSocket", **common
+    )
+    agents = AgentsStack(
+        app,
+        f"{p}-Agents",
+        builder=builder,
+        data=data,
+        realtime=realtime,
+        description="ai-portal agents",
+        **common,
+    )
+    api = ApiStack(
+        app, f"{p}-Api", builder=builder, data=data, agents=agents, description="ai-portal REST API", **common
+    )
+    # The REST stage logs through the account role the Realtime stack sets.
+    api.add_stack_dependency(realtime)
+    ingest = IngestStack(
+        app, f"{p}-Ingest", builder=builder, data=data, description="ai-portal ingest", **common
+    )
+    web = WebStack(app, f"{p}-Web", api=api, realtime=realtime, description="ai-portal web UI", **common)
+    observability = ObservabilityStack(
+        app,
+        f"{p}-Observability",
+        data=data,
+        realtime=realtime,
+        agents=agents,
+        api=api,
+        ingest=ingest,
+        description="ai-portal dashboard and alarms",
+        **common,
+    )
+    stacks: dict[str, cdk.Stack] = {
+        "data": data,
+        "realtime": realtime,
+        "agents": agents,
+        "api": api,
+        "ingest": ingest,
+        "web": web,
+        "observability": observability,
+    }
+    for stack in stacks.values():
+        suppress_cdk_providers(stack)
+        cdk.Tags.of(stack).add("project", "ai-portal")
+        cdk.Tags.of(stack).add("stage", config.stage)
+    check_app(app)
+    return stacks
+
+
+def main() -> None:
+    app = cdk.App()
+    build(app)
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""One construct per file, one concern per construct; stacks compose them."""

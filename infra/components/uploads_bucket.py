@@ -1,0 +1,77 @@
+"""The bucket users upload files to, through presigned PUT URLs."""
+
+from __future__ import annotations
+
+import re
+
+from aws_cdk import Duration
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from infra.components.defaults import data_removal
+from infra.components.portal_function import PortalFunction
+from infra.config import PortalConfig
+from infra.nag import ref_pattern, suppress_grant_wildcard
+
+# Every uploaded object lives under this prefix; the ingest notification filters on it.
+UPLOADS_PREFIX = "uploads/"
+
+
+class UploadsBucket(Construct):
+    """Private, S3-managed encryption, TLS only, CORS for browser PUTs, no leftover multipart parts."""
+
+    def __init__(self, scope: Construct, id: str, *, config: PortalConfig, access_logs: s3.IBucket) -> None:
+        super().__init__(scope, id)
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            enforce_ssl=True,
+            server_access_logs_bucket=access_logs,
+            server_access_logs_prefix="uploads-bucket/",
+            cors=[
+                s3.CorsRule(
+                    allowed_methods=[s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+                    # The presigned URL is the authorization; CORS only decides which pages
+                    # may use one. `allowed_origins` pins it to the portal's own origins.
+                    allowed_origins=list(config.allowed_origins) or ["*"],
+                    allowed_headers=["*"],
+                    exposed_headers=["ETag"],
+                    max_age=3000,
+                )
+            ],
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="abort-incomplete-uploads",
+                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                )
+            ],
+            removal_policy=data_removal(config),
+            auto_delete_objects=not config.retain_data,
+        )
+
+    def _grant(self, fn: PortalFunction, actions: list[str]) -> None:
+        # Exact object actions on the uploads prefix (the stock grant_* add s3:GetObject*, s3:List*, …).
+        iam.Grant.add_to_principal(
+            grantee=fn.function,
+            actions=actions,
+            resource_arns=[self.bucket.arn_for_objects(f"{UPLOADS_PREFIX}*")],
+        )
+        suppress_grant_wildcard(
+            fn.role,
+            ref_pattern(self.bucket) + re.escape(f"/{UPLOADS_PREFIX}*"),
+            "Users' files are objects under the uploads/ prefix with generated keys; the grant "
+            "covers that prefix of this one bucket and nothing else.",
+        )
+        fn.add_environment(PORTAL_UPLOADS_BUCKET=self.bucket.bucket_name)
+
+    def grant_presign(self, fn: PortalFunction) -> None:
+        """Presigned PUT/GET URLs and deletes under the uploads prefix (the API)."""
+        self._grant(fn, ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"])
+
+    def grant_read(self, fn: PortalFunction) -> None:
+        """Read uploaded files (ingest, RAG workers)."""
+        self._grant(fn, ["s3:GetObject"])

@@ -1,0 +1,143 @@
+"""Every Lambda function of the portal, in one list: adding a worker is one line.
+
+A function's code asset is its directory under functions/ (it ships only that); the
+portal package and its dependencies come from layers (see bundling.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FUNCTIONS_DIR = REPO_ROOT / "functions"
+
+# Workers the supervisor can route a turn to. Each is functions/agents/<name>.py with a
+# `handler`, and the chat ASL refers to it as ${<Name>WorkerFunctionArn}.
+WORKERS: tuple[str, ...] = ("general",)
+
+
+class Layer(StrEnum):
+    """Dependency layers; every function also gets the portal source layer."""
+
+    CORE = "core"  # powertools, pydantic, fastapi, mangum, jwt, httpx: the API path
+    AGENTS = "agents"  # langgraph, anthropic, google-genai, opensearch-py: on top of core
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """What differs between functions; everything else comes from PortalFunction."""
+
+    name: str  # construct id, e.g. "api", "worker_general"
+    directory: str  # under functions/
+    handler: str
+    description: str
+    layers: tuple[Layer, ...] = (Layer.CORE,)
+    memory_mb: int = 512
+    timeout_seconds: int = 30
+    # The ${...} name an ASL file uses for this function's ARN, if any.
+    substitution: str | None = None
+
+    @property
+    def code_dir(self) -> Path:
+        return FUNCTIONS_DIR / self.directory
+
+    def check_exists(self) -> None:
+        """Fail synth with a message that says which file is missing, not a CDK stack trace."""
+        module = self.handler.rsplit(".", 1)[0].replace(".", "/") + ".py"
+        if not (self.code_dir / module).is_file():
+            raise FileNotFoundError(
+                f"function {self.name!r} expects {self.code_dir.relative_to(REPO_ROOT) / module} "
+                f"with `{self.handler.rsplit('.', 1)[1]}` (see infra/functions.py)"
+            )
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def worker(name: str) -> FunctionSpec:
+    """A chat worker: one LangGraph graph, streamed to the user's sockets."""
+    return FunctionSpec(
+        name=f"worker_{name}",
+        directory="agents",
+        handler=f"{name}.handler",
+        description=f"Chat worker '{name}': runs its graph and streams the answer",
+        layers=(Layer.CORE, Layer.AGENTS),
+        memory_mb=1536,
+        # The chat ASL gives a worker 300 s; Express workflows end at 5 minutes anyway.
+        timeout_seconds=300,
+        substitution=f"{_camel(name)}WorkerFunctionArn",
+    )
+
+
+API = FunctionSpec(
+    name="api",
+    directory="api",
+    handler="handler.handler",
+    description="REST API: the FastAPI app behind Mangum",
+    memory_mb=1024,
+    # API Gateway's REST integration gives up after 29 s.
+    timeout_seconds=29,
+)
+WS = FunctionSpec(
+    name="ws",
+    directory="ws",
+    handler="handler.handler",
+    description="WebSocket $connect/$disconnect/$default",
+    timeout_seconds=10,
+)
+SUPERVISOR = FunctionSpec(
+    name="supervisor",
+    directory="agents",
+    handler="supervisor.handler",
+    description="Chat supervisor: picks the worker for a turn",
+    layers=(Layer.CORE, Layer.AGENTS),
+    memory_mb=1024,
+    timeout_seconds=60,
+    substitution="SupervisorFunctionArn",
+)
+FAILURE = FunctionSpec(
+    name="failure",
+    directory="agents",
+    handler="failure.handler",
+    description="Failure handler: marks the turn failed and tells the sockets",
+    layers=(Layer.CORE, Layer.AGENTS),
+    timeout_seconds=30,
+    substitution="FailureHandlerFunctionArn",
+)
+INGEST = FunctionSpec(
+    name="ingest",
+    directory="ingest",
+    handler="handler.handler",
+    description="Uploaded file -> extract, chunk, embed, index (idempotent)",
+    layers=(Layer.CORE, Layer.AGENTS),
+    memory_mb=1536,
+    timeout_seconds=300,
+)
+MIGRATE = FunctionSpec(
+    name="migrate",
+    directory="maintenance",
+    handler="migrate.handler",
+    description="Applies SQL migrations through the Data API after each deploy",
+    # A paused cluster takes ~15 s to resume; migrations themselves are short.
+    timeout_seconds=300,
+)
+SWEEP = FunctionSpec(
+    name="sweep",
+    directory="maintenance",
+    handler="sweep.handler",
+    description="Every 15 minutes: cache sweep and stale connections (never touches Aurora)",
+    timeout_seconds=120,
+)
+
+# Step Functions task functions, found by the ${...} names the ASL files use.
+AGENT_TASKS: tuple[FunctionSpec, ...] = (SUPERVISOR, *(worker(w) for w in WORKERS), FAILURE)
+
+ALL_FUNCTIONS: tuple[FunctionSpec, ...] = (API, WS, *AGENT_TASKS, INGEST, MIGRATE, SWEEP)
+
+
+def by_substitution() -> dict[str, FunctionSpec]:
+    """ASL substitution name -> the task function that supplies it."""
+    return {spec.substitution: spec for spec in AGENT_TASKS if spec.substitution}

@@ -1,0 +1,1 @@
+"""Thin stacks: each composes constructs from infra/components and wires their grants."""

@@ -1,0 +1,56 @@
+"""Api: the REST API and the FastAPI function behind it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_cdk import CfnOutput, Stack
+from constructs import Construct
+from portal.tables import ALL_TABLES, STREAM
+
+from infra.bundling import LayerBuilder
+from infra.components.layers import PortalLayers
+from infra.components.portal_function import PortalFunction
+from infra.components.rest_api import PortalRestApi
+from infra.components.tables import Access
+from infra.config import PortalConfig
+from infra.functions import API
+from infra.stacks.agents_stack import AgentsStack
+from infra.stacks.data_stack import DataStack
+
+
+class ApiStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: PortalConfig,
+        builder: LayerBuilder,
+        data: DataStack,
+        agents: AgentsStack,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, id, **kwargs)
+        layers = PortalLayers(self, "Layers", builder=builder)
+        environment = {"PORTAL_CORS_ORIGINS": json.dumps(list(config.allowed_origins))}
+        if config.oidc_issuer:
+            environment["PORTAL_OIDC_ISSUER"] = config.oidc_issuer
+        if config.models_enabled:
+            environment["PORTAL_MODELS_ENABLED"] = json.dumps(list(config.models_enabled))
+        self.function = PortalFunction(
+            self, "ApiFunction", spec=API, layers=layers, config=config, environment=environment
+        )
+        fn = self.function
+        data.database.grant_data_api(fn)
+        for spec in ALL_TABLES:
+            data.tables.grant(fn, spec, Access.READ if spec is STREAM else Access.READ_WRITE)
+        data.uploads.grant_presign(fn)
+        data.secrets.grant_jwt_key(fn)
+        data.secrets.grant_provider_keys(fn)
+        for workflow in agents.workflows.values():
+            workflow.grant_start(fn)
+
+        self.rest_api = PortalRestApi(self, "Rest", handler=fn, config=config)
+        CfnOutput(self, "RestApiUrl", value=self.rest_api.url)
