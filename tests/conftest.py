@@ -110,9 +110,9 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         created = provision(get_settings())
         monkeypatch.setenv("PORTAL_CHAT_STATE_MACHINE_ARN", created["chat_state_machine_arn"])
-        services.reset()
+        services.reset(keep_db=True)
         yield created
-    services.reset()
+    services.reset(keep_db=True)
 
 
 @pytest.fixture

@@ -92,10 +92,11 @@ def db() -> Executor:
     return get_executor()
 
 
-def reset() -> None:
-    """Forget every cached collaborator and the settings (tests, the local target)."""
+def reset(*, keep_db: bool = False) -> None:
+    """Forget cached collaborators and the settings (tests, the local target)."""
     for fn in (cache, rate_limiter, connections, sender, launcher, token_verifier):
         fn.cache_clear()
-    reset_executor()
+    if not keep_db:
+        reset_executor()
     aws.reset_clients()
     reset_settings()

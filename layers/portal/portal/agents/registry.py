@@ -21,6 +21,19 @@ AgentName = Literal[
 ]
 ALL_AGENTS: tuple[str, ...] = get_args(AgentName)
 
+# What each agent is for (the LLM intent call and the UI read these).
+AGENT_DESCRIPTIONS: dict[str, str] = {
+    "general": "general conversation, writing, translation, explanations, coding help",
+    "web_search": "needs current information from the web: news, prices, recent events, today's facts",
+    "multimodal_rag": "questions about files the user uploaded or attached (PDF, Office, images)",
+    "canvas": "create or edit a document, code, chart or data artifact in a shared workspace",
+    "deep_research": "a multi-step research report that compares many sources",
+    "regulations": "company rules, internal regulations and compliance (취업규칙, 사내 규정)",
+    "legal": "legal questions: contracts, law, disputes, intellectual property",
+    "accounting": "accounting and finance: K-IFRS, journal entries, financial statements",
+    "tax": "tax: VAT, withholding, corporate and income tax filing",
+}
+
 # Feature toggles of the chat input (one at a time, as the seed's inline toggles).
 Toggle = Literal["web_search", "deep_research", "canvas"]
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from portal import aws, services
+from portal.agents import profile
 from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
 from portal.db.executor import Executor
-from portal.db.repositories import conversations, messages
+from portal.db.repositories import conversations, messages, preferences
 from portal.db.repositories.conversations import Conversation
 from portal.db.repositories.messages import Message
 from portal.errors import NotFound
@@ -111,6 +112,15 @@ def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:
     )
     conversations.touch(db, conversation_id=turn.conversation_id)
     stream.finish({"type": "done", "message_id": saved.id, "agent": route.agent, "model": answer.model})
+    profile.record_turn(
+        db,
+        empno=turn.empno,
+        turn_id=turn.turn_id,
+        question=question.content,
+        agent=route.agent,
+        model=answer.model,
+        collect=preferences.get(db, empno=turn.empno).profile_collection,
+    )
     _record_metrics(answer)
     logger.info("turn answered", extra={"message_id": saved.id, "model": answer.model, "seconds": elapsed})
     return WorkerResult(message_id=saved.id, agent=route.agent, model=answer.model).model_dump()

@@ -1,36 +1,58 @@
 """The supervisor: picks the worker of a turn and records why (the route trace).
 
 Precedence, as in the design: the message's feature toggle > an explicitly chosen agent >
-the fast local classifier > an LLM intent call when the classifier is unsure.
+the fast local classifier > an LLM intent call when the classifier is unsure. Only agents
+the user may use (grants, feature switches) and that this deployment can serve are
+candidates; general is always one.
 """
 
 from __future__ import annotations
 
 from portal import services
-from portal.agents.classifier import UNSURE_BELOW as CONFIDENT
-from portal.agents.classifier import classify
+from portal.agents.access import agent_access
+from portal.agents.availability import unavailable_agents
+from portal.agents.classifier import UNSURE_BELOW, Classification, classify
+from portal.agents.intent import llm_intent
 from portal.agents.registry import WORKERS
 from portal.agents.turn import RouteDecision, TurnInput
-from portal.db.repositories import messages
+from portal.db.repositories import messages, users
 from portal.errors import NotFound
 from portal.observability import logger
 
 # A forced agent gets a suggestion when the classifier prefers another this clearly.
-SUGGEST_MARGIN = 0.25
+SUGGEST_ABOVE = 0.8
+
+
+def candidates_for(turn: TurnInput) -> set[str]:
+    """Agents this turn may be routed to automatically."""
+    db = services.db()
+    user = users.get(db, empno=turn.empno)
+    if user is None:
+        raise NotFound(f"User {turn.empno} does not exist")
+    usable = set(agent_access(db, user).usable) - unavailable_agents()
+    return (usable & set(WORKERS)) | {"general"}
+
+
+def _runners_up(guess: Classification) -> list[tuple[str, float]]:
+    return [(a, round(s, 3)) for a, s in guess.runners_up]
 
 
 def route(turn: TurnInput) -> RouteDecision:
     """Decide which worker answers this turn."""
     db = services.db()
-    user_message = messages.get_turn_message(db, turn_id=turn.turn_id, role="user")
-    if user_message is None:
+    question = messages.get_turn_message(db, turn_id=turn.turn_id, role="user")
+    if question is None:
         raise NotFound(f"Turn {turn.turn_id} has no stored user message")
     previous = messages.recent(db, conversation_id=turn.conversation_id, limit=2, before_turn=turn.turn_id)
     previous_agent = next((m.agent_type for m in reversed(previous) if m.role == "assistant"), None)
+    candidates = candidates_for(turn)
     opts = turn.options
+    guess = classify(
+        question.content, attachments=opts.attachments, previous_agent=previous_agent, allowed=candidates
+    )
 
-    guess = classify(user_message.content, attachments=opts.attachments, previous_agent=previous_agent)
     if opts.toggle:
+        # The user pressed a feature button: honour it (the API already refused switched-off ones).
         decision = RouteDecision(
             agent=opts.toggle, confidence=1.0, reason=f"toggle: {opts.toggle}", decided_by="toggle"
         )
@@ -41,23 +63,33 @@ def route(turn: TurnInput) -> RouteDecision:
             reason=f"chosen by the user: {opts.agent}",
             decided_by="explicit",
             requested_agent=opts.agent,
+            runners_up=_runners_up(guess),
         )
-        if guess.agent != opts.agent and guess.confidence >= CONFIDENT + SUGGEST_MARGIN:
+        if guess.agent != opts.agent and guess.confidence >= SUGGEST_ABOVE:
             decision.suggestion = {
                 "agent": guess.agent,
                 "reason": guess.reason,
-                "confidence": guess.confidence,
+                "confidence": round(guess.confidence, 3),
             }
+    elif guess.confidence < UNSURE_BELOW and (asked := llm_intent(question.content, candidates)):
+        agent, reason, model = asked
+        decision = RouteDecision(
+            agent=agent,
+            confidence=guess.confidence,
+            reason=f"{reason} (LLM intent via {model}; classifier unsure: {guess.reason})",
+            decided_by="llm",
+            runners_up=_runners_up(guess),
+        )
     else:
         decision = RouteDecision(
             agent=guess.agent,
             confidence=guess.confidence,
             reason=guess.reason,
             decided_by="classifier",
-            runners_up=[(a, round(s, 3)) for a, s in guess.runners_up],
+            runners_up=_runners_up(guess),
         )
     if decision.agent not in WORKERS:
-        # No worker deployed for that agent yet: answer with the general worker, and say so.
+        # Defensive: an agent with no deployed worker is answered by general, and says so.
         decision = decision.model_copy(
             update={
                 "reason": f"{decision.reason}; no {decision.agent} worker is deployed, general answers",

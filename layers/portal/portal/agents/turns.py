@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from portal import services
+from portal.agents.access import agent_access, check_requested
 from portal.agents.turn import TurnInput, TurnOptions
 from portal.db.executor import Executor
 from portal.db.repositories import conversations, messages
@@ -56,6 +57,7 @@ def start_turn(
     """Validate and store the user's message of a new turn (the caller then launches it)."""
     text = validate_content(content)
     _validate_options(options)
+    check_requested(agent_access(db, user), agent=options.agent, toggle=options.toggle)
     check_rate_limit(user)
     turn_id = str(uuid.uuid4())
     message = messages.add_user_message(

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from portal.api.errors import install_error_handlers
-from portal.api.routes import conversations, health, me, messages, models
+from portal.api.routes import admin_permissions, conversations, health, me, messages, models, preferences
 from portal.settings import get_settings
 
 API_PREFIX = "/api"
@@ -29,6 +29,6 @@ def create_app() -> FastAPI:
         allow_headers=["Authorization", "Content-Type", "X-Correlation-Id"],
     )
     install_error_handlers(app)
-    for module in (health, me, conversations, messages, models):
+    for module in (health, me, preferences, conversations, messages, models, admin_permissions):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

@@ -10,7 +10,7 @@ from portal import services
 from portal.auth.principal import authenticate
 from portal.db.executor import Executor
 from portal.db.repositories.users import User
-from portal.errors import Unauthorized
+from portal.errors import Forbidden, Unauthorized
 
 
 def _bearer(request: Request) -> str | None:
@@ -30,9 +30,17 @@ def current_user(request: Request) -> User:
     return user
 
 
+def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
+    """The authenticated user, who must be an administrator (403 otherwise)."""
+    if not user.is_admin:
+        raise Forbidden("Administrators only")
+    return user
+
+
 def database() -> Executor:
     return services.db()
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+AdminUser = Annotated[User, Depends(admin_user)]
 Db = Annotated[Executor, Depends(database)]

@@ -16,8 +16,9 @@ from portal.settings import get_settings
 def providers() -> dict[str, ChatModel]:
     """This deployment's providers (SDKs import on first use, not here)."""
     from portal.llm.providers.registry import build_providers
+    from portal.secrets import settings_with_provider_keys
 
-    return build_providers(get_settings())
+    return build_providers(settings_with_provider_keys(get_settings()))
 
 
 def configured_providers() -> set[str]:

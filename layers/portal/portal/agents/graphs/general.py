@@ -14,15 +14,10 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
 from portal.agents.workers.prompts import is_korean
+from portal.llm import service
 from portal.llm.base import ChatMessage, ModelRequest, collect
 from portal.llm.router import Priority, TaskType, choose_models, infer_task_type
-from portal.llm.service import (
-    StreamedAnswer,
-    configured_providers,
-    provider_model_id,
-    providers,
-    stream_answer,
-)
+from portal.llm.service import StreamedAnswer, configured_providers, provider_model_id, stream_answer
 
 # Past this many characters of history, older turns are summarised instead of sent whole.
 HISTORY_CHAR_BUDGET = 24_000
@@ -65,7 +60,7 @@ def remember(state: GeneralState) -> GeneralState:
             "Keep names, numbers, decisions and open questions.",
             max_tokens=600,
         )
-        summary = collect(providers()[chain[0].provider], request).text
+        summary = collect(service.providers()[chain[0].provider], request).text
     # Without a real model the older turns are dropped (the offline provider cannot summarise).
     return {"history": recent, "summary": summary}
 

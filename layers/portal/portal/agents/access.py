@@ -1,0 +1,87 @@
+"""Which agents a user may use for a turn: permissions (with expiry), feature switches, configuration.
+
+Tier-1 domain agents need a grant in user_agent_permissions (admins have all); general
+features are open to everyone but each can be switched off in user_feature_preferences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal import services
+from portal.agents.registry import ALL_AGENTS
+from portal.db.executor import Executor
+from portal.db.repositories import permissions, preferences
+from portal.db.repositories.preferences import FeaturePreferences
+from portal.db.repositories.users import User
+from portal.errors import BadRequest, Forbidden
+
+RESTRICTED_AGENTS = frozenset({"regulations", "legal", "accounting", "tax"})
+# Agent -> the feature switch that turns it off.
+FEATURE_SWITCH = {
+    "web_search": "enable_web_search",
+    "deep_research": "enable_deep_research",
+    "canvas": "enable_canvas_mode",
+    "multimodal_rag": "enable_file_processing",
+}
+ACCESS_CACHE_SECONDS = 60
+
+
+class FeatureDisabled(BadRequest):
+    code = "feature_disabled"
+
+
+@dataclass(frozen=True)
+class AgentAccess:
+    granted: frozenset[str]  # agents the user holds (restricted ones need a grant)
+    switched_off: frozenset[str]  # agents whose feature the user turned off
+    prefs: FeaturePreferences
+
+    @property
+    def usable(self) -> frozenset[str]:
+        return self.granted - self.switched_off
+
+
+def access_cache_key(empno: str) -> str:
+    return f"access:{empno}"
+
+
+def agent_access(db: Executor, user: User) -> AgentAccess:
+    """The user's agent access, cached briefly (checked on every message)."""
+    cache = services.cache()
+    cached = cache.get(access_cache_key(user.empno))
+    if isinstance(cached, dict):
+        return AgentAccess(
+            frozenset(cached["granted"]),
+            frozenset(cached["off"]),
+            FeaturePreferences.model_validate(cached["prefs"]),
+        )
+    prefs = preferences.get(db, empno=user.empno)
+    held = set(ALL_AGENTS) if user.is_admin else permissions.active_agents(db, empno=user.empno)
+    granted = frozenset(a for a in ALL_AGENTS if a not in RESTRICTED_AGENTS or a in held)
+    off = frozenset(a for a, field in FEATURE_SWITCH.items() if not getattr(prefs, field))
+    cache.set(
+        access_cache_key(user.empno),
+        {"granted": sorted(granted), "off": sorted(off), "prefs": prefs.model_dump()},
+        ttl=ACCESS_CACHE_SECONDS,
+        tags=[f"user:{user.empno}"],
+    )
+    return AgentAccess(granted, off, prefs)
+
+
+def forget_access(empno: str) -> None:
+    """Drop cached access after a grant, revoke or preference change."""
+    services.cache().invalidate(access_cache_key(empno))
+
+
+def check_requested(access: AgentAccess, *, agent: str | None, toggle: str | None) -> None:
+    """Refuse an explicit agent or toggle the user may not use (before anything is stored)."""
+    for name, what in ((toggle, "feature"), (agent, "agent")):
+        if name is None:
+            continue
+        if name not in access.granted:
+            raise Forbidden(f"You do not have access to the {name} agent; ask an administrator for a grant")
+        if name in access.switched_off:
+            raise FeatureDisabled(
+                f"The {name} {what} is switched off in your preferences ({FEATURE_SWITCH[name]})"
+            )

@@ -1,0 +1,65 @@
+"""Administrators grant and revoke tier-1 agents per user, optionally until a date."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field, field_validator
+
+from portal.agents.access import RESTRICTED_AGENTS, forget_access
+from portal.api.deps import AdminUser, Db
+from portal.db.repositories import permissions, users
+from portal.db.repositories.permissions import AgentGrant
+from portal.errors import BadRequest, NotFound
+
+router = APIRouter(prefix="/admin/permissions", tags=["admin"])
+
+
+class GrantRequest(BaseModel):
+    empno: str = Field(min_length=1, max_length=20)
+    agent: str
+    expires_at: datetime | None = None
+
+    @field_validator("agent")
+    @classmethod
+    def _restricted(cls, v: str) -> str:
+        if v not in RESTRICTED_AGENTS:
+            raise ValueError(f"only {sorted(RESTRICTED_AGENTS)} need grants")
+        return v
+
+    @field_validator("expires_at")
+    @classmethod
+    def _future(cls, v: datetime | None) -> datetime | None:
+        if v is not None:
+            v = v if v.tzinfo else v.replace(tzinfo=UTC)
+            if v <= datetime.now(UTC):
+                raise ValueError("expires_at must be in the future")
+        return v
+
+
+@router.get("", response_model=list[AgentGrant])
+def list_grants(admin: AdminUser, db: Db, empno: str | None = Query(None, max_length=20)) -> list[AgentGrant]:
+    return permissions.list_grants(db, empno=empno)
+
+
+@router.put("", response_model=AgentGrant)
+def grant(body: GrantRequest, admin: AdminUser, db: Db) -> AgentGrant:
+    """Grant or renew; the user must have signed in once (users are provisioned from tokens)."""
+    if users.get(db, empno=body.empno) is None:
+        raise NotFound(f"User {body.empno} has never signed in")
+    saved = permissions.grant(
+        db, empno=body.empno, agent_type=body.agent, granted_by=admin.empno, expires_at=body.expires_at
+    )
+    forget_access(body.empno)
+    return saved
+
+
+@router.delete("/{empno}/{agent}", status_code=204)
+def revoke(empno: str, agent: str, admin: AdminUser, db: Db) -> Response:
+    if agent not in RESTRICTED_AGENTS:
+        raise BadRequest(f"Unknown restricted agent {agent!r}")
+    if not permissions.revoke(db, empno=empno, agent_type=agent):
+        raise NotFound("No such grant")
+    forget_access(empno)
+    return Response(status_code=204)
