@@ -1,4 +1,4 @@
-"""The portal's CDK app: `npx aws-cdk@2 synth` / `deploy` run this (see cdk.json and docs/deploy.md).
+"""The portal's CDK app: `npx aws-cdk@2 synth` / `deploy` run this (see cdk.json and README, "Deploying to AWS").
 
 Synthesizes with no AWS credentials and no Docker: stacks are environment-agnostic unless
 `-c account=… -c region=…` are given, and Lambda layers are built locally with pip.
