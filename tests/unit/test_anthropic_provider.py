@@ -27,6 +27,10 @@ from portal.llm.base import (
     ProviderTimeout,
     ProviderUnavailable,
     TextDelta,
+    ToolCall,
+    ToolResult,
+    ToolSpec,
+    ToolUse,
     Usage,
     collect,
 )
@@ -452,3 +456,165 @@ def test_bedrock_http_throttling_before_the_stream(bedrock: Any) -> None:
     with pytest.raises(ProviderThrottled):
         list(provider.stream(ModelRequest(BEDROCK_MODEL, REQUEST.messages)))
     assert len(recorder.requests) == 1
+
+
+# --- Tool use --------------------------------------------------------------------------------
+
+SEARCH_TOOL = ToolSpec(
+    "search_regulations",
+    "Search the company's internal regulations.",
+    {
+        "type": "object",
+        "properties": {"query": {"type": "string"}, "limit": {"type": "integer", "default": 5}},
+        "required": ["query"],
+    },
+)
+LIST_TOOL = ToolSpec("list_documents", "List the regulation documents.", {"type": "object", "properties": {}})
+TOOL_REQUEST = ModelRequest(
+    "claude-sonnet-4-5",
+    (ChatMessage("user", "출장 숙박비 한도가 얼마인가요?"),),
+    system="You answer from the company's regulations.",
+    max_tokens=1024,
+    tools=(SEARCH_TOOL, LIST_TOOL),
+)
+
+
+@pytest.mark.parametrize("chunk", [None, 5], ids=["whole-body", "5-byte-reads"])
+def test_tool_use_blocks_stream_as_tool_use_events_after_the_text(chunk: int | None) -> None:
+    recorder = Recorder(lambda _: sse_response("anthropic_stream_tool_use.sse", chunk=chunk))
+    events = list(AnthropicProvider(api_client(recorder)).stream(TOOL_REQUEST))
+
+    assert events == [
+        TextDelta("출장비 규정에서 "),
+        TextDelta("숙박비 한도를 찾아보겠습니다."),
+        # input_json_delta pieces are joined and parsed once the block stops
+        ToolUse(
+            "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "search_regulations", {"query": "출장 숙박비 한도", "limit": 3}
+        ),
+        ToolUse("toolu_01Hq5bVnYJ8Xm3kPZLcQ2sWa", "list_documents", {}),  # no input: an empty object
+        Completed(Usage(1021, 112), "claude-sonnet-4-5", "tool_use"),
+    ]
+
+
+def test_tools_are_declared_and_tool_choice_is_left_to_the_model() -> None:
+    recorder = Recorder(lambda _: sse_response("anthropic_stream_tool_use.sse"))
+    completion = collect(AnthropicProvider(api_client(recorder)), TOOL_REQUEST)
+
+    assert [t.name for t in completion.tool_uses] == ["search_regulations", "list_documents"]
+    assert recorder.body["tools"] == [
+        {
+            "name": "search_regulations",
+            "description": "Search the company's internal regulations.",
+            "input_schema": SEARCH_TOOL.input_schema,
+        },
+        {
+            "name": "list_documents",
+            "description": "List the regulation documents.",
+            "input_schema": {"type": "object", "properties": {}},
+        },
+    ]
+    assert "tool_choice" not in recorder.body  # the API's default: auto
+
+
+def test_tool_calls_and_results_go_back_as_tool_use_and_tool_result_blocks() -> None:
+    call = ToolCall("toolu_01T1x1fJ34qAmk2tNTrN7Up6", "search_regulations", {"query": "숙박비"})
+    failed = ToolCall("toolu_01Hq5bVnYJ8Xm3kPZLcQ2sWa", "list_documents", {})
+    request = ModelRequest(
+        "claude-sonnet-4-5",
+        (
+            ChatMessage("user", "출장 숙박비 한도가 얼마인가요?"),
+            ChatMessage("assistant", "찾아보겠습니다.", tool_calls=(call, failed)),
+            ChatMessage(
+                "user",
+                "",
+                tool_results=(
+                    ToolResult(call.id, call.name, "출장비 규정 제7조(숙박비) 1박 12만원 이내"),
+                    ToolResult(failed.id, failed.name, "server unavailable", is_error=True),
+                ),
+            ),
+        ),
+        tools=(SEARCH_TOOL, LIST_TOOL),
+        tool_choice="none",
+    )
+    recorder = Recorder(lambda _: sse_response("anthropic_stream_ok.sse"))
+    collect(AnthropicProvider(api_client(recorder)), request)
+
+    assert recorder.body["messages"] == [
+        {"role": "user", "content": "출장 숙박비 한도가 얼마인가요?"},
+        {
+            "role": "assistant",
+            "content": [
+                {"type": "text", "text": "찾아보겠습니다."},
+                {
+                    "type": "tool_use",
+                    "id": call.id,
+                    "name": "search_regulations",
+                    "input": {"query": "숙박비"},
+                },
+                {"type": "tool_use", "id": failed.id, "name": "list_documents", "input": {}},
+            ],
+        },
+        {
+            "role": "user",
+            "content": [
+                {
+                    "type": "tool_result",
+                    "tool_use_id": call.id,
+                    "content": "출장비 규정 제7조(숙박비) 1박 12만원 이내",
+                },
+                {
+                    "type": "tool_result",
+                    "tool_use_id": failed.id,
+                    "content": "server unavailable",
+                    "is_error": True,
+                },
+            ],
+        },
+    ]
+    # The last round of a tool loop: tools stay declared (the history uses them), calls are off.
+    assert recorder.body["tool_choice"] == {"type": "none"}
+    assert len(recorder.body["tools"]) == 2
+
+
+def test_a_tool_call_cut_off_mid_input_is_dropped_and_the_stop_reason_says_why() -> None:
+    body = fixture_bytes("anthropic_stream_tool_use.sse").decode()
+    # The answer ran out of tokens inside the first call's JSON: no complete input arrived.
+    cut = body[
+        : body.index(
+            'event: content_block_delta\ndata: {"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":" 숙박비'
+        )
+    ]
+    cut += (
+        'event: content_block_stop\ndata: {"type":"content_block_stop","index":1}\n\n'
+        'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"max_tokens",'
+        '"stop_sequence":null},"usage":{"output_tokens":1024}}\n\n'
+        'event: message_stop\ndata: {"type":"message_stop"}\n\n'
+    )
+    recorder = Recorder(
+        lambda _: httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=cut.encode())
+    )
+    events = list(AnthropicProvider(api_client(recorder)).stream(TOOL_REQUEST))
+
+    assert not any(isinstance(e, ToolUse) for e in events)
+    assert events[-1] == Completed(Usage(1021, 1024), "claude-sonnet-4-5", "max_tokens")
+
+
+def test_bedrock_streams_tool_use_from_eventstream_frames(bedrock: Any) -> None:
+    frames = [bedrock_chunk(e) for e in recorded_events("anthropic_stream_tool_use.sse")]
+    provider, _, recorder = bedrock(bedrock_stream(frames, chunk=11))
+
+    events = list(
+        provider.stream(ModelRequest(BEDROCK_MODEL, TOOL_REQUEST.messages, tools=TOOL_REQUEST.tools))
+    )
+
+    assert [e for e in events if isinstance(e, ToolUse)] == [
+        ToolUse(
+            "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "search_regulations", {"query": "출장 숙박비 한도", "limit": 3}
+        ),
+        ToolUse("toolu_01Hq5bVnYJ8Xm3kPZLcQ2sWa", "list_documents", {}),
+    ]
+    assert events[-1] == Completed(Usage(1021, 112), BEDROCK_MODEL, "tool_use")
+    assert [t["name"] for t in json.loads(recorder.requests[0].content)["tools"]] == [
+        "search_regulations",
+        "list_documents",
+    ]

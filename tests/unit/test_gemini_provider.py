@@ -27,10 +27,14 @@ from portal.llm.base import (
     ProviderTimeout,
     ProviderUnavailable,
     TextDelta,
+    ToolCall,
+    ToolResult,
+    ToolSpec,
+    ToolUse,
     Usage,
     collect,
 )
-from portal.llm.providers.gemini_provider import GeminiProvider
+from portal.llm.providers.gemini_provider import LOCAL_CALL_ID_PREFIX, GeminiProvider
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "llm"
 Handler = Callable[[httpx2.Request], httpx2.Response]
@@ -299,3 +303,121 @@ def test_stopping_early_closes_the_http_response() -> None:
     assert next(events) == TextDelta(EXPECTED_DELTAS[0])
     events.close()  # e.g. the user disconnected: the connection must go back to the pool
     assert body.closed
+
+
+# --- Tool use (function calling) -------------------------------------------------------------
+
+SEARCH_SCHEMA = {
+    "type": "object",
+    "properties": {"query": {"type": "string", "title": "Query"}, "limit": {"type": "integer", "default": 5}},
+    "required": ["query"],
+    "title": "search_regulationsArguments",
+}
+TOOLS = (
+    ToolSpec("search_regulations", "Search the company's internal regulations.", SEARCH_SCHEMA),
+    ToolSpec("list_documents", "List the regulation documents.", {"type": "object", "properties": {}}),
+)
+TOOL_REQUEST = ModelRequest(
+    "gemini-2.5-flash", (ChatMessage("user", "출장 숙박비 한도가 얼마인가요?"),), max_tokens=1024, tools=TOOLS
+)
+SIGNATURE = base64.b64decode("CiIBVKhc7oDPpCaXyJKKssjqr4g3JNOSgJ/M2V+1THC1icsW")
+
+
+@pytest.mark.parametrize("chunk", [None, 6], ids=["whole-body", "6-byte-reads"])
+def test_function_call_parts_stream_as_tool_use_events(chunk: int | None) -> None:
+    recorder = Recorder(sse("gemini_stream_function_call.sse", chunk=chunk))
+    events = list(GeminiProvider(api_client(recorder)).stream(TOOL_REQUEST))
+
+    # The thought summary is not part of the answer; the text before the calls is.
+    assert [e.text for e in events if isinstance(e, TextDelta)] == ["출장비 규정을 검색하겠습니다."]
+    search, listing = (e for e in events if isinstance(e, ToolUse))
+    assert (search.name, search.input, search.signature) == (
+        "search_regulations",
+        {"query": "출장 숙박비 한도", "limit": 3},
+        SIGNATURE,  # must be sent back with the call
+    )
+    assert (listing.name, listing.input, listing.signature) == ("list_documents", {}, None)
+    # Gemini streamed no ids: the portal made unique ones up.
+    assert search.id.startswith(LOCAL_CALL_ID_PREFIX) and search.id != listing.id
+    # Gemini ends the turn with STOP; callers see Claude's "tool_use" either way.
+    assert events[-1] == Completed(Usage(318, 129), "gemini-2.5-flash", "tool_use")
+
+
+def test_tools_are_sent_as_function_declarations_with_their_json_schema() -> None:
+    recorder = Recorder(sse("gemini_stream_function_call.sse"))
+    collect(GeminiProvider(api_client(recorder)), TOOL_REQUEST)
+
+    [tool] = recorder.body["tools"]
+    # The SDK writes the schema under its snake_case name; proto JSON accepts either spelling.
+    assert tool["functionDeclarations"] == [
+        {
+            "name": "search_regulations",
+            "description": "Search the company's internal regulations.",
+            "parameters_json_schema": SEARCH_SCHEMA,
+        },
+        {
+            "name": "list_documents",
+            "description": "List the regulation documents.",
+            "parameters_json_schema": {"type": "object", "properties": {}},
+        },
+    ]
+    assert "toolConfig" not in recorder.body  # the model decides (AUTO)
+
+
+def test_calls_and_results_go_back_as_function_call_and_function_response_parts() -> None:
+    made_up = ToolCall(
+        f"{LOCAL_CALL_ID_PREFIX}0a1b2c3d", "search_regulations", {"query": "숙박비"}, SIGNATURE
+    )
+    issued = ToolCall("call-7f3e", "list_documents", {})  # an id Gemini issued is echoed
+    request = ModelRequest(
+        "gemini-2.5-flash",
+        (
+            ChatMessage("user", "출장 숙박비 한도가 얼마인가요?"),
+            ChatMessage("assistant", "", tool_calls=(made_up, issued)),
+            ChatMessage(
+                "user",
+                "",
+                tool_results=(
+                    ToolResult(made_up.id, made_up.name, "출장비 규정 제7조(숙박비) 1박 12만원 이내"),
+                    ToolResult(issued.id, issued.name, "server unavailable", is_error=True),
+                ),
+            ),
+        ),
+        tools=TOOLS,
+        tool_choice="none",
+    )
+    recorder = Recorder(sse("gemini_stream_ok.sse"))
+    collect(GeminiProvider(api_client(recorder)), request)
+
+    model_turn, results_turn = recorder.body["contents"][1:]
+    assert model_turn == {
+        "role": "model",
+        "parts": [
+            {
+                "functionCall": {"name": "search_regulations", "args": {"query": "숙박비"}},
+                # the SDK writes bytes as URL-safe base64, which proto JSON accepts
+                "thoughtSignature": base64.urlsafe_b64encode(SIGNATURE).decode(),
+            },
+            {"functionCall": {"id": "call-7f3e", "name": "list_documents", "args": {}}},
+        ],
+    }
+    assert results_turn == {
+        "role": "user",
+        "parts": [
+            {
+                "functionResponse": {
+                    "name": "search_regulations",
+                    "response": {"output": "출장비 규정 제7조(숙박비) 1박 12만원 이내"},
+                }
+            },
+            {
+                "functionResponse": {
+                    "id": "call-7f3e",
+                    "name": "list_documents",
+                    "response": {"error": "server unavailable"},
+                }
+            },
+        ],
+    }
+    # The last round of a tool loop: declarations stay, calling is switched off.
+    assert recorder.body["toolConfig"] == {"functionCallingConfig": {"mode": "NONE"}}

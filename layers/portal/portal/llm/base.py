@@ -4,13 +4,20 @@ A provider turns a ``ModelRequest`` into a stream of ``TextDelta`` events ending
 ``Completed`` event that carries token usage. Provider faults are raised as
 ``ProviderError`` subclasses so the router can tell "try the next model" (throttling,
 5xx, timeout) from "the request itself is wrong".
+
+Tool use: a request may offer ``tools`` (``ToolSpec``). A model that wants one emits a
+``ToolUse`` event before ``Completed`` (whose stop_reason is then "tool_use"); the caller
+runs the tool and sends the conversation back with the call on the assistant message
+(``ChatMessage.tool_calls``) and its result on the next user message
+(``ChatMessage.tool_results``). These types are provider-neutral, so a conversation begun
+with one provider can continue on another after a fallback.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 
 @dataclass(frozen=True)
@@ -20,10 +27,45 @@ class ImagePart:
 
 
 @dataclass(frozen=True)
+class ToolSpec:
+    """A tool offered to the model: its name, what it is for, and a JSON Schema for its input."""
+
+    name: str
+    description: str
+    input_schema: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """A tool call the model made, kept on the assistant message that made it."""
+
+    id: str
+    name: str
+    input: dict[str, Any]
+    # An opaque token some providers require back with the call (Gemini's thought_signature).
+    signature: bytes | None = None
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    """What a tool returned, sent on the user message that follows the call."""
+
+    tool_call_id: str
+    name: str  # Gemini matches results by function name, Claude by id: both are kept
+    content: str
+    is_error: bool = False
+
+
+@dataclass(frozen=True)
 class ChatMessage:
     role: Literal["user", "assistant"]
     content: str
     images: tuple[ImagePart, ...] = ()
+    tool_calls: tuple[ToolCall, ...] = ()  # assistant turns only
+    tool_results: tuple[ToolResult, ...] = ()  # user turns only
+
+
+ToolChoice = Literal["auto", "none"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +75,10 @@ class ModelRequest:
     system: str = ""
     max_tokens: int = 2048
     temperature: float = 0.3
+    tools: tuple[ToolSpec, ...] = ()
+    # "none" keeps the tools defined (a conversation holding tool calls needs them) but
+    # asks for a text answer: the last round of a tool loop.
+    tool_choice: ToolChoice = "auto"
 
 
 @dataclass(frozen=True)
@@ -48,6 +94,21 @@ class TextDelta:
 
 
 @dataclass(frozen=True)
+class ToolUse:
+    """The model asks for a tool call (emitted whole, once its input is complete)."""
+
+    id: str
+    name: str
+    input: dict[str, Any]
+    signature: bytes | None = None
+    type: Literal["tool_use"] = "tool_use"
+
+    def as_call(self) -> ToolCall:
+        """The call as it is kept on the assistant message."""
+        return ToolCall(self.id, self.name, self.input, self.signature)
+
+
+@dataclass(frozen=True)
 class Completed:
     usage: Usage
     model_id: str
@@ -55,7 +116,7 @@ class Completed:
     type: Literal["completed"] = "completed"
 
 
-StreamEvent = TextDelta | Completed
+StreamEvent = TextDelta | ToolUse | Completed
 
 
 class ChatModel(Protocol):
@@ -64,6 +125,11 @@ class ChatModel(Protocol):
     name: str
 
     def stream(self, request: ModelRequest) -> Iterator[StreamEvent]: ...
+
+
+def supports_tools(model: ChatModel) -> bool:
+    """True when the provider can call tools (it sets ``supports_tools = True``)."""
+    return bool(getattr(model, "supports_tools", False))
 
 
 class ProviderError(Exception):
@@ -107,15 +173,19 @@ class Completion:
     provider: str
     stop_reason: str | None = None
     fallbacks: list[str] = field(default_factory=list)
+    tool_uses: list[ToolUse] = field(default_factory=list)
 
 
 def collect(model: ChatModel, request: ModelRequest) -> Completion:
     """Run a stream to the end and return the whole answer."""
     parts: list[str] = []
+    tool_uses: list[ToolUse] = []
     usage, stop, model_id = Usage(), None, request.model_id
     for event in model.stream(request):
         if isinstance(event, TextDelta):
             parts.append(event.text)
+        elif isinstance(event, ToolUse):
+            tool_uses.append(event)
         else:
             usage, stop, model_id = event.usage, event.stop_reason, event.model_id
-    return Completion("".join(parts), usage, model_id, model.name, stop)
+    return Completion("".join(parts), usage, model_id, model.name, stop, tool_uses=tool_uses)

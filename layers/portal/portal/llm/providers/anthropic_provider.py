@@ -1,4 +1,4 @@
-"""Claude through the Anthropic API or Amazon Bedrock, streamed as TextDelta events.
+"""Claude through the Anthropic API or Amazon Bedrock, streamed as TextDelta and ToolUse events.
 
 The ``anthropic`` SDK is imported on first use, never at module import: it is a large
 package and most Lambda cold starts (auth, history, health) never call a model.
@@ -7,6 +7,7 @@ package and most Lambda cold starts (auth, history, health) never call a model.
 from __future__ import annotations
 
 import base64
+import json
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -22,8 +23,11 @@ from portal.llm.base import (
     ProviderUnavailable,
     StreamEvent,
     TextDelta,
+    ToolResult,
+    ToolUse,
     Usage,
 )
+from portal.observability import logger
 
 if TYPE_CHECKING:
     import anthropic
@@ -49,6 +53,7 @@ class AnthropicProvider:
     """Claude via ``anthropic.Anthropic`` (API key) or ``anthropic.AnthropicBedrock`` (IAM)."""
 
     name = "anthropic"
+    supports_tools = True
 
     def __init__(
         self,
@@ -108,10 +113,19 @@ class AnthropicProvider:
         }
         if request.system:
             kwargs["system"] = request.system
+        if request.tools:
+            kwargs["tools"] = [
+                {"name": t.name, "description": t.description, "input_schema": t.input_schema}
+                for t in request.tools
+            ]
+            if request.tool_choice == "none":
+                kwargs["tool_choice"] = {"type": "none"}
         # request.temperature is deliberately not sent: SDK 2.x removed the parameter and API
         # version 2026-10-21 (the SDK default) answers 400 to any temperature, even 1.0.
         input_tokens = output_tokens = 0
         stop_reason: str | None = None
+        # Tool-use blocks by content index: (id, name, partial JSON pieces) until the block stops.
+        pending: dict[int, tuple[str, str, list[str]]] = {}
         # create(stream=True) yields the raw documented events; `with` closes the HTTP
         # response even when the consumer stops reading early.
         with self.client.messages.create(stream=True, **kwargs) as events:
@@ -120,9 +134,19 @@ class AnthropicProvider:
                     usage = event.message.usage
                     input_tokens = _total_input(usage)
                     output_tokens = usage.output_tokens or 0
+                elif event.type == "content_block_start":
+                    block = event.content_block
+                    if block.type == "tool_use":
+                        pending[event.index] = (block.id, block.name, [])
                 elif event.type == "content_block_delta":
                     if event.delta.type == "text_delta" and event.delta.text:
                         yield TextDelta(event.delta.text)
+                    elif event.delta.type == "input_json_delta" and event.index in pending:
+                        pending[event.index][2].append(event.delta.partial_json)
+                elif event.type == "content_block_stop" and event.index in pending:
+                    tool_use = _tool_use(*pending.pop(event.index))
+                    if tool_use is not None:
+                        yield tool_use
                 elif event.type == "message_delta":
                     # message_delta usage is cumulative; input_tokens there is optional.
                     output_tokens = event.usage.output_tokens
@@ -130,6 +154,22 @@ class AnthropicProvider:
                         input_tokens = _total_input(event.usage)
                     stop_reason = event.delta.stop_reason or stop_reason
         yield Completed(Usage(input_tokens, output_tokens), request.model_id, stop_reason)
+
+
+def _tool_use(tool_id: str, name: str, pieces: list[str]) -> ToolUse | None:
+    """A finished tool_use block; its input arrives as JSON text split over input_json_delta events."""
+    raw = "".join(pieces).strip()
+    try:
+        arguments = json.loads(raw) if raw else {}
+    except json.JSONDecodeError:
+        # Cut off mid-input (stop_reason max_tokens): the call cannot be run, so it is dropped
+        # and the caller sees the stop reason instead.
+        logger.warning("dropping a tool call with incomplete input", extra={"tool": name, "chars": len(raw)})
+        return None
+    if not isinstance(arguments, dict):
+        logger.warning("dropping a tool call whose input is not an object", extra={"tool": name})
+        return None
+    return ToolUse(tool_id, name, arguments)
 
 
 def _total_input(usage: Any) -> int:
@@ -142,10 +182,16 @@ def _total_input(usage: Any) -> int:
 
 
 def _message_param(message: ChatMessage) -> dict[str, Any]:
-    """A ChatMessage as a Messages API message; images go first, as the API docs advise."""
-    if not message.images:
+    """A ChatMessage as a Messages API message.
+
+    Plain text stays a string. Otherwise content blocks, in the order the API expects:
+    tool results first on a user turn, then images (the docs advise images before text),
+    then the text; on an assistant turn the text precedes its tool_use blocks.
+    """
+    if not (message.images or message.tool_calls or message.tool_results):
         return {"role": message.role, "content": message.content}
-    blocks: list[dict[str, Any]] = [
+    blocks: list[dict[str, Any]] = [_tool_result_block(r) for r in message.tool_results]
+    blocks += [
         {
             "type": "image",
             "source": {
@@ -158,7 +204,20 @@ def _message_param(message: ChatMessage) -> dict[str, Any]:
     ]
     if message.content:  # the API rejects empty text blocks
         blocks.append({"type": "text", "text": message.content})
+    blocks += [
+        {"type": "tool_use", "id": call.id, "name": call.name, "input": call.input}
+        for call in message.tool_calls
+    ]
     return {"role": message.role, "content": blocks}
+
+
+def _tool_result_block(result: ToolResult) -> dict[str, Any]:
+    block: dict[str, Any] = {"type": "tool_result", "tool_use_id": result.tool_call_id}
+    if result.content:  # content is optional; an empty text block would be rejected
+        block["content"] = result.content
+    if result.is_error:
+        block["is_error"] = True
+    return block
 
 
 def _map_error(exc: Exception, model_id: str) -> ProviderError:

@@ -1,4 +1,4 @@
-"""Gemini through the ``google-genai`` SDK, streamed as TextDelta events.
+"""Gemini through the ``google-genai`` SDK, streamed as TextDelta and ToolUse events.
 
 ``google.genai`` is imported on first use, never at module import, to keep cold starts of
 functions that never call a model fast.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,9 @@ from portal.llm.base import (
     ProviderUnavailable,
     StreamEvent,
     TextDelta,
+    ToolCall,
+    ToolResult,
+    ToolUse,
     Usage,
 )
 
@@ -30,12 +34,16 @@ if TYPE_CHECKING:
     from google.genai import types
 
 _ROLES = {"user": "user", "assistant": "model"}
+# Gemini may stream a function call without an id; the portal then makes one up (the loop
+# matches results to calls by id). Such ids are never sent back: Gemini did not issue them.
+LOCAL_CALL_ID_PREFIX = "gcall_"
 
 
 class GeminiProvider:
     """Gemini via ``genai.Client(api_key=...)`` and ``models.generate_content_stream``."""
 
     name = "google"
+    supports_tools = True
 
     def __init__(self, client: Any = None, *, api_key: str | None = None, timeout: float = 60.0) -> None:
         self._client = client
@@ -80,9 +88,29 @@ class GeminiProvider:
             max_output_tokens=request.max_tokens,
             temperature=request.temperature,
         )
+        if request.tools:
+            config.tools = [
+                types.Tool(
+                    function_declarations=[
+                        # parameters_json_schema takes the JSON Schema as is (MCP tools publish
+                        # full JSON Schema, which the narrower `parameters` Schema would reject).
+                        types.FunctionDeclaration(
+                            name=t.name, description=t.description, parameters_json_schema=t.input_schema
+                        )
+                        for t in request.tools
+                    ]
+                )
+            ]
+            if request.tool_choice == "none":
+                config.tool_config = types.ToolConfig(
+                    function_calling_config=types.FunctionCallingConfig(
+                        mode=types.FunctionCallingConfigMode.NONE
+                    )
+                )
         contents = [_content(m) for m in request.messages]
         usage = Usage()
         finish_reason: str | None = None
+        called = False
         chunks = self.client.models.generate_content_stream(
             model=request.model_id, contents=contents, config=config
         )
@@ -96,8 +124,12 @@ class GeminiProvider:
                     raise ProviderRejected(
                         f"google: prompt blocked ({reason})", provider=self.name, model_id=request.model_id
                     )
-                if chunk.text:
-                    yield TextDelta(chunk.text)
+                for part in _parts(chunk):
+                    if part.function_call is not None:
+                        called = True
+                        yield _tool_use(part)
+                    elif part.text and not part.thought:  # thought summaries are not the answer
+                        yield TextDelta(part.text)
                 if chunk.usage_metadata is not None:
                     usage = _usage(chunk.usage_metadata)  # counts are cumulative; the last wins
                 if chunk.candidates and chunk.candidates[0].finish_reason is not None:
@@ -109,17 +141,60 @@ class GeminiProvider:
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()
-        yield Completed(usage, request.model_id, finish_reason)
+        # Gemini ends a function-calling turn with finishReason STOP; the portal's callers look
+        # for "tool_use", as Claude reports it.
+        yield Completed(usage, request.model_id, "tool_use" if called else finish_reason)
+
+
+def _parts(chunk: Any) -> list[Any]:
+    """The first candidate's parts of a streamed chunk (usage-only chunks have none)."""
+    if not chunk.candidates or chunk.candidates[0].content is None:
+        return []
+    return chunk.candidates[0].content.parts or []
+
+
+def _tool_use(part: Any) -> ToolUse:
+    """A function_call part as a ToolUse; its thought_signature must go back with the call."""
+    call = part.function_call
+    call_id = call.id or f"{LOCAL_CALL_ID_PREFIX}{uuid.uuid4().hex[:16]}"
+    return ToolUse(call_id, call.name or "", dict(call.args or {}), part.thought_signature)
 
 
 def _content(message: ChatMessage) -> types.Content:
-    """A ChatMessage as a Gemini Content (role user/model) with inline image parts."""
+    """A ChatMessage as a Gemini Content (role user/model): function responses, images, text, calls."""
     from google.genai import types
 
-    parts = [types.Part.from_bytes(data=img.data, mime_type=img.media_type) for img in message.images]
-    if message.content or not parts:
+    parts = [_function_response(r) for r in message.tool_results]
+    parts += [types.Part.from_bytes(data=img.data, mime_type=img.media_type) for img in message.images]
+    if message.content or not (parts or message.tool_calls):
         parts.append(types.Part.from_text(text=message.content))
+    parts += [_function_call(c) for c in message.tool_calls]
     return types.Content(role=_ROLES[message.role], parts=parts)
+
+
+def _sent_id(call_id: str) -> str | None:
+    return None if call_id.startswith(LOCAL_CALL_ID_PREFIX) else call_id
+
+
+def _function_call(call: ToolCall) -> types.Part:
+    from google.genai import types
+
+    return types.Part(
+        function_call=types.FunctionCall(id=_sent_id(call.id), name=call.name, args=call.input),
+        thought_signature=call.signature,
+    )
+
+
+def _function_response(result: ToolResult) -> types.Part:
+    from google.genai import types
+
+    # The documented keys: "output" for the function's output, "error" for a failure.
+    key = "error" if result.is_error else "output"
+    return types.Part(
+        function_response=types.FunctionResponse(
+            id=_sent_id(result.tool_call_id), name=result.name, response={key: result.content}
+        )
+    )
 
 
 def _usage(meta: Any) -> Usage:

@@ -86,6 +86,8 @@ class OfflineProvider:
     """Answers every request locally and deterministically, saying it is offline."""
 
     name = "offline"
+    # It cannot decide to call a tool: offered tools are ignored and it answers in text.
+    supports_tools = False
 
     def stream(self, request: ModelRequest) -> Iterator[StreamEvent]:
         """Stream the offline answer in word-sized pieces, then estimated usage."""

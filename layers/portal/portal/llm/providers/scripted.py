@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Iterator
 
-from portal.llm.base import Completed, ModelRequest, StreamEvent, TextDelta, Usage
+from portal.llm.base import Completed, ModelRequest, StreamEvent, TextDelta, ToolUse, Usage
 
 # A reply streams text; an exception is raised before anything is yielded; a
-# (text, exception) pair streams the text and then fails mid-stream.
-ScriptItem = str | BaseException | tuple[str, BaseException]
+# (text, exception) pair streams the text and then fails mid-stream. A ToolUse, or a list
+# of text and ToolUse parts played in order, is a turn in which the model calls tools
+# (stop_reason "tool_use").
+ScriptPart = str | ToolUse
+ScriptItem = str | ToolUse | list[ScriptPart] | BaseException | tuple[str, BaseException]
 
 
 class ScriptExhausted(AssertionError):
@@ -18,6 +21,8 @@ class ScriptExhausted(AssertionError):
 
 class ScriptedModel:
     """Each stream() call consumes the next scripted item and records the request."""
+
+    supports_tools = True
 
     def __init__(self, replies: Iterable[ScriptItem], *, name: str = "scripted", chunk_size: int = 8) -> None:
         if chunk_size < 1:
@@ -46,10 +51,23 @@ class ScriptedModel:
     def _play(self, item: ScriptItem, request: ModelRequest) -> Iterator[StreamEvent]:
         if isinstance(item, BaseException):
             raise item
-        text, failure = item if isinstance(item, tuple) else (item, None)
+        if isinstance(item, tuple):
+            text, failure = item
+            yield from self._text(text)
+            raise failure
+        parts: list[ScriptPart] = item if isinstance(item, list) else [item]
+        called = False
+        for part in parts:
+            if isinstance(part, ToolUse):
+                called = True
+                yield part
+            else:
+                yield from self._text(part)
+        written = sum(len(p) for p in parts if isinstance(p, str))
+        prompt_chars = sum(len(m.content) for m in request.messages)
+        stop = "tool_use" if called else "end_turn"
+        yield Completed(Usage(prompt_chars // 4, max(1, written // 4)), request.model_id, stop)
+
+    def _text(self, text: str) -> Iterator[StreamEvent]:
         for start in range(0, len(text), self.chunk_size):
             yield TextDelta(text[start : start + self.chunk_size])
-        if failure is not None:
-            raise failure
-        prompt_chars = sum(len(m.content) for m in request.messages)
-        yield Completed(Usage(prompt_chars // 4, max(1, len(text) // 4)), request.model_id, "end_turn")

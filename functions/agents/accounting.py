@@ -1,0 +1,14 @@
+"""Step Functions task: the accounting agent answers from the K-IFRS and policy sources configured over MCP."""
+
+from portal.agents.runner import run_worker
+from portal.agents.workers.domain import domain_worker
+from portal.observability import logger, metrics, tracer
+
+answer = domain_worker("accounting")
+
+
+@logger.inject_lambda_context(correlation_id_path="turn_id")
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: object) -> dict:
+    return run_worker(event, answer)

@@ -1,0 +1,128 @@
+"""Administrators connect the tier-1 domain agents to MCP servers (agent_mcp_configs).
+
+Header and environment values (often credentials) are write-only: listings show their
+names, never their values.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, Field, field_validator
+
+from portal.agents.mcp.config import (
+    DOMAIN_AGENTS,
+    InvalidMcpConfig,
+    McpAgentConfig,
+    check_deployable,
+    deployment_problem,
+    parse_stored,
+)
+from portal.agents.workers.domain_prompts import profile
+from portal.api.deps import AdminUser, Db
+from portal.db.repositories import agent_configs
+from portal.db.repositories.agent_configs import AgentMcpConfig
+from portal.errors import NotFound
+from portal.settings import get_settings
+
+router = APIRouter(prefix="/admin/agents", tags=["admin"])
+
+
+def domain_agent(agent: str) -> str:
+    """The path's agent, which must be a domain agent (404 otherwise, before the body is read)."""
+    if agent not in DOMAIN_AGENTS:
+        raise NotFound(f"Unknown domain agent {agent!r}; one of {', '.join(DOMAIN_AGENTS)}")
+    return agent
+
+
+DomainAgent = Annotated[str, Depends(domain_agent)]
+
+
+class McpConfigIn(BaseModel):
+    """PUT body: a display name, an optional description, and the servers."""
+
+    name: str = Field(min_length=1, max_length=100)
+    description: str | None = Field(default=None, max_length=2000)
+    config_data: McpAgentConfig
+
+    @field_validator("name")
+    @classmethod
+    def _strip(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("name must not be blank")
+        return v.strip()
+
+
+class AgentMcpStatus(BaseModel):
+    """One domain agent and its MCP configuration, as an admin sees it."""
+
+    agent: str
+    title: str  # the agent's name in the portal (Korean)
+    configured: bool  # a configuration exists (active or not)
+    active: bool  # the worker uses it
+    name: str | None = None
+    description: str | None = None
+    servers: list[dict[str, Any]] = Field(default_factory=list)
+    # Why (part of) the configuration cannot be used in this deployment, if at all.
+    problems: list[str] = Field(default_factory=list)
+    created_by: str | None = None
+    updated_at: datetime | None = None
+
+
+class AgentMcpList(BaseModel):
+    items: list[AgentMcpStatus]
+
+
+def _status(agent: str, row: AgentMcpConfig | None) -> AgentMcpStatus:
+    status = AgentMcpStatus(
+        agent=agent, title=profile(agent).title_ko, configured=row is not None, active=False
+    )
+    if row is None:
+        return status
+    status.active, status.name, status.description = row.is_active, row.name, row.description
+    status.created_by, status.updated_at = row.created_by, row.updated_at
+    try:
+        parsed = parse_stored(row.config_data)
+    except InvalidMcpConfig as exc:
+        status.problems.append(exc.message)
+        return status
+    settings = get_settings()
+    status.servers = [s.public() for s in parsed.servers]
+    status.problems = [p for s in parsed.servers if (p := deployment_problem(s, settings))]
+    return status
+
+
+@router.get("", response_model=AgentMcpList)
+def list_agents(admin: AdminUser, db: Db) -> AgentMcpList:
+    """The four domain agents and whether (and how) each is connected."""
+    rows = {row.agent_type: row for row in agent_configs.list_all(db)}
+    return AgentMcpList(items=[_status(agent, rows.get(agent)) for agent in DOMAIN_AGENTS])
+
+
+# `admin` comes first in the signatures below: dependencies run in parameter order, so a caller
+# who is not signed in gets 401 and a non-admin 403 before the agent (404) or the body (422) is judged.
+
+
+@router.put("/{agent}/mcp", response_model=AgentMcpStatus)
+def put_config(admin: AdminUser, agent: DomainAgent, body: McpConfigIn, db: Db) -> AgentMcpStatus:
+    """Create or replace the agent's servers and switch the configuration on (422 when unusable here)."""
+    check_deployable(body.config_data, get_settings())
+    saved = agent_configs.upsert(
+        db,
+        agent_type=agent,
+        name=body.name,
+        description=body.description,
+        config_data=body.config_data.model_dump(mode="json", exclude_none=True),
+        admin_empno=admin.empno,
+    )
+    return _status(agent, saved)
+
+
+@router.delete("/{agent}/mcp", status_code=204)
+def deactivate_config(admin: AdminUser, agent: DomainAgent, db: Db) -> Response:
+    """Switch the configuration off (kept, and switched on again by the next PUT); 404 when there is none."""
+    if agent_configs.deactivate(db, agent_type=agent) is None:
+        raise NotFound(f"The {agent} agent has no MCP configuration")
+    return Response(status_code=204)
