@@ -1,0 +1,11 @@
+"""Step Functions task (chat machine): the deep_research worker starts the research workflow."""
+
+from portal.agents.research.start import start_research
+from portal.observability import logger, metrics, tracer
+
+
+@logger.inject_lambda_context(correlation_id_path="turn_id")
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: object) -> dict:
+    return start_research(event)

@@ -1,0 +1,11 @@
+"""Research machine, Synthesize: the cited report, streamed and stored as the turn's answer."""
+
+from portal.agents.research.synthesize import synthesize_step
+from portal.observability import logger, metrics, tracer
+
+
+@logger.inject_lambda_context(correlation_id_path="turn_id")
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: object) -> dict:
+    return synthesize_step(event)

@@ -1,0 +1,1 @@
+"""Web search: pluggable search APIs (Tavily, Brave), safe page fetching, citations."""
