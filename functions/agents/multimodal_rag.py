@@ -1,0 +1,12 @@
+"""Step Functions task: the multimodal_rag worker answers a turn from the user's files, with citations."""
+
+from portal.agents.runner import run_worker
+from portal.agents.workers.multimodal_rag import answer
+from portal.observability import logger, metrics, tracer
+
+
+@logger.inject_lambda_context(correlation_id_path="turn_id")
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: object) -> dict:
+    return run_worker(event, answer)

@@ -1,0 +1,11 @@
+"""S3 ObjectCreated (uploads/) -> extract, chunk, embed, index the uploaded file (idempotent)."""
+
+from portal.observability import logger, metrics, tracer
+from portal.rag.events import handle_s3_event
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: object) -> dict:
+    return handle_s3_event(event, context)

@@ -1,0 +1,416 @@
+"""`portal ingest`, `portal eval retrieval` and `portal bench ingest`: the RAG pipeline from the shell.
+
+`ingest` goes through the local target exactly as an upload does (the upload checks, moto S3,
+its ObjectCreated notification, the ingest function). `eval retrieval` and `bench ingest` run
+the pipeline directly against a fresh database in the embedded PostgreSQL, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import mimetypes
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+_MIME_BY_SUFFIX = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv",
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+
+
+def mime_of(path: Path) -> str:
+    """The MIME type a browser would declare for this file name."""
+    return (
+        _MIME_BY_SUFFIX.get(path.suffix.lower())
+        or mimetypes.guess_type(path.name)[0]
+        or "application/octet-stream"
+    )
+
+
+def register(commands: Any, evals: Any) -> None:
+    """Add `ingest`, `bench ingest` and `eval retrieval`."""
+    ingest = commands.add_parser(
+        "ingest",
+        help="run files through the local ingest pipeline and print status, pages and chunks",
+        description="Each file is checked and uploaded like a browser upload (moto S3), and the ingest "
+        "function processes it. The chunks stay in the local database for `portal dev` and `portal chat`.",
+    )
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument("--json", action="store_true", help="print one JSON line per file")
+    ingest.add_argument("--empno", default="E1001", help="the owner of the files")
+    ingest.add_argument("--name", default="홍길동")
+    ingest.add_argument("--data-dir", default=".local")
+    ingest.set_defaults(func=_ingest)
+
+    bench = commands.choices.get("bench") or commands.add_parser(
+        "bench", help="measure the portal's throughput"
+    )
+    subcommands = getattr(bench, "portal_subcommands", None)
+    if subcommands is None:
+        subcommands = bench.add_subparsers(dest="bench_command", metavar="WHAT")
+        subcommands.required = True
+        bench.portal_subcommands = subcommands  # another command module may add its own benchmark
+    bench_ingest = subcommands.add_parser(
+        "ingest",
+        help="pages/s and MB/s of the local ingest pipeline, stage by stage, on a generated corpus",
+    )
+    bench_ingest.add_argument("--json", action="store_true", help="the last line is the summary as JSON")
+    bench_ingest.add_argument(
+        "--pages", type=int, default=400, help="size of the generated corpus (default 400)"
+    )
+    bench_ingest.add_argument("--data-dir", default=".local")
+    bench_ingest.set_defaults(func=_bench)
+
+    retrieval = evals.add_parser(
+        "retrieval",
+        help="recall@1, recall@5 and MRR of hybrid retrieval on labelled questions",
+        description='Ingests --docs into a fresh index; each line of FILE.jsonl is {"question", "file", '
+        '"pages": [...]}; a hit is a retrieved chunk from that file (by name) on one of those pages '
+        "(any page when the list is empty).",
+    )
+    retrieval.add_argument("--docs", nargs="+", type=Path, required=True, metavar="PATH")
+    retrieval.add_argument("--questions", type=Path, required=True, metavar="FILE.jsonl")
+    retrieval.add_argument("--json", action="store_true", help="the last line is the summary as JSON")
+    retrieval.add_argument("--depth", type=int, default=10, help="ranks looked at for MRR (default 10)")
+    retrieval.add_argument("--data-dir", default=".local")
+    retrieval.set_defaults(func=_eval_retrieval)
+
+
+def _error(command: str, message: str) -> int:
+    print(f"portal {command}: error: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+# --- portal ingest ---------------------------------------------------------------------
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from portal import aws, services
+    from portal.db.repositories import files, users
+    from portal.errors import PortalError
+    from portal.local.target import LocalTarget
+    from portal.rag.uploads import request_upload
+    from portal.settings import get_settings
+
+    missing = [str(p) for p in args.paths if not p.is_file()]
+    if missing:
+        return _error("ingest", f"not a file: {', '.join(missing)}")
+    failed = False
+    target = LocalTarget(data_dir=args.data_dir).start(serve=False)  # no HTTP server: nothing connects
+    try:
+        db = services.db()
+        user = users.upsert_from_claims(
+            db, empno=args.empno, name_ko=args.name, company=None, company_code=None, roles=[]
+        )
+        for path in args.paths:
+            data = path.read_bytes()
+            started = time.perf_counter()
+            row: dict[str, Any] = {"file": str(path), "file_id": None}
+            try:
+                upload = request_upload(
+                    db, user=user, name=path.name, size=len(data), mime_type=mime_of(path)
+                )
+            except PortalError as exc:
+                row.update(status="refused", pages=0, chunks=0, reason=exc.message)
+            else:
+                # moto runs the ingest function inside this PutObject (its S3 notification).
+                aws.client("s3").put_object(
+                    Bucket=get_settings().uploads_bucket,
+                    Key=upload.file.storage_path,
+                    Body=data,
+                    ContentType=upload.file.mime_type,
+                )
+                done = files.get(db, file_id=upload.file.id)
+                assert done is not None
+                row.update(
+                    file_id=done.id,
+                    status=done.processing_status,
+                    pages=done.page_count or 0,
+                    chunks=done.chunk_count or 0,
+                    reason=done.status_reason,
+                )
+            row["seconds"] = round(time.perf_counter() - started, 2)
+            failed = failed or row["status"] != "completed"
+            if args.json:
+                print(json.dumps(row, ensure_ascii=False), flush=True)
+            else:
+                note = f"  ({row['reason']})" if row["reason"] else ""
+                print(
+                    f"{row['status']:<10} pages {row['pages']:>4}  chunks {row['chunks']:>5}  "
+                    f"{row['seconds']:>6.2f}s  {path}{note}",
+                    flush=True,
+                )
+    finally:
+        target.stop()
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+# --- a fresh database ------------------------------------------------------------------
+
+
+@contextmanager
+def fresh_database(data_dir: str, prefix: str) -> Iterator[Any]:
+    """A new, migrated database in the embedded PostgreSQL (or DATABASE_URL's server), dropped at the end."""
+    from psycopg.conninfo import make_conninfo
+
+    from portal.db.migrate import apply_migrations
+    from portal.db.psycopg_executor import PsycopgExecutor
+    from portal.settings import get_settings
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    base_url = get_settings().database_url
+    if base_url:
+        admin = PsycopgExecutor(base_url, min_size=1, max_size=1)
+        admin.execute(f'CREATE DATABASE "{name}"')
+        url = make_conninfo(base_url, dbname=name)
+    else:
+        from portal.db.embedded import start_embedded_postgres
+
+        url = start_embedded_postgres(data_dir, database=name)
+        admin = PsycopgExecutor(make_conninfo(url, dbname="postgres"), min_size=1, max_size=1)
+    executor = PsycopgExecutor(url, min_size=1, max_size=4)
+    try:
+        apply_migrations(executor)
+        yield executor
+    finally:
+        executor.close()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def _direct_run(db: Any) -> Any:
+    """Pipeline collaborators for a one-off run: pgvector in `db`, the configured embedder, no sockets."""
+    from portal.rag.embed import get_embedder
+    from portal.rag.index.pgvector import PgVectorIndex
+    from portal.rag.pipeline import Run
+    from portal.settings import get_settings
+
+    return Run(db, PgVectorIndex(db), get_embedder(), None, get_settings(), notify=lambda _file: None)
+
+
+def ingest_direct(run: Any, *, empno: str, name: str, data: bytes, mime: str) -> Any:
+    """Create a file row and process its bytes without S3 (evaluation and benchmark)."""
+    from portal.db.repositories import files
+    from portal.rag.pipeline import process
+    from portal.rag.storage import object_key
+
+    file_id = str(uuid.uuid4())
+    key = object_key(empno=empno, file_id=file_id, name=name)
+    files.create(
+        run.db,
+        file_id=file_id,
+        user_empno=empno,
+        workspace_id=None,
+        original_name=name,
+        stored_name=key.rsplit("/", 1)[1],
+        file_type="unknown",
+        file_size=len(data),
+        mime_type=mime,
+        storage_path=key,
+    )
+    started = files.start_processing(run.db, file_id=file_id, etag="direct")
+    assert started is not None
+    return process(started, data, run=run)
+
+
+# --- portal eval retrieval ---------------------------------------------------------------
+
+EVAL_EMPNO = "EVAL"
+
+
+def _load_questions(path: Path) -> list[dict[str, Any]]:
+    questions = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"line {number}: not JSON ({exc.msg})") from None
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("question"), str)
+            or not isinstance(item.get("file"), str)
+        ):
+            raise ValueError(f'line {number}: needs "question" and "file" strings')
+        pages = item.get("pages", [])
+        if not isinstance(pages, list) or not all(isinstance(p, int) for p in pages):
+            raise ValueError(f'line {number}: "pages" must be a list of page numbers')
+        questions.append({"question": item["question"], "file": Path(item["file"]).name, "pages": pages})
+    if not questions:
+        raise ValueError("no questions")
+    return questions
+
+
+def _eval_retrieval(args: argparse.Namespace) -> int:
+    missing = [str(p) for p in args.docs if not p.is_file()]
+    if missing:
+        return _error("eval retrieval", f"not a file: {', '.join(missing)}")
+    try:
+        questions = _load_questions(args.questions)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return _error("eval retrieval", f"{args.questions}: {exc}")
+    names = {p.name for p in args.docs}
+    unknown = sorted({q["file"] for q in questions} - names)
+    if unknown:
+        return _error("eval retrieval", f"questions name files not among --docs: {', '.join(unknown)}")
+
+    from portal.db.repositories import users
+    from portal.rag.retrieve import search
+
+    with fresh_database(args.data_dir, "eval") as db:
+        users.upsert_from_claims(
+            db, empno=EVAL_EMPNO, name_ko="평가", company=None, company_code=None, roles=[]
+        )
+        run = _direct_run(db)
+        by_name: dict[str, str] = {}
+        chunks = 0
+        for path in args.docs:
+            outcome = ingest_direct(
+                run, empno=EVAL_EMPNO, name=path.name, data=path.read_bytes(), mime=mime_of(path)
+            )
+            if outcome.status != "completed":
+                print(f"warning: {path} {outcome.status}: {outcome.reason}", file=sys.stderr)
+            by_name[outcome.file_id] = path.name
+            chunks += outcome.chunks
+        results = []
+        for q in questions:
+            passages = search(
+                db,
+                empno=EVAL_EMPNO,
+                question=q["question"],
+                k=args.depth,
+                index=run.index,
+                embedder=run.embedder,
+            )
+            rank = next(
+                (
+                    i
+                    for i, p in enumerate(passages, start=1)
+                    if by_name.get(p.file_id) == q["file"] and (not q["pages"] or p.page in q["pages"])
+                ),
+                None,
+            )
+            top = passages[0] if passages else None
+            results.append(
+                {**q, "rank": rank, "top": f"{by_name.get(top.file_id)} p.{top.page}" if top else None}
+            )
+    n = len(results)
+    summary = {
+        "recall_at_1": round(sum(1 for r in results if r["rank"] == 1) / n, 4),
+        "recall_at_5": round(sum(1 for r in results if r["rank"] is not None and r["rank"] <= 5) / n, 4),
+        "mrr": round(sum(1 / r["rank"] for r in results if r["rank"] is not None) / n, 4),
+        "mrr_depth": args.depth,
+        "questions": n,
+        "documents": len(args.docs),
+        "chunks": chunks,
+        "misses": sum(1 for r in results if r["rank"] is None or r["rank"] > 5),
+    }
+    for r in results:
+        mark = f"#{r['rank']}" if r["rank"] else "miss"
+        where = f"{r['file']} p.{','.join(map(str, r['pages'])) or '*'}"
+        print(f"{mark:>5}  {where:<40} top: {r['top'] or '-':<40} {r['question']}")
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(
+            f"recall@1 {summary['recall_at_1']:.3f}  recall@5 {summary['recall_at_5']:.3f}  "
+            f"MRR@{args.depth} {summary['mrr']:.3f}  ({n} questions, {len(args.docs)} documents, {chunks} chunks)"
+        )
+    return EXIT_OK
+
+
+# --- portal bench ingest ------------------------------------------------------------------
+
+BENCH_EMPNO = "BENCH"
+_STAGES = ("detect", "extract", "chunk", "embed", "index")
+
+
+def _bench(args: argparse.Namespace) -> int:
+    if args.pages < 1:
+        return _error("bench ingest", "--pages must be at least 1")
+    from portal.db.repositories import users
+    from portal.rag.corpus import generate_corpus
+
+    corpus = generate_corpus(pages=args.pages)
+    pages = sum(f.pages for f in corpus)
+    size = sum(len(f.data) for f in corpus)
+    with fresh_database(args.data_dir, "bench") as db:
+        users.upsert_from_claims(
+            db, empno=BENCH_EMPNO, name_ko="벤치", company=None, company_code=None, roles=[]
+        )
+        run = _direct_run(db)
+        clock = time.perf_counter()
+        run.embedder.embed_query("warm up")  # loading the model is a one-off cost, reported apart
+        load_seconds = time.perf_counter() - clock
+        stages = dict.fromkeys(_STAGES, 0.0)
+        chunks = 0
+        started = time.perf_counter()
+        for item in corpus:
+            outcome = ingest_direct(run, empno=BENCH_EMPNO, name=item.name, data=item.data, mime=item.mime)
+            if outcome.status != "completed":
+                print(f"portal bench ingest: {item.name} {outcome.status}: {outcome.reason}", file=sys.stderr)
+                return EXIT_FAILED
+            chunks += outcome.chunks
+            for stage in _STAGES:
+                stages[stage] += outcome.stages.get(stage, 0.0)
+        total = time.perf_counter() - started
+    mb = size / 1_000_000
+
+    def rates(seconds: float) -> dict[str, float]:
+        return {
+            "seconds": round(seconds, 3),
+            "pages_per_second": round(pages / seconds, 1) if seconds else 0.0,
+            "mb_per_second": round(mb / seconds, 3) if seconds else 0.0,
+        }
+
+    summary = {
+        "files": len(corpus),
+        "pages": pages,
+        "megabytes": round(mb, 3),
+        "chunks": chunks,
+        "embedder": run.embedder.key,
+        "index": run.index.name,
+        "model_load_seconds": round(load_seconds, 2),
+        "stages": {stage: rates(stages[stage]) for stage in _STAGES},
+        "total": rates(total),
+    }
+    print(
+        f"corpus: {len(corpus)} files, {pages} pages, {mb:.2f} MB -> {chunks} chunks ({run.embedder.key}, {run.index.name})"
+    )
+    print(f"model load: {load_seconds:.2f} s (once per container, not counted below)")
+    for stage in _STAGES:
+        r = summary["stages"][stage]  # type: ignore[index]
+        print(
+            f"{stage:<8} {r['seconds']:>8.2f} s  {r['pages_per_second']:>9.1f} pages/s  {r['mb_per_second']:>8.3f} MB/s"
+        )
+    t = summary["total"]
+    print(
+        f"{'total':<8} {t['seconds']:>8.2f} s  {t['pages_per_second']:>9.1f} pages/s  {t['mb_per_second']:>8.3f} MB/s"
+    )  # type: ignore[index]
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    return EXIT_OK

@@ -1,0 +1,205 @@
+"""Keyword tokens for hybrid search, the same for documents and questions, in every backend.
+
+PostgreSQL's text search has no Korean dictionary and the embedded server has no pg_trgm,
+and a morphological analyser (mecab-ko and its dictionary) is a large native dependency. Korean
+words carry particles and endings (부가가치세를, 신고하려면), so whole words rarely match;
+overlapping character bigrams do: "부가가치세를" -> 부가 가가 가치 치세 세를 shares four
+tokens with the question's "부가가치세". The same holds for Chinese and Japanese runs. Latin
+words and numbers are lower-cased, accents folded, a light plural stem applied and English
+stop words dropped. BM25 over these tokens (not ts_rank) weighs rare tokens up and the
+ubiquitous Korean endings (습니, 니다) down.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+# Runs of Hangul syllables, of CJK ideographs / kana, and Latin-script words or numbers.
+_RUN = re.compile(
+    r"(?P<hangul>[\uac00-\ud7a3]+)"
+    r"|(?P<cjk>[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
+    r"|(?P<word>[^\W_\uac00-\ud7a3\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)",
+)
+_STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "may",
+        "might",
+        "of",
+        "on",
+        "or",
+        "our",
+        "shall",
+        "should",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
+)
+# Question words and polite endings of Korean questions ("며칠인가요", "알려주세요"): documents
+# rarely contain them, so in a question they would only match noise. Dropped from questions only.
+_QUESTION_BIGRAMS = frozenset(
+    [
+        "나요",
+        "가요",
+        "인가",
+        "까요",
+        "세요",
+        "어요",
+        "아요",
+        "해요",
+        "줘요",
+        "는지",
+        "은지",
+        "인지",
+        "알려",
+        "려줘",
+        "려주",
+        "주세",
+        "해줘",
+        "해주",
+        "무엇",
+        "엇인",
+        "어떻",
+        "떻게",
+        "얼마",
+        "언제",
+        "누가",
+        "어디",
+        "디서",
+        "뭔가",
+        "뭐야",
+        "될까",
+        "할까",
+        "을까",
+        "있나",
+        "되나",
+        "하나요",
+    ]
+)
+_MAX_TOKEN_CHARS = 40  # longer runs are hashes or base64, not words anyone searches for
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _stem(word: str) -> str:
+    # Plural and third-person "s" only: enough to match "invoices" with "invoice" without
+    # the surprises of a full stemmer on names and codes.
+    if word.isdigit() or len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _bigrams(run: str) -> list[str]:
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens of a text, in order (repeats kept: they are term frequencies)."""
+    tokens: list[str] = []
+    for match in _RUN.finditer(unicodedata.normalize("NFC", text)):
+        kind, run = match.lastgroup, match.group()
+        if kind in ("hangul", "cjk"):
+            tokens.extend(_bigrams(run))
+            continue
+        # A Latin word can hold Hangul-free letters of other scripts (Cyrillic, Greek): keep them.
+        word = _fold(run)
+        if not word or word in _STOP_WORDS or len(word) > _MAX_TOKEN_CHARS:
+            continue
+        if len(word) == 1 and not word.isdigit():
+            continue
+        tokens.append(_stem(word))
+    return tokens
+
+
+def query_tokens(text: str) -> list[str]:
+    """The distinct tokens of a question, in first-seen order, without question-only Korean fillers."""
+    tokens = list(dict.fromkeys(tokenize(text)))
+    kept = [t for t in tokens if t not in _QUESTION_BIGRAMS]
+    return kept or tokens
+
+
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(tokens: list[str]) -> str:
+    """A PostgreSQL tsvector literal with positions, so no text-search parser touches the tokens."""
+    positions: dict[str, list[int]] = {}
+    # tsvector positions stop at 16383 and keep 256 per lexeme; chunks are far below both.
+    for index, token in enumerate(tokens, start=1):
+        positions.setdefault(token, []).append(min(index, 16383))
+    return " ".join(f"{_quote(t)}:{','.join(map(str, p[:256]))}" for t, p in positions.items())
+
+
+def tsquery_literal(tokens: list[str]) -> str:
+    """An OR of the tokens as a tsquery literal (empty string when there are none)."""
+    return " | ".join(_quote(t) for t in dict.fromkeys(tokens))
+
+
+def term_counts(tokens: list[str]) -> Counter[str]:
+    """Term frequencies of a token list."""
+    return Counter(tokens)

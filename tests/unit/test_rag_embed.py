@@ -1,0 +1,97 @@
+"""Embedders: Titan v2 through bedrock-runtime (stubbed with its real response shape) and the local MiniLM."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import boto3
+import pytest
+from botocore.response import StreamingBody
+from botocore.stub import Stubber
+from portal.rag.embed import LocalMiniLM, TitanEmbedder, backend_of, get_embedder
+from portal.settings import Settings
+
+
+def _titan_response(vector: list[float]) -> dict:
+    # InvokeModel's shape for amazon.titan-embed-text-v2:0 (body is a stream of JSON).
+    payload = json.dumps(
+        {"embedding": vector, "embeddingsByType": {"float": vector}, "inputTextTokenCount": 7}
+    ).encode()
+    return {
+        "body": StreamingBody(io.BytesIO(payload), len(payload)),
+        "contentType": "application/json",
+    }
+
+
+def _request(text: str, dims: int) -> dict:
+    return {
+        "modelId": "amazon.titan-embed-text-v2:0",
+        "contentType": "application/json",
+        "accept": "application/json",
+        "body": json.dumps({"inputText": text, "dimensions": dims, "normalize": True}, ensure_ascii=False),
+    }
+
+
+@pytest.fixture
+def bedrock():  # noqa: ANN201
+    client = boto3.client("bedrock-runtime", region_name="ap-northeast-2")
+    with Stubber(client) as stub:
+        yield client, stub
+        stub.assert_no_pending_responses()
+
+
+def test_titan_sends_one_text_per_call_and_returns_vectors_in_order(bedrock) -> None:  # noqa: ANN001
+    client, stub = bedrock
+    first, second = [0.6, 0.8] + [0.0] * 254, [0.0, 1.0] + [0.0] * 254
+    stub.add_response("invoke_model", _titan_response(first), _request("출장 규정", 256))
+    stub.add_response("invoke_model", _titan_response(second), _request("travel policy", 256))
+    embedder = TitanEmbedder(client, model_id="amazon.titan-embed-text-v2:0", dimensions=256, concurrency=1)
+    assert embedder.embed_documents(["출장 규정", "travel policy"]) == [first, second]
+    assert embedder.key == "titan-embed-text-v2@256"
+
+
+def test_titan_refuses_a_response_of_the_wrong_dimension(bedrock) -> None:  # noqa: ANN001
+    client, stub = bedrock
+    stub.add_response("invoke_model", _titan_response([0.1, 0.2]), _request("q", 512))
+    embedder = TitanEmbedder(client, model_id="amazon.titan-embed-text-v2:0", dimensions=512)
+    with pytest.raises(ValueError, match="512-dimension"):
+        embedder.embed_query("q")
+
+
+def test_titan_errors_reach_the_caller(bedrock) -> None:  # noqa: ANN001
+    client, stub = bedrock
+    stub.add_client_error("invoke_model", service_error_code="ValidationException", http_status_code=400)
+    embedder = TitanEmbedder(client, model_id="amazon.titan-embed-text-v2:0", dimensions=1024)
+    with pytest.raises(client.exceptions.ValidationException):
+        embedder.embed_query("q")
+
+
+def test_titan_only_accepts_its_dimensions() -> None:
+    with pytest.raises(ValueError):
+        TitanEmbedder(object(), model_id="m", dimensions=384)
+
+
+def test_auto_backend_is_titan_in_aws_and_minilm_locally() -> None:
+    assert backend_of(Settings(environment="local")) == "local"
+    aws = Settings.model_construct(environment="aws", embedding_backend="auto")
+    assert backend_of(aws) == "titan"
+    assert isinstance(get_embedder(Settings(embedding_backend="local")), LocalMiniLM)
+
+
+def _cos(a: list[float], b: list[float]) -> float:
+    return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+def test_the_local_model_gives_unit_vectors_that_place_similar_sentences_closer() -> None:
+    embedder = get_embedder(Settings(embedding_backend="local"))
+    hotel, lodging, card = embedder.embed_documents(
+        [
+            "The nightly hotel rate may not exceed 320 USD in New York.",
+            "How much can I spend on a hotel room per night?",
+            "Report a lost corporate card within 24 hours.",
+        ]
+    )
+    assert len(hotel) == 384 and math.isclose(_cos(hotel, hotel), 1.0, abs_tol=1e-4)
+    assert _cos(hotel, lodging) > _cos(card, lodging) + 0.1

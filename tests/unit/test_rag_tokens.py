@@ -1,0 +1,44 @@
+"""Keyword tokens: Hangul bigrams, folded Latin words, and literals PostgreSQL reads back unchanged."""
+
+from __future__ import annotations
+
+from portal.rag.tokens import query_tokens, tokenize, tsquery_literal, tsvector_literal
+
+
+def test_korean_words_become_overlapping_bigrams_so_particles_do_not_block_a_match() -> None:
+    document = tokenize("부가가치세를 신고합니다")
+    question = query_tokens("부가가치세 신고")
+    assert document[:5] == ["부가", "가가", "가치", "치세", "세를"]
+    assert set(question) <= set(document)
+
+
+def test_a_single_hangul_syllable_is_kept_whole() -> None:
+    assert tokenize("총 5일") == ["총", "5", "일"]
+
+
+def test_latin_words_are_lower_cased_folded_stemmed_and_stop_words_dropped() -> None:
+    assert tokenize("The Invoices of Café COMPANIES are due") == ["invoice", "cafe", "company", "due"]
+
+
+def test_mixed_scripts_split_at_the_script_boundary() -> None:
+    assert tokenize("VPN접속") == ["vpn", "접속"]
+
+
+def test_question_fillers_are_dropped_from_questions_only() -> None:
+    assert "가요" not in query_tokens("출산휴가는 며칠인가요?")
+    assert "출산" in query_tokens("출산휴가는 며칠인가요?")
+    assert "가요" in tokenize("며칠인가요")  # documents keep every token
+
+
+def test_a_question_of_fillers_only_still_has_tokens() -> None:
+    assert query_tokens("언제인가요") != []
+
+
+def test_tsvector_literal_quotes_lexemes_and_counts_positions() -> None:
+    literal = tsvector_literal(["o'reilly", "비밀", "비밀"])
+    assert literal == "'o''reilly':1 '비밀':2,3"
+
+
+def test_tsquery_literal_is_an_or_of_distinct_quoted_tokens() -> None:
+    assert tsquery_literal(["a1", "b2", "a1"]) == "'a1' | 'b2'"
+    assert tsquery_literal([]) == ""
