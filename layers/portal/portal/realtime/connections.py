@@ -1,9 +1,16 @@
-"""WebSocket connections in DynamoDB (table spec: portal.tables.CONNECTIONS)."""
+"""WebSocket connections in DynamoDB (table spec: portal.tables.CONNECTIONS).
+
+Items per connection: one ``meta`` item (``user_empno``: found through the by_user index)
+and one ``ws#<workspace_id>`` item per joined workspace (``workspace_id``: found through
+the by_workspace index). Membership items carry the user as ``member_empno``, not
+``user_empno``, so they stay out of the by_user index and ``for_user`` lists sockets only.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
@@ -11,6 +18,7 @@ from boto3.dynamodb.conditions import Key
 from portal.tables import CONNECTIONS
 
 META = "meta"
+WORKSPACE_PREFIX = "ws#"
 # API Gateway closes a WebSocket after 2 hours at most; keep the record a little longer.
 CONNECTION_TTL_SECONDS = 2 * 3600 + 600
 
@@ -20,6 +28,18 @@ class Connection:
     connection_id: str
     user_empno: str
     connected_at: float
+    expires_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A connection that joined a workspace."""
+
+    connection_id: str
+    workspace_id: str
+    empno: str
+    name: str | None
+    joined_at: float
 
 
 class ConnectionStore:
@@ -32,42 +52,110 @@ class ConnectionStore:
     def add(self, *, connection_id: str, user_empno: str) -> Connection:
         """Record a connection that passed $connect."""
         now = self._clock()
+        expires = int(now + CONNECTION_TTL_SECONDS)
         self._table.put_item(
             Item={
                 "connection_id": connection_id,
                 "sk": META,
                 "user_empno": user_empno,
                 "connected_at": int(now),
-                "ttl": int(now + CONNECTION_TTL_SECONDS),
+                "ttl": expires,
             }
         )
-        return Connection(connection_id, user_empno, now)
+        return Connection(connection_id, user_empno, now, expires)
 
     def get(self, connection_id: str) -> Connection | None:
         """The connection's record, unless it expired (TTL deletes late, so check it here)."""
         item = self._table.get_item(Key={"connection_id": connection_id, "sk": META}).get("Item")
         if not item or int(item.get("ttl", 0)) <= self._clock():
             return None
-        return Connection(item["connection_id"], item["user_empno"], float(item["connected_at"]))
+        return Connection(
+            item["connection_id"], item["user_empno"], float(item["connected_at"]), float(item["ttl"])
+        )
 
-    def remove(self, connection_id: str) -> None:
-        """Forget a connection and every workspace membership it held."""
-        items = self._table.query(KeyConditionExpression=Key("connection_id").eq(connection_id))["Items"]
+    def remove(self, connection_id: str) -> list[Membership]:
+        """Forget a connection and every workspace membership it held; return the live memberships."""
+        items = self._table.query(
+            KeyConditionExpression=Key("connection_id").eq(connection_id), ConsistentRead=True
+        )["Items"]
         with self._table.batch_writer() as batch:
             for item in items:
                 batch.delete_item(Key={"connection_id": item["connection_id"], "sk": item["sk"]})
+        now = self._clock()
+        return [
+            _membership(i)
+            for i in items
+            if i["sk"].startswith(WORKSPACE_PREFIX) and int(i.get("ttl", 0)) > now
+        ]
+
+    def join(self, connection: Connection, *, workspace_id: str, name: str | None) -> Membership:
+        """Record that this connection joined a workspace (it expires with the connection)."""
+        now = self._clock()
+        self._table.put_item(
+            Item={
+                "connection_id": connection.connection_id,
+                "sk": WORKSPACE_PREFIX + workspace_id,
+                "workspace_id": workspace_id,
+                "member_empno": connection.user_empno,
+                **({"member_name": name} if name else {}),
+                # Millisecond precision: presence lists people in the order they arrived.
+                "joined_at": Decimal(f"{now:.3f}"),
+                "ttl": int(connection.expires_at or now + CONNECTION_TTL_SECONDS),
+            }
+        )
+        return Membership(connection.connection_id, workspace_id, connection.user_empno, name, round(now, 3))
+
+    def leave(self, connection_id: str, *, workspace_id: str) -> Membership | None:
+        """Drop one membership; the membership that was live, or None if the connection had not joined."""
+        old = self._table.delete_item(
+            Key={"connection_id": connection_id, "sk": WORKSPACE_PREFIX + workspace_id},
+            ReturnValues="ALL_OLD",
+        ).get("Attributes")
+        if not old or int(old.get("ttl", 0)) <= self._clock():
+            return None
+        return _membership(old)
+
+    def memberships(self, connection_id: str) -> list[Membership]:
+        """The workspaces this connection has joined (live ones)."""
+        now = self._clock()
+        items = self._table.query(
+            KeyConditionExpression=Key("connection_id").eq(connection_id)
+            & Key("sk").begins_with(WORKSPACE_PREFIX),
+            ConsistentRead=True,
+        )["Items"]
+        return [_membership(i) for i in items if int(i.get("ttl", 0)) > now]
+
+    def in_workspace(self, workspace_id: str) -> list[Membership]:
+        """Every live connection joined to a workspace, found through the by_workspace index."""
+        return [
+            _membership(i)
+            for i in self._query_index(CONNECTIONS.indexes[1].name, "workspace_id", workspace_id)
+        ]
 
     def for_user(self, user_empno: str) -> list[str]:
         """Live connection ids of a user (all their tabs and devices)."""
-        return self._query_index(CONNECTIONS.indexes[0].name, "user_empno", user_empno)
+        return [
+            i["connection_id"]
+            for i in self._query_index(CONNECTIONS.indexes[0].name, "user_empno", user_empno)
+        ]
 
-    def _query_index(self, index: str, attribute: str, value: str) -> list[str]:
+    def _query_index(self, index: str, attribute: str, value: str) -> list[dict[str, Any]]:
         now = self._clock()
-        ids: list[str] = []
+        items: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {"IndexName": index, "KeyConditionExpression": Key(attribute).eq(value)}
         while True:
             page = self._table.query(**kwargs)
-            ids.extend(i["connection_id"] for i in page["Items"] if int(i.get("ttl", 0)) > now)
+            items.extend(i for i in page["Items"] if int(i.get("ttl", 0)) > now)
             if "LastEvaluatedKey" not in page:
-                return ids
+                return items
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _membership(item: dict[str, Any]) -> Membership:
+    return Membership(
+        connection_id=item["connection_id"],
+        workspace_id=item["workspace_id"],
+        empno=item["member_empno"],
+        name=item.get("member_name"),
+        joined_at=float(item.get("joined_at", 0)),
+    )

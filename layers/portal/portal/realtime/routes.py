@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from portal import services
 from portal.auth.principal import authenticate
 from portal.errors import PortalError, Unauthorized
 from portal.observability import MetricName, logger, metrics
+from portal.realtime import presence, resume
+from portal.realtime.connections import Connection
 
 # API Gateway accepts frames up to 128 KB; client actions are tiny, so refuse anything large.
 MAX_FRAME_BYTES = 32 * 1024
@@ -33,8 +36,8 @@ def handle_connect(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def handle_disconnect(event: dict[str, Any]) -> dict[str, Any]:
-    """Forget the connection and its workspace memberships."""
-    services.connections().remove(event["requestContext"]["connectionId"])
+    """Forget the connection and its workspace memberships (the workspaces hear `user_left`)."""
+    presence.disconnect(event["requestContext"]["connectionId"])
     metrics.add_metric(name=MetricName.WS_DISCONNECT, unit="Count", value=1)
     return _response(200)
 
@@ -64,18 +67,35 @@ def handle_default(event: dict[str, Any]) -> dict[str, Any]:
     if handler is None:
         return _error(connection_id, "unknown_action", f"Unknown action {action!r}", actions=sorted(ACTIONS))
     try:
-        handler(connection_id, connection.user_empno, frame)
+        handler(connection, frame)
     except PortalError as exc:
-        return _error(connection_id, exc.code, exc.message)
+        return _error(connection_id, exc.code, exc.message, action=action, **exc.details)
     return _response(200)
 
 
-def _ping(connection_id: str, empno: str, frame: dict[str, Any]) -> None:
-    services.sender().send(connection_id, {"type": "pong"})
+def _ping(connection: Connection, frame: dict[str, Any]) -> None:
+    services.sender().send(connection.connection_id, {"type": "pong"})
 
 
-ACTIONS = {
+def _join(connection: Connection, frame: dict[str, Any]) -> None:
+    presence.join(services.db(), connection, presence.workspace_id_of(frame))
+
+
+def _leave(connection: Connection, frame: dict[str, Any]) -> None:
+    presence.leave(connection, presence.workspace_id_of(frame))
+
+
+def _resume(connection: Connection, frame: dict[str, Any]) -> None:
+    resume.resume(services.db(), connection, frame)
+
+
+# Client actions: {"action": <name>, ...}. Each either answers with events or raises a
+# PortalError, which becomes an `error` event and changes nothing.
+ACTIONS: dict[str, Callable[[Connection, dict[str, Any]], None]] = {
     "ping": _ping,
+    "join": _join,
+    "leave": _leave,
+    "resume": _resume,
 }
 
 

@@ -56,6 +56,26 @@ class Sender:
             return int(self.send(ids[0], event))
         return sum(self._pool.map(lambda cid: self.send(cid, event), ids))
 
+    def deliver(self, batches: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+        """Send each connection its events in order (connections concurrently); how many each received.
+
+        A connection stops at its first failed send, so it never receives a later event after
+        missing an earlier one.
+        """
+
+        def run(item: tuple[str, list[dict[str, Any]]]) -> int:
+            connection_id, events = item
+            for done, event in enumerate(events):
+                if not self.send(connection_id, event):
+                    return done
+            return len(events)
+
+        items = [(cid, events) for cid, events in batches.items() if events]
+        if not items or self._client is None:
+            return {cid: 0 for cid in batches}
+        counts = map(run, items) if len(items) == 1 else self._pool.map(run, items)
+        return {**{cid: 0 for cid in batches}, **dict(zip((cid for cid, _ in items), counts, strict=True))}
+
     def send_to_user(self, user_empno: str, event: dict[str, Any]) -> int:
         """Send to every socket the user has open."""
         return self.send_many(self._connections.for_user(user_empno), event)

@@ -1,0 +1,12 @@
+"""Step Functions task: the canvas worker writes or revises an artifact in the turn's workspace."""
+
+from portal.agents.runner import run_worker
+from portal.agents.workers.canvas import answer
+from portal.observability import logger, metrics, tracer
+
+
+@logger.inject_lambda_context(correlation_id_path="turn_id")
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: object) -> dict:
+    return run_worker(event, answer)
