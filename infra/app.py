@@ -55,12 +55,25 @@ def build(app: cdk.App, builder: LayerBuilder | None = None) -> dict[str, cdk.St
         **common,
     )
     api = ApiStack(
-        app, f"{p}-Api", builder=builder, data=data, agents=agents, description="ai-portal REST API", **common
+        app,
+        f"{p}-Api",
+        builder=builder,
+        data=data,
+        realtime=realtime,
+        agents=agents,
+        description="ai-portal REST API",
+        **common,
     )
     # The REST stage logs through the account role the Realtime stack sets.
     api.add_stack_dependency(realtime)
     ingest = IngestStack(
-        app, f"{p}-Ingest", builder=builder, data=data, description="ai-portal ingest", **common
+        app,
+        f"{p}-Ingest",
+        builder=builder,
+        data=data,
+        realtime=realtime,
+        description="ai-portal ingest",
+        **common,
     )
     web = WebStack(app, f"{p}-Web", api=api, realtime=realtime, description="ai-portal web UI", **common)
     observability = ObservabilityStack(

@@ -49,7 +49,7 @@ CORE = frozenset(
     }
 )
 # Parts of the portal package that must never ship to Lambda.
-PORTAL_EXCLUDED_DIRS = frozenset({"local", "__pycache__"})
+PORTAL_EXCLUDED_DIRS = frozenset({"local", "cli", "__pycache__"})  # local-only code
 # Bump when the way layers are built changes, so cached builds are not reused.
 BUILDER_VERSION = "1"
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024

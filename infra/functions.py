@@ -15,7 +15,17 @@ FUNCTIONS_DIR = REPO_ROOT / "functions"
 
 # Workers the supervisor can route a turn to. Each is functions/agents/<name>.py with a
 # `handler`, and the chat ASL refers to it as ${<Name>WorkerFunctionArn}.
-WORKERS: tuple[str, ...] = ("general",)
+WORKERS: tuple[str, ...] = (
+    "general",
+    "web_search",
+    "multimodal_rag",
+    "canvas",
+    "deep_research",
+    "regulations",
+    "legal",
+    "accounting",
+    "tax",
+)
 
 
 class Layer(StrEnum):
@@ -132,8 +142,31 @@ SWEEP = FunctionSpec(
     timeout_seconds=120,
 )
 
+
+def research_step(step: str, *, timeout_seconds: int = 120, memory_mb: int = 1024) -> FunctionSpec:
+    """A step of the deep-research (Standard) workflow: functions/agents/research_<step>.py."""
+    return FunctionSpec(
+        name=f"research_{step}",
+        directory="agents",
+        handler=f"research_{step}.handler",
+        description=f"Deep research: {step}",
+        layers=(Layer.CORE, Layer.AGENTS),
+        memory_mb=memory_mb,
+        timeout_seconds=timeout_seconds,
+        substitution=f"Research{_camel(step)}FunctionArn",
+    )
+
+
+RESEARCH_STEPS: tuple[FunctionSpec, ...] = (
+    research_step("plan"),
+    research_step("search"),
+    research_step("gaps"),
+    # Writing a cited report from a dozen sources can take minutes on a large model.
+    research_step("synthesize", timeout_seconds=600, memory_mb=1536),
+)
+
 # Step Functions task functions, found by the ${...} names the ASL files use.
-AGENT_TASKS: tuple[FunctionSpec, ...] = (SUPERVISOR, *(worker(w) for w in WORKERS), FAILURE)
+AGENT_TASKS: tuple[FunctionSpec, ...] = (SUPERVISOR, *(worker(w) for w in WORKERS), *RESEARCH_STEPS, FAILURE)
 
 ALL_FUNCTIONS: tuple[FunctionSpec, ...] = (API, WS, *AGENT_TASKS, INGEST, MIGRATE, SWEEP)
 

@@ -37,7 +37,13 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     from portal import services
 
     for key in list(os.environ):
-        if key.startswith("PORTAL_") or key in ("DATABASE_URL", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY"):
+        if key.startswith("PORTAL_") or key in (
+            "DATABASE_URL",
+            "ANTHROPIC_API_KEY",
+            "GOOGLE_API_KEY",
+            "TAVILY_API_KEY",
+            "BRAVE_API_KEY",
+        ):
             monkeypatch.delenv(key, raising=False)
     for key, value in LOCAL_ENV.items():
         monkeypatch.setenv(key, value)
@@ -110,6 +116,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         created = provision(get_settings())
         monkeypatch.setenv("PORTAL_CHAT_STATE_MACHINE_ARN", created["chat_state_machine_arn"])
+        monkeypatch.setenv("PORTAL_RESEARCH_STATE_MACHINE_ARN", created["research_state_machine_arn"])
         services.reset(keep_db=True)
         yield created
     services.reset(keep_db=True)

@@ -12,7 +12,7 @@ from infra.components.portal_function import PortalFunction
 from infra.nag import suppress
 
 # The JSON keys the portal reads from the provider-keys secret; empty means "not configured".
-PROVIDER_KEYS = ("ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "TAVILY_API_KEY")
+PROVIDER_KEYS = ("ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "TAVILY_API_KEY", "BRAVE_API_KEY")
 
 
 class PortalSecrets(Construct):

@@ -16,6 +16,7 @@ from infra.nag import ref_pattern, suppress_grant_wildcard
 
 # Every uploaded object lives under this prefix; the ingest notification filters on it.
 UPLOADS_PREFIX = "uploads/"
+RESEARCH_PREFIX = "research/"  # deep research scratch (portal.agents.research.store)
 
 
 class UploadsBucket(Construct):
@@ -34,7 +35,13 @@ class UploadsBucket(Construct):
             server_access_logs_prefix="uploads-bucket/",
             cors=[
                 s3.CorsRule(
-                    allowed_methods=[s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+                    # POST: presigned POST uploads, whose policy makes S3 enforce the size.
+                    allowed_methods=[
+                        s3.HttpMethods.POST,
+                        s3.HttpMethods.PUT,
+                        s3.HttpMethods.GET,
+                        s3.HttpMethods.HEAD,
+                    ],
                     # The presigned URL is the authorization; CORS only decides which pages
                     # may use one. `allowed_origins` pins it to the portal's own origins.
                     allowed_origins=list(config.allowed_origins) or ["*"],
@@ -47,26 +54,34 @@ class UploadsBucket(Construct):
                 s3.LifecycleRule(
                     id="abort-incomplete-uploads",
                     abort_incomplete_multipart_upload_after=Duration.days(1),
-                )
+                ),
+                # Deep research keeps fetched page text here between workflow steps only.
+                s3.LifecycleRule(
+                    id="expire-research-scratch", prefix=RESEARCH_PREFIX, expiration=Duration.days(7)
+                ),
             ],
             removal_policy=data_removal(config),
             auto_delete_objects=not config.retain_data,
         )
 
-    def _grant(self, fn: PortalFunction, actions: list[str]) -> None:
-        # Exact object actions on the uploads prefix (the stock grant_* add s3:GetObject*, s3:List*, …).
+    def _grant(self, fn: PortalFunction, actions: list[str], prefix: str = UPLOADS_PREFIX) -> None:
+        # Exact object actions on one prefix (the stock grant_* add s3:GetObject*, s3:List*, …).
         iam.Grant.add_to_principal(
             grantee=fn.function,
             actions=actions,
-            resource_arns=[self.bucket.arn_for_objects(f"{UPLOADS_PREFIX}*")],
+            resource_arns=[self.bucket.arn_for_objects(f"{prefix}*")],
         )
         suppress_grant_wildcard(
             fn.role,
-            ref_pattern(self.bucket) + re.escape(f"/{UPLOADS_PREFIX}*"),
-            "Users' files are objects under the uploads/ prefix with generated keys; the grant "
-            "covers that prefix of this one bucket and nothing else.",
+            ref_pattern(self.bucket) + re.escape(f"/{prefix}*"),
+            f"Objects under the {prefix} prefix have generated keys; the grant covers that prefix "
+            "of this one bucket and nothing else.",
         )
         fn.add_environment(PORTAL_UPLOADS_BUCKET=self.bucket.bucket_name)
+
+    def grant_research_scratch(self, fn: PortalFunction) -> None:
+        """Read and write deep research's intermediate page text (expires after 7 days)."""
+        self._grant(fn, ["s3:PutObject", "s3:GetObject"], prefix=RESEARCH_PREFIX)
 
     def grant_presign(self, fn: PortalFunction) -> None:
         """Presigned PUT/GET URLs and deletes under the uploads prefix (the API)."""

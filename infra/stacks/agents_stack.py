@@ -15,7 +15,7 @@ from infra.components.portal_function import PortalFunction
 from infra.components.tables import Access
 from infra.components.workflow import PortalWorkflow
 from infra.config import PortalConfig
-from infra.functions import AGENT_TASKS
+from infra.functions import AGENT_TASKS, RESEARCH_STEPS
 from infra.stacks.data_stack import DataStack
 from infra.stacks.realtime_stack import RealtimeStack
 from infra.workflows import discover
@@ -46,6 +46,8 @@ class AgentsStack(Stack):
             data.tables.grant(fn, CACHE, Access.READ_WRITE)
             data.tables.grant(fn, IDEMPOTENCY, Access.READ_WRITE)
             data.uploads.grant_read(fn)
+            if spec in RESEARCH_STEPS:
+                data.uploads.grant_research_scratch(fn)
             data.secrets.grant_provider_keys(fn)
             realtime.web_socket.grant_post_to_connections(fn)
             grant_model_invocation(fn, config)
@@ -62,5 +64,8 @@ class AgentsStack(Stack):
         }
         if "chat" not in self.workflows:
             raise FileNotFoundError("statemachines/chat.asl.json is missing: the chat turn cannot run")
+        if "research" in self.workflows:
+            # A deep_research chat turn starts the research workflow, which stores the report.
+            self.workflows["research"].grant_start(self.functions["DeepResearchWorkerFunctionArn"])
         for name, wf in self.workflows.items():
             CfnOutput(self, f"{name.title()}StateMachineArn", value=wf.arn)

@@ -18,6 +18,7 @@ from infra.config import PortalConfig
 from infra.functions import API
 from infra.stacks.agents_stack import AgentsStack
 from infra.stacks.data_stack import DataStack
+from infra.stacks.realtime_stack import RealtimeStack
 
 
 class ApiStack(Stack):
@@ -29,6 +30,7 @@ class ApiStack(Stack):
         config: PortalConfig,
         builder: LayerBuilder,
         data: DataStack,
+        realtime: RealtimeStack,
         agents: AgentsStack,
         **kwargs: Any,
     ) -> None:
@@ -51,6 +53,8 @@ class ApiStack(Stack):
         data.secrets.grant_provider_keys(fn)
         for workflow in agents.workflows.values():
             workflow.grant_start(fn)
+        # Workspace changes are broadcast (artifact.updated, message.created, access_revoked).
+        realtime.web_socket.grant_post_to_connections(fn)
 
         self.rest_api = PortalRestApi(self, "Rest", handler=fn, config=config)
         CfnOutput(self, "RestApiUrl", value=self.rest_api.url)

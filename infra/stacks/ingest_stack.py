@@ -7,7 +7,7 @@ from typing import Any
 from aws_cdk import Stack
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
-from portal.tables import IDEMPOTENCY
+from portal.tables import CONNECTIONS, IDEMPOTENCY
 
 from infra.bundling import LayerBuilder
 from infra.components.bedrock_access import grant_model_invocation
@@ -18,6 +18,7 @@ from infra.components.tables import Access
 from infra.config import PortalConfig
 from infra.functions import INGEST
 from infra.stacks.data_stack import DataStack
+from infra.stacks.realtime_stack import RealtimeStack
 
 
 class IngestStack(Stack):
@@ -29,6 +30,7 @@ class IngestStack(Stack):
         config: PortalConfig,
         builder: LayerBuilder,
         data: DataStack,
+        realtime: RealtimeStack,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id, **kwargs)
@@ -37,7 +39,12 @@ class IngestStack(Stack):
         fn = self.function
         data.database.grant_data_api(fn)
         data.tables.grant(fn, IDEMPOTENCY, Access.READ_WRITE)
+        # file.status events go to the owner's sockets (a gone socket is deleted).
+        data.tables.grant(fn, CONNECTIONS, Access.READ_DELETE)
+        realtime.web_socket.grant_post_to_connections(fn)
         data.uploads.grant_read(fn)
+        # Gemini captions/OCR for images and scanned pages when a Google key is configured.
+        data.secrets.grant_provider_keys(fn)
         grant_model_invocation(fn, config, chat=False)
         if data.vectors:
             data.vectors.grant_index_access(self, "IngestVectors", [fn])

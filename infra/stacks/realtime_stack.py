@@ -45,7 +45,7 @@ class RealtimeStack(Stack):
         self.web_socket.stage.node.add_dependency(self.api_logging.account)
         ws = self.ws_function
         data.tables.grant(ws, CONNECTIONS, Access.READ_WRITE)
-        data.tables.grant(ws, STREAM, Access.READ)  # replay of missed chunks
+        data.tables.grant(ws, STREAM, Access.READ_WRITE)  # resume: replay, and register for the live rest
         data.tables.grant(ws, CACHE, Access.READ_WRITE)
         data.database.grant_data_api(ws)
         data.secrets.grant_jwt_key(ws)

@@ -135,13 +135,15 @@ def test_a_placeholder_no_function_supplies_stops_synth_naming_it(
 
     # Given a chat ASL that refers to a worker nobody registered
     asl = json.loads((workflows.STATEMACHINES_DIR / "chat.asl.json").read_text())
-    asl["States"]["GeneralWorker"]["Resource"] = "${CanvasWorkerFunctionArn}"
+    asl["States"]["GeneralWorker"]["Resource"] = "${TranslatorWorkerFunctionArn}"
     (tmp_path / "chat.asl.json").write_text(json.dumps(asl))
     monkeypatch.setattr(workflows, "STATEMACHINES_DIR", tmp_path)
     # Then synth fails and says which substitution is missing
-    with pytest.raises(Exception, match=r"CanvasWorkerFunctionArn") as info:
+    with pytest.raises(Exception, match=r"TranslatorWorkerFunctionArn") as info:
         synthesize(tmp_path_factory.mktemp("missing"), bundle="placeholder")
-    assert isinstance(info.value, MissingSubstitutionError) or "CanvasWorkerFunctionArn" in str(info.value)
+    assert isinstance(info.value, MissingSubstitutionError) or "TranslatorWorkerFunctionArn" in str(
+        info.value
+    )
 
 
 def test_adding_a_worker_is_one_registry_entry() -> None:

@@ -75,7 +75,7 @@ def test_api_function_is_told_where_everything_is(portal: Synthesized) -> None:
     assert env["PORTAL_DB_NAME"] == "portal"
     assert json.loads(env["PORTAL_CORS_ORIGINS"]) == []
     assert env["POWERTOOLS_SERVICE_NAME"] == "ai-portal"
-    assert "PORTAL_WS_MANAGEMENT_ENDPOINT" not in env  # the API never posts to sockets
+    assert "PORTAL_WS_MANAGEMENT_ENDPOINT" in env  # workspace broadcasts (artifact.updated, ...)
 
 
 def test_api_may_start_the_chat_machine_sync_and_async(portal: Synthesized) -> None:

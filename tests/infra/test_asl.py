@@ -56,9 +56,30 @@ def test_lambda_tasks_retry_throttling_with_backoff_and_catch_to_the_failure_han
             continue
         catches = [c for c in state.get("Catch", []) if "States.ALL" in c["ErrorEquals"]]
         assert catches, f"{path.name}:{name} has no Catch for States.ALL"
+        enclosing = _enclosing_map(definition, name)
+        if enclosing is not None:
+            # A task inside a Map may handle its own item's failure within the Map (one bad
+            # query should not end the run), as long as the Map itself catches into the handler.
+            map_name, map_state = enclosing
+            inner = (map_state.get("ItemProcessor") or map_state.get("Iterator") or {}).get("States", {})
+            assert catches[0]["Next"] in inner, f"{path.name}:{name} Catch leaves its Map"
+            map_catches = [c for c in map_state.get("Catch", []) if "States.ALL" in c["ErrorEquals"]]
+            assert map_catches and _reaches(definition, map_catches[0]["Next"], failure_states), (
+                f"{path.name}:{map_name} (around {name}) Catch skips the failure handler"
+            )
+            continue
         assert _reaches(definition, catches[0]["Next"], failure_states), (
             f"{path.name}:{name} Catch skips the failure handler"
         )
+
+
+def _enclosing_map(definition: dict, task: str) -> tuple[str, dict] | None:
+    """The top-level Map state whose item processor contains `task`, if any."""
+    for name, state in definition["States"].items():
+        inner = (state.get("ItemProcessor") or state.get("Iterator") or {}).get("States", {})
+        if task in inner:
+            return name, state
+    return None
 
 
 def _reaches(definition: dict, start: str, targets: set[str]) -> bool:

@@ -122,7 +122,10 @@ def test_uploads_bucket_is_private_encrypted_tls_only_with_cors_and_multipart_cl
                 "CorsRules": [Match.object_like({"AllowedMethods": Match.array_with(["PUT"])})]
             },
             "LifecycleConfiguration": {
-                "Rules": [Match.object_like({"AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}})]
+                "Rules": [
+                    Match.object_like({"AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}),
+                    Match.object_like({"Prefix": "research/", "ExpirationInDays": 7}),
+                ]
             },
             "LoggingConfiguration": Match.any_value(),
         },
@@ -166,7 +169,7 @@ def test_jwt_key_and_provider_keys_are_secrets(portal: Synthesized) -> None:
         "AWS::SecretsManager::Secret",
         {
             "SecretString": Match.serialized_json(
-                {"ANTHROPIC_API_KEY": "", "GOOGLE_API_KEY": "", "TAVILY_API_KEY": ""}
+                {"ANTHROPIC_API_KEY": "", "GOOGLE_API_KEY": "", "TAVILY_API_KEY": "", "BRAVE_API_KEY": ""}
             )
         },
     )

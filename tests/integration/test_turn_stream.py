@@ -108,7 +108,7 @@ def test_provider_failure_falls_back_and_the_answer_says_which_model(target, mon
         conversation = http.post("/api/conversations", json={}).json()
         answer = http.post(
             f"/api/conversations/{conversation['id']}/messages?wait=true",
-            json={"content": "분기 실적을 분석해줘"},
+            json={"content": "분기 실적을 분석해줘", "agent": "general"},  # explicit: no LLM intent call
         ).json()
     first, second = (r.model_id for r in claude.requests)
     assert first != second  # the second call went to the next model of the chain

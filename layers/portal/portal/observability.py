@@ -6,6 +6,7 @@ import logging
 import sys
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
 SERVICE = "ai-portal"
 NAMESPACE = "AIPortal"
@@ -34,3 +35,24 @@ class MetricName:
     RATE_LIMITED = "RateLimited"
     FILES_INGESTED = "FilesIngested"
     FILES_FAILED = "FilesFailed"
+    MCP_TOOL_CALLS = "McpToolCalls"
+    MCP_TOOL_FAILED = "McpToolFailed"
+    WEB_SEARCHES = "WebSearches"
+    WEB_SEARCH_FAILED = "WebSearchFailed"
+    PAGES_FETCHED = "PagesFetched"
+    PAGES_REFUSED = "PagesRefused"
+    RESEARCH_STARTED = "ResearchStarted"
+    RESEARCH_COMPLETED = "ResearchCompleted"
+
+
+def emit_model_usage(model: str, *, input_tokens: int, output_tokens: int, cost_usd: float) -> None:
+    """Token and cost metrics with a `model` dimension (the dashboard graphs them per model).
+
+    A separate EMF blob: Powertools puts one dimension set on all metrics of an instance.
+    """
+    usage = EphemeralMetrics(namespace=NAMESPACE, service=SERVICE)
+    usage.add_dimension(name="model", value=model)
+    usage.add_metric(name=MetricName.TOKENS_INPUT, unit=MetricUnit.Count, value=input_tokens)
+    usage.add_metric(name=MetricName.TOKENS_OUTPUT, unit=MetricUnit.Count, value=output_tokens)
+    usage.add_metric(name=MetricName.COST_USD, unit=MetricUnit.NoUnit, value=cost_usd)
+    usage.flush_metrics()

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from portal.secrets import settings_with_provider_keys
 from portal.settings import get_settings
 
 
 def unavailable_agents() -> set[str]:
     """Agents that need configuration this deployment lacks (explicit requests still reach them
     and get a clear "not configured" answer from the worker)."""
+    from portal.agents.research.start import deep_research_available
+    from portal.search.registry import web_search_available
+
+    settings = get_settings()  # each check merges the provider-keys secret itself
     missing: set[str] = set()
-    if not _web_search_configured():
-        missing |= {"web_search"}
+    if not web_search_available(settings):
+        missing.add("web_search")
+    if not deep_research_available(settings):
+        missing.add("deep_research")
     return missing
-
-
-def _web_search_configured() -> bool:
-    settings = settings_with_provider_keys(get_settings())
-    return bool(getattr(settings, "tavily_api_key", None) or getattr(settings, "brave_api_key", None))

@@ -40,6 +40,14 @@ Toggle = Literal["web_search", "deep_research", "canvas"]
 # Agent name -> the worker state in statemachines/chat.asl.json that runs it.
 WORKERS: dict[str, str] = {
     "general": "GeneralWorker",
+    "web_search": "WebSearchWorker",
+    "multimodal_rag": "MultimodalRagWorker",
+    "canvas": "CanvasWorker",
+    "deep_research": "DeepResearchWorker",
+    "regulations": "RegulationsWorker",
+    "legal": "LegalWorker",
+    "accounting": "AccountingWorker",
+    "tax": "TaxWorker",
 }
 
 

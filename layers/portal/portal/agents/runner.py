@@ -19,7 +19,7 @@ from portal.db.repositories import conversations, messages, preferences
 from portal.db.repositories.conversations import Conversation
 from portal.db.repositories.messages import Message
 from portal.errors import NotFound
-from portal.observability import MetricName, logger, metrics
+from portal.observability import MetricName, emit_model_usage, logger, metrics
 from portal.realtime.stream import TurnStream
 from portal.settings import Settings, get_settings
 
@@ -53,8 +53,11 @@ Worker = Callable[[WorkerContext, TurnStream], Answer]
 
 
 def recipients(turn: TurnInput) -> list[str]:
-    """The sockets that see this turn stream: every connection of the user."""
-    return services.connections().for_user(turn.empno)
+    """The sockets that see this turn stream: every connection of the user, and in a shared
+    workspace every connection joined to it (their access was checked when they joined)."""
+    store = services.connections()
+    members = [m.connection_id for m in store.in_workspace(turn.workspace_id)] if turn.workspace_id else []
+    return list(dict.fromkeys([*store.for_user(turn.empno), *members]))
 
 
 def open_stream(turn: TurnInput) -> TurnStream:
@@ -128,6 +131,9 @@ def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:
 
 def _record_metrics(answer: Answer) -> None:
     metrics.add_metric(name=MetricName.TURN_COMPLETED, unit="Count", value=1)
-    metrics.add_metric(name=MetricName.TOKENS_INPUT, unit="Count", value=answer.input_tokens)
-    metrics.add_metric(name=MetricName.TOKENS_OUTPUT, unit="Count", value=answer.output_tokens)
-    metrics.add_metric(name=MetricName.COST_USD, unit="None", value=answer.cost_usd)
+    emit_model_usage(
+        answer.model or "none",
+        input_tokens=answer.input_tokens,
+        output_tokens=answer.output_tokens,
+        cost_usd=answer.cost_usd,
+    )

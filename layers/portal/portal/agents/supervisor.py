@@ -50,6 +50,9 @@ def route(turn: TurnInput) -> RouteDecision:
     guess = classify(
         question.content, attachments=opts.attachments, previous_agent=previous_agent, allowed=candidates
     )
+    # Whether the classifier is sure is judged over every agent: restricting the candidates
+    # renormalises the scores and would make a message with no cues look confident.
+    unsure = classify(question.content, attachments=opts.attachments, previous_agent=previous_agent).unsure
 
     if opts.toggle:
         # The user pressed a feature button: honour it (the API already refused switched-off ones).
@@ -71,7 +74,7 @@ def route(turn: TurnInput) -> RouteDecision:
                 "reason": guess.reason,
                 "confidence": round(guess.confidence, 3),
             }
-    elif guess.confidence < UNSURE_BELOW and (asked := llm_intent(question.content, candidates)):
+    elif (unsure or guess.confidence < UNSURE_BELOW) and (asked := llm_intent(question.content, candidates)):
         agent, reason, model = asked
         decision = RouteDecision(
             agent=agent,

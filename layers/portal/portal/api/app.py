@@ -6,7 +6,19 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from portal.api.errors import install_error_handlers
-from portal.api.routes import admin_permissions, conversations, health, me, messages, models, preferences
+from portal.api.routes import (
+    admin_agents,
+    admin_permissions,
+    artifacts,
+    conversations,
+    files,
+    health,
+    me,
+    messages,
+    models,
+    preferences,
+    workspaces,
+)
 from portal.settings import get_settings
 
 API_PREFIX = "/api"
@@ -29,6 +41,18 @@ def create_app() -> FastAPI:
         allow_headers=["Authorization", "Content-Type", "X-Correlation-Id"],
     )
     install_error_handlers(app)
-    for module in (health, me, preferences, conversations, messages, models, admin_permissions):
+    for module in (
+        health,
+        me,
+        preferences,
+        conversations,
+        messages,
+        models,
+        admin_permissions,
+        admin_agents,
+        workspaces,
+        artifacts,
+        files,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     return app

@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "portal.cli.chat",
     "portal.cli.db",
     "portal.cli.routing",
+    "portal.cli.files",
 )
 
 

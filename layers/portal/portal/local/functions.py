@@ -33,16 +33,24 @@ class LocalFunction:
     substitution: str | None = None  # the ASL ${...} it fills
 
 
-# The same functions the CDK app deploys (infra/ wires the AWS side).
-FUNCTIONS: tuple[LocalFunction, ...] = (
-    LocalFunction("portal-api", "api", "handler.handler"),
-    LocalFunction("portal-ws", "ws", "handler.handler"),
-    LocalFunction("portal-supervisor", "agents", "supervisor.handler", "SupervisorFunctionArn"),
-    LocalFunction("portal-worker-general", "agents", "general.handler", "GeneralWorkerFunctionArn"),
-    LocalFunction("portal-failure", "agents", "failure.handler", "FailureHandlerFunctionArn"),
-    LocalFunction("portal-migrate", "maintenance", "migrate.handler"),
-    LocalFunction("portal-sweep", "maintenance", "sweep.handler"),
-)
+def _deployed_functions() -> tuple[LocalFunction, ...]:
+    """The functions the CDK app deploys, read from infra/functions.py (one list, no drift).
+
+    Loaded by path: infra/ is not an installed package, and the module only uses the stdlib.
+    """
+    path = repo_root() / "infra" / "functions.py"
+    spec = importlib.util.spec_from_file_location("_portal_infra_functions", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve their module while executing it
+    spec.loader.exec_module(module)
+    return tuple(
+        LocalFunction(f"portal-{fn.name.replace('_', '-')}", fn.directory, fn.handler, fn.substitution)
+        for fn in module.ALL_FUNCTIONS
+    )
+
+
+FUNCTIONS: tuple[LocalFunction, ...] = _deployed_functions()
 BY_NAME = {f.name: f for f in FUNCTIONS}
 
 

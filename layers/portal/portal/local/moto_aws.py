@@ -123,6 +123,10 @@ def provision(settings: Settings) -> dict[str, str]:
         if fn.substitution:
             arns[fn.substitution] = arn
 
+    from portal.local.uploads import notify_ingest  # uploads/ ObjectCreated -> portal-ingest, as in AWS
+
+    notify_ingest(settings)
+
     sfn = boto3.client("stepfunctions", region_name=region)
     machines = {m["name"]: m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]}
     chat_arn = machines.get(CHAT_STATE_MACHINE)
@@ -131,4 +135,11 @@ def provision(settings: Settings) -> dict[str, str]:
         chat_arn = sfn.create_state_machine(
             name=CHAT_STATE_MACHINE, definition=substitute(definition, arns), roleArn=role_arn, type="EXPRESS"
         )["stateMachineArn"]
-    return {"chat_state_machine_arn": chat_arn}
+    # Deep research: a Standard machine (moto's interpreter runs its Map for real).
+    research_arn = machines.get("portal-research")
+    if research_arn is None:
+        definition = (repo_root() / "statemachines" / "research.asl.json").read_text(encoding="utf-8")
+        research_arn = sfn.create_state_machine(
+            name="portal-research", definition=substitute(definition, arns), roleArn=role_arn, type="STANDARD"
+        )["stateMachineArn"]
+    return {"chat_state_machine_arn": chat_arn, "research_state_machine_arn": research_arn}

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from portal.api.app import create_app
 from portal.auth.tokens import mint_local_token
+from portal.local import uploads
 from portal.local.functions import invoke, repo_root
 from portal.observability import logger
 from portal.settings import get_settings
@@ -73,6 +74,7 @@ def _ws_event(
 def create_local_app(web_dist: Path | None = None) -> FastAPI:
     """The REST app plus the local-only routes of the API Gateway stand-in."""
     app = create_app()
+    app.include_router(uploads.router)  # presigned POSTs to the uploads bucket (S3 stand-in)
     sockets: dict[str, _Socket] = {}
     app.state.sockets = sockets
 

@@ -102,7 +102,9 @@ class LocalTarget:
         self._set_env(
             {
                 "PORTAL_CHAT_STATE_MACHINE_ARN": created["chat_state_machine_arn"],
+                "PORTAL_RESEARCH_STATE_MACHINE_ARN": created["research_state_machine_arn"],
                 "PORTAL_WS_MANAGEMENT_ENDPOINT": self.base_url,
+                "PORTAL_UPLOADS_ENDPOINT_URL": f"{self.base_url}/local/s3",  # S3 stand-in: local/uploads.py
             }
         )
         if serve:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -71,6 +72,60 @@ class Settings(BaseSettings):
     # Secrets Manager JSON {"ANTHROPIC_API_KEY": ..., "GOOGLE_API_KEY": ..., "TAVILY_API_KEY": ...}
     provider_keys_secret_arn: str | None = None
     default_model: str | None = None
+
+    # --- Web search and deep research ----------------------------------------
+    # Search API keys (unset -> no web search); in AWS they come from the provider-keys secret.
+    tavily_api_key: str | None = Field(default=None, validation_alias="TAVILY_API_KEY")
+    brave_api_key: str | None = Field(default=None, validation_alias="BRAVE_API_KEY")
+    web_search_max_results: int = Field(default=5, ge=1, le=10)
+    web_fetch_pages: int = Field(default=3, ge=0, le=5)  # pages read per web_search answer
+    web_fetch_max_bytes: int = 2_000_000
+    web_fetch_timeout_seconds: float = 10.0
+    research_max_queries: int = Field(default=5, ge=1, le=8)
+    research_followup_queries: int = Field(default=2, ge=0, le=4)
+    research_max_sources: int = Field(default=12, ge=1, le=30)
+
+    # --- Files and RAG (portal.rag) -----------------------------------------
+    max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    user_quota_bytes: int = Field(default=2 * 1024**3, ge=1)  # what one user may keep uploaded
+    upload_url_ttl_seconds: int = Field(default=900, ge=60, le=3600)
+    # Where presigned uploads go; unset -> S3 itself. Locally: the local server's S3 stand-in.
+    uploads_endpoint_url: str | None = None
+    # Declared MIME types accepted by POST /api/files (the bytes are checked again at ingest).
+    allowed_upload_types: list[str] = [
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "text/csv",
+        "text/plain",
+        "text/markdown",
+        "text/html",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+    ]
+    # "auto": Titan on Bedrock in AWS, the bundled MiniLM model on the local target.
+    embedding_backend: Literal["auto", "local", "titan"] = "auto"
+    titan_embedding_model_id: str = "amazon.titan-embed-text-v2:0"
+    titan_embedding_dimensions: Literal[256, 512, 1024] = 1024
+    embedding_concurrency: int = Field(default=8, ge=1, le=32)  # parallel Titan calls per batch
+    vector_store: Literal["pgvector", "opensearch"] = "pgvector"
+    opensearch_endpoint: str | None = None
+    opensearch_index: str = "portal-chunks"
+    chunk_tokens: int = Field(default=220, ge=32, le=2000)
+    chunk_overlap_tokens: int = Field(default=40, ge=0, le=500)
+    max_document_pages: int = Field(default=2000, ge=1)
+    max_extracted_chars: int = Field(default=5_000_000, ge=1000)
+    max_archive_expanded_bytes: int = Field(default=300 * 1024 * 1024, ge=1024)  # zip bomb guard
+    rag_top_k: int = Field(default=6, ge=1, le=20)
+
+    # --- Domain agents over MCP (portal.agents.mcp) ---------------------------
+    # stdio servers run as subprocesses of the worker; in AWS only a deployer who bundled one enables them.
+    mcp_allow_stdio: bool = False
+    mcp_max_tool_rounds: int = Field(default=6, ge=1, le=20)  # model calls that may use tools, per turn
+    mcp_max_result_chars: int = Field(default=12_000, ge=500, le=200_000)  # of one tool result, for the model
 
     # --- Cache ------------------------------------------------------------
     cache_l1_maxsize: int = 10_000

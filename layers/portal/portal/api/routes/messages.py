@@ -15,6 +15,7 @@ from portal.api.schemas import MessageCreate, MessageOut, TurnAccepted
 from portal.db.repositories import messages
 from portal.errors import NotConfigured, PortalError
 from portal.observability import logger
+from portal.realtime import broadcast
 
 router = APIRouter(prefix="/conversations", tags=["messages"])
 
@@ -39,6 +40,13 @@ def post_message(
     )
     started = turns.start_turn(
         db, user=user, conversation=conversation, content=body.content, options=options
+    )
+    # Before the launch, so workspace members see the question before its first chunk.
+    broadcast.message_created(
+        started.message,
+        workspace_id=started.turn.workspace_id,
+        author_empno=user.empno,
+        author_name=user.name_ko,
     )
     try:
         if not wait:
