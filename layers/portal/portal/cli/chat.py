@@ -13,6 +13,7 @@ def register(commands: argparse._SubParsersAction, evals: argparse._SubParsersAc
     p.add_argument("--json", action="store_true", help="print one JSON line")
     p.add_argument("--empno", default="E1001")
     p.add_argument("--name", default="홍길동")
+    p.add_argument("--admin", action="store_true", help="sign in as an administrator (all agents)")
     p.add_argument("--conversation", default=None, help="continue this conversation id")
     p.add_argument("--agent", default=None)
     p.add_argument("--model", default=None)
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from portal.settings import get_settings
 
     with LocalTarget(data_dir=args.data_dir) as target:
-        token = mint_local_token(get_settings(), empno=args.empno, name=args.name)
+        token = mint_local_token(get_settings(), empno=args.empno, name=args.name, admin=args.admin)
         with httpx.Client(
             base_url=target.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=180
         ) as http:
