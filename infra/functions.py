@@ -10,22 +10,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from portal.agents.registry import WORKERS as ROUTED_WORKERS
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FUNCTIONS_DIR = REPO_ROOT / "functions"
 
 # Workers the supervisor can route a turn to. Each is functions/agents/<name>.py with a
 # `handler`, and the chat ASL refers to it as ${<Name>WorkerFunctionArn}.
-WORKERS: tuple[str, ...] = (
-    "general",
-    "web_search",
-    "multimodal_rag",
-    "canvas",
-    "deep_research",
-    "regulations",
-    "legal",
-    "accounting",
-    "tax",
-)
+WORKERS: tuple[str, ...] = tuple(ROUTED_WORKERS)  # the agents the chat Choice state routes to
 
 
 class Layer(StrEnum):

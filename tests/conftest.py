@@ -14,21 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from portal.local.target import LOCAL_AWS_ENV
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE_DB = "portal_template"
 
-LOCAL_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "ap-northeast-2",
-    "AWS_REGION": "ap-northeast-2",
-    "PORTAL_ENVIRONMENT": "local",
-    "POWERTOOLS_TRACE_DISABLED": "true",
-    "POWERTOOLS_METRICS_DISABLED": "true",
-    "POWERTOOLS_LOG_LEVEL": "WARNING",
-}
+# The local target's environment, quieter: tests read logs only when they fail.
+LOCAL_ENV = {**LOCAL_AWS_ENV, "POWERTOOLS_LOG_LEVEL": "WARNING"}
 
 
 @pytest.fixture(autouse=True)

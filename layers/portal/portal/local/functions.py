@@ -36,7 +36,8 @@ class LocalFunction:
 def _deployed_functions() -> tuple[LocalFunction, ...]:
     """The functions the CDK app deploys, read from infra/functions.py (one list, no drift).
 
-    Loaded by path: infra/ is not an installed package, and the module only uses the stdlib.
+    Loaded by path: infra/ is not an installed package (the module needs only the stdlib and
+    portal.agents.registry).
     """
     path = repo_root() / "infra" / "functions.py"
     spec = importlib.util.spec_from_file_location("_portal_infra_functions", path)

@@ -22,7 +22,7 @@ def free_port() -> int:
 
 
 # Fake credentials so boto3 signs requests; moto accepts anything and nothing leaves the machine.
-_LOCAL_AWS_ENV = {
+LOCAL_AWS_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
@@ -78,7 +78,7 @@ class LocalTarget:
         """Bring everything up; with serve=False no HTTP server runs (CLI one-shots)."""
         from moto import mock_aws
 
-        self._set_env({**_LOCAL_AWS_ENV, **self.extra_env})
+        self._set_env({**LOCAL_AWS_ENV, **self.extra_env})
         if self.database_url is None and not os.environ.get("DATABASE_URL"):
             from portal.db.embedded import start_embedded_postgres
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal, TypedDict
 
@@ -20,9 +19,9 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
+from portal.agents.graphs.reply import Reply
 from portal.db.repositories.files import UploadedFile
-from portal.llm.base import ChatMessage, ModelRequest, Usage
-from portal.llm.catalog import CatalogModel
+from portal.llm.base import ChatMessage, ModelRequest
 from portal.llm.router import Priority, TaskType, choose_models
 from portal.llm.service import AllModelsFailed, configured_providers, stream_answer
 from portal.observability import logger
@@ -32,21 +31,6 @@ EXCERPT_CHARS = 1_500  # of each passage, in the model's prompt and the offline 
 HISTORY_MESSAGES = 6
 _CHARS_PER_TOKEN = 3
 _MARKER = re.compile(r"\[(\d{1,2})\]")
-
-AnswerMode = Literal["model", "offline", "nothing_found"]
-
-
-@dataclass
-class Reply:
-    """The finished answer of the graph."""
-
-    text: str
-    mode: AnswerMode
-    model: CatalogModel | None = None
-    usage: Usage = field(default_factory=Usage)
-    cost_usd: float = 0.0
-    fallbacks: list[dict[str, str]] = field(default_factory=list)
-    citations: list[dict[str, object]] = field(default_factory=list)
 
 
 class RagState(TypedDict, total=False):

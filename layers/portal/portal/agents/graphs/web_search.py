@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Literal, TypedDict
@@ -21,7 +20,8 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from portal.llm.base import ChatMessage, ModelRequest, Usage
+from portal.agents.graphs.reply import Reply
+from portal.llm.base import ChatMessage, ModelRequest
 from portal.llm.catalog import CatalogModel
 from portal.llm.router import Priority, TaskType, choose_models
 from portal.llm.service import AllModelsFailed, configured_providers, stream_answer
@@ -36,21 +36,6 @@ EXCERPT_CHARS = 3_000  # of each page read, in the model's prompt
 HISTORY_MESSAGES = 6  # earlier messages the model sees (follow-up questions need them)
 REWRITE_WHEN_LONGER_THAN = 120  # a long question is condensed into a search query
 _CHARS_PER_TOKEN = 3
-
-AnswerMode = Literal["model", "offline", "not_configured", "nothing_found"]
-
-
-@dataclass
-class Reply:
-    """The finished answer of the graph."""
-
-    text: str
-    mode: AnswerMode
-    model: CatalogModel | None = None
-    usage: Usage = field(default_factory=Usage)
-    cost_usd: float = 0.0
-    fallbacks: list[dict[str, str]] = field(default_factory=list)
-    citations: list[dict[str, object]] = field(default_factory=list)
 
 
 class WebSearchState(TypedDict, total=False):

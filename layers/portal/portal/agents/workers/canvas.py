@@ -12,7 +12,7 @@ from typing import Any
 
 from portal.agents.graphs.canvas import build_graph
 from portal.agents.runner import Answer, WorkerContext
-from portal.agents.workers.general import history_messages
+from portal.agents.workers.common import history_messages
 from portal.agents.workers.prompts import is_korean
 from portal.collab import workspaces as collab_workspaces
 from portal.db.repositories import users, workspaces

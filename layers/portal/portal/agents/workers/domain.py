@@ -11,9 +11,9 @@ from portal.agents.graphs.domain import DomainAnswer, build_graph
 from portal.agents.mcp.client import McpToolbox
 from portal.agents.mcp.config import DOMAIN_AGENTS
 from portal.agents.runner import Answer, Worker, WorkerContext
+from portal.agents.workers.common import known_model
 from portal.db.repositories import users
 from portal.llm.base import ChatMessage
-from portal.llm.catalog import all_models
 from portal.realtime.stream import TurnStream
 
 
@@ -24,11 +24,6 @@ def _history(ctx: WorkerContext) -> list[ChatMessage]:
         for m in ctx.history
         if m.role in ("user", "assistant") and m.content.strip()
     ]
-
-
-def _known_model(key: object) -> str | None:
-    """A saved preference that is still in the catalog (models get retired)."""
-    return key if isinstance(key, str) and any(m.key == key for m in all_models()) else None
 
 
 def domain_worker(agent: str) -> Worker:
@@ -51,7 +46,7 @@ def domain_worker(agent: str) -> Worker:
                     "user_name": user.name_ko if user else ctx.turn.empno,
                     "company": user.company if user else None,
                     "priority": prefs.get("priority", "balanced"),
-                    "preferred_model": ctx.turn.options.model or _known_model(prefs.get("model")),
+                    "preferred_model": ctx.turn.options.model or known_model(prefs.get("model")),
                 },
                 config={"configurable": {"stream": stream, "toolbox": toolbox, "db": ctx.db}},
             )

@@ -4,25 +4,10 @@ from __future__ import annotations
 
 from portal.agents.graphs.general import build_graph
 from portal.agents.runner import Answer, WorkerContext
+from portal.agents.workers.common import history_messages, known_model
 from portal.agents.workers.prompts import general_system_prompt
 from portal.db.repositories import users
-from portal.llm.base import ChatMessage
-from portal.llm.catalog import all_models
 from portal.realtime.stream import TurnStream
-
-
-def history_messages(ctx: WorkerContext) -> list[ChatMessage]:
-    """Earlier completed messages as the model sees them."""
-    return [
-        ChatMessage(role=m.role, content=m.content)  # type: ignore[arg-type]
-        for m in ctx.history
-        if m.role in ("user", "assistant") and m.content.strip()
-    ]
-
-
-def _known_model(key: object) -> str | None:
-    """A saved preference that is still in the catalog (models get retired)."""
-    return key if isinstance(key, str) and any(m.key == key for m in all_models()) else None
 
 
 def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
@@ -40,7 +25,7 @@ def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
                 preferences=prefs,
             ),
             "priority": prefs.get("priority", "balanced"),
-            "preferred_model": ctx.turn.options.model or _known_model(prefs.get("model")),
+            "preferred_model": ctx.turn.options.model or known_model(prefs.get("model")),
         },
         config={"configurable": {"stream": stream}},
     )

@@ -6,18 +6,13 @@ from typing import Any
 
 from portal.agents.graphs.multimodal_rag import build_graph
 from portal.agents.runner import Answer, WorkerContext
-from portal.agents.workers.general import history_messages
+from portal.agents.workers.common import history_messages, known_model
 from portal.agents.workers.prompts import is_korean
 from portal.db.repositories import files, users
-from portal.llm.catalog import all_models
 from portal.rag.embed import get_embedder
 from portal.rag.index import get_index
 from portal.rag.retrieve import valid_file_ids
 from portal.realtime.stream import TurnStream
-
-
-def _known_model(key: object) -> str | None:
-    return key if isinstance(key, str) and any(m.key == key for m in all_models()) else None
 
 
 def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
@@ -45,7 +40,7 @@ def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
             "history": history_messages(ctx),
             "korean": is_korean(ctx.question.content),
             "priority": prefs.get("priority", "balanced"),
-            "preferred_model": _known_model(ctx.turn.options.model) or _known_model(prefs.get("model")),
+            "preferred_model": known_model(ctx.turn.options.model) or known_model(prefs.get("model")),
             "empno": ctx.turn.empno,
             "attachments": attachments,
             "waiting": waiting,

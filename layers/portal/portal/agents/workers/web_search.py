@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from portal.agents.graphs.web_search import build_graph
 from portal.agents.runner import Answer, WorkerContext
-from portal.agents.workers.general import history_messages
+from portal.agents.workers.common import history_messages, known_model
 from portal.agents.workers.prompts import is_korean
 from portal.db.repositories import users
-from portal.llm.catalog import all_models
 from portal.realtime.stream import TurnStream
 from portal.search import registry
 from portal.search.registry import web_search_available
 
 __all__ = ["answer", "web_search_available"]
-
-
-def _known_model(key: object) -> str | None:
-    return key if isinstance(key, str) and any(m.key == key for m in all_models()) else None
 
 
 def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
@@ -30,7 +25,7 @@ def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
             "history": history_messages(ctx),
             "korean": is_korean(ctx.question.content),
             "priority": prefs.get("priority", "balanced"),
-            "preferred_model": _known_model(ctx.turn.options.model) or _known_model(prefs.get("model")),
+            "preferred_model": known_model(ctx.turn.options.model) or known_model(prefs.get("model")),
         },
         config={
             "configurable": {
