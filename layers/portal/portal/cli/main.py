@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "portal.cli.db",
     "portal.cli.routing",
     "portal.cli.files",
+    "portal.cli.coldstart",
 )
 
 
@@ -27,13 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     evals = eval_parser.add_subparsers(dest="eval_command", metavar="WHAT")
     evals.required = True
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:  # a command whose module is not built yet
-            if exc.name == name:
-                continue
-            raise
-        module.register(commands, evals)
+        importlib.import_module(name).register(commands, evals)
     return parser
 
 
