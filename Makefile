@@ -30,7 +30,11 @@ web: web/dist/index.html
 dev: install web
 	$(BIN)/portal dev --port $${PORT:-8000}
 
+# Lint and types first: they take seconds and fail fast.
 test: install
+	$(BIN)/ruff check layers functions infra tests
+	$(BIN)/ruff format --check layers functions infra tests
+	$(BIN)/mypy
 	$(BIN)/pytest -q -p no:cacheprovider
 
 lint: install

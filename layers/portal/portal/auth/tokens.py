@@ -70,7 +70,7 @@ class TokenVerifier:
         """Claims of a valid token; Unauthorized for a missing, malformed, expired or forged one."""
         if not token:
             raise Unauthorized("Missing bearer token")
-        options = {"require": ["exp"]}
+        options: Any = {"require": ["exp"], "verify_aud": self._settings.jwt_audience is not None}
         try:
             if self._settings.oidc_issuer:
                 key = self._jwks.get_signing_key_from_jwt(token).key
@@ -80,7 +80,7 @@ class TokenVerifier:
                     algorithms=["RS256"],
                     issuer=self._settings.oidc_issuer,
                     audience=self._settings.jwt_audience,
-                    options={**options, "verify_aud": self._settings.jwt_audience is not None},
+                    options=options,
                 )
             else:
                 payload = jwt.decode(
@@ -88,7 +88,7 @@ class TokenVerifier:
                     self._secret,
                     algorithms=["HS256"],
                     audience=self._settings.jwt_audience,
-                    options={**options, "verify_aud": self._settings.jwt_audience is not None},
+                    options=options,
                 )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("Token expired") from exc

@@ -41,7 +41,7 @@ class MigrationDrift(RuntimeError):
 def load_migrations() -> list[Migration]:
     """The migration files shipped in the package, in version order."""
     folder = resources.files("portal.db") / "migrations"
-    files = sorted(f for f in folder.iterdir() if f.name.endswith(".sql"))
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
     return [Migration(f.name.split("_", 1)[0], f.name, f.read_text(encoding="utf-8")) for f in files]
 
 

@@ -27,8 +27,12 @@ class UnknownModel(BadRequest):
 
 
 class TokenUsage(Protocol):
-    input_tokens: int
-    output_tokens: int
+    # Read-only: frozen dataclasses such as llm.base.Usage satisfy it.
+    @property
+    def input_tokens(self) -> int: ...
+
+    @property
+    def output_tokens(self) -> int: ...
 
 
 class LongContextPrice(BaseModel):

@@ -38,7 +38,7 @@ def _dispatch_in_process() -> None:
             response_headers["x-amz-function-error"] = error
         return payload
 
-    LambdaFunction.invoke = invoke
+    LambdaFunction.invoke = invoke  # type: ignore[method-assign]
     _patched = True
 
 
