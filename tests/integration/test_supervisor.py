@@ -124,3 +124,47 @@ def test_without_a_worker_general_answers_and_the_trace_says_so(db, aws, monkeyp
     monkeypatch.setattr(supervisor, "WORKERS", {"general": "GeneralWorker"})
     decision = supervisor.route(_turn(db, "hello", admin=True, agent="tax"))
     assert (decision.agent, decision.decided_by, decision.requested_agent) == ("general", "fallback", "tax")
+
+
+def test_an_attached_uploaded_file_is_classified_by_its_name(db, aws, workers_all) -> None:  # noqa: ANN001
+    from portal.db.repositories import files
+
+    # Given a file the user uploaded, attached to a question by its id (as the UI sends it)
+    users.upsert_from_claims(db, empno="E1", name_ko="테스터", company=None, company_code="C", roles=[])
+    file_id = str(uuid.uuid4())
+    files.create(
+        db,
+        file_id=file_id,
+        user_empno="E1",
+        workspace_id=None,
+        original_name="출장비-규정.pdf",
+        stored_name="x.pdf",
+        file_type="pdf",
+        file_size=100,
+        mime_type="application/pdf",
+        storage_path=f"uploads/E1/{file_id}/x.pdf",
+    )
+    turn = _turn(db, "이 문서 요약해줘", attachments=[file_id])
+    # Then the supervisor sees it as a PDF and routes to the files agent
+    assert supervisor.route(turn).agent == "multimodal_rag"
+
+
+def test_someone_elses_file_id_gives_no_attachment_cue(db, aws, workers_all) -> None:  # noqa: ANN001
+    from portal.db.repositories import files
+
+    users.upsert_from_claims(db, empno="OTHER", name_ko="타인", company=None, company_code="X", roles=[])
+    file_id = str(uuid.uuid4())
+    files.create(
+        db,
+        file_id=file_id,
+        user_empno="OTHER",
+        workspace_id=None,
+        original_name="secret.pdf",
+        stored_name="x.pdf",
+        file_type="pdf",
+        file_size=100,
+        mime_type="application/pdf",
+        storage_path=f"uploads/OTHER/{file_id}/x.pdf",
+    )
+    turn = _turn(db, "이 문서 요약해줘", attachments=[file_id])
+    assert supervisor.attachment_names(db, turn, "C") == []

@@ -8,6 +8,8 @@ candidates; general is always one.
 
 from __future__ import annotations
 
+import uuid
+
 from portal import services
 from portal.agents.access import agent_access
 from portal.agents.availability import unavailable_agents
@@ -15,7 +17,8 @@ from portal.agents.classifier import UNSURE_BELOW, Classification, classify
 from portal.agents.intent import llm_intent
 from portal.agents.registry import WORKERS
 from portal.agents.turn import RouteDecision, TurnInput
-from portal.db.repositories import messages, users
+from portal.db.executor import Executor
+from portal.db.repositories import files, messages, users
 from portal.errors import NotFound
 from portal.observability import logger
 
@@ -33,6 +36,21 @@ def candidates_for(turn: TurnInput) -> set[str]:
     return (usable & set(WORKERS)) | {"general"}
 
 
+def attachment_names(db: Executor, turn: TurnInput, company_code: str | None) -> list[str]:
+    """The classifier reads file names (extensions): attachments arrive as uploaded-file ids."""
+    names = []
+    for ref in turn.options.attachments:
+        try:
+            file_id = str(uuid.UUID(ref))
+        except ValueError:
+            names.append(ref)  # already a name (API clients may send names)
+            continue
+        found = files.get_readable(db, file_id=file_id, empno=turn.empno, company_code=company_code)
+        if found is not None:
+            names.append(found.original_name)
+    return names
+
+
 def _runners_up(guess: Classification) -> list[tuple[str, float]]:
     return [(a, round(s, 3)) for a, s in guess.runners_up]
 
@@ -47,12 +65,14 @@ def route(turn: TurnInput) -> RouteDecision:
     previous_agent = next((m.agent_type for m in reversed(previous) if m.role == "assistant"), None)
     candidates = candidates_for(turn)
     opts = turn.options
+    user = users.get(db, empno=turn.empno)
+    attached = attachment_names(db, turn, user.company_code if user else None)
     guess = classify(
-        question.content, attachments=opts.attachments, previous_agent=previous_agent, allowed=candidates
+        question.content, attachments=attached, previous_agent=previous_agent, allowed=candidates
     )
     # Whether the classifier is sure is judged over every agent: restricting the candidates
     # renormalises the scores and would make a message with no cues look confident.
-    unsure = classify(question.content, attachments=opts.attachments, previous_agent=previous_agent).unsure
+    unsure = classify(question.content, attachments=attached, previous_agent=previous_agent).unsure
 
     if opts.toggle:
         # The user pressed a feature button: honour it (the API already refused switched-off ones).
