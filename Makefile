@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: dev test install web lint typecheck synth clean
+.PHONY: dev test install web browser lint typecheck synth clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,17 @@ web/dist/index.html: web/node_modules/.package-lock.json $(shell find web/src we
 
 web: web/dist/index.html
 
+# The e2e tests drive Debian's Chromium (no browser download); without it they skip and say so.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium unavailable: tests/e2e will be skipped"
+
 dev: install web
 	$(BIN)/portal dev --port $${PORT:-8000}
 
 # Lint and types first: they take seconds and fail fast.
-test: install
+test: install web browser
 	$(BIN)/ruff check layers functions infra tests
 	$(BIN)/ruff format --check layers functions infra tests
 	$(BIN)/mypy

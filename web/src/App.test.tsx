@@ -105,6 +105,8 @@ function backend(overrides: Route[] = []) {
     { method: 'GET', match: '/api/me', respond: () => ({ status: 200, body: ME }) },
     { method: 'GET', match: '/api/models', respond: () => ({ status: 200, body: MODELS }) },
     { method: 'GET', match: '/api/conversations', respond: () => ({ status: 200, body: { items: [CONV] } }) },
+    { method: 'GET', match: '/api/files', respond: () => ({ status: 200, body: { items: [] } }) },
+    { method: 'GET', match: '/api/workspaces', respond: () => ({ status: 200, body: { items: [] } }) },
     { method: 'GET', match: '/api/conversations/c1/messages', respond: () => ({ status: 200, body: { items: messages } }) },
     {
       method: 'POST',

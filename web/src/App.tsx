@@ -23,6 +23,11 @@ import { ConnectionBadge } from './components/ConnectionBadge';
 import { LoginForm } from './components/LoginForm';
 import { Sidebar } from './components/Sidebar';
 import { Icon } from './components/Icon';
+import { FilesPanel } from './components/FilesPanel';
+import { WorkspaceList } from './components/WorkspaceList';
+import { WorkspacePanel } from './components/WorkspacePanel';
+import { useFiles } from './hooks/useFiles';
+import { useWorkspace } from './hooks/useWorkspace';
 
 export interface AppDeps {
   fetchImpl?: FetchLike;
@@ -266,6 +271,11 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
     },
     [pushBanner],
   );
+  const workspace = useWorkspace(api, socket, pushError);
+  const files = useFiles(api, pushError, workspace.active?.id ?? null);
+  const [showFiles, setShowFiles] = useState(false);
+  const rejoinRef = useRef(workspace.rejoin);
+  rejoinRef.current = workspace.rejoin;
   const dismissBanner = useCallback((id: number) => setBanners((bs) => bs.filter((b) => b.id !== id)), []);
 
   const setActiveId = (id: string | null) => {
@@ -392,7 +402,18 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
         void finalizeTurn(ev.turn_id);
         break;
       case 'error': {
-        if (ev.turn_id) {
+        if (ev.action) {
+          // The server refused one of our frames. A refused `resume` (expired or unknown
+          // turn) says nothing about the turn's outcome: the stored messages do.
+          if (ev.action === 'resume' && ev.turn_id) {
+            const p = Object.values(pendingRef.current).find((x) => x.turnId === ev.turn_id);
+            if (p && ev.code !== 'too_many_resumes') void checkStored(p.conversationId, ev.turn_id);
+          } else if (ev.action === 'join') {
+            pushBanner('error', `워크스페이스에 참여할 수 없습니다. (${ev.message})`);
+          } else {
+            console.warn('websocket action refused', ev.action, ev.code, ev.message);
+          }
+        } else if (ev.turn_id) {
           pushBanner('error', ev.message || '응답 생성 중 오류가 발생했습니다.');
           void failTurn(ev.turn_id, ev.message);
         } else if (PROTOCOL_ERRORS.has(ev.code)) {
@@ -410,6 +431,9 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
         break;
       }
       default:
+        // file.status, presence, user_joined/left, artifact.updated
+        files.onEvent(ev);
+        workspace.onEvent(ev);
         break;
     }
   };
@@ -421,6 +445,8 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
     const offs = [
       socket.onStatus((st) => {
         setConn(st);
+        // A new connection is in no workspace: (re)join the open one.
+        if (st === 'open') rejoinRef.current();
         // After a reconnect the `resume` replays missed chunks; if `done` itself was missed,
         // the stored messages tell us the turn is over.
         if (st === 'open' && socket.generation > 1) {
@@ -548,7 +574,11 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
     if (convId && isInFlight(pendingRef.current[convId])) return false;
     if (!convId) {
       try {
-        const conv = await api.createConversation({ title: titleFrom(content) });
+        const wsId = workspace.active?.id;
+        const conv = await api.createConversation({
+          title: titleFrom(content),
+          ...(wsId ? { workspace_id: wsId } : {}),
+        });
         setConversations((cs) => [conv, ...cs.filter((c) => c.id !== conv.id)]);
         convId = conv.id;
         msgRequest.current++;
@@ -577,6 +607,9 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
     if (settings.agent) body.agent = settings.agent;
     if (settings.model) body.model = settings.model;
     if (settings.toggle) body.toggle = settings.toggle;
+    // Attached files go as ids; the supervisor looks them up and routes to the files agent.
+    const attached = files.attachments;
+    if (attached.length > 0) body.attachments = [...attached];
     try {
       const res = await api.postMessage(conversationId, body);
       updatePending((all) =>
@@ -585,6 +618,7 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
           : all,
       );
       turnActivity.current[res.turn_id] = Date.now();
+      if (attached.length > 0) files.clearAttachments();
       if (socket) {
         const st = socket.trackTurn(res.turn_id, sinceGeneration);
         // The socket may have delivered the whole turn before the POST returned.
@@ -627,7 +661,7 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
   const activeConv = conversations.find((c) => c.id === activeId);
 
   return (
-    <div className={sidebarOpen ? 'layout sidebar-open' : 'layout'}>
+    <div className={['layout', sidebarOpen && 'sidebar-open', (showFiles || workspace.active) && 'with-panels'].filter(Boolean).join(' ')}>
       <Sidebar
         conversations={conversations}
         activeId={activeId}
@@ -638,7 +672,15 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
         onNew={newChat}
         onDelete={(id) => void deleteConversation(id)}
         onLogout={() => onSignOut()}
-      />
+      >
+        <WorkspaceList
+          workspaces={workspace.workspaces}
+          activeId={workspace.active?.id ?? null}
+          loading={workspace.loading}
+          onOpen={workspace.open}
+          onCreate={workspace.create}
+        />
+      </Sidebar>
       <div className="scrim" onClick={() => setSidebarOpen(false)} aria-hidden="true" />
       <main className="main">
         <header className="topbar">
@@ -651,6 +693,14 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
             <Icon name="menu" size={20} />
           </button>
           <h1 className="topbar-title">{activeConv?.title || (activeId ? '대화' : '새 대화')}</h1>
+          <button
+            type="button"
+            className={showFiles ? 'btn small on' : 'btn small'}
+            aria-pressed={showFiles}
+            onClick={() => setShowFiles((v) => !v)}
+          >
+            <Icon name="file" size={14} /> 내 파일
+          </button>
           <ConnectionBadge status={socket ? conn : 'disabled'} />
         </header>
         <Banners items={banners} onDismiss={dismissBanner} />
@@ -670,10 +720,46 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
             onSend={send}
             busy={busy}
             focusNonce={focusNonce}
+            attachments={files.attachments.map((id) => ({
+              id,
+              name: files.items.find((f) => f.file.id === id)?.file.name ?? id,
+            }))}
+            onDetach={files.toggleAttach}
+            onUpload={(f) => {
+              setShowFiles(true);
+              void files.upload(f);
+            }}
           />
           <p className="disclaimer muted">AI 응답은 부정확할 수 있습니다. 중요한 내용은 확인해 주세요.</p>
         </div>
       </main>
+      {(showFiles || workspace.active) && (
+        <div className="side-panels">
+          {workspace.active && (
+            <WorkspacePanel
+              key={workspace.active.id}
+              api={api}
+              workspace={workspace.active}
+              presence={workspace.presence}
+              artifacts={workspace.artifacts}
+              lastUpdate={workspace.lastUpdate}
+              onCreateArtifact={workspace.createArtifact}
+              onClose={() => workspace.open(null)}
+              pushError={pushError}
+            />
+          )}
+          {showFiles && (
+            <FilesPanel
+              items={files.items}
+              attachments={files.attachments}
+              onUpload={(f) => void files.upload(f)}
+              onToggleAttach={files.toggleAttach}
+              onDelete={(id) => void files.remove(id)}
+              onClose={() => setShowFiles(false)}
+            />
+          )}
+        </div>
+      )}
     </div>
   );
 }

@@ -1,6 +1,12 @@
 // Typed REST client for the portal backend.
 import type {
+  Artifact,
+  ArtifactSummary,
   Conversation,
+  FileUploadResponse,
+  PortalFile,
+  PresignedUpload,
+  Workspace,
   Me,
   Message,
   ModelsResponse,
@@ -16,13 +22,22 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly correlationId?: string;
+  /** The whole `error` object (e.g. `current` of a 409 `stale_version`). */
+  readonly details?: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string, correlationId?: string) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    correlationId?: string,
+    details?: Record<string, unknown>,
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.correlationId = correlationId;
+    this.details = details;
   }
 }
 
@@ -78,7 +93,7 @@ export async function parseError(res: Response): Promise<ApiError> {
           ? e.message
           : STATUS_MESSAGES[status] ?? `요청이 실패했습니다 (HTTP ${status}).`;
       const cid = typeof e.correlation_id === 'string' ? e.correlation_id : undefined;
-      return new ApiError(status, code, message, cid);
+      return new ApiError(status, code, message, cid, err as Record<string, unknown>);
     }
     if (typeof err === 'string' && err) return new ApiError(status, fallbackCode(status), err);
     const detail = (body as { detail?: unknown }).detail;
@@ -255,4 +270,115 @@ export class ApiClient {
       req,
     );
   }
+
+  // ---- files ----
+
+  /** Register an upload: the server checks type/size/quota/name before any byte is sent. */
+  createFile(req: { name: string; size: number; type: string; workspace_id?: string }): Promise<FileUploadResponse> {
+    return this.json<FileUploadResponse>('POST', '/files', req);
+  }
+
+  async listFiles(workspaceId?: string): Promise<PortalFile[]> {
+    const q = workspaceId ? `?workspace_id=${encodeURIComponent(workspaceId)}` : '';
+    const r = await this.json<{ items: PortalFile[] }>('GET', `/files${q}`);
+    return r?.items ?? [];
+  }
+
+  getFile(id: string): Promise<PortalFile> {
+    return this.json<PortalFile>('GET', `/files/${encodeURIComponent(id)}`);
+  }
+
+  async deleteFile(id: string): Promise<void> {
+    await this.request('DELETE', `/files/${encodeURIComponent(id)}`);
+  }
+
+  // ---- workspaces ----
+
+  async listWorkspaces(): Promise<Workspace[]> {
+    const r = await this.json<{ items: Workspace[] }>('GET', '/workspaces');
+    return r?.items ?? [];
+  }
+
+  createWorkspace(req: { title: string; description?: string }): Promise<Workspace> {
+    return this.json<Workspace>('POST', '/workspaces', req);
+  }
+
+  async listArtifacts(workspaceId: string): Promise<ArtifactSummary[]> {
+    const r = await this.json<{ items: ArtifactSummary[] }>(
+      'GET',
+      `/workspaces/${encodeURIComponent(workspaceId)}/artifacts`,
+    );
+    return r?.items ?? [];
+  }
+
+  getArtifact(workspaceId: string, artifactId: string): Promise<Artifact> {
+    return this.json<Artifact>(
+      'GET',
+      `/workspaces/${encodeURIComponent(workspaceId)}/artifacts/${encodeURIComponent(artifactId)}`,
+    );
+  }
+
+  createArtifact(
+    workspaceId: string,
+    req: { type: string; title: string; content: unknown },
+  ): Promise<Artifact> {
+    return this.json<Artifact>('POST', `/workspaces/${encodeURIComponent(workspaceId)}/artifacts`, req);
+  }
+
+  /** Save the next version; 409 `stale_version` (with `details.current`) if base_version is old. */
+  updateArtifact(
+    workspaceId: string,
+    artifactId: string,
+    req: { base_version: number; title?: string; content?: unknown },
+  ): Promise<Artifact> {
+    return this.json<Artifact>(
+      'PATCH',
+      `/workspaces/${encodeURIComponent(workspaceId)}/artifacts/${encodeURIComponent(artifactId)}`,
+      req,
+    );
+  }
+
+  async artifactHistory(workspaceId: string, artifactId: string): Promise<ArtifactSummary[]> {
+    const r = await this.json<{ items: ArtifactSummary[] }>(
+      'GET',
+      `/workspaces/${encodeURIComponent(workspaceId)}/artifacts/${encodeURIComponent(artifactId)}/versions`,
+    );
+    return r?.items ?? [];
+  }
+}
+
+/**
+ * Send the file to the presigned POST: every policy field first, the file last (S3 ignores
+ * form parts after `file`). No Authorization header: the signature is in the fields.
+ * XMLHttpRequest (not fetch) because only it reports upload progress.
+ */
+export function uploadToPresigned(
+  upload: PresignedUpload,
+  file: Blob,
+  onProgress?: (fraction: number) => void,
+): Promise<void> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(upload.fields)) form.append(k, String(v));
+  form.append('file', file);
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(upload.method || 'POST', upload.url);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress?.(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) resolve();
+      else reject(new ApiError(xhr.status, 'upload_failed', s3ErrorMessage(xhr.status, xhr.responseText)));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network_error', '파일을 업로드하지 못했습니다. 네트워크를 확인해 주세요.'));
+    xhr.send(form);
+  });
+}
+
+/** S3 answers XML (`<Code>EntityTooLarge</Code><Message>…`): show its message if present. */
+export function s3ErrorMessage(status: number, body: string): string {
+  const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
+  if (code === 'EntityTooLarge') return '파일이 허용된 크기보다 큽니다.';
+  const msg = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
+  return msg ? `업로드 실패: ${msg}` : `파일 업로드에 실패했습니다 (HTTP ${status}).`;
 }

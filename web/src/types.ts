@@ -104,7 +104,8 @@ export interface PostMessageRequest {
   agent?: AgentType;
   model?: string;
   toggle?: Toggle;
-  attachments?: unknown[];
+  /** Ids of completed uploaded files: the turn is answered from them (RAG). */
+  attachments?: string[];
 }
 
 export interface PostMessageResponse {
@@ -142,6 +143,9 @@ export interface ErrorEvent {
   turn_id?: string;
   code: string;
   message: string;
+  /** Present when the error answers one of this client's frames (`resume`, `join`, …). */
+  action?: string;
+  workspace_id?: string;
 }
 
 export interface PongEvent {
@@ -165,6 +169,98 @@ export type ServerEvent = ChunkEvent | DoneEvent | ErrorEvent | PongEvent | Othe
 
 export type ClientAction =
   | { action: 'ping' }
-  | { action: 'resume'; turn_id: string; after_seq: number };
+  | { action: 'resume'; turn_id: string; after_seq: number }
+  | { action: 'join'; workspace_id: string }
+  | { action: 'leave'; workspace_id: string };
+
+// ---- Files (`/api/files`) ----
+
+export type FileStatus = 'pending' | 'processing' | 'completed' | 'failed';
+
+export interface PortalFile {
+  id: string;
+  name: string;
+  size: number | null;
+  type: string | null;
+  mime_type: string | null;
+  workspace_id: string | null;
+  owner: string;
+  status: FileStatus | string;
+  /** 0-100 */
+  progress: number;
+  reason: string | null;
+  pages: number | null;
+  chunks: number | null;
+  created_at: string;
+  processed_at: string | null;
+}
+
+export interface PresignedUpload {
+  method: string;
+  url: string;
+  fields: Record<string, string>;
+  expires_in: number;
+  max_bytes: number;
+}
+
+export interface FileUploadResponse {
+  file: PortalFile;
+  upload: PresignedUpload;
+}
+
+export interface FileStatusEvent {
+  type: 'file.status';
+  file_id: string;
+  status: FileStatus | string;
+  /** 0-100 (a 0-1 fraction is accepted too). */
+  progress?: number;
+  reason?: string | null;
+}
+
+// ---- Workspaces and artifacts ----
+
+export type WorkspaceRole = 'owner' | 'editor' | 'viewer';
+
+export interface Workspace {
+  id: string;
+  title: string;
+  description: string | null;
+  owner_empno: string;
+  owner_name: string | null;
+  visibility: 'private' | 'team' | 'public' | string;
+  status: 'active' | 'archived' | string;
+  personal: boolean;
+  role: WorkspaceRole | string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ArtifactSummary {
+  id: string;
+  version_id: string;
+  parent_version_id: string | null;
+  workspace_id: string;
+  type: string;
+  title: string | null;
+  description: string | null;
+  metadata: Record<string, unknown>;
+  version: number;
+  status: string;
+  created_by: string;
+  created_by_name: string | null;
+  turn_id: string | null;
+  created_at: string;
+}
+
+export interface Artifact extends ArtifactSummary {
+  content: unknown;
+}
+
+export interface PresenceUser {
+  empno: string;
+  name: string;
+  joined_at?: number;
+  connections?: number;
+}
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';

@@ -239,7 +239,7 @@ describe('PortalSocket', () => {
     expect(s.turns.get('t1')?.text).toBe('ABCD');
   });
 
-  it('keeps asking for a replay of a turn orphaned by a reconnect, until it is done', () => {
+  it('repeats the resume of an orphaned turn only while it stays silent, until it is done', () => {
     const s = new PortalSocket({
       url: 'ws://t',
       createSocket: (url) => new FakeSocket(url),
@@ -262,13 +262,42 @@ describe('PortalSocket', () => {
     ws.open();
     expect(s.isOrphaned('t1')).toBe(true);
     expect(ws.actions('resume')).toHaveLength(2);
+    // The server subscribed this socket: chunks flow, so no second registration.
     ws.emit(chunk('t1', 2, 'B'));
     ws.emit({ type: 'done', turn_id: 't2' });
+    vi.advanceTimersByTime(1000);
+    expect(ws.actions('resume')).toHaveLength(2);
+    // A whole silent period: the resume may have been lost, ask again from the last seq.
     vi.advanceTimersByTime(1000);
     expect(ws.actions('resume').slice(2)).toEqual([{ action: 'resume', turn_id: 't1', after_seq: 2 }]);
     ws.emit({ type: 'done', turn_id: 't1' });
     vi.advanceTimersByTime(5000);
     expect(ws.actions('resume')).toHaveLength(3);
+  });
+
+  it('does not fail a turn when its resume is refused, and stops resuming it', () => {
+    const s = new PortalSocket({
+      url: 'ws://t',
+      createSocket: (url) => new FakeSocket(url),
+      backoff: { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 },
+      pingIntervalMs: 0,
+      resumeRepeatMs: 1000,
+    });
+    s.connect();
+    FakeSocket.latest().open();
+    s.trackTurn('t1', s.generation);
+    FakeSocket.latest().drop();
+    vi.advanceTimersByTime(100);
+    const ws = FakeSocket.latest();
+    ws.open();
+    expect(ws.actions('resume')).toHaveLength(1);
+    ws.emit({ type: 'error', code: 'too_many_resumes', message: 'x', action: 'resume', turn_id: 't1' });
+    expect(s.turns.get('t1')?.done).toBe(false);
+    ws.emit({ type: 'error', code: 'turn_expired', message: 'gone', action: 'resume', turn_id: 't1' });
+    expect(s.turns.get('t1')?.done).toBe(false);
+    expect(s.turns.get('t1')?.error).toBeUndefined();
+    vi.advanceTimersByTime(5000);
+    expect(ws.actions('resume')).toHaveLength(1);
   });
 
   it('close() stops reconnecting', () => {

@@ -271,8 +271,10 @@ export interface PortalSocketOptions {
   /** Without any frame this long after a ping, the connection is considered dead. */
   pongTimeoutMs?: number;
   /**
-   * The server resolves a turn's audience once, so a socket that (re)connected mid-turn only
-   * gets that turn's chunks by asking: `resume` is repeated this often for such turns.
+   * A socket that (re)connected mid-turn gets that turn's chunks by sending `resume`: the server
+   * replays what was missed and keeps the socket on the live stream. Each `resume` registers
+   * one more subscriber server-side (capped: `too_many_resumes`), so it is repeated only when
+   * an orphaned turn stayed silent for a whole period of this length (resume frame lost).
    */
   resumeRepeatMs?: number;
   random?: () => number;
@@ -292,6 +294,10 @@ export class PortalSocket {
   private pingTimer: unknown = null;
   private pongTimer: unknown = null;
   private resumeTimer: unknown = null;
+  /** Orphaned turns that sent something since the last repeat check (no resume needed). */
+  private readonly heard = new Set<string>();
+  /** Turns the server refused to resume (`not_found`, `turn_expired`): REST finishes them. */
+  private readonly unresumable = new Set<string>();
   /** turn_id -> socket generation when the UI started waiting for it. */
   private readonly turnGeneration = new Map<string, number>();
   /** turn_id -> after_seq of the last gap-triggered resume (avoid asking twice). */
@@ -313,7 +319,7 @@ export class PortalSocket {
     this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
     this.pingIntervalMs = opts.pingIntervalMs ?? 30_000;
     this.pongTimeoutMs = opts.pongTimeoutMs ?? 10_000;
-    this.resumeRepeatMs = opts.resumeRepeatMs ?? 2000;
+    this.resumeRepeatMs = opts.resumeRepeatMs ?? 10_000;
     this.random = opts.random ?? Math.random;
     this.timers = opts.timers ?? realTimers;
   }
@@ -417,6 +423,8 @@ export class PortalSocket {
 
   forgetTurn(turnId: string): void {
     this.turns.forget(turnId);
+    this.heard.delete(turnId);
+    this.unresumable.delete(turnId);
     this.turnGeneration.delete(turnId);
     this.gapResumes.delete(turnId);
   }
@@ -433,6 +441,7 @@ export class PortalSocket {
     switch (ev.type) {
       case 'chunk': {
         const result = this.turns.applyChunk(ev);
+        this.heard.add(ev.turn_id);
         if (result === 'applied' || result === 'buffered') {
           const st = this.turns.get(ev.turn_id);
           if (st) {
@@ -449,7 +458,13 @@ export class PortalSocket {
         this.emitTurnById(ev.turn_id);
         break;
       case 'error':
-        if (ev.turn_id) {
+        if (ev.action) {
+          // About one of our frames, not the turn itself: a refused `resume` must not fail
+          // the turn (its answer may well be stored; the app checks over REST).
+          if (ev.action === 'resume' && ev.turn_id && ev.code !== 'too_many_resumes') {
+            this.unresumable.add(ev.turn_id);
+          }
+        } else if (ev.turn_id) {
           this.turns.applyError(ev);
           this.gapResumes.delete(ev.turn_id);
           this.emitTurnById(ev.turn_id);
@@ -498,6 +513,7 @@ export class PortalSocket {
       this.attempt = 0;
       this._generation += 1;
       this.gapResumes.clear();
+      this.heard.clear();
       this.setStatus('open');
       // Replay whatever in-flight turns missed while we were away.
       for (const t of this.turns.inFlight()) {
@@ -537,7 +553,7 @@ export class PortalSocket {
   }
 
   private orphanedInFlight(): TurnState[] {
-    return this.turns.inFlight().filter((t) => this.isOrphaned(t.turnId));
+    return this.turns.inFlight().filter((t) => this.isOrphaned(t.turnId) && !this.unresumable.has(t.turnId));
   }
 
   private scheduleResumeRepeat(): void {
@@ -547,6 +563,8 @@ export class PortalSocket {
       this.resumeTimer = null;
       if (!this.isOpen) return;
       for (const t of this.orphanedInFlight()) {
+        // Chunks arrived during the period: the subscription works, do not register again.
+        if (this.heard.delete(t.turnId)) continue;
         this.send({ action: 'resume', turn_id: t.turnId, after_seq: t.lastSeq });
       }
       this.scheduleResumeRepeat();

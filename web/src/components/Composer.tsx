@@ -6,6 +6,13 @@ import { AGENTS, TOGGLES } from '../types';
 import { AGENT_LABELS, TOGGLE_LABELS } from '../format';
 import { ModelPicker } from './ModelPicker';
 import { Icon, type IconName } from './Icon';
+import { UploadButton } from './UploadButton';
+
+/** A completed file attached to the next message (its id goes in `attachments`). */
+export interface AttachmentChip {
+  id: string;
+  name: string;
+}
 
 export interface ComposerSettings {
   agent: AgentType | null;
@@ -21,11 +28,16 @@ interface Props {
   onSend: (text: string) => Promise<boolean> | boolean;
   busy: boolean;
   focusNonce?: number;
+  /** Files attached to the next message; the send routes to the RAG agent. */
+  attachments?: AttachmentChip[];
+  onDetach?: (id: string) => void;
+  /** Upload a file (shown in "내 파일"); absent = no upload button. */
+  onUpload?: (file: File) => void;
 }
 
 const TOGGLE_ICONS: Record<Toggle, IconName> = { web_search: 'globe', deep_research: 'research', canvas: 'canvas' };
 
-export function Composer({ settings, onSettings, models, onSend, busy, focusNonce }: Props) {
+export function Composer({ settings, onSettings, models, onSend, busy, focusNonce, attachments = [], onDetach, onUpload }: Props) {
   const [text, setText] = useState('');
   const ta = useRef<HTMLTextAreaElement>(null);
 
@@ -70,6 +82,21 @@ export function Composer({ settings, onSettings, models, onSend, busy, focusNonc
         void send();
       }}
     >
+      {attachments.length > 0 && (
+        <ul className="attach-chips" aria-label="첨부 파일">
+          {attachments.map((a) => (
+            <li key={a.id} className="chip attach-chip">
+              <Icon name="file" size={13} />
+              <span className="attach-name">{a.name}</span>
+              {onDetach && (
+                <button type="button" className="chip-x" aria-label={`${a.name} 첨부 해제`} onClick={() => onDetach(a.id)}>
+                  ×
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
       <textarea
         ref={ta}
         className="composer-input"
@@ -82,6 +109,7 @@ export function Composer({ settings, onSettings, models, onSend, busy, focusNonc
       />
       <div className="composer-bar">
         <div className="composer-tools">
+          {onUpload && <UploadButton onFile={onUpload} label="파일 첨부" compact />}
           {models && models.models.length > 0 && (
             <ModelPicker
               catalog={models}

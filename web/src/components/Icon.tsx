@@ -9,6 +9,9 @@ const PATHS = {
   up: 'M12 19V5M5 12l7-7l7 7',
   menu: 'M4 6h16M4 12h16M4 18h16',
   caret: 'M7 14l5-5l5 5',
+  clip: 'M21 11l-8.5 8.5a5 5 0 0 1-7-7L14 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L15 7',
+  folder: 'M3 6a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V6z',
+  file: 'M14 3H6a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9l-6-6zM14 3v6h6',
 } as const;
 
 export type IconName = keyof typeof PATHS;

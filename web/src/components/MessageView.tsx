@@ -56,7 +56,37 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v.trim() ? v.trim() : null;
 }
 
-function Citations({ items }: { items: Citation[] }) {
+/** A citation of an uploaded file (RAG): `{file_id, name, page}`. */
+function isFileCitation(c: Citation): c is Record<string, unknown> {
+  return typeof c === 'object' && c !== null && typeof c.file_id === 'string';
+}
+
+/** "출처: 파일명 p.N", one line per distinct file and page. */
+export function FileCitations({ items }: { items: Record<string, unknown>[] }) {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const c of items) {
+    const name = str(c.name) ?? str(c.title) ?? '파일';
+    const page = typeof c.page === 'number' || (typeof c.page === 'string' && c.page) ? ` p.${String(c.page)}` : '';
+    const line = `출처: ${name}${page}`;
+    if (!seen.has(line)) {
+      seen.add(line);
+      lines.push(line);
+    }
+  }
+  return (
+    <ul className="file-citations" data-testid="file-citations">
+      {lines.map((l) => (
+        <li key={l}>{l}</li>
+      ))}
+    </ul>
+  );
+}
+
+function Citations({ items: all }: { items: Citation[] }) {
+  const files = all.filter(isFileCitation);
+  const items = all.filter((c) => !isFileCitation(c));
+  if (files.length > 0 && !items.length) return <FileCitations items={files} />;
   if (!items.length) return null;
   return (
     <div className="citations">
@@ -86,6 +116,7 @@ function Citations({ items }: { items: Citation[] }) {
           );
         })}
       </ol>
+      {files.length > 0 && <FileCitations items={files} />}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 // Conversation list, new chat, delete (with an inline second-click confirmation).
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { Conversation, Me } from '../types';
 import { formatRelative } from '../format';
 import { Icon } from './Icon';
@@ -14,9 +14,11 @@ interface Props {
   onNew: () => void;
   onDelete: (id: string) => void;
   onLogout: () => void;
+  /** Extra sections (workspaces) shown above the conversation list. */
+  children?: ReactNode;
 }
 
-export function Sidebar({ conversations, activeId, loading, me, streamingIds, onSelect, onNew, onDelete, onLogout }: Props) {
+export function Sidebar({ conversations, activeId, loading, me, streamingIds, onSelect, onNew, onDelete, onLogout, children }: Props) {
   const [confirmId, setConfirmId] = useState<string | null>(null);
 
   useEffect(() => {
@@ -34,6 +36,7 @@ export function Sidebar({ conversations, activeId, loading, me, streamingIds, on
           + 새 대화
         </button>
       </div>
+      {children}
       <nav className="conv-list">
         {loading && conversations.length === 0 && <p className="muted pad">불러오는 중…</p>}
         {!loading && conversations.length === 0 && <p className="muted pad">대화가 없습니다.</p>}

@@ -1,0 +1,179 @@
+// One artifact: its current version's content, version history, and editing with
+// optimistic concurrency (base_version; a 409 stale_version shows the newer version).
+import { useCallback, useEffect, useState } from 'react';
+import type { ApiClient } from '../api';
+import type { Artifact, ArtifactSummary } from '../types';
+import type { ArtifactUpdate } from '../hooks/useWorkspace';
+import { Markdown } from '../markdown';
+import { formatRelative } from '../format';
+import {
+  contentFromText,
+  contentText,
+  noteNewer,
+  reapply,
+  staleCurrent,
+  startEdit,
+  takeTheirs,
+  type EditState,
+} from '../workspace';
+
+interface Props {
+  api: ApiClient;
+  workspaceId: string;
+  artifactId: string;
+  lastUpdate: ArtifactUpdate | null;
+  canEdit: boolean;
+  pushError: (e: unknown) => void;
+}
+
+export function ArtifactContent({ artifact }: { artifact: Pick<Artifact, 'type' | 'content'> }) {
+  // Documents use the safe Markdown renderer; everything else is shown as plain text.
+  if (artifact.type === 'document' && typeof artifact.content === 'string') {
+    return artifact.content ? <Markdown text={artifact.content} /> : <p className="muted small">(내용 없음)</p>;
+  }
+  return <pre className="artifact-pre">{contentText(artifact.content)}</pre>;
+}
+
+export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEdit, pushError }: Props) {
+  const [current, setCurrent] = useState<Artifact | null>(null);
+  const [history, setHistory] = useState<ArtifactSummary[]>([]);
+  const [edit, setEdit] = useState<EditState | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const [a, h] = await Promise.all([
+        api.getArtifact(workspaceId, artifactId),
+        api.artifactHistory(workspaceId, artifactId),
+      ]);
+      setCurrent(a);
+      setHistory(h);
+      return a;
+    } catch (e) {
+      pushError(e);
+      return null;
+    }
+  }, [api, workspaceId, artifactId, pushError]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // Live: another editor (or this user in another tab) saved a version.
+  useEffect(() => {
+    const u = lastUpdate?.artifact;
+    // Not loaded yet (e.g. the echo of its own creation): the initial load covers it.
+    if (!u || u.id !== artifactId || !current) return;
+    if (u.version <= current.version) return;
+    void (async () => {
+      // Re-read over REST: large content is omitted from the event, and the history changed too.
+      const fresh = await load();
+      if (!fresh) return;
+      setEdit((ed) => (ed ? noteNewer(ed, fresh) : ed));
+      if (lastUpdate?.by) setNotice(`${lastUpdate.by}님이 버전 ${fresh.version}을 저장했습니다.`);
+    })();
+    // Only a new event should trigger this.
+  }, [lastUpdate]);
+
+  const save = async () => {
+    if (!edit || !current) return;
+    const parsed = contentFromText(edit.base.type, edit.draft);
+    if (!parsed.ok) {
+      pushError(new Error(parsed.error));
+      return;
+    }
+    setSaving(true);
+    try {
+      const saved = await api.updateArtifact(workspaceId, artifactId, {
+        base_version: edit.base.version,
+        content: parsed.value,
+      });
+      setCurrent(saved);
+      setEdit(null);
+      setNotice(`버전 ${saved.version}을 저장했습니다.`);
+      void load();
+    } catch (e) {
+      const newer = staleCurrent(e);
+      if (newer) {
+        // Keep the draft; show what is current now and let the user re-apply on top of it.
+        setCurrent(newer);
+        setEdit((ed) => (ed ? noteNewer(ed, newer) : ed));
+        void load();
+      } else {
+        pushError(e);
+      }
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  if (!current) return <div className="artifact-viewer muted small pad">불러오는 중…</div>;
+
+  return (
+    <div className="artifact-viewer" data-testid="artifact-viewer">
+      <div className="artifact-head">
+        <strong>{current.title || '(제목 없음)'}</strong>
+        <span className="muted small">
+          버전 {current.version} · {current.created_by_name ?? current.created_by}
+        </span>
+        {canEdit && !edit && (
+          <button type="button" className="btn small" onClick={() => setEdit(startEdit(current))}>
+            편집
+          </button>
+        )}
+      </div>
+      {notice && <p className="artifact-notice small">{notice}</p>}
+      {edit ? (
+        <div className="artifact-edit">
+          {edit.conflict && (
+            <div className="conflict" role="alert">
+              <p>
+                다른 사용자가 버전 {edit.conflict.version}을 먼저 저장했습니다 (내 편집은 버전 {edit.base.version} 기준).
+                현재 버전의 내용:
+              </p>
+              <ArtifactContent artifact={edit.conflict} />
+              <div className="conflict-actions">
+                <button type="button" className="btn small primary" onClick={() => setEdit(reapply(edit))}>
+                  내 편집 다시 적용
+                </button>
+                <button type="button" className="btn small" onClick={() => setEdit(takeTheirs(edit))}>
+                  최신 버전으로 시작
+                </button>
+              </div>
+            </div>
+          )}
+          <textarea
+            className="artifact-textarea"
+            aria-label="아티팩트 내용"
+            value={edit.draft}
+            rows={10}
+            onChange={(e) => setEdit({ ...edit, draft: e.target.value })}
+          />
+          <div className="conflict-actions">
+            <button type="button" className="btn small primary" disabled={saving || !!edit.conflict} onClick={() => void save()}>
+              {saving ? '저장 중…' : '저장'}
+            </button>
+            <button type="button" className="btn small ghost" onClick={() => setEdit(null)}>
+              취소
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="artifact-body">
+          <ArtifactContent artifact={current} />
+        </div>
+      )}
+      <details className="artifact-history">
+        <summary>버전 기록 ({history.length})</summary>
+        <ol>
+          {history.map((h) => (
+            <li key={h.version_id}>
+              v{h.version} · {h.created_by_name ?? h.created_by} · {formatRelative(h.created_at)}
+            </li>
+          ))}
+        </ol>
+      </details>
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+// The open workspace: who is here (presence), its artifacts, and the selected artifact.
+import { useState } from 'react';
+import type { ApiClient } from '../api';
+import type { ArtifactSummary, Workspace } from '../types';
+import type { PresenceState } from '../workspace';
+import type { ArtifactUpdate } from '../hooks/useWorkspace';
+import { ArtifactViewer } from './ArtifactViewer';
+import { formatRelative } from '../format';
+
+interface Props {
+  api: ApiClient;
+  workspace: Workspace;
+  presence: PresenceState;
+  artifacts: ArtifactSummary[];
+  lastUpdate: ArtifactUpdate | null;
+  onCreateArtifact: (title: string) => Promise<string | null>;
+  onClose: () => void;
+  pushError: (e: unknown) => void;
+}
+
+const ROLE_LABELS: Record<string, string> = { owner: '소유자', editor: '편집자', viewer: '보기 전용' };
+
+export function PresenceBar({ presence }: { presence: PresenceState }) {
+  if (!presence.joined) return <p className="presence muted small">접속 중…</p>;
+  return (
+    <div className="presence" data-testid="presence" aria-label="현재 접속자">
+      <span className="presence-dot" aria-hidden="true" />
+      <span className="small">접속 {presence.users.length}명:</span>
+      {presence.users.map((u) => (
+        <span key={u.empno} className="chip presence-user" title={u.empno}>
+          {u.name}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+export function WorkspacePanel({ api, workspace, presence, artifacts, lastUpdate, onCreateArtifact, onClose, pushError }: Props) {
+  const [selected, setSelected] = useState<string | null>(null);
+  const role = presence.role ?? workspace.role;
+  const canEdit = (role === 'owner' || role === 'editor') && workspace.status !== 'archived';
+  const newDoc = async () => {
+    const id = await onCreateArtifact('새 문서');
+    if (id) setSelected(id);
+  };
+  return (
+    <section className="side-panel ws-panel" aria-label={`워크스페이스: ${workspace.title}`} data-testid="workspace-panel">
+      <header className="panel-head">
+        <h2 title={workspace.title}>{workspace.title}</h2>
+        <span className="tag">{ROLE_LABELS[role] ?? role}</span>
+        <button type="button" className="btn ghost small" aria-label="워크스페이스 닫기" onClick={onClose}>
+          ×
+        </button>
+      </header>
+      <PresenceBar presence={presence} />
+      <div className="ws-artifacts">
+        <div className="ws-head">
+          <span className="section-label">아티팩트</span>
+          {canEdit && (
+            <button type="button" className="btn ghost small" onClick={() => void newDoc()}>
+              + 새 문서
+            </button>
+          )}
+        </div>
+        {artifacts.length === 0 && <p className="muted small pad">아티팩트가 없습니다.</p>}
+        <ul className="artifact-list">
+          {artifacts.map((a) => (
+            <li key={a.id}>
+              <button
+                type="button"
+                className={a.id === selected ? 'artifact-item active' : 'artifact-item'}
+                onClick={() => setSelected(a.id === selected ? null : a.id)}
+              >
+                <span className="artifact-title">{a.title || '(제목 없음)'}</span>
+                <span className="muted small">
+                  v{a.version} · {formatRelative(a.created_at)}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </div>
+      {selected && (
+        <ArtifactViewer
+          key={selected}
+          api={api}
+          workspaceId={workspace.id}
+          artifactId={selected}
+          lastUpdate={lastUpdate}
+          canEdit={canEdit}
+          pushError={pushError}
+        />
+      )}
+    </section>
+  );
+}
