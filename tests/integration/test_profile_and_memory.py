@@ -83,5 +83,6 @@ def test_long_history_is_summarised_by_a_quick_model(monkeypatch: pytest.MonkeyP
     ]
     out = graph.remember({"question": "q", "history": history})
     assert out["summary"] == "- 이전 대화 요약"
+    assert out["summary_call"]["purpose"] == "memory_summary" and out["summary_call"]["input_tokens"] > 0
     assert len(out["history"]) == graph.KEEP_RECENT_MESSAGES
     assert "Summarise" in model.requests[0].system

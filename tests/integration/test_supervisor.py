@@ -168,3 +168,28 @@ def test_someone_elses_file_id_gives_no_attachment_cue(db, aws, workers_all) -> 
     )
     turn = _turn(db, "이 문서 요약해줘", attachments=[file_id])
     assert supervisor.attachment_names(db, turn, "C") == []
+
+
+def test_the_intent_calls_tokens_and_cost_are_stored_on_the_answer(db, aws, monkeypatch) -> None:  # noqa: ANN001
+    from portal.agents.runner import run_worker
+    from portal.agents.workers.general import answer
+    from portal.llm import service
+
+    # Given an unsure message: the intent call and the answer both go to the (scripted) Claude
+    model = ScriptedModel(['{"agent": "general", "reason": "chat"}', "네, 도와드릴게요."], name="anthropic")
+    monkeypatch.setattr(
+        service, "providers", lambda: {"anthropic": model, "offline": ScriptedModel([], name="offline")}
+    )
+    turn = _turn(db, "음 그거 좀 해볼까")
+    route = supervisor.route(turn)
+    assert route.decided_by == "llm" and route.calls[0]["purpose"] == "intent"
+    # When the worker answers
+    run_worker({**turn.model_dump(), "route": route.model_dump()}, answer)
+    stored = messages.get_turn_message(db, turn_id=turn.turn_id, role="assistant")
+    # Then the message's totals include both calls, and the breakdown names each
+    calls = stored.metadata["calls"]
+    assert [c["purpose"] for c in calls] == ["intent", "answer"]
+    assert stored.input_tokens == sum(c["input_tokens"] for c in calls)
+    assert stored.output_tokens == sum(c["output_tokens"] for c in calls)
+    assert stored.cost_usd == pytest.approx(sum(c["cost_usd"] for c in calls), abs=1e-6)
+    assert stored.cost_usd > 0

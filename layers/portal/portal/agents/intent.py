@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection
+from dataclasses import dataclass, replace
 
 from portal.agents.registry import AGENT_DESCRIPTIONS
 from portal.llm import service
 from portal.llm.base import ChatMessage, ModelRequest, ProviderError, collect
 from portal.llm.router import Priority, TaskType, choose_models
-from portal.llm.service import configured_providers, provider_model_id
+from portal.llm.service import call_record, configured_providers, provider_model_id
 from portal.observability import logger
 
 _JSON_OBJECT = re.compile(r"\{.*?\}", re.DOTALL)
@@ -38,8 +39,15 @@ def parse_choice(text: str, candidates: Collection[str]) -> tuple[str, str] | No
     return None
 
 
-def llm_intent(question: str, candidates: Collection[str]) -> tuple[str, str, str] | None:
-    """(agent, reason, model key) from a quick model, or None when no real model is configured or all fail."""
+@dataclass(frozen=True)
+class IntentChoice:
+    agent: str
+    reason: str
+    call: dict[str, object]  # the model call's accounting (see llm.service.call_record)
+
+
+def llm_intent(question: str, candidates: Collection[str]) -> IntentChoice | None:
+    """The agent a quick model picks, or None when no real model is configured or all fail."""
     real = configured_providers() - {"offline"}
     if not real or len(candidates) < 2:
         return None
@@ -61,11 +69,9 @@ def llm_intent(question: str, candidates: Collection[str]) -> tuple[str, str, st
             continue
         choice = parse_choice(reply.text, candidates)
         if choice:
-            return choice[0], choice[1], model.key
+            return IntentChoice(choice[0], choice[1], call_record("intent", model, reply.usage))
     return None
 
 
 def _with_model(request: ModelRequest, model_id: str) -> ModelRequest:
-    from dataclasses import replace
-
     return replace(request, model_id=model_id)

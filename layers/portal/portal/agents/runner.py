@@ -47,6 +47,7 @@ class Answer:
     output_tokens: int = 0
     cost_usd: float = 0.0
     metadata: dict[str, Any] = field(default_factory=dict)
+    side_calls: list[dict[str, Any]] = field(default_factory=list)  # e.g. summarising memory
 
 
 Worker = Callable[[WorkerContext, TurnStream], Answer]
@@ -99,6 +100,23 @@ def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:
     started = time.monotonic()
     answer = worker(ctx, stream)
     elapsed = round(time.monotonic() - started, 3)
+    # Every model call of the turn is paid for: the answer, and the intent call and
+    # memory summary that helped it; the message carries their sum and the breakdown.
+    calls = [*route.calls, *answer.side_calls]
+    input_tokens = answer.input_tokens + sum(int(c["input_tokens"]) for c in calls)
+    output_tokens = answer.output_tokens + sum(int(c["output_tokens"]) for c in calls)
+    cost = round(answer.cost_usd + sum(float(c["cost_usd"]) for c in calls), 6)
+    if calls:
+        answer.metadata["calls"] = [
+            *calls,
+            {
+                "purpose": "answer",
+                "model": answer.model,
+                "input_tokens": answer.input_tokens,
+                "output_tokens": answer.output_tokens,
+                "cost_usd": answer.cost_usd,
+            },
+        ]
     saved = messages.save_assistant_message(
         db,
         conversation_id=turn.conversation_id,
@@ -107,11 +125,11 @@ def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:
         status="completed",
         agent_type=route.agent,
         model_used=answer.model,
-        input_tokens=answer.input_tokens,
-        output_tokens=answer.output_tokens,
-        cost_usd=answer.cost_usd,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cost_usd=cost,
         processing_time=elapsed,
-        metadata={"route": route.model_dump(exclude_none=True), **answer.metadata},
+        metadata={"route": route.model_dump(exclude_none=True, exclude={"calls"}), **answer.metadata},
     )
     conversations.touch(db, conversation_id=turn.conversation_id)
     stream.finish({"type": "done", "message_id": saved.id, "agent": route.agent, "model": answer.model})
@@ -124,13 +142,20 @@ def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:
         model=answer.model,
         collect=preferences.get(db, empno=turn.empno).profile_collection,
     )
-    _record_metrics(answer)
+    _record_metrics(answer, calls)
     logger.info("turn answered", extra={"message_id": saved.id, "model": answer.model, "seconds": elapsed})
     return WorkerResult(message_id=saved.id, agent=route.agent, model=answer.model).model_dump()
 
 
-def _record_metrics(answer: Answer) -> None:
+def _record_metrics(answer: Answer, side_calls: list[dict[str, Any]]) -> None:
     metrics.add_metric(name=MetricName.TURN_COMPLETED, unit="Count", value=1)
+    for call in side_calls:
+        emit_model_usage(
+            str(call["model"]),
+            input_tokens=int(call["input_tokens"]),
+            output_tokens=int(call["output_tokens"]),
+            cost_usd=float(call["cost_usd"]),
+        )
     emit_model_usage(
         answer.model or "none",
         input_tokens=answer.input_tokens,

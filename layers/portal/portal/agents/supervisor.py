@@ -95,13 +95,13 @@ def route(turn: TurnInput) -> RouteDecision:
                 "confidence": round(guess.confidence, 3),
             }
     elif (unsure or guess.confidence < UNSURE_BELOW) and (asked := llm_intent(question.content, candidates)):
-        agent, reason, model = asked
         decision = RouteDecision(
-            agent=agent,
+            agent=asked.agent,
             confidence=guess.confidence,
-            reason=f"{reason} (LLM intent via {model}; classifier unsure: {guess.reason})",
+            reason=f"{asked.reason} (LLM intent via {asked.call['model']}; classifier unsure: {guess.reason})",
             decided_by="llm",
             runners_up=_runners_up(guess),
+            calls=[asked.call],
         )
     else:
         decision = RouteDecision(

@@ -37,6 +37,7 @@ class RouteDecision(BaseModel):
     runners_up: list[tuple[str, float]] = Field(default_factory=list)
     requested_agent: str | None = None
     suggestion: dict[str, Any] | None = None  # {"agent","reason"} when a forced agent fits worse
+    calls: list[dict[str, Any]] = Field(default_factory=list)  # model calls made to decide (intent)
 
 
 class WorkerResult(BaseModel):

@@ -33,6 +33,17 @@ def provider_model_id(model: CatalogModel) -> str:
     return model.model_id
 
 
+def call_record(purpose: str, model: CatalogModel, usage: Usage) -> dict[str, object]:
+    """One model call's accounting, stored on the turn's message (metadata.calls)."""
+    return {
+        "purpose": purpose,
+        "model": model.key,
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+        "cost_usd": round(cost_usd(model, usage), 6),
+    }
+
+
 @dataclass
 class StreamedAnswer:
     text: str

@@ -17,7 +17,13 @@ from portal.agents.workers.prompts import is_korean
 from portal.llm import service
 from portal.llm.base import ChatMessage, ModelRequest, collect
 from portal.llm.router import Priority, TaskType, choose_models, infer_task_type
-from portal.llm.service import StreamedAnswer, configured_providers, provider_model_id, stream_answer
+from portal.llm.service import (
+    StreamedAnswer,
+    call_record,
+    configured_providers,
+    provider_model_id,
+    stream_answer,
+)
 
 # Past this many characters of history, older turns are summarised instead of sent whole.
 HISTORY_CHAR_BUDGET = 24_000
@@ -35,6 +41,7 @@ class GeneralState(TypedDict, total=False):
     priority: str  # cost | speed | quality | balanced (the user's preference)
     preferred_model: str | None  # explicit choice or preference
     summary: str | None  # summary of turns dropped from history (when long)
+    summary_call: dict[str, object] | None  # accounting of the summarising call
     result: StreamedAnswer  # the streamed answer
 
 
@@ -49,7 +56,7 @@ def remember(state: GeneralState) -> GeneralState:
         return {"summary": None}
     older, recent = history[:-KEEP_RECENT_MESSAGES], history[-KEEP_RECENT_MESSAGES:]
     real = configured_providers() - {"offline"}
-    summary = None
+    summary, summary_call = None, None
     if real:
         chain = choose_models(TaskType.QUICK_RESPONSE, configured_providers=real, priority=Priority.COST)
         transcript = "\n".join(f"{m.role}: {m.content[:2000]}" for m in older)
@@ -60,9 +67,10 @@ def remember(state: GeneralState) -> GeneralState:
             "Keep names, numbers, decisions and open questions.",
             max_tokens=600,
         )
-        summary = collect(service.providers()[chain[0].provider], request).text
+        done = collect(service.providers()[chain[0].provider], request)
+        summary, summary_call = done.text, call_record("memory_summary", chain[0], done.usage)
     # Without a real model the older turns are dropped (the offline provider cannot summarise).
-    return {"history": recent, "summary": summary}
+    return {"history": recent, "summary": summary, "summary_call": summary_call}
 
 
 def respond(state: GeneralState, config: RunnableConfig) -> GeneralState:

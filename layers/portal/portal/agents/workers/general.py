@@ -36,6 +36,7 @@ def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
         input_tokens=result.usage.input_tokens,
         output_tokens=result.usage.output_tokens,
         cost_usd=result.cost_usd,
+        side_calls=[state["summary_call"]] if state.get("summary_call") else [],
         metadata={
             "model_name": result.model.display_name,
             **({"fallbacks": result.fallbacks} if result.fallbacks else {}),
