@@ -193,3 +193,44 @@ def test_deleting_removes_the_object_the_chunks_and_the_row(client, db) -> None:
 def test_the_api_requires_a_token(client) -> None:  # noqa: ANN001
     assert client.get("/api/files").status_code == 401
     assert client.post("/api/files", json={"name": "a.pdf", "size": 1, "type": PDF}).status_code == 401
+
+
+def test_a_file_that_stopped_processing_fails_with_a_reason_when_its_owner_looks(client, db) -> None:  # noqa: ANN001
+    # Given a file stuck in processing (its last ingest attempt died) and one never uploaded
+    stuck = _create(client)["file"]["id"]
+    never = _create(client, name="never.pdf")["file"]["id"]
+    other = _create(client, _headers("E2002", "김철수"))["file"]["id"]
+    # (the updated_at trigger would stamp now(); this test database is ours to bend)
+    db.execute("ALTER TABLE uploaded_files DISABLE TRIGGER update_uploaded_files_updated_at")
+    db.execute(
+        "UPDATE uploaded_files SET processing_status = 'processing', updated_at = now() - interval '2 hours'"
+        " WHERE id = :id::uuid",
+        {"id": stuck},
+    )
+    db.execute(
+        "UPDATE uploaded_files SET created_at = now() - interval '2 hours' WHERE id = :id::uuid",
+        {"id": never},
+    )
+    db.execute(
+        "UPDATE uploaded_files SET created_at = now() - interval '2 hours' WHERE id = :id::uuid",
+        {"id": other},
+    )
+    # When the owner reads one of them
+    body = client.get(f"/api/files/{stuck}", headers=_headers()).json()
+    # Then both of the owner's stalled files failed with a reason; another user's is untouched
+    assert body["status"] == "failed" and "no progress" in body["reason"]
+    assert (
+        client.get(f"/api/files/{never}", headers=_headers())
+        .json()["reason"]
+        .startswith("The upload did not arrive")
+    )
+    status = db.fetch_one("SELECT processing_status FROM uploaded_files WHERE id = :id::uuid", {"id": other})
+    assert status["processing_status"] == "pending"
+
+
+def test_a_file_making_progress_is_not_failed(client, db) -> None:  # noqa: ANN001
+    moving = _create(client)["file"]["id"]
+    db.execute(
+        "UPDATE uploaded_files SET processing_status = 'processing' WHERE id = :id::uuid", {"id": moving}
+    )
+    assert client.get(f"/api/files/{moving}", headers=_headers()).json()["status"] == "processing"

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
     user_quota_bytes: int = Field(default=2 * 1024**3, ge=1)  # what one user may keep uploaded
     upload_url_ttl_seconds: int = Field(default=900, ge=60, le=3600)
+    # A file with no progress for this long is failed when its owner looks (ingest retries
+    # twice after a 300 s timeout, with back-off, so 30 minutes covers every honest attempt).
+    ingest_stall_seconds: int = Field(default=1800, ge=60)
     # Where presigned uploads go; unset -> S3 itself. Locally: the local server's S3 stand-in.
     uploads_endpoint_url: str | None = None
     # Declared MIME types accepted by POST /api/files (the bytes are checked again at ingest).

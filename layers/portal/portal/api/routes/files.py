@@ -16,6 +16,7 @@ from portal.db.repositories import files
 from portal.db.repositories.files import UploadedFile
 from portal.errors import NotFound
 from portal.rag import uploads
+from portal.settings import get_settings
 
 router = APIRouter(prefix="/files", tags=["files"])
 
@@ -57,6 +58,18 @@ def create_upload(body: FileCreate, user: CurrentUser, db: Db) -> FileUploadOut:
     )
 
 
+def fail_stalled_files(db: Db, empno: str) -> None:
+    """No file stays 'processing' (or 'pending') forever: stalled ones fail with a reason."""
+    settings = get_settings()
+    files.fail_stalled(
+        db,
+        user_empno=empno,
+        processing_seconds=settings.ingest_stall_seconds,
+        # The presigned upload link expires; a little grace for a slow last upload.
+        pending_seconds=settings.upload_url_ttl_seconds + 300,
+    )
+
+
 @router.get("", response_model=FileList)
 def list_files(
     user: CurrentUser,
@@ -66,6 +79,7 @@ def list_files(
     limit: int = Query(100, ge=1, le=500),
 ) -> FileList:
     """The user's files, or a readable workspace's files, newest first."""
+    fail_stalled_files(db, user.empno)
     if workspace_id is not None:
         workspace_id = uuid_or_404(workspace_id, "Workspace")
         if workspace_id not in files.readable_workspace_ids(
@@ -86,6 +100,7 @@ def list_files(
 @router.get("/{file_id}", response_model=FileOut)
 def get_file(file_id: str, user: CurrentUser, db: Db) -> FileOut:
     """Status, progress and reason of one file."""
+    fail_stalled_files(db, user.empno)
     found = files.get_readable(
         db, file_id=uuid_or_404(file_id, "File"), empno=user.empno, company_code=user.company_code
     )

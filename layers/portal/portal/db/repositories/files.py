@@ -295,6 +295,46 @@ def fail(
     )
 
 
+# What the owner reads when a file stopped moving (no status or progress change in time).
+STALLED_PROCESSING = (
+    "Processing stopped without finishing (no progress for {minutes} minutes); upload the file again"
+)
+NEVER_UPLOADED = "The upload did not arrive before its link expired; upload the file again"
+
+
+def fail_stalled(
+    db: Executor, *, user_empno: str, processing_seconds: int, pending_seconds: int
+) -> list[str]:
+    """Fail this user's files that stopped moving; return their ids.
+
+    Checked when the owner looks at their files rather than by a schedule: a schedule
+    touching Aurora would keep it from pausing at 0 ACU. Progress updates bump updated_at,
+    so only a pipeline that died (a killed last attempt, a lost event) is caught.
+    """
+    rows = db.fetch_all(
+        """
+        UPDATE uploaded_files AS f SET processing_status = 'failed', processed_at = NOW(), chunk_count = 0,
+               status_reason = CASE WHEN f.processing_status = 'processing'
+                                    THEN replace(:stalled, '{minutes}', (:processing_seconds / 60)::text)
+                                    ELSE :never END
+        WHERE f.user_empno = :empno
+          AND ((f.processing_status = 'processing'
+                AND f.updated_at < NOW() - make_interval(secs => :processing_seconds))
+            OR (f.processing_status = 'pending'
+                AND f.created_at < NOW() - make_interval(secs => :pending_seconds)))
+        RETURNING f.id
+        """,
+        {
+            "empno": user_empno,
+            "processing_seconds": processing_seconds,
+            "pending_seconds": pending_seconds,
+            "stalled": STALLED_PROCESSING,
+            "never": NEVER_UPLOADED,
+        },
+    )
+    return [r["id"] for r in rows]
+
+
 def find_completed_duplicate(
     db: Executor, *, user_empno: str, checksum: str, exclude_id: str, embedding_model: str
 ) -> UploadedFile | None:
