@@ -2,44 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 from portal.cache import CacheManager
 from portal.tables import CACHE
 
+from tests.fakes import FakeClock
+
 TABLE_NAME = "test-cache"
 START = 1_700_000_000.0
-
-
-class FakeClock:
-    """A settable clock shared by the managers and their L1 caches."""
-
-    def __init__(self, now: float = START) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-
-
-@pytest.fixture
-def dynamodb(aws_env: None) -> Iterator[Any]:
-    with mock_aws():
-        yield boto3.resource("dynamodb")
 
 
 @pytest.fixture
@@ -50,7 +22,7 @@ def table(dynamodb: Any) -> Any:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(START)
 
 
 @pytest.fixture

@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 from portal.cache import RateDecision, RateLimiter
 from portal.cache.ratelimit import TTL_GRACE_SECONDS
 from portal.tables import RATE_LIMIT
+
+from tests.fakes import FakeClock
 
 TABLE_NAME = "test-rate-limits"
 HOUR = 3600
 WINDOW_START = 1_699_999_200  # a multiple of 3600
 START = WINDOW_START + 100.0
-
-
-class FakeClock:
-    """A settable clock."""
-
-    def __init__(self, now: float = START) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-
-
-@pytest.fixture
-def dynamodb(aws_env: None) -> Iterator[Any]:
-    with mock_aws():
-        yield boto3.resource("dynamodb")
 
 
 @pytest.fixture
@@ -50,7 +25,7 @@ def table(dynamodb: Any) -> Any:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(START)
 
 
 @pytest.fixture
