@@ -19,6 +19,7 @@ from portal.agents.registry import WORKERS
 from portal.agents.turn import RouteDecision, TurnInput
 from portal.db.executor import Executor
 from portal.db.repositories import files, messages, users
+from portal.db.repositories.users import User
 from portal.errors import NotFound
 from portal.observability import logger
 
@@ -26,12 +27,8 @@ from portal.observability import logger
 SUGGEST_ABOVE = 0.8
 
 
-def candidates_for(turn: TurnInput) -> set[str]:
-    """Agents this turn may be routed to automatically."""
-    db = services.db()
-    user = users.get(db, empno=turn.empno)
-    if user is None:
-        raise NotFound(f"User {turn.empno} does not exist")
+def candidates_for(db: Executor, user: User) -> set[str]:
+    """Agents a turn of this user may be routed to automatically."""
     usable = set(agent_access(db, user).usable) - unavailable_agents()
     return (usable & set(WORKERS)) | {"general"}
 
@@ -63,10 +60,12 @@ def route(turn: TurnInput) -> RouteDecision:
         raise NotFound(f"Turn {turn.turn_id} has no stored user message")
     previous = messages.recent(db, conversation_id=turn.conversation_id, limit=2, before_turn=turn.turn_id)
     previous_agent = next((m.agent_type for m in reversed(previous) if m.role == "assistant"), None)
-    candidates = candidates_for(turn)
-    opts = turn.options
     user = users.get(db, empno=turn.empno)
-    attached = attachment_names(db, turn, user.company_code if user else None)
+    if user is None:
+        raise NotFound(f"User {turn.empno} does not exist")
+    candidates = candidates_for(db, user)
+    opts = turn.options
+    attached = attachment_names(db, turn, user.company_code)
     guess = classify(
         question.content, attachments=attached, previous_agent=previous_agent, allowed=candidates
     )
