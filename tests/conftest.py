@@ -138,6 +138,25 @@ def make_token(empno: str = "E1001", name: str = "홍길동", *, admin: bool = F
     return mint_local_token(get_settings(), empno=empno, name=name, admin=admin, **kwargs)  # type: ignore[arg-type]
 
 
+def trust_local_issuer_in_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let an app configured for AWS verify make_token()'s tokens: the deployed verifier, with the
+    local issuer's key standing in for the issuer's JWKS (there is no Cognito here)."""
+    from functools import lru_cache
+
+    from portal import services
+    from portal.auth.local_issuer import signing_key
+    from portal.auth.tokens import StaticKey, TokenVerifier
+    from portal.settings import get_settings
+
+    @lru_cache(maxsize=1)
+    def verifier() -> TokenVerifier:
+        settings = get_settings()
+        key = signing_key(settings)
+        return TokenVerifier(settings, StaticKey(key.public, key.kid))
+
+    monkeypatch.setattr(services, "token_verifier", verifier)
+
+
 @pytest.fixture
 def token() -> str:
     return make_token()
