@@ -473,6 +473,16 @@ describe('App sign-in (OIDC)', () => {
     expect(FakeSocket.latest().closed).toBe(true);
   });
 
+  it('back from the end_session_endpoint: clears the sign-out state and goes to sign in at the site root', async () => {
+    authClient = new FakeAuthClient(null);
+    window.history.replaceState(null, '', '/?state=signout-1');
+    renderApp(backend().fetchImpl);
+    await waitFor(() => authClient.redirects.length === 1);
+    expect(authClient.calls[0]).toBe('signoutRedirectCallback http://localhost:3000/?state=signout-1');
+    expect(authClient.redirects[0]).toEqual({ state: { returnTo: '/' } });
+    expect(window.location.search).toBe('');
+  });
+
   it('signs out at Cognito through auth.logoutUrl (it has no end_session_endpoint)', async () => {
     signedInAs('tok');
     const navigated: string[] = [];

@@ -12,6 +12,8 @@ export interface AuthClient {
   /** Uses the refresh token (the portal never relies on third-party-cookie iframes). */
   signinSilent(): Promise<AuthUser | null>;
   signoutRedirect(args?: { post_logout_redirect_uri?: string }): Promise<void>;
+  /** Back from the end_session_endpoint (`?state=`): clears the stored sign-out request. */
+  signoutRedirectCallback(url?: string): Promise<unknown>;
   removeUser(): Promise<void>;
 }
 

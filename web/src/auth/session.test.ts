@@ -4,6 +4,7 @@ import {
   authReducer,
   cognitoLogoutUrl,
   isSigninCallback,
+  isSignoutCallback,
   renewDelayMs,
   returnPathOf,
   safeReturnPath,
@@ -93,6 +94,12 @@ describe('return path', () => {
     expect(isSigninCallback('?error=access_denied&state=b')).toBe(true);
     expect(isSigninCallback('?code=a')).toBe(false);
     expect(isSigninCallback('')).toBe(false);
+  });
+
+  it('recognises the way back from sign-out by a lone state', () => {
+    expect(isSignoutCallback('?state=s')).toBe(true);
+    expect(isSignoutCallback('?code=a&state=s')).toBe(false);
+    expect(isSignoutCallback('')).toBe(false);
   });
 });
 

@@ -108,6 +108,12 @@ export function isSigninCallback(search: string): boolean {
   return p.has('state') && (p.has('code') || p.has('error'));
 }
 
+/** Back from the identity provider's end_session_endpoint (only `state`, no code or error). */
+export function isSignoutCallback(search: string): boolean {
+  const p = new URLSearchParams(search);
+  return p.has('state') && !p.has('code') && !p.has('error');
+}
+
 /** Where the user is now, to come back to after signing in (without callback parameters). */
 export function returnPathOf(loc: Pick<Location, 'pathname' | 'search' | 'hash'>): string {
   const p = new URLSearchParams(loc.search);

@@ -11,6 +11,7 @@ import {
   initialAuthState,
   isExpired,
   isSigninCallback,
+  isSignoutCallback,
   renewDelayMs,
   returnPathOf,
   safeReturnPath,
@@ -76,6 +77,10 @@ async function boot(client: AuthClient, env: AuthEnv): Promise<Boot> {
     } catch (e) {
       return { kind: 'error', detail: e instanceof Error ? e.message : String(e) };
     }
+  }
+  if (isSignoutCallback(env.location.search)) {
+    await client.signoutRedirectCallback(env.location.href).catch(() => undefined);
+    env.replaceUrl(returnPathOf(env.location));
   }
   const stored = sessionOf(await client.getUser().catch(() => null));
   if (stored && !isExpired(stored, env.now())) return { kind: 'signed-in', session: stored };

@@ -156,6 +156,11 @@ export class FakeAuthClient implements AuthClient {
     this.signouts.push(args ?? {});
   }
 
+  async signoutRedirectCallback(url?: string): Promise<unknown> {
+    this.calls.push(`signoutRedirectCallback ${url ?? ''}`);
+    return {};
+  }
+
   async removeUser(): Promise<void> {
     this.calls.push('removeUser');
     this.user = null;
