@@ -23,8 +23,14 @@ TEMPLATE_DB = "portal_template"
 LOCAL_ENV = {**LOCAL_AWS_ENV, "POWERTOOLS_LOG_LEVEL": "WARNING"}
 
 
+@pytest.fixture(scope="session")
+def _local_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The local issuer's key for this session: generated once, never in the repo's .local/."""
+    return tmp_path_factory.mktemp("local-data")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, _local_data_dir: Path) -> Iterator[None]:
     """Every test starts from local settings and fresh collaborators; nothing leaks between tests."""
     from portal import services
 
@@ -39,6 +45,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             monkeypatch.delenv(key, raising=False)
     for key, value in LOCAL_ENV.items():
         monkeypatch.setenv(key, value)
+    monkeypatch.setenv("PORTAL_LOCAL_DATA_DIR", str(_local_data_dir))
     services.reset()
     _reset_llm()
     yield
@@ -124,8 +131,8 @@ def target(database_url: str) -> Iterator[object]:
 
 
 def make_token(empno: str = "E1001", name: str = "홍길동", *, admin: bool = False, **kwargs: object) -> str:
-    """A local HS256 token (the factory every test uses)."""
-    from portal.auth.tokens import mint_local_token
+    """An ID token from the local issuer, for the current settings' issuer (the factory every test uses)."""
+    from portal.auth.local_issuer import mint_local_token
     from portal.settings import get_settings
 
     return mint_local_token(get_settings(), empno=empno, name=name, admin=admin, **kwargs)  # type: ignore[arg-type]

@@ -52,13 +52,15 @@ class PortalRestApi(Construct):
             self.api,
             "AwsSolutions-APIG4",
             "The FastAPI app authenticates every route that touches user data with the portal's token "
-            "dependency (HS256 or the OIDC issuer's JWKS); a gateway authorizer would repeat it.",
+            "dependency (RS256 from the configured issuer's JWKS, audience checked); a gateway "
+            "authorizer would repeat it and could not run on the local target.",
         )
         suppress(
             self.api,
             "AwsSolutions-COG4",
-            "Users sign in through the organisation's OIDC issuer (or portal tokens), not a Cognito "
-            "user pool; the function verifies the token.",
+            "The function verifies the Cognito ID token itself (issuer, audience, expiry, token_use) "
+            "with the code the local target runs too, and a deployer may use another OIDC issuer "
+            "instead of Cognito, where a Cognito authorizer could not apply.",
         )
         suppress(
             self.api,

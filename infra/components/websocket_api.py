@@ -91,8 +91,9 @@ class WebSocketApi(Construct):
             suppress(
                 self.api.node.find_child(f"{route}-Route").node.find_child("Resource"),
                 "AwsSolutions-APIG4",
-                "The ws function authenticates $connect with the portal's own token check (JWT or "
-                "OIDC) and refuses the upgrade; $disconnect/$default only serve connections it accepted.",
+                "The ws function authenticates $connect with the portal's RS256 token check (issuer "
+                "JWKS, audience) and refuses the upgrade; $disconnect/$default only serve connections "
+                "it accepted, and close them when the token expires.",
                 children=False,
             )
 

@@ -87,7 +87,8 @@ def test_expired_token_is_401(client: TestClient) -> None:
     expired = make_token(ttl_seconds=-10)
     response = client.get("/api/me", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
-    assert response.json()["error"]["message"] == "Token expired"
+    # Korean first (the user reads it), the English reason after it for logs and support.
+    assert response.json()["error"]["message"] == "로그인이 만료되었습니다. 다시 로그인해 주세요. (Token expired)"
 
 
 # --- conversations ---------------------------------------------------------------------

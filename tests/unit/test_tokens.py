@@ -1,4 +1,4 @@
-"""Bearer tokens: HS256 with the configured secret, RS256 via an OIDC issuer's JWKS."""
+"""Bearer tokens: RS256 from the configured issuer only; every forgery and mismatch is refused."""
 
 from __future__ import annotations
 
@@ -7,81 +7,158 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from portal.auth.tokens import TokenVerifier, mint_local_token
+from portal.auth import local_issuer
+from portal.auth.local_issuer import mint_local_token
+from portal.auth.tokens import IssuerJwks, TokenVerifier, verifier_for
 from portal.errors import Unauthorized
 from portal.settings import Settings
 
 
-def _settings(**kwargs: object) -> Settings:
-    return Settings(**kwargs)  # type: ignore[arg-type]
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(local_data_dir=str(tmp_path))  # type: ignore[call-arg]
 
 
-def test_a_minted_local_token_verifies_to_its_claims() -> None:
-    settings = _settings()
-    token = mint_local_token(settings, empno="E1001", name="홍길동", admin=True)
-    claims = TokenVerifier(settings).verify(token)
-    assert (claims.empno, claims.name, claims.is_admin) == ("E1001", "홍길동", True)
+def _claims(settings: Settings, **overrides: Any) -> dict[str, Any]:
+    now = int(time.time())
+    return {
+        "iss": settings.oidc_issuer,
+        "aud": settings.oidc_audience,
+        "iat": now,
+        "exp": now + 600,
+        "token_use": "id",
+        "custom:empno": "E1001",
+        "name": "홍길동",
+        **overrides,
+    }
 
 
-def test_minting_is_refused_when_configured_for_aws() -> None:
-    settings = _settings(
-        environment="aws",
-        jwt_secret="a-real-secret-from-secrets-manager",
-        db_cluster_arn="c",
-        db_secret_arn="s",
+def _aws_settings(**kwargs: Any) -> Settings:
+    return Settings(environment="aws", db_cluster_arn="c", db_secret_arn="s", **kwargs)  # type: ignore[call-arg]
+
+
+DROP = object()  # an override that leaves the claim out
+
+
+def _signed_locally(settings: Settings, **overrides: Any) -> str:
+    claims = {k: v for k, v in _claims(settings, **overrides).items() if v is not DROP}
+    return local_issuer.signing_key(settings).sign(claims)
+
+
+def test_a_minted_local_token_verifies_to_its_claims(settings: Settings) -> None:
+    # Given a token from the local issuer for an administrator in a department
+    token = mint_local_token(settings, empno="E1001", name="홍길동", department="AI팀", admin=True)
+    # When it is verified
+    claims = verifier_for(settings).verify(token)
+    # Then the portal sees who it is, with the configured admin group granting admin
+    assert (claims.empno, claims.name, claims.department, claims.is_admin) == (
+        "E1001",
+        "홍길동",
+        "AI팀",
+        True,
     )
+    assert claims.groups == ["portal-admins"] and claims.roles == ["admin"]
+    assert claims.expires_at > time.time()
+
+
+def test_minting_is_refused_when_configured_for_aws(tmp_path: Path) -> None:
+    aws = _aws_settings(local_data_dir=str(tmp_path))
     with pytest.raises(RuntimeError, match="only allowed on the local target"):
-        mint_local_token(settings, empno="E1", name="x")
+        mint_local_token(aws, empno="E1", name="x")
 
 
-def test_aws_settings_reject_the_placeholder_secret() -> None:
-    with pytest.raises(ValueError, match="PORTAL_JWT_SECRET"):
-        _settings(environment="aws", db_cluster_arn="c", db_secret_arn="s")
-
-
-@pytest.mark.parametrize("token", [None, "", "abc", "a.b.c"])
-def test_missing_or_malformed_tokens_are_unauthorized(token: str | None) -> None:
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param({"aud": "another-client"}, id="wrong audience"),
+        pytest.param({"aud": DROP}, id="no audience"),
+        pytest.param({"iss": "https://evil.example/oidc"}, id="wrong issuer"),
+        pytest.param({"exp": int(time.time()) - 120}, id="expired"),
+        pytest.param({"token_use": "access"}, id="access token where an ID token is configured"),
+        pytest.param({"token_use": "refresh"}, id="refresh token"),
+        pytest.param({"custom:empno": DROP}, id="missing employee number"),
+        pytest.param({"custom:empno": ""}, id="empty employee number"),
+    ],
+)
+def test_tokens_that_do_not_match_the_configuration_are_unauthorized(
+    settings: Settings, overrides: dict[str, Any]
+) -> None:
+    # Given a token signed with the right key but one claim wrong or missing
+    token = _signed_locally(settings, **overrides)
+    # Then it is refused
     with pytest.raises(Unauthorized):
-        TokenVerifier(_settings()).verify(token)
+        verifier_for(settings).verify(token)
 
 
-def test_a_token_signed_with_another_secret_is_unauthorized() -> None:
-    forged = jwt.encode(
-        {"empno": "E1", "name": "x", "exp": time.time() + 60}, "other-secret", algorithm="HS256"
+def test_a_token_signed_with_another_key_under_the_same_kid_is_unauthorized(settings: Settings) -> None:
+    forger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    kid = local_issuer.signing_key(settings).kid
+    token = jwt.encode(_claims(settings), forger, algorithm="RS256", headers={"kid": kid})
+    with pytest.raises(Unauthorized):
+        verifier_for(settings).verify(token)
+
+
+def test_alg_none_is_unauthorized(settings: Settings) -> None:
+    kid = local_issuer.signing_key(settings).kid
+    token = jwt.encode(_claims(settings), None, algorithm="none", headers={"kid": kid})
+    with pytest.raises(Unauthorized):
+        verifier_for(settings).verify(token)
+
+
+def test_hs256_signed_with_the_issuers_public_key_is_unauthorized(settings: Settings) -> None:
+    # Given the classic confusion: the public key (which anyone can fetch) used as an HMAC secret
+    key = local_issuer.signing_key(settings)
+    pem = key.public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    header = {"alg": "HS256", "typ": "JWT", "kid": key.kid}
+    signing_input = b".".join(
+        jwt.utils.base64url_encode(json.dumps(part, separators=(",", ":")).encode())
+        for part in (header, _claims(settings))
     )
-    with pytest.raises(Unauthorized, match="Invalid token"):
-        TokenVerifier(_settings()).verify(forged)
-
-
-def test_an_expired_token_is_unauthorized() -> None:
-    settings = _settings()
-    with pytest.raises(Unauthorized, match="expired"):
-        TokenVerifier(settings).verify(mint_local_token(settings, empno="E1", name="x", ttl_seconds=-1))
-
-
-def test_a_token_without_exp_is_unauthorized() -> None:
-    token = jwt.encode({"empno": "E1", "name": "x"}, _settings().jwt_secret, algorithm="HS256")
+    signature = jwt.algorithms.HMACAlgorithm(jwt.algorithms.HMACAlgorithm.SHA256).sign(signing_input, pem)
+    token = (signing_input + b"." + jwt.utils.base64url_encode(signature)).decode()
+    # Then it is refused (only RS256 is ever accepted)
     with pytest.raises(Unauthorized):
-        TokenVerifier(_settings()).verify(token)
+        verifier_for(settings).verify(token)
 
 
-def test_a_token_without_empno_is_unauthorized() -> None:
-    token = jwt.encode({"name": "x", "exp": time.time() + 60}, _settings().jwt_secret, algorithm="HS256")
-    with pytest.raises(Unauthorized, match="empno"):
-        TokenVerifier(_settings()).verify(token)
+def test_a_group_that_is_not_the_configured_admin_group_does_not_make_an_admin(settings: Settings) -> None:
+    token = _signed_locally(settings, **{"cognito:groups": ["admin", "Admins", "portal-admin"]})
+    claims = verifier_for(settings).verify(token)
+    assert (claims.is_admin, claims.roles) == (False, ["user"])
 
 
-def test_alg_none_is_refused() -> None:
-    token = jwt.encode({"empno": "E1", "name": "x", "exp": time.time() + 60}, None, algorithm="none")
-    with pytest.raises(Unauthorized):
-        TokenVerifier(_settings()).verify(token)
+def test_claim_names_and_the_admin_group_come_from_settings(tmp_path: Path) -> None:
+    # Given an Entra-ID-like issuer: employeeId, groups as object ids, no token_use
+    entra = Settings(  # type: ignore[call-arg]
+        local_data_dir=str(tmp_path),
+        oidc_empno_claim="employeeId",
+        oidc_groups_claim="groups",
+        oidc_admin_group="3f2a-admins-object-id",
+        oidc_department_claim="department",
+        oidc_token_use="",
+    )
+    claims = _claims(entra, employeeId="E7", groups=["3f2a-admins-object-id"], department="재무팀")
+    del claims["token_use"]
+    # When verified
+    verified = verifier_for(entra).verify(local_issuer.signing_key(entra).sign(claims))
+    # Then the configured claims are read
+    assert (verified.empno, verified.department, verified.is_admin) == ("E7", "재무팀", True)
 
 
-# --- RS256 through a real (loopback) OIDC issuer -------------------------------------------
+def test_in_aws_the_issuer_must_be_https(tmp_path: Path) -> None:
+    aws = _aws_settings(oidc_issuer="http://idp.example")
+    with pytest.raises(ValueError, match="https"):
+        verifier_for(aws)
+
+
+# --- RS256 through a real (loopback) issuer's discovery document and JWKS -----------------
 
 
 @pytest.fixture
@@ -111,34 +188,32 @@ def issuer() -> Iterator[tuple[str, rsa.RSAPrivateKey]]:
     server.shutdown()
 
 
-def _rs256(key: rsa.RSAPrivateKey, **claims: object) -> str:
-    return jwt.encode({"exp": time.time() + 60, **claims}, key, algorithm="RS256", headers={"kid": "k1"})
+def _aws_verifier(url: str) -> tuple[Settings, TokenVerifier]:
+    # https is enforced by verifier_for; the loopback issuer speaks http, so build the verifier directly.
+    s = _aws_settings(oidc_issuer=url, oidc_audience="cognito-client-id")
+    return s, TokenVerifier(s, IssuerJwks(url))
 
 
 def test_rs256_tokens_verify_against_the_issuers_jwks(issuer) -> None:  # noqa: ANN001
     url, key = issuer
-    verifier = TokenVerifier(_settings(oidc_issuer=url, jwt_audience="portal"))
-    claims = verifier.verify(_rs256(key, iss=url, aud="portal", empno="E5", name="박지민", roles=["admin"]))
-    assert (claims.empno, claims.name, claims.is_admin) == ("E5", "박지민", True)
-
-
-def test_rs256_token_from_another_issuer_is_unauthorized(issuer) -> None:  # noqa: ANN001
-    url, key = issuer
-    verifier = TokenVerifier(_settings(oidc_issuer=url))
-    with pytest.raises(Unauthorized):
-        verifier.verify(_rs256(key, iss="https://evil.example", empno="E5", name="x"))
-
-
-def test_hs256_token_is_refused_when_an_issuer_is_configured(issuer) -> None:  # noqa: ANN001
-    url, _ = issuer
-    hs = jwt.encode(
-        {"empno": "E5", "name": "x", "iss": url, "exp": time.time() + 60}, "k" * 32, algorithm="HS256"
+    s, verifier = _aws_verifier(url)
+    token = jwt.encode(
+        _claims(s, **{"cognito:groups": ["portal-admins"]}), key, "RS256", headers={"kid": "k1"}
     )
+    claims = verifier.verify(token)
+    assert (claims.empno, claims.is_admin) == ("E1001", True)
+
+
+def test_a_token_for_another_app_client_of_the_same_issuer_is_unauthorized(issuer) -> None:  # noqa: ANN001
+    url, key = issuer
+    s, verifier = _aws_verifier(url)
+    token = jwt.encode(_claims(s, aud="some-other-app"), key, "RS256", headers={"kid": "k1"})
     with pytest.raises(Unauthorized):
-        TokenVerifier(_settings(oidc_issuer=url)).verify(hs)
+        verifier.verify(token)
 
 
-def test_unreachable_issuer_is_unauthorized_not_a_crash() -> None:
-    verifier = TokenVerifier(_settings(oidc_issuer="http://127.0.0.1:9"))
-    with pytest.raises(Unauthorized, match="unreachable"):
-        verifier.verify(jwt.encode({"a": 1}, "x" * 32, algorithm="HS256"))
+def test_an_unreachable_issuer_is_unauthorized_not_a_crash() -> None:
+    s, verifier = _aws_verifier("http://127.0.0.1:9")
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    with pytest.raises(Unauthorized):
+        verifier.verify(jwt.encode(_claims(s), key, "RS256", headers={"kid": "k1"}))

@@ -75,16 +75,10 @@ def launcher() -> TurnLauncher:
 
 @lru_cache(maxsize=1)
 def token_verifier() -> TokenVerifier:
-    """The verifier of this deployment; in AWS the HS256 secret comes from Secrets Manager once."""
-    from portal.auth.tokens import TokenVerifier
+    """The verifier of this deployment (the local issuer's key, or the configured issuer's JWKS)."""
+    from portal.auth.tokens import verifier_for
 
-    settings = get_settings()
-    secret = None
-    if settings.jwt_secret_arn:
-        from aws_lambda_powertools.utilities import parameters
-
-        secret = str(parameters.get_secret(settings.jwt_secret_arn, max_age=3600))
-    return TokenVerifier(settings, secret=secret)
+    return verifier_for(get_settings())
 
 
 def db() -> Executor:

@@ -25,7 +25,7 @@ def register(commands: argparse._SubParsersAction, evals: argparse._SubParsersAc
 def run(args: argparse.Namespace) -> int:
     import httpx
 
-    from portal.auth.tokens import mint_local_token
+    from portal.auth.local_issuer import mint_local_token
     from portal.local.target import LocalTarget
     from portal.settings import get_settings
 

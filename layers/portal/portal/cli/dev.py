@@ -15,15 +15,14 @@ def register(commands: argparse._SubParsersAction, evals: argparse._SubParsersAc
 
 
 def run(args: argparse.Namespace) -> int:
-    from portal.auth.tokens import mint_local_token
     from portal.local.target import LocalTarget
     from portal.settings import get_settings
 
     target = LocalTarget(host=args.host, port=args.port, data_dir=args.data_dir).start()
-    token = mint_local_token(get_settings(), empno="E1001", name="홍길동")
     print(
         f"AI portal running at {target.base_url}  (REST {target.base_url}/api, WebSocket {target.ws_url})\n"
-        f"A token for E1001 (홍길동): {token}\n"
+        f"Sign in at {target.base_url} (local issuer {get_settings().oidc_issuer}); "
+        "scripts: `portal token --empno E1001 --name 홍길동`.\n"
         "Press Ctrl-C to stop.",
         file=sys.stderr,
         flush=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import os
 import time
 import uuid
@@ -15,17 +16,17 @@ from typing import Any
 
 from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, JSONResponse, Response
-from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from portal.api.app import create_app
-from portal.auth.tokens import mint_local_token
-from portal.local import uploads
+from portal.local import oidc, uploads
 from portal.local.functions import invoke, repo_root
 from portal.observability import logger
 from portal.settings import get_settings
 
 WS_FUNCTION = "portal-ws"
+# What the web UI asks the issuer for (config.json `auth.scope`); refresh tokens come with the code grant.
+AUTH_SCOPE = "openid profile email"
 
 
 @dataclass
@@ -35,12 +36,6 @@ class _Socket:
     queue: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
     connected_at: float = field(default_factory=time.time)
     last_active: float = field(default_factory=time.time)
-
-
-class TokenRequest(BaseModel):
-    empno: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_-]+$")
-    name: str = Field(min_length=1, max_length=100)
-    admin: bool = False
 
 
 def _connection_id() -> str:
@@ -75,6 +70,7 @@ def create_local_app(web_dist: Path | None = None) -> FastAPI:
     """The REST app plus the local-only routes of the API Gateway stand-in."""
     app = create_app()
     app.include_router(uploads.router)  # presigned POSTs to the uploads bucket (S3 stand-in)
+    app.include_router(oidc.router)  # the local identity provider (Cognito's stand-in)
     sockets: dict[str, _Socket] = {}
     app.state.sockets = sockets
 
@@ -96,7 +92,10 @@ def create_local_app(web_dist: Path | None = None) -> FastAPI:
         async def pump() -> None:
             while True:
                 text = await sock.queue.get()
-                await websocket.send_text(text)
+                try:
+                    await websocket.send_text(text)
+                finally:
+                    sock.queue.task_done()
 
         pump_task = asyncio.create_task(pump())
         try:
@@ -141,24 +140,33 @@ def create_local_app(web_dist: Path | None = None) -> FastAPI:
         sock = sockets.get(connection_id)
         if sock is None:
             return _gone(connection_id)
+        # Events posted before the close (auth_expired, a last error) reach the socket first, as in AWS.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(sock.queue.join(), timeout=2)
         await sock.websocket.close(code=1000)
         return Response(status_code=204)
-
-    @app.post("/local/token")
-    def local_token(body: TokenRequest) -> dict:
-        """Sign in on the local target (never mounted in AWS: this app only runs locally)."""
-        return {"token": mint_local_token(get_settings(), empno=body.empno, name=body.name, admin=body.admin)}
 
     @app.get("/config.json")
     def runtime_config(request: Request) -> dict:
         host = request.headers.get("host", "localhost")
-        return {"apiBase": "/api", "wsUrl": f"ws://{host}/ws", "local": True}
+        settings = get_settings()
+        return {
+            "apiBase": "/api",
+            "wsUrl": f"ws://{host}/ws",
+            "local": True,
+            # The UI signs in through OIDC here as in AWS; the local issuer has no separate logout URL.
+            "auth": {
+                "authority": settings.oidc_issuer,
+                "clientId": settings.oidc_audience,
+                "scope": AUTH_SCOPE,
+            },
+        }
 
     dist = web_dist or repo_root() / "web" / "dist"
 
     @app.get("/{path:path}", include_in_schema=False)
     def web(path: str) -> Response:
-        if path.startswith(("api/", "@connections")):
+        if path.startswith(("api/", "@connections", "oidc/")):
             return JSONResponse({"error": {"code": "not_found", "message": "Not found"}}, status_code=404)
         target = (dist / path).resolve()
         if path and target.is_file() and dist.resolve() in target.parents:

@@ -78,7 +78,15 @@ class LocalTarget:
         """Bring everything up; with serve=False no HTTP server runs (CLI one-shots)."""
         from moto import mock_aws
 
-        self._set_env({**LOCAL_AWS_ENV, **self.extra_env})
+        # The local issuer lives on this server's origin; its keys in the data dir.
+        self._set_env(
+            {
+                **LOCAL_AWS_ENV,
+                "PORTAL_OIDC_ISSUER": f"{self.base_url}/oidc",
+                "PORTAL_LOCAL_DATA_DIR": str(self.data_dir),
+                **self.extra_env,
+            }
+        )
         if self.database_url is None and not os.environ.get("DATABASE_URL"):
             from portal.db.embedded import start_embedded_postgres
 

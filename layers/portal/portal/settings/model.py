@@ -9,9 +9,9 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Placeholder secrets that must never reach a deployed stage.
-_PLACEHOLDER_SECRETS = {"", "changeme", "secret", "local-dev-secret-do-not-use-in-aws"}
-LOCAL_JWT_SECRET = "local-dev-secret-do-not-use-in-aws"
+# The local target's issuer and web client (portal.local.issuer); `portal dev` serves on :8000.
+LOCAL_ISSUER = "http://127.0.0.1:8000/oidc"
+LOCAL_CLIENT_ID = "portal-web"
 
 
 class Environment(StrEnum):
@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     db_cluster_arn: str | None = None
     db_secret_arn: str | None = None
     db_name: str = "portal"
-    local_data_dir: str = ".local"  # where the embedded PostgreSQL keeps its files
+    local_data_dir: str = ".local"  # the embedded PostgreSQL's files and the local issuer's key
 
     # --- DynamoDB tables, bucket, state machines ----------------------------
     connections_table: str = "portal-connections"
@@ -52,13 +52,30 @@ class Settings(BaseSettings):
     ws_management_endpoint: str | None = None
     stream_chunk_ttl_seconds: int = 900
 
-    # --- Auth -------------------------------------------------------------
-    jwt_secret: str = LOCAL_JWT_SECRET
-    # In AWS the secret lives in Secrets Manager; the ARN is resolved at cold start.
-    jwt_secret_arn: str | None = None
-    jwt_audience: str | None = None
-    oidc_issuer: str | None = None  # set -> RS256 tokens verified against its JWKS
-    token_ttl_hours: int = 24
+    # --- Auth: one OIDC path (RS256 from the issuer's JWKS) locally and in AWS --------
+    # Locally the issuer is the local target's own (portal.local.issuer); `portal dev` and
+    # the test target set it to their origin + /oidc. In AWS the CDK sets it (Cognito or
+    # the deployer's issuer) together with the audience.
+    oidc_issuer: str = LOCAL_ISSUER
+    # The app client id; ID tokens carry it as `aud`. Always checked.
+    oidc_audience: str = LOCAL_CLIENT_ID
+    # "id": the web UI sends the ID token (Cognito access tokens carry no custom attributes).
+    # "" skips the check, for issuers that do not say (Entra ID, Okta name no token_use).
+    oidc_token_use: Literal["id", "access", ""] = "id"
+    # Which claims say who the user is, and which claim value makes a portal administrator.
+    oidc_empno_claim: str = "custom:empno"
+    oidc_name_claim: str = "name"
+    oidc_email_claim: str = "email"
+    oidc_department_claim: str = "custom:department"
+    oidc_company_claim: str = "custom:company"
+    oidc_company_code_claim: str = "custom:company_code"
+    oidc_groups_claim: str = "cognito:groups"
+    oidc_admin_group: str = "portal-admins"
+    # Who may sign in (empty: everyone the issuer vouches for). Either list admitting a user is enough.
+    signin_allowed_email_domains: list[str] = []
+    signin_allowed_groups: list[str] = []
+    # Lifetime of the local issuer's ID and access tokens (the e2e test makes it short).
+    local_token_ttl_seconds: int = Field(default=3600, ge=1)
 
     # --- Chat limits ------------------------------------------------------
     max_message_chars: int = 10_000
@@ -139,15 +156,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _reject_placeholders_in_aws(self) -> Settings:
-        if self.environment is Environment.AWS:
-            if (
-                self.oidc_issuer is None
-                and not self.jwt_secret_arn
-                and self.jwt_secret in _PLACEHOLDER_SECRETS
-            ):
-                raise ValueError("PORTAL_JWT_SECRET must be a real secret when PORTAL_ENVIRONMENT=aws")
-            if not (self.db_cluster_arn and self.db_secret_arn) and not self.database_url:
-                raise ValueError("AWS needs PORTAL_DB_CLUSTER_ARN and PORTAL_DB_SECRET_ARN (Data API)")
+        db_configured = (self.db_cluster_arn and self.db_secret_arn) or self.database_url
+        if self.environment is Environment.AWS and not db_configured:
+            raise ValueError("AWS needs PORTAL_DB_CLUSTER_ARN and PORTAL_DB_SECRET_ARN (Data API)")
         return self
 
     @property

@@ -13,6 +13,7 @@ from portal.db.executor import Executor
 class User(BaseModel):
     empno: str
     name_ko: str
+    department: str | None = None
     company: str | None = None
     company_code: str | None = None
     roles: list[str] = Field(default_factory=list)
@@ -27,7 +28,7 @@ class User(BaseModel):
         return "admin" in self.roles
 
 
-_COLUMNS = "empno, name_ko, company, company_code, roles, permissions, profile_data, preferences, created_at, updated_at"
+_COLUMNS = "empno, name_ko, department, company, company_code, roles, permissions, profile_data, preferences, created_at, updated_at"
 
 
 def upsert_from_claims(
@@ -38,25 +39,33 @@ def upsert_from_claims(
     company: str | None,
     company_code: str | None,
     roles: list[str],
+    department: str | None = None,
 ) -> User:
-    """Create the user on first sight; refresh name, company and roles from the identity provider."""
+    """Create the user on first sight; refresh name, department, company and roles from the identity provider.
+
+    A claim the IdP left out keeps the stored value (an absent attribute is not a change).
+    """
     row = db.fetch_one(
         f"""
-        INSERT INTO users (empno, name_ko, company, company_code, roles)
-        VALUES (:empno, :name_ko, :company, :company_code, :roles::jsonb)
+        INSERT INTO users (empno, name_ko, department, company, company_code, roles)
+        VALUES (:empno, :name_ko, :department, :company, :company_code, :roles::jsonb)
         ON CONFLICT (empno) DO UPDATE SET
             name_ko = EXCLUDED.name_ko,
+            department = COALESCE(EXCLUDED.department, users.department),
             company = COALESCE(EXCLUDED.company, users.company),
             company_code = COALESCE(EXCLUDED.company_code, users.company_code),
-            roles = EXCLUDED.roles
-        WHERE (users.name_ko, users.company, users.company_code, users.roles)
-              IS DISTINCT FROM (EXCLUDED.name_ko, COALESCE(EXCLUDED.company, users.company),
+            roles = EXCLUDED.roles,
+            updated_at = NOW()
+        WHERE (users.name_ko, users.department, users.company, users.company_code, users.roles)
+              IS DISTINCT FROM (EXCLUDED.name_ko, COALESCE(EXCLUDED.department, users.department),
+                                COALESCE(EXCLUDED.company, users.company),
                                 COALESCE(EXCLUDED.company_code, users.company_code), EXCLUDED.roles)
         RETURNING {_COLUMNS}
         """,
         {
             "empno": empno,
             "name_ko": name_ko,
+            "department": department,
             "company": company,
             "company_code": company_code,
             "roles": roles,
