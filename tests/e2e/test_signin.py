@@ -151,11 +151,14 @@ def test_sign_in_chat_reload_outlive_the_token_and_sign_out(page: Any, short_liv
     expect(page.locator(".banner-error")).to_have_count(0)
     _screenshots(page, "chat")
 
-    # A reload keeps them signed in (no login form, the conversation is listed)
+    # A reload keeps them signed in, in the same conversation (its id is in the address)
+    assert re.search(r"[?&]c=[^&#]+", page.url), page.url
     page.reload()
     wait_for_chat(page)
     expect(page.get_by_label("사번", exact=True)).to_have_count(0)
     expect(page.locator(".conv-title", has_text="안녕하세요")).to_be_visible()
+    expect(page.locator(".msg-user .user-text", has_text="안녕하세요")).to_be_visible()
+    expect(page.locator(".msg-assistant").first).to_contain_text("오프라인")
     first_token = _token_of(sockets.sockets[-1]["url"])
 
     # When their token's lifetime passes, the session goes on: a silent refresh renewed it and

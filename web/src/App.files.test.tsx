@@ -137,6 +137,8 @@ async function boot(be: ReturnType<typeof backend>) {
 
 beforeEach(() => {
   FakeSocket.reset();
+  // The open conversation lives in the address: every test starts at the site root.
+  window.history.replaceState(null, '', '/');
   FakeXHR.sent = [];
   vi.stubGlobal('XMLHttpRequest', FakeXHR);
   window.sessionStorage.clear();

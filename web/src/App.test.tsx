@@ -145,6 +145,8 @@ function renderApp(fetchImpl: ReturnType<typeof routedFetch>['fetchImpl']) {
 
 beforeEach(() => {
   FakeSocket.reset();
+  // The open conversation lives in the address: every test starts at the site root.
+  window.history.replaceState(null, '', '/');
   window.sessionStorage.clear();
   container = document.createElement('div');
   document.body.appendChild(container);
@@ -444,12 +446,14 @@ describe('App sign-in (OIDC)', () => {
   it('when renewal is refused, says the session ended in Korean and signs in again to the same page', async () => {
     authClient = new FakeAuthClient(fakeUser('tok-A', { nowS: nowS() - 16, ttlS: 20 }));
     authClient.renewals.push(Object.assign(new Error('invalid_grant'), { error: 'invalid_grant' }));
+    window.history.replaceState(null, '', '/?c=c1');
     renderApp(backend().fetchImpl);
     const banner = await waitFor(() => $('[data-testid="session-ended"]'));
     expect(banner.getAttribute('role')).toBe('alert');
     expect(banner.textContent).toContain('세션이 만료되었습니다. 다시 로그인해 주세요.');
     await click(byText('[data-testid="session-ended"] button', '다시 로그인')!);
-    expect(authClient.redirects).toEqual([{ state: { returnTo: '/' } }]);
+    // Back to the conversation that was open.
+    expect(authClient.redirects).toEqual([{ state: { returnTo: '/?c=c1' } }]);
   });
 
   it('a 401 that a renewed token does not cure ends the session with the banner', async () => {
@@ -516,5 +520,22 @@ describe('App sign-in (OIDC)', () => {
     const cfg: Route = { method: 'GET', match: './config.json', respond: () => ({ status: 200, body: { apiBase: '/api', wsUrl: '' } }) };
     renderApp(backend([cfg]).fetchImpl);
     await waitFor(() => byText('.card p', '로그인 설정(auth)이 없습니다'));
+  });
+});
+
+describe('App address', () => {
+  afterEach(() => window.history.replaceState(null, '', '/'));
+
+  it('reopens the conversation named in the address and keeps the address on the open one', async () => {
+    signedInAs('tok');
+    window.history.replaceState(null, '', '/?c=c1#top');
+    const be = backend();
+    renderApp(be.fetchImpl);
+    await waitFor(() => be.calls.some((c) => c.url === '/api/conversations/c1/messages'));
+    await waitFor(() => byText('.topbar-title', '세금 문의'));
+    expect(window.location.search).toBe('?c=c1');
+    await click(byText('button', '새 대화')!);
+    expect(window.location.search).toBe('');
+    expect(window.location.hash).toBe('#top');
   });
 });

@@ -29,6 +29,7 @@ import { FilesPanel } from './components/FilesPanel';
 import { WorkspaceList } from './components/WorkspaceList';
 import { WorkspacePanel } from './components/WorkspacePanel';
 import { browserAuthEnv, useAuth, useSocketReauth, type Auth, type AuthEnv } from './hooks/useAuth';
+import { useConversationUrl } from './hooks/useConversationUrl';
 import { useFiles } from './hooks/useFiles';
 import { useWorkspace } from './hooks/useWorkspace';
 
@@ -526,6 +527,8 @@ function Portal({ config, auth, fetchImpl, createSocket, socketOptions, timing: 
     setMessages([]);
     void loadMessages(id);
   };
+
+  useConversationUrl(activeId, selectConversation);
 
   const newChat = () => {
     setSidebarOpen(false);
