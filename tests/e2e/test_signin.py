@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -163,7 +162,7 @@ def test_sign_in_chat_reload_outlive_the_token_and_sign_out(page: Any, short_liv
 
     # When their token's lifetime passes, the session goes on: a silent refresh renewed it and
     # the open socket was re-authenticated with the new ID token
-    time.sleep(TOKEN_TTL_SECONDS + 5)
+    page.wait_for_timeout((TOKEN_TTL_SECONDS + 5) * 1000)  # keeps Playwright's events flowing
     _ask(page, "토큰이 바뀐 뒤에도 답하나요?")
     renewed = [f["token"] for f in sockets.sent("auth")]
     assert renewed, "no socket re-auth was sent after the silent refresh"
