@@ -12,11 +12,9 @@ const ko = {
   'auth.redirecting': '로그인 페이지로 이동하는 중…',
   'auth.signingOut': '로그아웃하는 중…',
   'auth.callbackFailed': '로그인을 완료하지 못했습니다.',
-  'auth.signIn': '로그인',
   'auth.signInAgain': '다시 로그인',
   'auth.signOut': '로그아웃',
   'auth.sessionEnded': '세션이 만료되었습니다. 다시 로그인해 주세요.',
-  'auth.refreshFailed': '로그인 연장에 실패했습니다. 다시 로그인해 주세요.',
 } as const;
 
 export type MessageKey = keyof typeof ko;
@@ -30,11 +28,9 @@ const en: Record<MessageKey, string> = {
   'auth.redirecting': 'Going to the sign-in page…',
   'auth.signingOut': 'Signing out…',
   'auth.callbackFailed': 'Could not complete the sign-in.',
-  'auth.signIn': 'Sign in',
   'auth.signInAgain': 'Sign in again',
   'auth.signOut': 'Sign out',
   'auth.sessionEnded': 'Your session has expired. Please sign in again.',
-  'auth.refreshFailed': 'Could not extend your session. Please sign in again.',
 };
 
 export type Locale = 'ko' | 'en';

@@ -116,3 +116,13 @@ describe('Cognito logout URL', () => {
     expect(cognitoLogoutUrl(auth, 'https://site/')).toBeNull();
   });
 });
+
+describe('message catalog', () => {
+  it('says the session ended in Korean first, with an English twin', async () => {
+    const { setLocale, t } = await import('../messages');
+    expect(t('auth.sessionEnded')).toBe('세션이 만료되었습니다. 다시 로그인해 주세요.');
+    setLocale('en');
+    expect(t('auth.sessionEnded')).toBe('Your session has expired. Please sign in again.');
+    setLocale('ko');
+  });
+});
