@@ -23,11 +23,13 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
 import aws_cdk as cdk  # noqa: E402
 
 from infra.bundling import LayerBuilder  # noqa: E402
+from infra.components.identity import SignIn  # noqa: E402
 from infra.config import BUNDLE_PLACEHOLDER, PortalConfig  # noqa: E402
 from infra.nag import check_app, suppress_cdk_providers  # noqa: E402
 from infra.stacks.agents_stack import AgentsStack  # noqa: E402
 from infra.stacks.api_stack import ApiStack  # noqa: E402
 from infra.stacks.data_stack import DataStack  # noqa: E402
+from infra.stacks.identity_stack import IdentityStack  # noqa: E402
 from infra.stacks.ingest_stack import IngestStack  # noqa: E402
 from infra.stacks.observability_stack import ObservabilityStack  # noqa: E402
 from infra.stacks.realtime_stack import RealtimeStack  # noqa: E402
@@ -35,15 +37,37 @@ from infra.stacks.web_stack import WebStack  # noqa: E402
 
 
 def build(app: cdk.App, builder: LayerBuilder | None = None) -> dict[str, cdk.Stack]:
-    """Add every portal stack to `app`, in deployment order (Data -> … -> Observability)."""
+    """Add every portal stack to `app`, in deployment order (Data, Identity -> … -> Observability)."""
     config = PortalConfig.from_node(app.node)
     builder = builder or LayerBuilder(placeholder=config.bundle == BUNDLE_PLACEHOLDER)
     env = cdk.Environment(account=config.account, region=config.region)
     p = config.prefix
     common = {"config": config, "env": env}
     data = DataStack(app, f"{p}-Data", builder=builder, description="ai-portal data", **common)
+    # Cognito unless the deployer brings an issuer; either way the functions get issuer + audience.
+    identity = (
+        IdentityStack(app, f"{p}-Identity", description="ai-portal sign-in", **common)
+        if config.uses_cognito
+        else None
+    )
+    sign_in = (
+        identity.sign_in
+        if identity
+        else SignIn(
+            issuer=str(config.oidc_issuer),
+            client_id=str(config.oidc_client_id),
+            logout_url=None,
+            config=config,
+        )
+    )
     realtime = RealtimeStack(
-        app, f"{p}-Realtime", builder=builder, data=data, description="ai-portal WebSocket", **common
+        app,
+        f"{p}-Realtime",
+        builder=builder,
+        data=data,
+        sign_in=sign_in,
+        description="ai-portal WebSocket",
+        **common,
     )
     agents = AgentsStack(
         app,
@@ -61,6 +85,7 @@ def build(app: cdk.App, builder: LayerBuilder | None = None) -> dict[str, cdk.St
         data=data,
         realtime=realtime,
         agents=agents,
+        sign_in=sign_in,
         description="ai-portal REST API",
         **common,
     )
@@ -75,7 +100,16 @@ def build(app: cdk.App, builder: LayerBuilder | None = None) -> dict[str, cdk.St
         description="ai-portal ingest",
         **common,
     )
-    web = WebStack(app, f"{p}-Web", api=api, realtime=realtime, description="ai-portal web UI", **common)
+    web = WebStack(
+        app,
+        f"{p}-Web",
+        api=api,
+        realtime=realtime,
+        sign_in=sign_in,
+        cognito=identity.cognito if identity else None,
+        description="ai-portal web UI",
+        **common,
+    )
     observability = ObservabilityStack(
         app,
         f"{p}-Observability",
@@ -89,6 +123,7 @@ def build(app: cdk.App, builder: LayerBuilder | None = None) -> dict[str, cdk.St
     )
     stacks: dict[str, cdk.Stack] = {
         "data": data,
+        **({"identity": identity} if identity else {}),
         "realtime": realtime,
         "agents": agents,
         "api": api,

@@ -113,6 +113,15 @@ _CDK_PROVIDERS: dict[str, list[tuple[str, str, list[str]]]] = {
             ],
         ),
     ],
+    # AwsCustomResource's singleton (the Web stack points the Cognito web client at the site).
+    "AWS679f53fac002430cb0da5b7982bd2287": [
+        (
+            "AwsSolutions-IAM4",
+            "CDK's AwsCustomResource handler logs through AWSLambdaBasicExecutionRole; it runs "
+            "only during deploys (UpdateUserPoolClient on the portal's user pool).",
+            [_BASIC_EXECUTION],
+        ),
+    ],
     "BucketNotificationsHandler": [
         (
             "AwsSolutions-IAM4",

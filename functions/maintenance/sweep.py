@@ -1,11 +1,17 @@
-"""Scheduled sweep: expired cache entries (DynamoDB TTL deletes late; readers already ignore them)."""
+"""Scheduled sweep: expired cache entries (DynamoDB TTL deletes late; readers already ignore them)
+and idle sockets whose sign-in token has expired (told `auth_expired`, then closed).
+"""
 
 from portal import services
 from portal.observability import logger, metrics, tracer
+from portal.realtime.expiry import close_expired
 
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict, context: object) -> dict:
-    return {"cache_entries_removed": services.cache().cleanup(force=True)}
+    return {
+        "cache_entries_removed": services.cache().cleanup(force=True),
+        "expired_sockets_closed": close_expired(),
+    }

@@ -1,4 +1,4 @@
-"""The portal's own secrets: the JWT signing key and the model providers' API keys."""
+"""The portal's own secrets: the model providers' API keys (sign-in needs none: tokens are RS256 from the issuer)."""
 
 from __future__ import annotations
 
@@ -24,15 +24,6 @@ class PortalSecrets(Construct):
 
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
-        self.jwt_key = secretsmanager.Secret(
-            self,
-            "JwtKey",
-            description="ai-portal: HS256 signing key for portal session tokens",
-            generate_secret_string=secretsmanager.SecretStringGenerator(
-                password_length=64, exclude_punctuation=True
-            ),
-            removal_policy=RemovalPolicy.DESTROY,
-        )
         self.provider_keys = secretsmanager.Secret(
             self,
             "ProviderKeys",
@@ -43,21 +34,11 @@ class PortalSecrets(Construct):
             removal_policy=RemovalPolicy.DESTROY,
         )
         suppress(
-            self.jwt_key,
-            "AwsSolutions-SMG4",
-            "Rotating the signing key would log everyone out at once unless the portal verified "
-            "old and new keys; rotate by hand with put-secret-value during a quiet hour.",
-        )
-        suppress(
             self.provider_keys,
             "AwsSolutions-SMG4",
             "Provider API keys are issued by Anthropic/Google/Tavily consoles; Secrets Manager "
             "cannot rotate them, the deployer replaces them with put-secret-value.",
         )
-
-    def grant_jwt_key(self, fn: PortalFunction) -> None:
-        self.jwt_key.grant_read(fn.function)
-        fn.add_environment(PORTAL_JWT_SECRET_ARN=self.jwt_key.secret_arn)
 
     def grant_provider_keys(self, fn: PortalFunction) -> None:
         self.provider_keys.grant_read(fn.function)

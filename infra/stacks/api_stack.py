@@ -10,6 +10,7 @@ from constructs import Construct
 from portal.tables import ALL_TABLES, STREAM
 
 from infra.bundling import LayerBuilder
+from infra.components.identity import SignIn
 from infra.components.layers import PortalLayers
 from infra.components.portal_function import PortalFunction
 from infra.components.rest_api import PortalRestApi
@@ -32,24 +33,23 @@ class ApiStack(Stack):
         data: DataStack,
         realtime: RealtimeStack,
         agents: AgentsStack,
+        sign_in: SignIn,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id, **kwargs)
         layers = PortalLayers(self, "Layers", builder=builder)
         environment = {"PORTAL_CORS_ORIGINS": json.dumps(list(config.allowed_origins))}
-        if config.oidc_issuer:
-            environment["PORTAL_OIDC_ISSUER"] = config.oidc_issuer
         if config.models_enabled:
             environment["PORTAL_MODELS_ENABLED"] = json.dumps(list(config.models_enabled))
         self.function = PortalFunction(
             self, "ApiFunction", spec=API, layers=layers, config=config, environment=environment
         )
         fn = self.function
+        sign_in.configure(fn)  # issuer, audience, claim names: the token check of every route
         data.database.grant_data_api(fn)
         for spec in ALL_TABLES:
             data.tables.grant(fn, spec, Access.READ if spec is STREAM else Access.READ_WRITE)
         data.uploads.grant_presign(fn)
-        data.secrets.grant_jwt_key(fn)
         data.secrets.grant_provider_keys(fn)
         for workflow in agents.workflows.values():
             workflow.grant_start(fn)

@@ -42,7 +42,6 @@ class DataStack(Stack):
 
         CfnOutput(self, "DatabaseClusterArn", value=self.database.cluster.cluster_arn)
         CfnOutput(self, "DatabaseSecretArn", value=self.database.secret.secret_arn)
-        CfnOutput(self, "JwtSecretArn", value=self.secrets.jwt_key.secret_arn)
         CfnOutput(
             self,
             "ProviderKeysSecretArn",

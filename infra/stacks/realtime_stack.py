@@ -14,6 +14,7 @@ from portal.tables import CACHE, CONNECTIONS, STREAM
 
 from infra.bundling import LayerBuilder
 from infra.components.api_gateway_logging import ApiGatewayAccountLogging
+from infra.components.identity import SignIn
 from infra.components.layers import PortalLayers
 from infra.components.maintenance_schedule import MaintenanceSchedule
 from infra.components.portal_function import PortalFunction
@@ -33,6 +34,7 @@ class RealtimeStack(Stack):
         config: PortalConfig,
         builder: LayerBuilder,
         data: DataStack,
+        sign_in: SignIn,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id, **kwargs)
@@ -44,14 +46,12 @@ class RealtimeStack(Stack):
         # The stage logs through the account role, which must exist first.
         self.web_socket.stage.node.add_dependency(self.api_logging.account)
         ws = self.ws_function
+        sign_in.configure(ws)  # $connect and re-auth frames verify tokens
         data.tables.grant(ws, CONNECTIONS, Access.READ_WRITE)
         data.tables.grant(ws, STREAM, Access.READ_WRITE)  # resume: replay, and register for the live rest
         data.tables.grant(ws, CACHE, Access.READ_WRITE)
         data.database.grant_data_api(ws)
-        data.secrets.grant_jwt_key(ws)
         self.web_socket.grant_post_to_connections(ws)
-        if config.oidc_issuer:
-            ws.add_environment(PORTAL_OIDC_ISSUER=config.oidc_issuer)
 
         self.maintenance = MaintenanceSchedule(self, "Maintenance", layers=layers, config=config)
         sweep = self.maintenance.function

@@ -7,6 +7,7 @@ from typing import Any
 from aws_cdk import Aws, CfnOutput, Stack
 from constructs import Construct
 
+from infra.components.identity import CognitoSignIn, SignIn, WebClientUrls
 from infra.components.log_bucket import AccessLogsBucket
 from infra.components.web_site import API_PREFIX, WebSite
 from infra.config import PortalConfig
@@ -23,6 +24,8 @@ class WebStack(Stack):
         config: PortalConfig,
         api: ApiStack,
         realtime: RealtimeStack,
+        sign_in: SignIn,
+        cognito: CognitoSignIn | None,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id, **kwargs)
@@ -35,7 +38,8 @@ class WebStack(Stack):
             "restApiUrl": api.rest_api.url,
             "stage": config.stage,
             "region": Aws.REGION,
-            "oidcIssuer": config.oidc_issuer or "",
+            # The UI's OIDC client: Cognito's managed login or the deployer's issuer.
+            "auth": sign_in.web_config(),
         }
         self.site = WebSite(
             self,
@@ -45,6 +49,15 @@ class WebStack(Stack):
             access_logs=access_logs.bucket,
             config=config,
         )
+        if cognito is not None:
+            # Only now is the site's URL known: the web client's callback and logout URLs follow it.
+            WebClientUrls(self, "WebClientUrls", cognito_sign_in=cognito, site_url=self.site.url)
         CfnOutput(self, "PortalUrl", value=self.site.url)
+        CfnOutput(
+            self,
+            "SignInCallbackUrl",
+            value=f"{self.site.url}/",
+            description="The redirect URI of the web client (register it at your IdP when oidc_issuer is set)",
+        )
         CfnOutput(self, "WebBucketName", value=self.site.bucket.bucket_name)
         CfnOutput(self, "DistributionId", value=self.site.distribution.distribution_id)

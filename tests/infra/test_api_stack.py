@@ -66,7 +66,6 @@ def test_api_function_is_told_where_everything_is(portal: Synthesized) -> None:
         "PORTAL_STREAM_TABLE",
         "PORTAL_UPLOADS_BUCKET",
         "PORTAL_CHAT_STATE_MACHINE_ARN",
-        "PORTAL_JWT_SECRET_ARN",
         "PORTAL_PROVIDER_KEYS_SECRET_ARN",
     ):
         assert name in env, name

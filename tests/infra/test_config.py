@@ -43,6 +43,17 @@ def test_command_line_strings_are_parsed() -> None:
         ("opensearch", "maybe", "opensearch"),
         ("allowed_origins", "http://example.com", "allowed_origins"),
         ("oidc_issuer", "http://idp.example.com", "oidc_issuer"),
+        ("oidc_issuer", "https://idp.example.com", "oidc_client_id"),  # the audience is always checked
+        ("oidc_claims", '{"employee": "x"}', "oidc_claims"),
+        ("cognito_mfa", "sometimes", "cognito_mfa"),
+        ("cognito_feature_plan", "essentials", "cognito_threat_protection"),
+        ("identity_provider", '{"type": "ldap", "name": "Corp"}', "identity_provider.type"),
+        ("identity_provider", '{"type": "oidc", "name": "EntraID"}', "client_secret_name"),
+        (
+            "identity_provider",
+            '{"type": "saml", "name": "Okta", "metadata_url": "https://x", "attributes": {"name": "n"}}',
+            "empno",
+        ),
         ("bundle", "docker", "bundle"),
     ],
 )

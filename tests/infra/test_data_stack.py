@@ -159,12 +159,15 @@ def test_allowed_origins_pin_the_upload_cors_rule(synth_variant) -> None:
     )
 
 
-def test_jwt_key_and_provider_keys_are_secrets(portal: Synthesized) -> None:
+def test_provider_keys_are_the_only_portal_secret(portal: Synthesized) -> None:
     template = portal.template("data")
-    template.has_resource_properties(
-        "AWS::SecretsManager::Secret",
-        {"GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True}},
-    )
+    # No signing key: sign-in tokens are RS256 from the issuer (Cognito), verified with its JWKS.
+    generated = [
+        s["Properties"]["GenerateSecretString"]
+        for s in resources(portal.json("data"), "AWS::SecretsManager::Secret").values()
+        if "GenerateSecretString" in s["Properties"]
+    ]
+    assert [g.get("GenerateStringKey") for g in generated] == ["password"]  # the database's only
     template.has_resource_properties(
         "AWS::SecretsManager::Secret",
         {

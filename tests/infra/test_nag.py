@@ -23,7 +23,9 @@ def suppressions(portal: Synthesized) -> list[tuple[str, str, dict]]:
     return found
 
 
-@pytest.mark.parametrize("stack", ["data", "realtime", "agents", "api", "ingest", "web", "observability"])
+@pytest.mark.parametrize(
+    "stack", ["data", "identity", "realtime", "agents", "api", "ingest", "web", "observability"]
+)
 def test_no_unsuppressed_errors(portal: Synthesized, stack: str) -> None:
     errors = Annotations.from_stack(portal.stacks[stack]).find_error(
         "*", Match.string_like_regexp(r"AwsSolutions-")

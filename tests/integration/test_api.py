@@ -88,7 +88,10 @@ def test_expired_token_is_401(client: TestClient) -> None:
     response = client.get("/api/me", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
     # Korean first (the user reads it), the English reason after it for logs and support.
-    assert response.json()["error"]["message"] == "로그인이 만료되었습니다. 다시 로그인해 주세요. (Token expired)"
+    assert (
+        response.json()["error"]["message"]
+        == "로그인이 만료되었습니다. 다시 로그인해 주세요. (Token expired)"
+    )
 
 
 # --- conversations ---------------------------------------------------------------------

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr, Key
+from botocore.exceptions import ClientError
 
 from portal.tables import CONNECTIONS
 
@@ -29,6 +30,11 @@ class Connection:
     user_empno: str
     connected_at: float
     expires_at: float = 0.0
+    # The exp of the token the socket signed in (or last re-authenticated) with; 0 = not recorded.
+    token_exp: float = 0.0
+
+    def token_expired(self, now: float) -> bool:
+        return bool(self.token_exp) and self.token_exp <= now
 
 
 @dataclass(frozen=True)
@@ -49,8 +55,8 @@ class ConnectionStore:
         self._table = table
         self._clock = clock
 
-    def add(self, *, connection_id: str, user_empno: str) -> Connection:
-        """Record a connection that passed $connect."""
+    def add(self, *, connection_id: str, user_empno: str, token_exp: int | None = None) -> Connection:
+        """Record a connection that passed $connect, with its token's expiry."""
         now = self._clock()
         expires = int(now + CONNECTION_TTL_SECONDS)
         self._table.put_item(
@@ -60,9 +66,40 @@ class ConnectionStore:
                 "user_empno": user_empno,
                 "connected_at": int(now),
                 "ttl": expires,
+                **({"token_exp": int(token_exp)} if token_exp else {}),
             }
         )
-        return Connection(connection_id, user_empno, now, expires)
+        return Connection(connection_id, user_empno, now, expires, float(token_exp or 0))
+
+    def reauthenticate(self, connection_id: str, *, token_exp: int) -> bool:
+        """The socket showed a fresh token: it may live until that one expires. False if it is gone."""
+        try:
+            self._table.update_item(
+                Key={"connection_id": connection_id, "sk": META},
+                UpdateExpression="SET token_exp = :exp",
+                ConditionExpression="attribute_exists(connection_id)",
+                ExpressionAttributeValues={":exp": int(token_exp)},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def with_expired_tokens(self) -> list[str]:
+        """Connection ids whose token has expired (the sweep closes them; a scan: the table is small)."""
+        now = int(self._clock())
+        found: list[str] = []
+        kwargs: dict[str, Any] = {
+            "FilterExpression": Attr("sk").eq(META) & Attr("token_exp").lte(now) & Attr("ttl").gt(now),
+            "ProjectionExpression": "connection_id",
+        }
+        while True:
+            page = self._table.scan(**kwargs)
+            found.extend(i["connection_id"] for i in page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return found
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def get(self, connection_id: str) -> Connection | None:
         """The connection's record, unless it expired (TTL deletes late, so check it here)."""
@@ -70,7 +107,11 @@ class ConnectionStore:
         if not item or int(item.get("ttl", 0)) <= self._clock():
             return None
         return Connection(
-            item["connection_id"], item["user_empno"], float(item["connected_at"]), float(item["ttl"])
+            item["connection_id"],
+            item["user_empno"],
+            float(item["connected_at"]),
+            float(item["ttl"]),
+            float(item.get("token_exp", 0)),
         )
 
     def remove(self, connection_id: str) -> list[Membership]:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
 from portal import services
-from portal.auth.principal import authenticate
-from portal.errors import PortalError, Unauthorized
+from portal.auth import principal
+from portal.errors import PortalError
 from portal.observability import MetricName, logger, metrics
-from portal.realtime import presence, resume
+from portal.realtime import presence, resume, session
 from portal.realtime.connections import Connection
 
 # API Gateway accepts frames up to 128 KB; client actions are tiny, so refuse anything large.
@@ -26,11 +27,14 @@ def handle_connect(event: dict[str, Any]) -> dict[str, Any]:
     ctx = event["requestContext"]
     token = (event.get("queryStringParameters") or {}).get("token")
     try:
-        user = authenticate(token)
-    except Unauthorized as exc:
+        claims = principal.verify(token)
+    except PortalError as exc:  # 401 for a bad token, 403 outside the allow-list
         logger.info("websocket refused", extra={"reason": exc.message})
-        return _response(401, exc.message)
-    services.connections().add(connection_id=ctx["connectionId"], user_empno=user.empno)
+        return _response(exc.status_code, exc.message)
+    user = principal.provision(claims)
+    services.connections().add(
+        connection_id=ctx["connectionId"], user_empno=user.empno, token_exp=claims.expires_at
+    )
     metrics.add_metric(name=MetricName.WS_CONNECT, unit="Count", value=1)
     return _response(200)
 
@@ -63,6 +67,10 @@ def handle_default(event: dict[str, Any]) -> dict[str, Any]:
     if connection is None:
         return _response(410, "unknown connection")
     action = frame["action"]
+    # Every frame but a re-authentication needs a live token; an expired one ends the socket.
+    if action != "auth" and connection.token_expired(time.time()):
+        services.sender().expire(connection_id)
+        return _response(200)
     handler = ACTIONS.get(action)
     if handler is None:
         return _error(connection_id, "unknown_action", f"Unknown action {action!r}", actions=sorted(ACTIONS))
@@ -92,6 +100,7 @@ def _resume(connection: Connection, frame: dict[str, Any]) -> None:
 # Client actions: {"action": <name>, ...}. Each either answers with events or raises a
 # PortalError, which becomes an `error` event and changes nothing.
 ACTIONS: dict[str, Callable[[Connection, dict[str, Any]], None]] = {
+    "auth": session.reauthenticate,
     "ping": _ping,
     "join": _join,
     "leave": _leave,

@@ -3,35 +3,94 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from botocore.exceptions import ClientError
+from cachetools import TTLCache
 
 from portal.observability import MetricName, logger, metrics
 from portal.realtime.connections import ConnectionStore
 
 # Enough to fan a chunk out to a user's tabs or a workspace's members without queueing.
 _FANOUT_THREADS = 8
+# The event a socket gets when its token has expired, right before it is closed.
+AUTH_EXPIRED = {"type": "auth_expired"}
 
 
 class Sender:
     """post_to_connection with cleanup: a send that finds the connection gone deletes it."""
 
-    def __init__(self, management_client: Any | None, connections: ConnectionStore) -> None:
+    def __init__(
+        self,
+        management_client: Any | None,
+        connections: ConnectionStore,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._client = management_client
         self._connections = connections
+        self._clock = clock
         self._pool = ThreadPoolExecutor(max_workers=_FANOUT_THREADS, thread_name_prefix="ws-send")
+        # Token expiry per connection, read once per container: a stream's chunks cost no extra reads.
+        self._token_exp: TTLCache[str, float] = TTLCache(maxsize=10_000, ttl=3600)
+        self._lock = threading.Lock()
 
     @property
     def enabled(self) -> bool:
         return self._client is not None
 
     def send(self, connection_id: str, event: dict[str, Any]) -> bool:
-        """Send one event; False when the connection is gone (and then it is removed)."""
+        """Send one event; False when the connection is gone (then removed) or its token expired (then closed)."""
         if self._client is None:
             return False
+        if self._token_expired(connection_id):
+            self.expire(connection_id)
+            return False
+        return self._post(connection_id, event)
+
+    def _token_expired(self, connection_id: str) -> bool:
+        now = self._clock()
+        with self._lock:
+            exp = self._token_exp.get(connection_id)
+        if exp is not None and (not exp or exp > now):
+            return False
+        # Unknown, or past by what we saw: read again, the socket may have re-authenticated since.
+        connection = self._connections.get(connection_id)
+        exp = connection.token_exp if connection else 0.0
+        with self._lock:
+            self._token_exp[connection_id] = exp
+        return bool(exp) and exp <= now
+
+    def expire(self, connection_id: str) -> None:
+        """Tell the socket its sign-in ended and close it; the UI reconnects with a fresh token."""
+        self.send_and_close(connection_id, AUTH_EXPIRED)
+
+    def send_and_close(self, connection_id: str, event: dict[str, Any]) -> None:
+        """A last event (whatever the token's state), then close the socket."""
+        if self._client is None:
+            return
+        self._post(connection_id, event)
+        self.close(connection_id)
+
+    def close(self, connection_id: str) -> None:
+        """Close the socket (API Gateway then runs $disconnect, which forgets it)."""
+        if self._client is None:
+            return
+        try:
+            self._client.delete_connection(ConnectionId=connection_id)
+        except ClientError as exc:
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if status != 410 and exc.response.get("Error", {}).get("Code") != "GoneException":
+                logger.warning("delete_connection failed", extra={"connection_id": connection_id})
+                return
+            self._connections.remove(connection_id)  # already gone: $disconnect may never come
+
+    def _post(self, connection_id: str, event: dict[str, Any]) -> bool:
+        assert self._client is not None
         data = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
         try:
             self._client.post_to_connection(ConnectionId=connection_id, Data=data)
