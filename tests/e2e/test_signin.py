@@ -8,8 +8,10 @@ the login page and the signed-in chat at 1440x900 and 390x844 go to .local/scree
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -211,3 +213,69 @@ def test_the_session_ended_banner_when_renewal_is_refused(page: Any, short_lived
     _screenshots(page, "session-ended")
     banner.get_by_role("button", name="다시 로그인").click()
     expect(page).to_have_url(re.compile(r"/oidc/authorize\?"))
+
+
+def _exp_of(token: str) -> float:
+    """`exp` of a JWT (read, not verified: the test only needs to know when it runs out)."""
+    payload = token.split(".")[1]
+    return float(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["exp"])
+
+
+def test_a_socket_whose_token_expired_reconnects_fresh_and_resumes_the_turn(
+    page: Any, short_lived_target: Any
+) -> None:
+    """The first socket's re-auth frames are lost, so the server finds its token expired when the
+    turn's first event is posted: it sends `auth_expired` and closes. The UI reconnects with a
+    fresh token and `resume`s the turn from where it was; the answer completes, nothing is lost."""
+    connections: list[dict[str, Any]] = []
+
+    def route(ws: Any) -> None:
+        server = ws.connect_to_server()
+        conn: dict[str, Any] = {"url": ws.url, "sent": [], "received": []}
+        connections.append(conn)
+        first = len(connections) == 1
+
+        def to_page(message: str | bytes) -> None:
+            conn["received"].extend(_frames(message))
+            ws.send(message)
+
+        def to_server(message: str | bytes) -> None:
+            frames = _frames(message)
+            conn["sent"].extend(frames)
+            if first and any(f.get("action") == "auth" for f in frames):
+                return  # lost on the way: this socket's token will run out
+            server.send(message)
+
+        server.on_message(to_page)
+        ws.on_message(to_server)
+
+    page.route_web_socket(re.compile(r"/ws(\?|$)"), route)
+    page.goto(short_lived_target.base_url + "/")
+    sign_in_on_issuer(page)
+    wait_for_chat(page)
+
+    # Given the first socket's token has run out (its re-auth never arrived)
+    expires = _exp_of(_token_of(connections[0]["url"]))
+    page.wait_for_timeout(max(0.0, expires + 2 - time.time()) * 1000)
+
+    # When the user asks something
+    _ask(page, "소켓 토큰이 만료된 뒤의 질문")
+
+    # Then the server told the first socket its token expired, the UI came back with a fresh
+    # token and resumed the turn; the answer arrived whole (each chunk once, in order)
+    assert any(f.get("type") == "auth_expired" for f in connections[0]["received"]), connections[0][
+        "received"
+    ]
+    assert len(connections) >= 2, "the UI did not reconnect after auth_expired"
+    later = connections[1:]
+    assert all(_token_of(c["url"]) != _token_of(connections[0]["url"]) for c in later)
+    resumes = [f for c in later for f in c["sent"] if f.get("action") == "resume"]
+    assert resumes, "no resume was sent after reconnecting"
+    turn_id = resumes[0]["turn_id"]
+    after = [f for c in later for f in c["received"] if f.get("turn_id") == turn_id]
+    assert any(f.get("type") == "done" for f in after), after
+    seqs = [f["seq"] for f in after if f.get("type") == "chunk"]
+    start = resumes[0]["after_seq"] + 1
+    assert seqs == list(range(start, start + len(seqs))), seqs
+    expect(page.locator('[data-testid="session-ended"]')).to_have_count(0)
+    expect(page.locator(".banner-error")).to_have_count(0)
