@@ -130,11 +130,12 @@ export function App(deps: AppDeps = {}) {
         </CenterCard>
       );
     case 'ready':
-      return <SignedInApp config={boot.config} auth={boot.auth} deps={deps} />;
+      return <WithSignIn config={boot.config} auth={boot.auth} deps={deps} />;
   }
 }
 
-function SignedInApp({ config, auth: authConfig, deps }: { config: RuntimeConfig; auth: AuthConfig; deps: AppDeps }) {
+/** Signs the user in (or shows where that stands), then renders the portal. */
+function WithSignIn({ config, auth: authConfig, deps }: { config: RuntimeConfig; auth: AuthConfig; deps: AppDeps }) {
   const makeClient = deps.createAuthClient;
   const client = useMemo(() => (makeClient ?? createAuthClient)(authConfig), [makeClient, authConfig]);
   const env = useMemo(() => deps.authEnv ?? browserAuthEnv(), [deps.authEnv]);
