@@ -53,6 +53,13 @@ describe('authReducer', () => {
     expect(authReducer(state, { type: 'ended', reason: 'expired', idToken: 'A' })).toBe(state);
   });
 
+  it('a renewal landing during sign-out or a sign-in redirect revives nothing', () => {
+    for (const status of ['signing-out', 'redirecting'] as const) {
+      const state = { status } as const;
+      expect(authReducer(state, { type: 'signed-in', session: session() })).toBe(state);
+    }
+  });
+
   it('a late renewal revives an ended session', () => {
     const ended = authReducer({ status: 'signed-in', session: session() }, { type: 'ended', reason: 'expired', idToken: 'A' });
     expect(authReducer(ended, { type: 'signed-in', session: session({ idToken: 'B' }) }).status).toBe('signed-in');

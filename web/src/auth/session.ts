@@ -37,6 +37,8 @@ export const initialAuthState: AuthState = { status: 'loading' };
 export function authReducer(state: AuthState, action: AuthAction): AuthState {
   switch (action.type) {
     case 'signed-in':
+      // A renewal that lands while the browser leaves (sign-out, sign-in redirect) revives nothing.
+      if (state.status === 'signing-out' || state.status === 'redirecting') return state;
       return { status: 'signed-in', session: action.session };
     case 'redirecting':
       return { status: 'redirecting' };

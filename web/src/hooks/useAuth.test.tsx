@@ -109,6 +109,32 @@ describe('useAuth', () => {
     expect(current.token).toBeNull();
   });
 
+  it('signing out while a renewal is in flight: the renewal lands first, then the user is removed for good', async () => {
+    // Given a renewal the identity provider has not answered yet
+    const nowS = Date.now() / 1000;
+    const client = new FakeAuthClient(fakeUser('A', { nowS: nowS - 16, ttlS: 20 }));
+    let answer: (u: ReturnType<typeof fakeUser>) => void = () => {};
+    client.renewals.push(new Promise((resolve) => (answer = resolve)));
+    await mount(client);
+    expect(client.calls).toContain('signinSilent');
+
+    // When the user signs out and only then the renewal answers
+    let done = false;
+    await act(async () => {
+      void current.signOut().then(() => (done = true));
+    });
+    expect(client.calls).not.toContain('signoutRedirect');
+    await act(async () => answer(fakeUser('B')));
+    await advance(0);
+
+    // Then the sign-out went ahead after it, nothing revived the session, and no user is stored
+    expect(done).toBe(true);
+    expect(client.calls.indexOf('signoutRedirect')).toBeGreaterThan(client.calls.indexOf('signinSilent'));
+    expect(current.state.status).toBe('signing-out');
+    expect(client.user).toBeNull();
+    await expect(current.freshToken()).rejects.toThrow();
+  });
+
   it('redirects with the return path when nobody is signed in', async () => {
     const client = new FakeAuthClient(null);
     await mount(client);

@@ -80,6 +80,8 @@ async function boot(client: AuthClient, env: AuthEnv): Promise<Boot> {
   }
   if (isSignoutCallback(env.location.search)) {
     await client.signoutRedirectCallback(env.location.href).catch(() => undefined);
+    // Back from signing out: whatever user is stored is from before (never sign in silently).
+    await client.removeUser().catch(() => undefined);
     env.replaceUrl(returnPathOf(env.location));
   }
   const stored = sessionOf(await client.getUser().catch(() => null));
@@ -98,6 +100,8 @@ export function useAuth(auth: AuthConfig, client: AuthClient, env: AuthEnv): Aut
   const envRef = useRef(env);
   envRef.current = env;
   const renewing = useRef<Promise<Session> | null>(null);
+  /** Signing out: no renewal may start (its stored user would outlive the sign-out). */
+  const leaving = useRef(false);
 
   const signIn = useCallback(() => {
     dispatch({ type: 'redirecting' });
@@ -137,6 +141,7 @@ export function useAuth(auth: AuthConfig, client: AuthClient, env: AuthEnv): Aut
    * A refusal that ends the session is acted on here, whoever asked.
    */
   const renew = useCallback((): Promise<Session> => {
+    if (leaving.current) return Promise.reject(new Error('signing out'));
     if (!renewing.current) {
       const current = stateRef.current.status === 'signed-in' ? stateRef.current.session : null;
       renewing.current = client
@@ -212,7 +217,10 @@ export function useAuth(auth: AuthConfig, client: AuthClient, env: AuthEnv): Aut
   }, []);
 
   const signOut = useCallback(async () => {
+    leaving.current = true;
     dispatch({ type: 'signing-out' });
+    // A refresh in flight stores its user when it lands: let it land first, then remove it.
+    await renewing.current?.catch(() => undefined);
     const back = siteRoot(envRef.current.location);
     const cognito = cognitoLogoutUrl(auth, back);
     if (cognito) {

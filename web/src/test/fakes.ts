@@ -115,7 +115,7 @@ export class FakeAuthClient implements AuthClient {
   redirects: Array<{ state?: unknown }> = [];
   signouts: Array<{ post_logout_redirect_uri?: string }> = [];
   /** Each signinSilent takes the next answer (a user, or an error to throw). */
-  renewals: Array<AuthUser | Error> = [];
+  renewals: Array<AuthUser | Error | Promise<AuthUser>> = [];
   callbackUser: AuthUser | Error | null = null;
   endSession = true;
 
@@ -142,10 +142,11 @@ export class FakeAuthClient implements AuthClient {
 
   async signinSilent(): Promise<AuthUser | null> {
     this.calls.push('signinSilent');
-    const next = this.renewals.shift();
-    if (!next) throw new Error('no renewal queued');
-    if (next instanceof Error) throw next;
-    this.user = next;
+    const queued = this.renewals.shift();
+    if (!queued) throw new Error('no renewal queued');
+    if (queued instanceof Error) throw queued;
+    const next = await queued;
+    this.user = next; // as oidc-client-ts stores the renewed user
     return next;
   }
 
