@@ -6,6 +6,7 @@ takes a few tens of milliseconds and isolates tests completely.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -18,19 +19,21 @@ from portal.local.target import LOCAL_AWS_ENV
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE_DB = "portal_template"
+TEST_TOKEN_TTL_SECONDS = 24 * 3600
 
 # The local target's environment, quieter: tests read logs only when they fail.
 LOCAL_ENV = {**LOCAL_AWS_ENV, "POWERTOOLS_LOG_LEVEL": "WARNING"}
 
 
-@pytest.fixture(scope="session")
-def _local_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The local issuer's key for this session: generated once, never in the repo's .local/."""
-    return tmp_path_factory.mktemp("local-data")
+# The local issuer's key for this session, never in the repo's .local/. Set at import, before
+# any test module is collected: some mint tokens at module level (make_token in a constant).
+LOCAL_DATA_DIR = tempfile.mkdtemp(prefix="portal-local-")
+os.environ["PORTAL_LOCAL_DATA_DIR"] = LOCAL_DATA_DIR
+atexit.register(shutil.rmtree, LOCAL_DATA_DIR, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, _local_data_dir: Path) -> Iterator[None]:
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test starts from local settings and fresh collaborators; nothing leaks between tests."""
     from portal import services
 
@@ -45,7 +48,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, _local_data_dir: Path) -> Ite
             monkeypatch.delenv(key, raising=False)
     for key, value in LOCAL_ENV.items():
         monkeypatch.setenv(key, value)
-    monkeypatch.setenv("PORTAL_LOCAL_DATA_DIR", str(_local_data_dir))
+    monkeypatch.setenv("PORTAL_LOCAL_DATA_DIR", LOCAL_DATA_DIR)
     services.reset()
     _reset_llm()
     yield
@@ -131,11 +134,34 @@ def target(database_url: str) -> Iterator[object]:
 
 
 def make_token(empno: str = "E1001", name: str = "홍길동", *, admin: bool = False, **kwargs: object) -> str:
-    """An ID token from the local issuer, for the current settings' issuer (the factory every test uses)."""
+    """An ID token from the local issuer, for the current settings' issuer (the factory every test uses).
+
+    A day long unless `ttl_seconds` says otherwise: some tests mint at import, long before use.
+    """
     from portal.auth.local_issuer import mint_local_token
     from portal.settings import get_settings
 
+    kwargs.setdefault("ttl_seconds", TEST_TOKEN_TTL_SECONDS)
     return mint_local_token(get_settings(), empno=empno, name=name, admin=admin, **kwargs)  # type: ignore[arg-type]
+
+
+def trust_local_issuer_in_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let an app configured for AWS verify make_token()'s tokens: the deployed verifier, with the
+    local issuer's key standing in for the issuer's JWKS (there is no Cognito here)."""
+    from functools import lru_cache
+
+    from portal import services
+    from portal.auth.local_issuer import signing_key
+    from portal.auth.tokens import StaticKey, TokenVerifier
+    from portal.settings import get_settings
+
+    @lru_cache(maxsize=1)
+    def verifier() -> TokenVerifier:
+        settings = get_settings()
+        key = signing_key(settings)
+        return TokenVerifier(settings, StaticKey(key.public, key.kid))
+
+    monkeypatch.setattr(services, "token_verifier", verifier)
 
 
 @pytest.fixture

@@ -46,14 +46,10 @@ class SignIn:
         if self.config.uses_cognito:
             names = {f: f"custom:{f}" for f in CUSTOM_ATTRIBUTES}
             names |= {"name": "name", "email": "email", "groups": "cognito:groups"}
-            return names
-        return {
-            "empno": "empno",
-            "name": "name",
-            "email": "email",
-            "groups": "groups",
-            **self.config.oidc_claims,
-        }
+        else:
+            names = {"empno": "empno", "name": "name", "email": "email", "groups": "groups"}
+        # e.g. {"groups": "custom:groups"}: administrators named by the corporate IdP's groups.
+        return names | self.config.oidc_claims
 
     def environment(self) -> dict[str, str]:
         """PORTAL_OIDC_* / PORTAL_SIGNIN_* for a function that verifies tokens."""

@@ -42,7 +42,7 @@ def test_cdk_cli_synthesizes_without_credentials(tmp_path: Path) -> None:
         timeout=540,
         check=False,
     )
-    # Then it succeeds, prints every bundle's size, and writes all seven templates
+    # Then it succeeds, prints every bundle's size, and writes all eight templates (Identity included)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
     assert "[bundle] function api" in result.stderr
-    assert len(list((tmp_path / "cdk.out").glob("*.template.json"))) == 7
+    assert len(list((tmp_path / "cdk.out").glob("*.template.json"))) == 8

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from portal.db.repositories import agent_configs
 
-from tests.conftest import make_token
+from tests.conftest import make_token, trust_local_issuer_in_aws
 
 pytestmark = pytest.mark.integration
 
@@ -176,10 +176,9 @@ def test_in_aws_a_stdio_server_is_refused_with_the_reason(
     from portal import services
     from portal.api.app import create_app
 
-    monkeypatch.setenv("PORTAL_JWT_SECRET", "a-real-secret-of-sufficient-length")
-    services.reset()
-    headers = admin()  # minted while still local (AWS refuses to mint), signed with the AWS secret
+    headers = admin()  # minted while still local (AWS refuses to mint)
     monkeypatch.setenv("PORTAL_ENVIRONMENT", "aws")
+    trust_local_issuer_in_aws(monkeypatch)
     services.reset()
     client = TestClient(create_app())
     stdio = {

@@ -407,7 +407,6 @@ def test_stdio_servers_are_not_started_when_the_deployment_forbids_them(
 ) -> None:  # noqa: ANN001
     configure(db, "regulations", STDIO_SERVER)
     monkeypatch.setenv("PORTAL_ENVIRONMENT", "aws")
-    monkeypatch.setenv("PORTAL_JWT_SECRET", "a-real-secret-of-sufficient-length")
     from portal.settings import reset_settings
 
     reset_settings()

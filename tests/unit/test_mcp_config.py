@@ -38,7 +38,6 @@ STDIO = {
 def aws_settings(**overrides: Any) -> Settings:
     return Settings(
         environment="aws",
-        jwt_secret="a-real-secret-of-sufficient-length",
         db_cluster_arn="arn:aws:rds:ap-northeast-2:123456789012:cluster:portal",
         db_secret_arn="arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:db",
         **overrides,

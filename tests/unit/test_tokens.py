@@ -153,9 +153,40 @@ def test_claim_names_and_the_admin_group_come_from_settings(tmp_path: Path) -> N
 
 
 def test_in_aws_the_issuer_must_be_https(tmp_path: Path) -> None:
-    aws = _aws_settings(oidc_issuer="http://idp.example")
+    aws = _aws_settings(oidc_issuer="http://idp.example", oidc_audience="cognito-client-id")
     with pytest.raises(ValueError, match="https"):
         verifier_for(aws)
+
+
+def test_in_aws_the_audience_must_be_configured_not_the_local_client(tmp_path: Path) -> None:
+    aws = _aws_settings(oidc_issuer="https://cognito-idp.ap-northeast-2.amazonaws.com/pool")
+    with pytest.raises(ValueError, match="PORTAL_OIDC_AUDIENCE"):
+        verifier_for(aws)
+
+
+def test_portal_token_prints_a_verifiable_token_locally_and_refuses_for_aws(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    from portal.cli import token as cli
+    from portal.settings import reset_settings
+
+    args = argparse.Namespace(
+        empno="E1001", name="홍길동", department="AI팀", admin=True, ttl_hours=None, issuer=None
+    )
+    monkeypatch.setenv("PORTAL_LOCAL_DATA_DIR", settings.local_data_dir)
+    reset_settings()
+    assert cli.run(args) == 0
+    claims = verifier_for(settings).verify(capsys.readouterr().out.strip())
+    assert (claims.empno, claims.department, claims.is_admin) == ("E1001", "AI팀", True)
+
+    monkeypatch.setenv("PORTAL_ENVIRONMENT", "aws")
+    monkeypatch.setenv("PORTAL_DB_CLUSTER_ARN", "c")
+    monkeypatch.setenv("PORTAL_DB_SECRET_ARN", "s")
+    reset_settings()
+    assert cli.run(args) == 2
+    assert "only allowed on the local target" in capsys.readouterr().err
 
 
 # --- RS256 through a real (loopback) issuer's discovery document and JWKS -----------------

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationError
 from portal.auth import messages
 from portal.errors import Unauthorized
 from portal.settings import Settings
+from portal.settings.model import LOCAL_CLIENT_ID
 
 
 class Claims(BaseModel):
@@ -150,6 +151,9 @@ def verifier_for(settings: Settings) -> TokenVerifier:
 
         key = signing_key(settings)
         return TokenVerifier(settings, StaticKey(key.public, key.kid))
+    # Checked where it is used (the functions that verify tokens), so other functions start without it.
     if not settings.oidc_issuer.startswith("https://"):
         raise ValueError("PORTAL_OIDC_ISSUER must be the https:// issuer URL when PORTAL_ENVIRONMENT=aws")
+    if settings.oidc_audience == LOCAL_CLIENT_ID:
+        raise ValueError("PORTAL_OIDC_AUDIENCE must be the web client id when PORTAL_ENVIRONMENT=aws")
     return TokenVerifier(settings, IssuerJwks(settings.oidc_issuer))

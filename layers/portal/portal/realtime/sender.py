@@ -60,10 +60,11 @@ class Sender:
             return False
         # Unknown, or past by what we saw: read again, the socket may have re-authenticated since.
         connection = self._connections.get(connection_id)
-        exp = connection.token_exp if connection else 0.0
+        if connection is None:
+            return False  # no record (yet, or any more): the post itself finds out whether it is gone
         with self._lock:
-            self._token_exp[connection_id] = exp
-        return bool(exp) and exp <= now
+            self._token_exp[connection_id] = connection.token_exp
+        return connection.token_expired(now)
 
     def expire(self, connection_id: str) -> None:
         """Tell the socket its sign-in ended and close it; the UI reconnects with a fresh token."""
