@@ -5,10 +5,10 @@ declare const process: { env: Record<string, string | undefined> };
 
 /**
  * `PORTAL_BACKEND=http://127.0.0.1:8000 npm run dev` proxies the backend routes so the
- * dev server behaves like the real deployment (same origin for config.json, /api, /local, /ws).
+ * dev server behaves like the real deployment (same origin for config.json, /api, /oidc, /ws).
  */
 const backend = process.env.PORTAL_BACKEND;
-const proxied = ['/config.json', '/api', '/local'];
+const proxied = ['/config.json', '/api', '/oidc'];
 
 export default defineConfig({
   // Relative asset URLs: the bundle works from any path (local server, S3 + CloudFront prefix).

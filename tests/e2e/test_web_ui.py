@@ -1,6 +1,6 @@
 """The built web UI (web/dist) in headless Chromium against the whole local target.
 
-Drives what an employee does: log in on the local form, chat and watch the answer stream in
+Drives what an employee does: sign in on the local issuer's login page, chat and watch the answer stream in
 (also across a socket cut mid-turn: reconnect + `resume`), upload a file, watch it reach
 "completed" and ask about it (file citations), create a workspace and see their presence.
 Skipped (with the reason) where the browser or the built UI is missing; everywhere else a
@@ -17,23 +17,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, sign_in_on_issuer, wait_for_chat
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = Path("/usr/bin/chromium")
 WEB_INDEX = REPO / "web" / "dist" / "index.html"
-# Flags for a sandboxed CI container: no GPU, no network side traffic, no QUIC.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 20_000
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
@@ -56,13 +44,10 @@ def browser() -> Iterator[object]:
 
 
 def _login(p, base_url: str) -> None:  # noqa: ANN001
-    p.goto(base_url + "/")
-    p.get_by_label("사번 (Employee no.)").fill("E1001")
-    p.get_by_label("이름 (Name)").fill("홍길동")
-    p.get_by_role("button", name="로그인").click()
-    sync_api.expect(p.get_by_role("textbox", name="메시지 입력")).to_be_visible()
+    p.goto(base_url + "/")  # the UI redirects to the local issuer's login page
+    sign_in_on_issuer(p)
     # The socket must be up before a turn starts, or the answer only arrives by polling.
-    sync_api.expect(p.locator(".conn")).to_have_attribute("data-status", "open")
+    wait_for_chat(p)
 
 
 @pytest.fixture
@@ -80,7 +65,7 @@ def new_page(browser):  # noqa: ANN001, ANN201
 
 @pytest.fixture
 def page(new_page, target):  # noqa: ANN001, ANN201
-    """Logged in through the local login form on the local target."""
+    """Signed in through the local issuer's login page on the local target."""
     _login(new_page, target.base_url)
     return new_page
 

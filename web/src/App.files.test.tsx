@@ -4,9 +4,16 @@ import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
-import { TOKEN_KEY } from './auth';
 import type { Message } from './types';
 import { FakeSocket, routedFetch, type Route } from './test/fakes';
+import { FakeAuthClient, fakeUser } from './test/fakes';
+
+const AUTH = { authority: 'http://test/oidc', clientId: 'portal-web', scope: 'openid profile email' };
+let authClient = new FakeAuthClient();
+/** The browser holds a signed-in user with this ID token (as after the OIDC callback). */
+const signedInAs = (idToken: string) => {
+  authClient = new FakeAuthClient(fakeUser(idToken));
+};
 
 let container: HTMLDivElement;
 let root: Root;
@@ -83,7 +90,7 @@ function backend(extra: Route[] = []) {
   let messages: Message[] = [];
   const routes: Route[] = [
     ...extra,
-    { method: 'GET', match: './config.json', respond: () => ({ status: 200, body: { apiBase: '/api', wsUrl: 'ws://test/ws', local: true } }) },
+    { method: 'GET', match: './config.json', respond: () => ({ status: 200, body: { apiBase: '/api', wsUrl: 'ws://test/ws', local: true, auth: AUTH } }) },
     { method: 'GET', match: '/api/me', respond: () => ({ status: 200, body: ME }) },
     { method: 'GET', match: '/api/models', respond: () => ({ status: 404 }) },
     { method: 'GET', match: '/api/conversations', respond: () => ({ status: 200, body: { items: [] } }) },
@@ -111,7 +118,7 @@ function renderApp(fetchImpl: ReturnType<typeof routedFetch>['fetchImpl']) {
       <App
         fetchImpl={fetchImpl}
         createSocket={(url) => new FakeSocket(url)}
-        storage={window.sessionStorage}
+        createAuthClient={() => authClient}
         socketOptions={{ pingIntervalMs: 0, backoff: { initialMs: 5, maxMs: 20, factor: 2, jitter: 0 } }}
         timing={{ reconcileAfterReconnectMs: 30, pollWithoutSocketMs: 30 }}
       />,
@@ -120,7 +127,7 @@ function renderApp(fetchImpl: ReturnType<typeof routedFetch>['fetchImpl']) {
 }
 
 async function boot(be: ReturnType<typeof backend>) {
-  window.sessionStorage.setItem(TOKEN_KEY, 'tok');
+  signedInAs('tok');
   renderApp(be.fetchImpl);
   await waitFor(() => byText('.me-name', '홍길동'));
   const ws = FakeSocket.latest();
@@ -130,6 +137,8 @@ async function boot(be: ReturnType<typeof backend>) {
 
 beforeEach(() => {
   FakeSocket.reset();
+  // The open conversation lives in the address: every test starts at the site root.
+  window.history.replaceState(null, '', '/');
   FakeXHR.sent = [];
   vi.stubGlobal('XMLHttpRequest', FakeXHR);
   window.sessionStorage.clear();

@@ -2,9 +2,17 @@ import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from './App';
-import { TOKEN_KEY } from './auth';
+import { browserAuthEnv } from './hooks/useAuth';
 import type { Message } from './types';
 import { FakeSocket, routedFetch, type Route } from './test/fakes';
+import { FakeAuthClient, fakeUser } from './test/fakes';
+
+const AUTH = { authority: 'http://test/oidc', clientId: 'portal-web', scope: 'openid profile email' };
+let authClient = new FakeAuthClient();
+/** The browser holds a signed-in user with this ID token (as after the OIDC callback). */
+const signedInAs = (idToken: string) => {
+  authClient = new FakeAuthClient(fakeUser(idToken));
+};
 
 // ---- tiny DOM helpers (no testing-library dependency) ----
 
@@ -101,7 +109,7 @@ function backend(overrides: Route[] = []) {
   let messages: Message[] = [];
   const routes: Route[] = [
     ...overrides,
-    { method: 'GET', match: './config.json', respond: () => ({ status: 200, body: { apiBase: '/api', wsUrl: 'ws://test/ws', local: true } }) },
+    { method: 'GET', match: './config.json', respond: () => ({ status: 200, body: { apiBase: '/api', wsUrl: 'ws://test/ws', local: true, auth: AUTH } }) },
     { method: 'GET', match: '/api/me', respond: () => ({ status: 200, body: ME }) },
     { method: 'GET', match: '/api/models', respond: () => ({ status: 200, body: MODELS }) },
     { method: 'GET', match: '/api/conversations', respond: () => ({ status: 200, body: { items: [CONV] } }) },
@@ -127,7 +135,7 @@ function renderApp(fetchImpl: ReturnType<typeof routedFetch>['fetchImpl']) {
       <App
         fetchImpl={fetchImpl}
         createSocket={(url) => new FakeSocket(url)}
-        storage={window.sessionStorage}
+        createAuthClient={() => authClient}
         socketOptions={SOCKET_OPTIONS}
         timing={TIMING}
       />,
@@ -137,6 +145,8 @@ function renderApp(fetchImpl: ReturnType<typeof routedFetch>['fetchImpl']) {
 
 beforeEach(() => {
   FakeSocket.reset();
+  // The open conversation lives in the address: every test starts at the site root.
+  window.history.replaceState(null, '', '/');
   window.sessionStorage.clear();
   container = document.createElement('div');
   document.body.appendChild(container);
@@ -150,7 +160,7 @@ afterEach(() => {
 
 describe('App chat flow', () => {
   it('streams a turn chunk by chunk, survives a reconnect, then shows the stored answer with meta', async () => {
-    window.sessionStorage.setItem(TOKEN_KEY, 'tok-123');
+    signedInAs('tok-123');
     const be = backend();
     renderApp(be.fetchImpl);
 
@@ -232,7 +242,7 @@ describe('App chat flow', () => {
   });
 
   it('shows API errors in a banner and keeps the typed text', async () => {
-    window.sessionStorage.setItem(TOKEN_KEY, 'tok');
+    signedInAs('tok');
     const be = backend([
       {
         method: 'POST',
@@ -253,7 +263,7 @@ describe('App chat flow', () => {
   });
 
   it('hides the model dropdown when /api/models 404s and shows it otherwise (opening upward)', async () => {
-    window.sessionStorage.setItem(TOKEN_KEY, 'tok');
+    signedInAs('tok');
     const be = backend([
       { method: 'GET', match: '/api/models', respond: () => ({ status: 404, body: { error: { code: 'not_found', message: 'no' } } }) },
     ]);
@@ -277,7 +287,7 @@ describe('App chat flow', () => {
   });
 
   it('creates a conversation on first send from a new chat, and handles a turn error', async () => {
-    window.sessionStorage.setItem(TOKEN_KEY, 'tok');
+    signedInAs('tok');
     const be = backend([
       { method: 'POST', match: '/api/conversations', respond: (body) => ({ status: 201, body: { ...CONV, id: 'c2', title: (body as { title: string }).title } }) },
       { method: 'GET', match: '/api/conversations/c2/messages', respond: () => ({ status: 200, body: { items: [{ id: 'u', role: 'user', content: '새 질문', created_at: '2025-01-01T00:00:00Z' }] } }) },
@@ -307,7 +317,7 @@ describe('App chat flow', () => {
 
 describe('App turn fallbacks', () => {
   it('finishes a turn over REST when its done event was lost during a disconnect', async () => {
-    window.sessionStorage.setItem(TOKEN_KEY, 'tok');
+    signedInAs('tok');
     const be = backend();
     renderApp(be.fetchImpl);
     await click(await waitFor(() => byText('.conv-open', '세금 문의')));
@@ -332,10 +342,10 @@ describe('App turn fallbacks', () => {
   });
 
   it('polls for the reply when there is no WebSocket (empty wsUrl)', async () => {
-    window.sessionStorage.setItem(TOKEN_KEY, 'tok');
+    signedInAs('tok');
     let posted = false;
     const be = backend([
-      { method: 'GET', match: './config.json', respond: () => ({ status: 200, body: { apiBase: '/api', wsUrl: '', local: true } }) },
+      { method: 'GET', match: './config.json', respond: () => ({ status: 200, body: { apiBase: '/api', wsUrl: '', local: true, auth: AUTH } }) },
       {
         method: 'POST',
         match: '/api/conversations/c1/messages',
@@ -360,50 +370,172 @@ describe('App turn fallbacks', () => {
   });
 });
 
-describe('App auth', () => {
-  it('shows the local login form and stores the token', async () => {
+describe('App sign-in (OIDC)', () => {
+  const nowS = () => Date.now() / 1000;
+
+  it('without a session goes to the identity provider, remembering the page the user was on', async () => {
+    authClient = new FakeAuthClient(null);
+    window.history.replaceState(null, '', '/chat?c=c1#bottom');
+    const be = backend();
+    renderApp(be.fetchImpl);
+    await waitFor(() => authClient.redirects.length === 1);
+    expect(authClient.redirects[0]).toEqual({ state: { returnTo: '/chat?c=c1#bottom' } });
+    expect($('[role="status"]')?.textContent).toBe('로그인 페이지로 이동하는 중…');
+    expect(be.calls.some((c) => c.url.startsWith('/api/'))).toBe(false);
+    window.history.replaceState(null, '', '/');
+  });
+
+  it('back from the identity provider: redeems the code, returns to the stored page, uses the ID token', async () => {
+    authClient = new FakeAuthClient(null);
+    authClient.callbackUser = fakeUser('id-tok', { state: { returnTo: '/chat?c=c1#bottom' } });
+    window.history.replaceState(null, '', '/?code=abc&state=xyz');
+    const be = backend();
+    renderApp(be.fetchImpl);
+    await waitFor(() => $('.sidebar'));
+    expect(authClient.calls).toContain('signinRedirectCallback http://localhost:3000/?code=abc&state=xyz');
+    expect(window.location.pathname + window.location.search + window.location.hash).toBe('/chat?c=c1#bottom');
+    await waitFor(() => be.calls.find((c) => c.url === '/api/me'));
+    expect(be.calls.find((c) => c.url === '/api/me')?.headers.Authorization).toBe('Bearer id-tok');
+    await waitFor(() => FakeSocket.instances.length > 0);
+    expect(FakeSocket.latest().url).toBe('ws://test/ws?token=id-tok');
+    window.history.replaceState(null, '', '/');
+  });
+
+  it('a return path that leaves the site is not followed', async () => {
+    authClient = new FakeAuthClient(null);
+    authClient.callbackUser = fakeUser('id-tok', { state: { returnTo: '//evil.example/x' } });
+    window.history.replaceState(null, '', '/?code=abc&state=xyz');
+    renderApp(backend().fetchImpl);
+    await waitFor(() => $('.sidebar'));
+    expect(window.location.href).toBe('http://localhost:3000/');
+  });
+
+  it('a refused sign-in shows the reason and a way to try again', async () => {
+    authClient = new FakeAuthClient(null);
+    authClient.callbackUser = new Error('access_denied');
+    window.history.replaceState(null, '', '/?error=access_denied&state=xyz');
+    renderApp(backend().fetchImpl);
+    await waitFor(() => byText('.card p', '로그인을 완료하지 못했습니다.'));
+    expect(window.location.search).toBe('');
+    await click(byText('.card button', '다시 로그인')!);
+    expect(authClient.redirects).toEqual([{ state: { returnTo: '/' } }]);
+  });
+
+  it('renews the ID token before expiry: the open socket is re-authenticated and the API uses the new token', async () => {
+    // A 20 s token issued 14.7 s ago: renewal is due in ~0.3 s (5 s before expiry).
+    authClient = new FakeAuthClient(fakeUser('tok-A', { nowS: nowS() - 14.7, ttlS: 20 }));
+    authClient.renewals.push(fakeUser('tok-B', { ttlS: 20 }));
+    const be = backend();
+    renderApp(be.fetchImpl);
+    await waitFor(() => FakeSocket.instances.length > 0);
+    const ws = FakeSocket.latest();
+    expect(ws.url).toBe('ws://test/ws?token=tok-A');
+    await act(async () => ws.open());
+
+    await waitFor(() => ws.actions('auth').length > 0, 2000);
+    expect(ws.actions('auth')).toEqual([{ action: 'auth', token: 'tok-B' }]);
+    expect(FakeSocket.instances).toHaveLength(1); // same connection, no reconnect
+    await serverSends(ws, { type: 'auth_ok', exp: Math.floor(nowS()) + 20 });
+
+    await click(byText('.conv-open', '세금 문의')!);
+    const req = await waitFor(() => be.calls.find((c) => c.url === '/api/conversations/c1/messages'));
+    expect(req.headers.Authorization).toBe('Bearer tok-B');
+    expect($('[data-testid="session-ended"]')).toBeNull();
+  });
+
+  it('when renewal is refused, says the session ended in Korean and signs in again to the same page', async () => {
+    authClient = new FakeAuthClient(fakeUser('tok-A', { nowS: nowS() - 16, ttlS: 20 }));
+    authClient.renewals.push(Object.assign(new Error('invalid_grant'), { error: 'invalid_grant' }));
+    window.history.replaceState(null, '', '/?c=c1');
+    renderApp(backend().fetchImpl);
+    const banner = await waitFor(() => $('[data-testid="session-ended"]'));
+    expect(banner.getAttribute('role')).toBe('alert');
+    expect(banner.textContent).toContain('세션이 만료되었습니다. 다시 로그인해 주세요.');
+    await click(byText('[data-testid="session-ended"] button', '다시 로그인')!);
+    // Back to the conversation that was open.
+    expect(authClient.redirects).toEqual([{ state: { returnTo: '/?c=c1' } }]);
+  });
+
+  it('a 401 that a renewed token does not cure ends the session with the banner', async () => {
+    signedInAs('revoked');
     const be = backend([
-      { method: 'POST', match: '/local/token', respond: () => ({ status: 200, body: { token: 'new-tok' } }) },
+      { method: 'GET', match: '/api/me', respond: () => ({ status: 401, body: { detail: 'expired' } }) },
     ]);
     renderApp(be.fetchImpl);
-    const form = await waitFor(() => $('form.login'));
-    const inputs = form.querySelectorAll('input');
-    await typeInto(inputs[0], 'E2002');
-    await typeInto(inputs[1], '김철수');
-    await act(async () => {
-      form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    await waitFor(() => $('[data-testid="session-ended"]'));
+    expect(authClient.calls).toContain('signinSilent');
+    expect($('.banner-error:not(.session-ended)')).toBeNull();
+  });
+
+  it('signs out at the identity provider (end_session_endpoint), coming back to the site root', async () => {
+    signedInAs('tok');
+    renderApp(backend().fetchImpl);
+    await waitFor(() => $('.sidebar'));
+    await click(byText('.sidebar button', '로그아웃')!);
+    await waitFor(() => authClient.signouts.length === 1);
+    expect(authClient.signouts[0]).toEqual({ post_logout_redirect_uri: 'http://localhost:3000/' });
+    expect(FakeSocket.latest().closed).toBe(true);
+  });
+
+  it('back from the end_session_endpoint: clears the sign-out state and goes to sign in at the site root', async () => {
+    authClient = new FakeAuthClient(null);
+    window.history.replaceState(null, '', '/?state=signout-1');
+    renderApp(backend().fetchImpl);
+    await waitFor(() => authClient.redirects.length === 1);
+    expect(authClient.calls[0]).toBe('signoutRedirectCallback http://localhost:3000/?state=signout-1');
+    expect(authClient.redirects[0]).toEqual({ state: { returnTo: '/' } });
+    expect(window.location.search).toBe('');
+  });
+
+  it('signs out at Cognito through auth.logoutUrl (it has no end_session_endpoint)', async () => {
+    signedInAs('tok');
+    const navigated: string[] = [];
+    const cfg: Route = {
+      method: 'GET',
+      match: './config.json',
+      respond: () => ({ status: 200, body: { apiBase: '/api', wsUrl: 'ws://test/ws', auth: { ...AUTH, logoutUrl: 'https://portal.auth.example.com/logout' } } }),
+    };
+    act(() => {
+      root.render(
+        <App
+          fetchImpl={backend([cfg]).fetchImpl}
+          createSocket={(url) => new FakeSocket(url)}
+          createAuthClient={() => authClient}
+          authEnv={{ ...browserAuthEnv(), navigate: (u) => navigated.push(u) }}
+          socketOptions={SOCKET_OPTIONS}
+        />,
+      );
     });
     await waitFor(() => $('.sidebar'));
-    expect(be.calls.find((c) => c.url === '/local/token')?.body).toEqual({ empno: 'E2002', name: '김철수', admin: false });
-    expect(window.sessionStorage.getItem(TOKEN_KEY)).toBe('new-tok');
-    expect(FakeSocket.latest().url).toBe('ws://test/ws?token=new-tok');
+    await click(byText('.sidebar button', '로그아웃')!);
+    await waitFor(() => navigated.length === 1);
+    expect(navigated[0]).toBe(
+      'https://portal.auth.example.com/logout?client_id=portal-web&logout_uri=http%3A%2F%2Flocalhost%3A3000%2F',
+    );
+    expect(authClient.calls).toContain('removeUser');
+    expect(authClient.calls).not.toContain('signoutRedirect');
   });
 
-  it('reads the SSO token from #token= when not local, and asks for it when absent', async () => {
-    const cfg: Route = { method: 'GET', match: './config.json', respond: () => ({ status: 200, body: { apiBase: '/api', wsUrl: 'wss://ws.example/prod', local: false } }) };
-    const be = backend([cfg]);
-    renderApp(be.fetchImpl);
-    await waitFor(() => byText('.card p', 'SSO'));
-    expect($('form.login')).toBeNull();
-
-    act(() => root.unmount());
-    root = createRoot(container);
-    window.history.replaceState(null, '', '/#token=sso-abc');
-    renderApp(be.fetchImpl);
-    await waitFor(() => $('.sidebar'));
-    expect(window.sessionStorage.getItem(TOKEN_KEY)).toBe('sso-abc');
-    expect(window.location.hash).toBe('');
-    expect(FakeSocket.latest().url).toBe('wss://ws.example/prod?token=sso-abc');
+  it('without an auth block in config.json says sign-in is not configured', async () => {
+    const cfg: Route = { method: 'GET', match: './config.json', respond: () => ({ status: 200, body: { apiBase: '/api', wsUrl: '' } }) };
+    renderApp(backend([cfg]).fetchImpl);
+    await waitFor(() => byText('.card p', '로그인 설정(auth)이 없습니다'));
   });
+});
 
-  it('goes back to login on 401', async () => {
-    window.sessionStorage.setItem(TOKEN_KEY, 'expired');
-    const be = backend([
-      { method: 'GET', match: '/api/me', respond: () => ({ status: 401, body: { error: { code: 'unauthorized', message: 'expired' } } }) },
-    ]);
+describe('App address', () => {
+  afterEach(() => window.history.replaceState(null, '', '/'));
+
+  it('reopens the conversation named in the address and keeps the address on the open one', async () => {
+    signedInAs('tok');
+    window.history.replaceState(null, '', '/?c=c1#top');
+    const be = backend();
     renderApp(be.fetchImpl);
-    await waitFor(() => $('form.login'));
-    expect($('.notice')?.textContent).toContain('세션이 만료');
-    expect(window.sessionStorage.getItem(TOKEN_KEY)).toBeNull();
+    await waitFor(() => be.calls.some((c) => c.url === '/api/conversations/c1/messages'));
+    await waitFor(() => byText('.topbar-title', '세금 문의'));
+    expect(window.location.search).toBe('?c=c1');
+    await click(byText('button', '새 대화')!);
+    expect(window.location.search).toBe('');
+    expect(window.location.hash).toBe('#top');
   });
 });

@@ -1,11 +1,13 @@
-// App shell: runtime config -> token (local login or SSO fragment) -> portal.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiClient, ApiError, loadConfig, localLogin, type FetchLike } from './api';
-import { clearToken, readStoredToken, storeToken, stripTokenFromUrl, tokenFromHash, type StorageLike } from './auth';
+// App shell: runtime config -> sign-in (OIDC, the same in every target) -> portal.
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { ApiClient, ApiError, loadConfig, type FetchLike } from './api';
+import { createAuthClient, type AuthClient } from './auth/oidc';
 import { titleFrom, AGENT_LABELS } from './format';
+import { t } from './messages';
 import { assistantReplyStored } from './turns';
 import type {
   AgentType,
+  AuthConfig,
   ConnectionStatus,
   Conversation,
   Me,
@@ -20,19 +22,23 @@ import { Banners, type BannerItem } from './components/Banners';
 import { ChatPane, type PendingView } from './components/ChatPane';
 import { Composer, type ComposerSettings } from './components/Composer';
 import { ConnectionBadge } from './components/ConnectionBadge';
-import { LoginForm } from './components/LoginForm';
+import { SessionEndedBanner } from './components/SessionEndedBanner';
 import { Sidebar } from './components/Sidebar';
 import { Icon } from './components/Icon';
 import { FilesPanel } from './components/FilesPanel';
 import { WorkspaceList } from './components/WorkspaceList';
 import { WorkspacePanel } from './components/WorkspacePanel';
+import { browserAuthEnv, useAuth, useSocketReauth, type Auth, type AuthEnv } from './hooks/useAuth';
+import { useConversationUrl } from './hooks/useConversationUrl';
 import { useFiles } from './hooks/useFiles';
 import { useWorkspace } from './hooks/useWorkspace';
 
 export interface AppDeps {
   fetchImpl?: FetchLike;
   createSocket?: SocketFactory;
-  storage?: StorageLike;
+  /** The OIDC client for config.json `auth` (tests pass a fake; default oidc-client-ts). */
+  createAuthClient?: (auth: AuthConfig) => AuthClient;
+  authEnv?: AuthEnv;
   /** Extra socket options (tests pass fake timers / no ping). */
   socketOptions?: Partial<Omit<PortalSocketOptions, 'url' | 'createSocket'>>;
   timing?: Partial<Timing>;
@@ -62,26 +68,31 @@ const DEFAULT_TIMING: Timing = {
 
 type Boot =
   | { phase: 'loading' }
-  | { phase: 'config-error'; message: string }
-  | { phase: 'login'; config: RuntimeConfig; notice?: string }
-  | { phase: 'no-token'; config: RuntimeConfig; notice?: string }
-  | { phase: 'ready'; config: RuntimeConfig; token: string };
+  | { phase: 'config-error'; message: string; detail?: string }
+  | { phase: 'ready'; config: RuntimeConfig; auth: AuthConfig };
 
-function defaultStorage(): StorageLike {
-  try {
-    return window.sessionStorage;
-  } catch {
-    const mem = new Map<string, string>();
-    return {
-      getItem: (k) => mem.get(k) ?? null,
-      setItem: (k, v) => void mem.set(k, v),
-      removeItem: (k) => void mem.delete(k),
-    };
-  }
+function CenterCard({ children }: { children: ReactNode }) {
+  return (
+    <div className="center-screen">
+      <div className="card">
+        <h1>{t('app.title')}</h1>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+function Waiting({ text }: { text: string }) {
+  return (
+    <div className="center-screen">
+      <p className="muted" role="status">
+        {text}
+      </p>
+    </div>
+  );
 }
 
 export function App(deps: AppDeps = {}) {
-  const storage = useMemo(() => deps.storage ?? defaultStorage(), [deps.storage]);
   const fetchImpl = deps.fetchImpl;
   const [boot, setBoot] = useState<Boot>({ phase: 'loading' });
   const [attempt, setAttempt] = useState(0);
@@ -92,95 +103,71 @@ export function App(deps: AppDeps = {}) {
     loadConfig(fetchImpl)
       .then((config) => {
         if (cancelled) return;
-        const fromHash = tokenFromHash(window.location.hash);
-        if (fromHash) {
-          storeToken(storage, fromHash);
-          stripTokenFromUrl();
-        }
-        const token = fromHash ?? readStoredToken(storage);
-        if (token) setBoot({ phase: 'ready', config, token });
-        else if (config.local) setBoot({ phase: 'login', config });
-        else setBoot({ phase: 'no-token', config });
+        if (config.auth) setBoot({ phase: 'ready', config, auth: config.auth });
+        else setBoot({ phase: 'config-error', message: t('config.noAuth') });
       })
       .catch((e: unknown) => {
         if (cancelled) return;
         const msg = e instanceof Error ? e.message : String(e);
-        setBoot({ phase: 'config-error', message: msg });
+        setBoot({ phase: 'config-error', message: t('config.failed'), detail: msg });
       });
     return () => {
       cancelled = true;
     };
-  }, [attempt, fetchImpl, storage]);
-
-  const signOut = useCallback(
-    (notice?: string) => {
-      clearToken(storage);
-      setBoot((b) => {
-        if (b.phase !== 'ready') return b;
-        return b.config.local ? { phase: 'login', config: b.config, notice } : { phase: 'no-token', config: b.config, notice };
-      });
-    },
-    [storage],
-  );
+  }, [attempt, fetchImpl]);
 
   switch (boot.phase) {
     case 'loading':
-      return (
-        <div className="center-screen">
-          <p className="muted">불러오는 중…</p>
-        </div>
-      );
+      return <Waiting text={t('app.loading')} />;
     case 'config-error':
       return (
-        <div className="center-screen">
-          <div className="card">
-            <h1>AI 포털</h1>
-            <p>설정(config.json)을 불러오지 못했습니다.</p>
-            <p className="muted">{boot.message}</p>
-            <button type="button" className="btn primary" onClick={() => setAttempt((a) => a + 1)}>
-              다시 시도
-            </button>
-          </div>
-        </div>
-      );
-    case 'login': {
-      const config = boot.config;
-      return (
-        <LoginForm
-          notice={boot.notice}
-          onLogin={async (req) => {
-            const token = await localLogin(config.apiBase, req, fetchImpl);
-            storeToken(storage, token);
-            setBoot({ phase: 'ready', config, token });
-          }}
-        />
-      );
-    }
-    case 'no-token':
-      return (
-        <div className="center-screen">
-          <div className="card">
-            <h1>AI 포털</h1>
-            {boot.notice && <p className="notice">{boot.notice}</p>}
-            <p>로그인 정보(SSO 토큰)가 없습니다. 회사 포털에서 다시 접속해 주세요.</p>
-            <p className="muted">No SSO token found. Please open the portal from the company SSO page.</p>
-            <button type="button" className="btn primary" onClick={() => setAttempt((a) => a + 1)}>
-              다시 시도
-            </button>
-          </div>
-        </div>
+        <CenterCard>
+          <p>{boot.message}</p>
+          {boot.detail && <p className="muted">{boot.detail}</p>}
+          <button type="button" className="btn primary" onClick={() => setAttempt((a) => a + 1)}>
+            {t('app.retry')}
+          </button>
+        </CenterCard>
       );
     case 'ready':
+      return <WithSignIn config={boot.config} auth={boot.auth} deps={deps} />;
+  }
+}
+
+/** Signs the user in (or shows where that stands), then renders the portal. */
+function WithSignIn({ config, auth: authConfig, deps }: { config: RuntimeConfig; auth: AuthConfig; deps: AppDeps }) {
+  const makeClient = deps.createAuthClient;
+  const client = useMemo(() => (makeClient ?? createAuthClient)(authConfig), [makeClient, authConfig]);
+  const env = useMemo(() => deps.authEnv ?? browserAuthEnv(), [deps.authEnv]);
+  const auth = useAuth(authConfig, client, env);
+
+  switch (auth.state.status) {
+    case 'loading':
+      return <Waiting text={t('app.loading')} />;
+    case 'redirecting':
+      return <Waiting text={t('auth.redirecting')} />;
+    case 'signing-out':
+      return <Waiting text={t('auth.signingOut')} />;
+    case 'error':
+      return (
+        <CenterCard>
+          <p>{t('auth.callbackFailed')}</p>
+          <p className="muted">{auth.state.detail}</p>
+          <button type="button" className="btn primary" onClick={auth.signIn}>
+            {t('auth.signInAgain')}
+          </button>
+        </CenterCard>
+      );
+    case 'signed-in':
+    case 'ended':
       return (
         <Portal
-          key={boot.token}
-          config={boot.config}
-          token={boot.token}
-          fetchImpl={fetchImpl}
+          config={config}
+          auth={auth}
+          fetchImpl={deps.fetchImpl}
           createSocket={deps.createSocket}
           socketOptions={deps.socketOptions}
           timing={deps.timing}
-          onSignOut={signOut}
         />
       );
   }
@@ -202,12 +189,11 @@ interface PendingTurn {
 
 interface PortalProps {
   config: RuntimeConfig;
-  token: string;
+  auth: Auth;
   fetchImpl?: FetchLike;
   createSocket?: SocketFactory;
   socketOptions?: AppDeps['socketOptions'];
   timing?: Partial<Timing>;
-  onSignOut: (notice?: string) => void;
 }
 
 /** Socket `error` codes about the client's own frames, not about the user's request. */
@@ -219,25 +205,37 @@ function errorMessage(e: unknown): { message: string; correlationId?: string } {
   return { message: String(e) };
 }
 
-function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing: timingOverrides, onSignOut }: PortalProps) {
+function Portal({ config, auth, fetchImpl, createSocket, socketOptions, timing: timingOverrides }: PortalProps) {
   const timing = { ...DEFAULT_TIMING, ...timingOverrides };
+  const { getToken, freshToken, renewNow, sessionRejected } = auth;
+  const sessionEnded = auth.state.status === 'ended';
   const api = useMemo(
     () =>
       new ApiClient({
         apiBase: config.apiBase,
-        getToken: () => token,
+        getToken,
         fetchImpl,
-        onUnauthorized: () => onSignOut('세션이 만료되었습니다. 다시 로그인해 주세요.'),
+        renewToken: renewNow,
+        onUnauthorized: () => sessionRejected(null),
       }),
-    [config.apiBase, token, fetchImpl, onSignOut],
+    [config.apiBase, getToken, fetchImpl, renewNow, sessionRejected],
   );
+  // Every (re)connect takes a fresh token; an open socket is re-authenticated on refresh.
   const socket = useMemo(
     () =>
       config.wsUrl
-        ? new PortalSocket({ url: buildWsUrl(config.wsUrl, token), createSocket, ...socketOptions })
+        ? new PortalSocket({
+            url: async () => buildWsUrl(config.wsUrl, await freshToken()),
+            createSocket,
+            ...socketOptions,
+          })
         : null,
-    [config.wsUrl, token, createSocket, socketOptions],
+    [config.wsUrl, freshToken, createSocket, socketOptions],
   );
+  useSocketReauth(socket, auth.token);
+  useEffect(() => {
+    if (sessionEnded) socket?.close();
+  }, [sessionEnded, socket]);
 
   const [banners, setBanners] = useState<BannerItem[]>([]);
   const bannerSeq = useRef(0);
@@ -531,6 +529,8 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
     void loadMessages(id);
   };
 
+  useConversationUrl(activeId, selectConversation);
+
   const newChat = () => {
     setSidebarOpen(false);
     dropFinishedPending();
@@ -671,7 +671,7 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
         onSelect={selectConversation}
         onNew={newChat}
         onDelete={(id) => void deleteConversation(id)}
-        onLogout={() => onSignOut()}
+        onLogout={() => void auth.signOut()}
       >
         <WorkspaceList
           workspaces={workspace.workspaces}
@@ -703,6 +703,7 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
           </button>
           <ConnectionBadge status={socket ? conn : 'disabled'} />
         </header>
+        {sessionEnded && <SessionEndedBanner onSignIn={auth.signIn} />}
         <Banners items={banners} onDismiss={dismissBanner} />
         <ChatPane
           messages={messages}

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiClient, ApiError, loadConfig, localLogin, localTokenUrl, parseError } from './api';
+import { ApiClient, ApiError, authConfigOf, loadConfig, parseError } from './api';
 import { jsonResponse, routedFetch } from './test/fakes';
 
 describe('parseError', () => {
@@ -71,6 +71,44 @@ describe('ApiClient', () => {
     expect(onUnauthorized).toHaveBeenCalledTimes(1);
   });
 
+  it('sends every request with the current token: after a refresh the next request uses the new one', async () => {
+    let current = 'old';
+    const { fetchImpl, calls } = routedFetch([
+      { method: 'GET', match: '/api/me', respond: () => ({ status: 200, body: {} }) },
+    ]);
+    const api = new ApiClient({ apiBase: '/api', getToken: () => current, fetchImpl });
+    await api.me();
+    current = 'new';
+    await api.me();
+    expect(calls.map((c) => c.headers.Authorization)).toEqual(['Bearer old', 'Bearer new']);
+  });
+
+  it('on a 401 renews the token once and repeats the request with it', async () => {
+    const onUnauthorized = vi.fn();
+    const { fetchImpl, calls } = routedFetch([
+      {
+        method: 'GET',
+        match: '/api/me',
+        respond: (_b, _u, h) => (h.Authorization === 'Bearer fresh' ? { status: 200, body: { name: '홍길동' } } : { status: 401, body: { detail: 'expired' } }),
+      },
+    ]);
+    const api = new ApiClient({ apiBase: '/api', getToken: () => 'stale', fetchImpl, renewToken: async () => 'fresh', onUnauthorized });
+    await expect(api.me()).resolves.toEqual({ name: '홍길동' });
+    expect(calls.map((c) => c.headers.Authorization)).toEqual(['Bearer stale', 'Bearer fresh']);
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it('a 401 that renewal cannot cure ends the session', async () => {
+    const onUnauthorized = vi.fn();
+    const { fetchImpl, calls } = routedFetch([
+      { method: 'GET', match: '/api/me', respond: () => ({ status: 401, body: { detail: 'expired' } }) },
+    ]);
+    const api = new ApiClient({ apiBase: '/api', getToken: () => 'stale', fetchImpl, renewToken: () => Promise.reject(new Error('invalid_grant')), onUnauthorized });
+    await expect(api.me()).rejects.toMatchObject({ status: 401 });
+    expect(calls).toHaveLength(1);
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+  });
+
   it('maps network failures to network_error', async () => {
     const api = new ApiClient({
       apiBase: '/api',
@@ -81,25 +119,22 @@ describe('ApiClient', () => {
   });
 });
 
-describe('config and local login', () => {
+describe('config', () => {
   it('loads config.json relative to the page with defaults', async () => {
     const { fetchImpl, calls } = routedFetch([
       { method: 'GET', match: './config.json', respond: () => ({ status: 200, body: { wsUrl: 'ws://h/ws', local: true } }) },
     ]);
-    await expect(loadConfig(fetchImpl)).resolves.toEqual({ apiBase: '/api', wsUrl: 'ws://h/ws', local: true });
+    await expect(loadConfig(fetchImpl)).resolves.toEqual({ apiBase: '/api', wsUrl: 'ws://h/ws', local: true, auth: null });
     expect(calls[0].url).toBe('./config.json');
   });
 
-  it('posts to /local/token', async () => {
-    const { fetchImpl, calls } = routedFetch([
-      { method: 'POST', match: '/local/token', respond: () => ({ status: 200, body: { token: 'abc' } }) },
+  it('reads the auth block of config.json, and null without issuer or client id', async () => {
+    const auth = { authority: 'http://h/oidc', clientId: 'portal-web', scope: 'openid profile email' };
+    const { fetchImpl } = routedFetch([
+      { method: 'GET', match: './config.json', respond: () => ({ status: 200, body: { wsUrl: 'ws://h/ws', auth: { ...auth, logoutUrl: 'https://d/logout' } } }) },
     ]);
-    await expect(localLogin('/api', { empno: 'E1001', name: '홍길동', admin: false }, fetchImpl)).resolves.toBe('abc');
-    expect(calls[0].body).toEqual({ empno: 'E1001', name: '홍길동', admin: false });
-  });
-
-  it('derives the login URL from an absolute apiBase', () => {
-    expect(localTokenUrl('http://127.0.0.1:8000/api')).toBe('http://127.0.0.1:8000/local/token');
-    expect(localTokenUrl('/api')).toBe('/local/token');
+    expect((await loadConfig(fetchImpl)).auth).toEqual({ ...auth, logoutUrl: 'https://d/logout' });
+    expect(authConfigOf({ authority: 'http://h/oidc' })).toBeNull();
+    expect(authConfigOf({ authority: 'http://h/oidc', clientId: 'c' })?.scope).toBe('openid profile email');
   });
 });

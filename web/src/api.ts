@@ -12,6 +12,7 @@ import type {
   ModelsResponse,
   PostMessageRequest,
   PostMessageResponse,
+  AuthConfig,
   RuntimeConfig,
 } from './types';
 
@@ -132,50 +133,34 @@ export async function loadConfig(fetchImpl: FetchLike = defaultFetch()): Promise
     apiBase: typeof raw.apiBase === 'string' && raw.apiBase ? raw.apiBase : '/api',
     wsUrl: typeof raw.wsUrl === 'string' ? raw.wsUrl : '',
     local: raw.local === true,
+    auth: authConfigOf((raw as { auth?: unknown }).auth),
   };
 }
 
-/**
- * URL of the local-only login endpoint: `/local/token` on the same host as the API.
- * (apiBase is usually `/api`; if it is absolute, the origin of apiBase is used.)
- */
-export function localTokenUrl(apiBase: string, pageHref?: string): string {
-  if (/^https?:\/\//i.test(apiBase)) {
-    return `${new URL(apiBase).origin}/local/token`;
-  }
-  if (pageHref) return new URL('/local/token', pageHref).toString();
-  return '/local/token';
-}
-
-export interface LocalLoginRequest {
-  empno: string;
-  name: string;
-  admin: boolean;
-}
-
-export async function localLogin(
-  apiBase: string,
-  req: LocalLoginRequest,
-  fetchImpl: FetchLike = defaultFetch(),
-): Promise<string> {
-  const res = await safeFetch(fetchImpl, localTokenUrl(apiBase), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(req),
-  });
-  if (!res.ok) throw await parseError(res);
-  const body = (await res.json()) as { token?: unknown };
-  if (typeof body.token !== 'string' || !body.token) {
-    throw new ApiError(res.status, 'bad_response', '로그인 응답에 토큰이 없습니다.');
-  }
-  return body.token;
+/** config.json `auth`, or null when it is missing or lacks the issuer or client id. */
+export function authConfigOf(raw: unknown): AuthConfig | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const a = raw as Record<string, unknown>;
+  if (typeof a.authority !== 'string' || !a.authority || typeof a.clientId !== 'string' || !a.clientId) return null;
+  return {
+    authority: a.authority,
+    clientId: a.clientId,
+    scope: typeof a.scope === 'string' && a.scope ? a.scope : 'openid profile email',
+    ...(typeof a.logoutUrl === 'string' && a.logoutUrl ? { logoutUrl: a.logoutUrl } : {}),
+  };
 }
 
 export interface ApiClientOptions {
   apiBase: string;
+  /** The current ID token, read for every request (a refreshed token is used at once). */
   getToken: () => string | null;
   fetchImpl?: FetchLike;
-  /** Called on any 401 so the app can drop the token and ask for a new one. */
+  /**
+   * On a 401: renew the session and answer the new token; the request is then sent once
+   * more with it. (A token can expire between the renewal timer and a request.)
+   */
+  renewToken?: () => Promise<string | null>;
+  /** Called on a 401 that a renewed token did not cure: the session is over. */
   onUnauthorized?: (err: ApiError) => void;
 }
 
@@ -184,24 +169,34 @@ export class ApiClient {
   private readonly getToken: () => string | null;
   private readonly fetchImpl: FetchLike;
   private readonly onUnauthorized?: (err: ApiError) => void;
+  private readonly renewToken?: () => Promise<string | null>;
 
   constructor(opts: ApiClientOptions) {
     this.base = trimSlash(opts.apiBase || '/api');
     this.getToken = opts.getToken;
     this.fetchImpl = opts.fetchImpl ?? defaultFetch();
     this.onUnauthorized = opts.onUnauthorized;
+    this.renewToken = opts.renewToken;
   }
 
-  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+  private send(method: string, path: string, token: string | null, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    const token = this.getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await safeFetch(this.fetchImpl, `${this.base}${path}`, {
+    return safeFetch(this.fetchImpl, `${this.base}${path}`, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+    const token = this.getToken();
+    let res = await this.send(method, path, token, body);
+    if (res.status === 401 && this.renewToken) {
+      const renewed = await this.renewToken().catch(() => null);
+      if (renewed && renewed !== token) res = await this.send(method, path, renewed, body);
+    }
     if (!res.ok) {
       const err = await parseError(res);
       if (err.status === 401) this.onUnauthorized?.(err);

@@ -5,6 +5,17 @@ export interface RuntimeConfig {
   apiBase: string;
   wsUrl: string;
   local: boolean;
+  /** Where and how the UI signs in (OIDC); null when config.json has no usable `auth`. */
+  auth: AuthConfig | null;
+}
+
+/** config.json `auth`: the OIDC issuer the web UI signs in with (local issuer or Cognito). */
+export interface AuthConfig {
+  authority: string;
+  clientId: string;
+  scope: string;
+  /** Cognito's `/logout` (it has no end_session_endpoint); absent -> end_session_endpoint. */
+  logoutUrl?: string;
 }
 
 export interface Me {
@@ -165,13 +176,26 @@ export interface OtherEvent {
   [key: string]: unknown;
 }
 
-export type ServerEvent = ChunkEvent | DoneEvent | ErrorEvent | PongEvent | OtherEvent;
+/** Socket auth: the re-auth frame was accepted (`exp` of the new token, epoch seconds). */
+export interface AuthOkEvent {
+  type: 'auth_ok';
+  exp?: number;
+}
+
+/** The socket's token expired: the server closes it; reconnect with a fresh token + `resume`. */
+export interface AuthExpiredEvent {
+  type: 'auth_expired';
+}
+
+export type ServerEvent = ChunkEvent | DoneEvent | ErrorEvent | PongEvent | AuthOkEvent | AuthExpiredEvent | OtherEvent;
 
 export type ClientAction =
   | { action: 'ping' }
   | { action: 'resume'; turn_id: string; after_seq: number }
   | { action: 'join'; workspace_id: string }
-  | { action: 'leave'; workspace_id: string };
+  | { action: 'leave'; workspace_id: string }
+  /** Re-authenticate an open socket with a fresh ID token (answered by `auth_ok`). */
+  | { action: 'auth'; token: string };
 
 // ---- Files (`/api/files`) ----
 

@@ -348,3 +348,106 @@ describe('PortalSocket', () => {
     expect(FakeSocket.instances).toHaveLength(2);
   });
 });
+
+describe('PortalSocket follows the token', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeSocket.reset();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A socket whose URL carries whatever token `current` holds when it connects. */
+  const make = (current: { token: string }) =>
+    new PortalSocket({
+      url: async () => buildWsUrl('ws://test/ws', current.token),
+      createSocket: (url) => new FakeSocket(url),
+      backoff: { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 },
+      pingIntervalMs: 0,
+    });
+
+  it('re-authenticates the open socket once per new token, never with the one it connected with', async () => {
+    // Given an open socket connected with token A
+    const current = { token: 'A' };
+    const s = make(current);
+    s.connect();
+    await vi.advanceTimersByTimeAsync(0);
+    const ws = FakeSocket.latest();
+    expect(ws.url).toBe('ws://test/ws?token=A');
+    ws.open();
+
+    // When the app refreshes to B (and tells the socket twice)
+    expect(s.authenticate('A')).toBe(false);
+    expect(s.authenticate('B')).toBe(true);
+    expect(s.authenticate('B')).toBe(false);
+
+    // Then one auth frame with B went out on the same connection
+    expect(ws.actions('auth')).toEqual([{ action: 'auth', token: 'B' }]);
+    expect(FakeSocket.instances).toHaveLength(1);
+  });
+
+  it('on auth_expired reconnects at once with the fresh token and resumes the turn from its last seq', async () => {
+    // Given a turn streaming on a socket connected with A
+    const current = { token: 'A' };
+    const s = make(current);
+    s.connect();
+    await vi.advanceTimersByTimeAsync(0);
+    const ws1 = FakeSocket.latest();
+    ws1.open();
+    s.trackTurn('t1', s.generation);
+    ws1.emit(chunk('t1', 1, '안녕'));
+    ws1.emit(chunk('t1', 2, '하세요'));
+
+    // When the token was refreshed meanwhile and the server says the socket's token expired
+    current.token = 'B';
+    ws1.emit({ type: 'auth_expired' });
+    await vi.advanceTimersByTimeAsync(0);
+
+    // Then a new socket opens right away (no backoff) with B and resumes after seq 2
+    expect(ws1.closed).toBe(true);
+    expect(FakeSocket.instances).toHaveLength(2);
+    const ws2 = FakeSocket.latest();
+    expect(ws2.url).toBe('ws://test/ws?token=B');
+    ws2.open();
+    expect(ws2.actions('resume')).toEqual([{ action: 'resume', turn_id: 't1', after_seq: 2 }]);
+    ws2.emit(chunk('t1', 2, '하세요'));
+    ws2.emit(chunk('t1', 3, '!'));
+    expect(s.turns.get('t1')?.text).toBe('안녕하세요!');
+    // The new connection already has B: no redundant auth frame.
+    expect(s.authenticate('B')).toBe(false);
+  });
+
+  it('a refused re-auth starts over on a new connection', async () => {
+    const current = { token: 'A' };
+    const s = make(current);
+    s.connect();
+    await vi.advanceTimersByTimeAsync(0);
+    FakeSocket.latest().open();
+    current.token = 'B';
+    s.authenticate('B');
+    FakeSocket.latest().emit({ type: 'error', action: 'auth', code: 'unauthorized', message: 'bad token' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeSocket.instances).toHaveLength(2);
+    expect(FakeSocket.latest().url).toBe('ws://test/ws?token=B');
+  });
+
+  it('a failing token lookup is retried with backoff', async () => {
+    let calls = 0;
+    const s = new PortalSocket({
+      url: () => {
+        calls += 1;
+        return calls === 1 ? Promise.reject(new Error('refresh failed')) : 'ws://test/ws?token=C';
+      },
+      createSocket: (url) => new FakeSocket(url),
+      backoff: { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 },
+      pingIntervalMs: 0,
+    });
+    s.connect();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeSocket.instances).toHaveLength(0);
+    expect(s.status).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(FakeSocket.latest().url).toBe('ws://test/ws?token=C');
+  });
+});

@@ -261,9 +261,22 @@ const realTimers: Timers = {
   clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
+/** The `token` query parameter of a socket URL (the token the connection authenticated with). */
+export function tokenOfUrl(url: string): string | null {
+  try {
+    return new URL(url).searchParams.get('token');
+  } catch {
+    return null;
+  }
+}
+
 export interface PortalSocketOptions {
-  /** Full URL including the token (see buildWsUrl). */
-  url: string;
+  /**
+   * Full URL including the token (see buildWsUrl), or a function giving it, called before
+   * every connect so a reconnect uses the current (fresh) token. A rejected promise counts
+   * as a failed attempt (backoff, then try again).
+   */
+  url: string | (() => string | Promise<string>);
   createSocket?: SocketFactory;
   backoff?: Partial<BackoffOptions>;
   /** Send `{"action":"ping"}` this often while open (0 disables). */
@@ -290,6 +303,10 @@ export class PortalSocket {
   private _generation = 0;
   private attempt = 0;
   private stopped = true;
+  /** Resolving the URL (fresh token) before creating the socket. */
+  private opening = false;
+  /** The token this connection is authenticated with (URL `token`, then `auth` frames). */
+  private authToken: string | null = null;
   private reconnectTimer: unknown = null;
   private pingTimer: unknown = null;
   private pongTimer: unknown = null;
@@ -355,8 +372,20 @@ export class PortalSocket {
 
   connect(): void {
     this.stopped = false;
-    if (this.ws) return;
+    if (this.ws || this.opening) return;
     this.open();
+  }
+
+  /**
+   * The app's token changed (silent refresh): re-authenticate the open connection with
+   * `{"action":"auth"}` so the server does not close it at the old token's expiry. A closed
+   * or connecting socket needs nothing: its next connect takes the current token.
+   */
+  authenticate(token: string): boolean {
+    if (!this.isOpen || token === this.authToken) return false;
+    if (!this.send({ action: 'auth', token })) return false;
+    this.authToken = token;
+    return true;
   }
 
   /** Close for good (logout / unmount): no reconnect. */
@@ -383,7 +412,7 @@ export class PortalSocket {
       this.timers.clearTimeout(this.reconnectTimer);
       this.reconnectTimer = null;
     }
-    if (!this.ws) this.open();
+    if (!this.ws && !this.opening) this.open();
   }
 
   send(action: ClientAction): boolean {
@@ -464,16 +493,42 @@ export class PortalSocket {
           if (ev.action === 'resume' && ev.turn_id && ev.code !== 'too_many_resumes') {
             this.unresumable.add(ev.turn_id);
           }
+          // A refused re-auth leaves the connection on a dying token: start over on a fresh one.
+          if (ev.action === 'auth') {
+            this.authToken = null;
+            this.reconnectWithFreshToken();
+          }
         } else if (ev.turn_id) {
           this.turns.applyError(ev);
           this.gapResumes.delete(ev.turn_id);
           this.emitTurnById(ev.turn_id);
         }
         break;
+      case 'auth_expired':
+        // The server closes this socket: reconnect now (fresh token) and `resume` from there.
+        this.reconnectWithFreshToken();
+        break;
       default:
         break;
     }
     for (const cb of [...this.eventListeners]) cb(ev);
+  }
+
+  /** Drop this connection and open a new one right away (its URL carries the current token). */
+  private reconnectWithFreshToken(): void {
+    const ws = this.ws;
+    if (!ws) return;
+    this.ws = null;
+    ws.onopen = ws.onclose = ws.onerror = ws.onmessage = null;
+    try {
+      ws.close(1000, 'token expired');
+    } catch {
+      /* already closed */
+    }
+    this.stopPing();
+    if (this.stopped) return;
+    this.setStatus('reconnecting');
+    this.open();
   }
 
   private requestGapResume(st: TurnState): void {
@@ -500,14 +555,42 @@ export class PortalSocket {
 
   private open(): void {
     this.setStatus(this._generation === 0 && this.attempt === 0 ? 'connecting' : 'reconnecting');
+    const url = this.opts.url;
+    if (typeof url === 'string') {
+      this.openUrl(url);
+      return;
+    }
+    this.opening = true;
+    let pending: string | Promise<string>;
+    try {
+      pending = url();
+    } catch {
+      this.opening = false;
+      this.scheduleReconnect();
+      return;
+    }
+    Promise.resolve(pending).then(
+      (resolved) => {
+        this.opening = false;
+        if (!this.stopped && !this.ws) this.openUrl(resolved);
+      },
+      () => {
+        this.opening = false;
+        this.scheduleReconnect();
+      },
+    );
+  }
+
+  private openUrl(url: string): void {
     let ws: SocketLike;
     try {
-      ws = this.createSocket(this.opts.url);
+      ws = this.createSocket(url);
     } catch {
       this.scheduleReconnect();
       return;
     }
     this.ws = ws;
+    this.authToken = tokenOfUrl(url);
     ws.onopen = () => {
       if (this.ws !== ws) return;
       this.attempt = 0;
@@ -548,7 +631,7 @@ export class PortalSocket {
     this.attempt += 1;
     this.reconnectTimer = this.timers.setTimeout(() => {
       this.reconnectTimer = null;
-      if (!this.stopped && !this.ws) this.open();
+      if (!this.stopped && !this.ws && !this.opening) this.open();
     }, delay);
   }
 

@@ -2,6 +2,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Conversation, Me } from '../types';
 import { formatRelative } from '../format';
+import { t } from '../messages';
 import { Icon } from './Icon';
 
 interface Props {
@@ -91,7 +92,7 @@ export function Sidebar({ conversations, activeId, loading, me, streamingIds, on
           </div>
         )}
         <button type="button" className="btn ghost small" onClick={onLogout}>
-          로그아웃
+          {t('auth.signOut')}
         </button>
       </div>
     </aside>

@@ -1,4 +1,6 @@
 // Test doubles: a fake WebSocket and a routed fetch mock.
+import type { AuthClient } from '../auth/oidc';
+import type { AuthUser } from '../auth/session';
 import type { SocketLike } from '../ws';
 
 export class FakeSocket implements SocketLike {
@@ -60,7 +62,7 @@ export interface Route {
   method: string;
   /** Exact path or a RegExp on the URL. */
   match: string | RegExp;
-  respond: (body: unknown, url: string) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
+  respond: (body: unknown, url: string, headers: Record<string, string>) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
 }
 
 export interface FetchCall {
@@ -89,8 +91,79 @@ export function routedFetch(routes: Route[]) {
     if (!route) {
       return jsonResponse(404, { error: { code: 'not_found', message: `no route for ${method} ${input}` } });
     }
-    const { status, body: out } = await route.respond(body, input);
+    const { status, body: out } = await route.respond(body, input, headers);
     return jsonResponse(status, out);
   };
   return { fetchImpl, calls };
+}
+
+// ---- sign-in ----
+
+/** A user as oidc-client-ts would store it; the token's lifetime in seconds from `nowS`. */
+export function fakeUser(idToken: string, { nowS = Math.floor(Date.now() / 1000), ttlS = 3600, refresh = true, state }: { nowS?: number; ttlS?: number; refresh?: boolean; state?: unknown } = {}): AuthUser {
+  return {
+    id_token: idToken,
+    refresh_token: refresh ? `refresh-${idToken}` : undefined,
+    profile: { sub: 'E1001', iat: nowS, exp: nowS + ttlS },
+    state,
+  };
+}
+
+/** An OIDC client double: records redirects, answers renewals from a queue. */
+export class FakeAuthClient implements AuthClient {
+  calls: string[] = [];
+  redirects: Array<{ state?: unknown }> = [];
+  signouts: Array<{ post_logout_redirect_uri?: string }> = [];
+  /** Each signinSilent takes the next answer (a user, or an error to throw). */
+  renewals: Array<AuthUser | Error | Promise<AuthUser>> = [];
+  callbackUser: AuthUser | Error | null = null;
+  endSession = true;
+
+  constructor(public user: AuthUser | null = null) {}
+
+  async getUser(): Promise<AuthUser | null> {
+    this.calls.push('getUser');
+    return this.user;
+  }
+
+  async signinRedirect(args?: { state?: unknown }): Promise<void> {
+    this.calls.push('signinRedirect');
+    this.redirects.push(args ?? {});
+  }
+
+  async signinRedirectCallback(url?: string): Promise<AuthUser> {
+    this.calls.push(`signinRedirectCallback ${url ?? ''}`);
+    const u = this.callbackUser;
+    if (!u) throw new Error('No matching state found in storage');
+    if (u instanceof Error) throw u;
+    this.user = u;
+    return u;
+  }
+
+  async signinSilent(): Promise<AuthUser | null> {
+    this.calls.push('signinSilent');
+    const queued = this.renewals.shift();
+    if (!queued) throw new Error('no renewal queued');
+    if (queued instanceof Error) throw queued;
+    const next = await queued;
+    this.user = next; // as oidc-client-ts stores the renewed user
+    return next;
+  }
+
+  async signoutRedirect(args?: { post_logout_redirect_uri?: string }): Promise<void> {
+    this.calls.push('signoutRedirect');
+    if (!this.endSession) throw new Error('no end session endpoint');
+    this.user = null;
+    this.signouts.push(args ?? {});
+  }
+
+  async signoutRedirectCallback(url?: string): Promise<unknown> {
+    this.calls.push(`signoutRedirectCallback ${url ?? ''}`);
+    return {};
+  }
+
+  async removeUser(): Promise<void> {
+    this.calls.push('removeUser');
+    this.user = null;
+  }
 }
