@@ -1,6 +1,6 @@
 // App shell: runtime config -> token (local login or SSO fragment) -> portal.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiClient, ApiError, loadConfig, localLogin, type FetchLike } from './api';
+import { ApiClient, ApiError, RETRYING_MESSAGE, loadConfig, localLogin, type FetchLike } from './api';
 import { clearToken, readStoredToken, storeToken, stripTokenFromUrl, tokenFromHash, type StorageLike } from './auth';
 import { titleFrom, AGENT_LABELS } from './format';
 import { assistantReplyStored } from './turns';
@@ -221,6 +221,8 @@ function errorMessage(e: unknown): { message: string; correlationId?: string } {
 
 function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing: timingOverrides, onSignOut }: PortalProps) {
   const timing = { ...DEFAULT_TIMING, ...timingOverrides };
+  // Set once the banners exist: the client tells the user while it waits for the database.
+  const retryNotice = useRef<() => void>(() => {});
   const api = useMemo(
     () =>
       new ApiClient({
@@ -228,6 +230,7 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
         getToken: () => token,
         fetchImpl,
         onUnauthorized: () => onSignOut('세션이 만료되었습니다. 다시 로그인해 주세요.'),
+        onRetry: () => retryNotice.current(),
       }),
     [config.apiBase, token, fetchImpl, onSignOut],
   );
@@ -264,6 +267,7 @@ function Portal({ config, token, fetchImpl, createSocket, socketOptions, timing:
     const id = ++bannerSeq.current;
     setBanners((bs) => [...bs.filter((b) => b.message !== message), { id, kind, message, correlationId }].slice(-4));
   }, []);
+  retryNotice.current = () => pushBanner('info', RETRYING_MESSAGE);
   const pushError = useCallback(
     (e: unknown) => {
       const { message, correlationId } = errorMessage(e);

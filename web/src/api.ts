@@ -54,6 +54,28 @@ const STATUS_MESSAGES: Record<number, string> = {
   504: '서버 응답 시간이 초과되었습니다.',
 };
 
+/** Shown while the client waits to retry a 503 the server asked to retry (Aurora resuming). */
+export const RETRYING_MESSAGE = '데이터베이스를 깨우는 중입니다… 잠시만 기다려 주세요.';
+
+/** Retries of one request on 503 + Retry-After, and the longest single wait honoured. */
+export const MAX_RETRIES = 4;
+const MAX_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * How long to wait before retrying, when the server asked for it: a 503 with
+ * `Retry-After: <seconds>` (the API's "database is waking up" answer). Otherwise null.
+ */
+export function retryAfterMs(res: Response): number | null {
+  if (res.status !== 503) return null;
+  const header = res.headers.get('Retry-After');
+  if (!header || !/^\d+$/.test(header.trim())) return null;
+  return Math.min(Number(header.trim()), MAX_RETRY_AFTER_SECONDS) * 1000;
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function fallbackCode(status: number): string {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
@@ -177,6 +199,10 @@ export interface ApiClientOptions {
   fetchImpl?: FetchLike;
   /** Called on any 401 so the app can drop the token and ask for a new one. */
   onUnauthorized?: (err: ApiError) => void;
+  /** Called before each automatic retry of a 503 with Retry-After (e.g. to show RETRYING_MESSAGE). */
+  onRetry?: (attempt: number, delayMs: number) => void;
+  /** Waits between retries (tests pass a fake). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export class ApiClient {
@@ -184,12 +210,16 @@ export class ApiClient {
   private readonly getToken: () => string | null;
   private readonly fetchImpl: FetchLike;
   private readonly onUnauthorized?: (err: ApiError) => void;
+  private readonly onRetry?: (attempt: number, delayMs: number) => void;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(opts: ApiClientOptions) {
     this.base = trimSlash(opts.apiBase || '/api');
     this.getToken = opts.getToken;
     this.fetchImpl = opts.fetchImpl ?? defaultFetch();
     this.onUnauthorized = opts.onUnauthorized;
+    this.onRetry = opts.onRetry;
+    this.sleep = opts.sleep ?? sleepMs;
   }
 
   private async request(method: string, path: string, body?: unknown): Promise<Response> {
@@ -197,11 +227,17 @@ export class ApiClient {
     const token = this.getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await safeFetch(this.fetchImpl, `${this.base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+    let res = await safeFetch(this.fetchImpl, `${this.base}${path}`, init);
+    // The server answers 503 + Retry-After only when it did nothing (a paused database
+    // waking up), so any method may be sent again.
+    for (let attempt = 1; attempt <= MAX_RETRIES; attempt++) {
+      const delay = retryAfterMs(res);
+      if (delay === null) break;
+      this.onRetry?.(attempt, delay);
+      await this.sleep(delay);
+      res = await safeFetch(this.fetchImpl, `${this.base}${path}`, init);
+    }
     if (!res.ok) {
       const err = await parseError(res);
       if (err.status === 401) this.onUnauthorized?.(err);
