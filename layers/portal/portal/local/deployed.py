@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 from portal.local.functions import repo_root
+from portal.observability import logger
 
 _INPUTS = (
     "infra/*.py",
@@ -49,7 +51,8 @@ def deployed_workflows() -> dict[str, Any]:
     cache = root / "infra" / ".build" / f"deployed-workflows-{inputs_digest(root)}.json"
     if not cache.is_file():
         cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(".tmp")
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")  # two starts at once each write their own
+        logger.info("synthesizing the CDK app for its state machines (once per change)")
         # A subprocess: the CDK's jsii kernel (node) stays out of the local target's process.
         done = subprocess.run(
             [sys.executable, "-m", "infra.deployed_workflows", str(partial)],
