@@ -123,3 +123,12 @@ def test_alarm_email_subscribes_to_the_topic(synth_variant) -> None:
     app.template("observability").has_resource_properties(
         "AWS::SNS::Subscription", {"Protocol": "email", "Endpoint": "ops@example.com"}
     )
+
+
+def test_cross_stack_references_are_strong_exports(portal: Synthesized) -> None:
+    # A strong reference (Export/ImportValue) cannot go stale: CloudFormation refuses to replace an
+    # exported value while a consumer uses it. A weak one (Fn::GetStackOutput) is read at deploy
+    # time and then kept, so a consumer can point at a resource the producer since replaced.
+    templates = json.dumps(portal.all_json())
+    assert "Fn::ImportValue" in templates
+    assert "Fn::GetStackOutput" not in templates
