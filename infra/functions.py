@@ -68,8 +68,9 @@ def worker(name: str) -> FunctionSpec:
         description=f"Chat worker '{name}': runs its graph and streams the answer",
         layers=(Layer.CORE, Layer.AGENTS),
         memory_mb=1536,
-        # The chat ASL gives a worker 300 s; Express workflows end at 5 minutes anyway.
-        timeout_seconds=300,
+        # Under the chat ASL's 105 s task timeout, so Lambda stops the worker before Step
+        # Functions gives up on it (statemachines/chat.asl.json's budget fits Express's 5 minutes).
+        timeout_seconds=100,
         substitution=f"{_camel(name)}WorkerFunctionArn",
     )
 
@@ -97,7 +98,7 @@ SUPERVISOR = FunctionSpec(
     description="Chat supervisor: picks the worker for a turn",
     layers=(Layer.CORE, Layer.AGENTS),
     memory_mb=1024,
-    timeout_seconds=60,
+    timeout_seconds=15,  # under the chat ASL's 20 s task timeout
     substitution="SupervisorFunctionArn",
 )
 FAILURE = FunctionSpec(
@@ -106,7 +107,7 @@ FAILURE = FunctionSpec(
     handler="failure.handler",
     description="Failure handler: marks the turn failed and tells the sockets",
     layers=(Layer.CORE, Layer.AGENTS),
-    timeout_seconds=30,
+    timeout_seconds=10,  # under the chat ASL's 15 s task timeout
     substitution="FailureHandlerFunctionArn",
 )
 INGEST = FunctionSpec(

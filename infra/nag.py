@@ -65,12 +65,12 @@ def logical_id(construct: IConstruct) -> str:
 def ref_pattern(construct: IConstruct, attribute: str | None = "Arn") -> str:
     """A regex for how cdk-nag prints a reference to `construct` in a finding.
 
-    In its own stack that is `<LogicalId.Arn>`; from another stack, after references have
-    been resolved (a second synth of the same app), the raw `Fn::GetStackOutput` JSON.
+    In its own stack that is `<LogicalId.Arn>`; from another stack (a strong reference,
+    after a second synth of the same app) the export's name, `<Stack>:ExportsOutput…<LogicalId>…`.
     """
     lid = logical_id(construct)
     local = re.escape(f"<{lid}.{attribute}>" if attribute else f"<{lid}>")
-    imported = r'\{"Fn::GetStackOutput":.*?"OutputName":"[A-Za-z]*' + lid + r'[A-Za-z0-9]*"\}\}'
+    imported = r"[A-Za-z0-9-]+:ExportsOutput(?:Ref|FnGetAtt)" + lid + r"[A-Za-z0-9]*"
     return f"(?:{local}|{imported})"
 
 

@@ -27,6 +27,12 @@ WORKFLOW_TYPES: dict[str, sfn.StateMachineType] = {
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 
+# An Express execution is stopped at 5 minutes, and that stop is not catchable: no Catch, no
+# failure handler. So every path through an Express machine must end well before it.
+EXPRESS_LIMIT_SECONDS = 300
+# Room for state transitions and Lambda invoke overhead, which TimeoutSeconds do not count.
+EXPRESS_MARGIN_SECONDS = 10
+
 
 class AslError(ValueError):
     """An ASL file that would deploy a broken state machine; the message names the file."""
@@ -64,6 +70,8 @@ def load(path: Path) -> Workflow:
             f"{path.name}: add '{name}' to WORKFLOW_TYPES in infra/workflows.py (EXPRESS or STANDARD)"
         )
     problems = check_states(definition)
+    if not problems and WORKFLOW_TYPES[name] == sfn.StateMachineType.EXPRESS:
+        problems = _check_express_budget(definition)
     if problems:
         raise AslError(f"{path.name}: " + "; ".join(problems))
     return Workflow(
@@ -121,3 +129,64 @@ def task_states(machine: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
             if key in state:
                 found += task_states(state[key])
     return found
+
+
+class UnboundedPathError(ValueError):
+    """A path whose duration no setting bounds (a task without TimeoutSeconds, a loop, a Map)."""
+
+
+def worst_case_seconds(machine: dict[str, Any]) -> float:
+    """The longest any execution can run: every task at its TimeoutSeconds on every attempt, plus
+    the retry waits between attempts, along the slowest path from StartAt (Catch paths included)."""
+    states: dict[str, Any] = machine["States"]
+    done: dict[str, float] = {}
+
+    def longest(name: str, visiting: tuple[str, ...]) -> float:
+        if name in visiting:
+            raise UnboundedPathError(f"state {name!r} can loop back to itself ({' -> '.join(visiting)})")
+        if name not in done:
+            state = states[name]
+            after = [longest(n, (*visiting, name)) for n in _transitions(state)]
+            done[name] = state_worst_case_seconds(name, state) + max(after, default=0.0)
+        return done[name]
+
+    return longest(machine["StartAt"], ())
+
+
+def state_worst_case_seconds(name: str, state: dict[str, Any]) -> float:
+    """One state's longest run: each attempt of a task may use its whole TimeoutSeconds."""
+    kind = state.get("Type")
+    if kind == "Wait":
+        if "Seconds" not in state:
+            raise UnboundedPathError(f"Wait state {name!r} waits for a time given at run time")
+        return float(state["Seconds"])
+    if kind in ("Map", "Parallel"):
+        raise UnboundedPathError(f"{kind} state {name!r}: its duration depends on its input")
+    if kind != "Task":
+        return 0.0
+    if "TimeoutSeconds" not in state:
+        raise UnboundedPathError(f"task {name!r} has no TimeoutSeconds (Step Functions' default is 99999999)")
+    waits: list[float] = []
+    for retrier in state.get("Retry", []):
+        # The ASL defaults: 3 attempts, 1 s apart, doubling.
+        interval = float(retrier.get("IntervalSeconds", 1))
+        rate = float(retrier.get("BackoffRate", 2.0))
+        cap = float(retrier.get("MaxDelaySeconds", float("inf")))
+        waits += [min(interval * rate**k, cap) for k in range(int(retrier.get("MaxAttempts", 3)))]
+    # Each retrier counts its own attempts, so the worst case is every retrier used up.
+    return (1 + len(waits)) * float(state["TimeoutSeconds"]) + sum(waits)
+
+
+def _check_express_budget(machine: dict[str, Any]) -> list[str]:
+    budget = EXPRESS_LIMIT_SECONDS - EXPRESS_MARGIN_SECONDS
+    try:
+        worst = worst_case_seconds(machine)
+    except UnboundedPathError as exc:
+        return [f"an Express machine must end within {EXPRESS_LIMIT_SECONDS} s on every path: {exc}"]
+    if worst > budget:
+        return [
+            f"its slowest path can run {worst:g} s, over the {budget} s an Express execution may use "
+            f"({EXPRESS_LIMIT_SECONDS} s cap minus {EXPRESS_MARGIN_SECONDS} s for transitions): "
+            "lower TimeoutSeconds or retries"
+        ]
+    return []

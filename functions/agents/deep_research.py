@@ -1,11 +1,13 @@
 """Step Functions task (chat machine): the deep_research worker starts the research workflow."""
 
 from portal.agents.research.start import start_research
+from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 
 
 @logger.inject_lambda_context(correlation_id_path="turn_id")
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@track_deadline
 def handler(event: dict, context: object) -> dict:
     return start_research(event)

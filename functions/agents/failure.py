@@ -1,11 +1,17 @@
-"""Step Functions Catch: marks the turn failed and tells the user's sockets."""
+"""The failure handler: a state machine's Catch, or EventBridge saying a Standard execution ended
+badly (timed out, aborted). Either way the turn is marked failed and the user's sockets told."""
 
+from portal.agents.execution_ended import handle_execution_ended, is_status_change
 from portal.agents.failure import handle_failure
+from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 
 
 @logger.inject_lambda_context(correlation_id_path="turn_id")
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@track_deadline
 def handler(event: dict, context: object) -> dict:
+    if is_status_change(event):
+        return handle_execution_ended(event)
     return handle_failure(event)

@@ -2,11 +2,13 @@
 
 from portal.agents.runner import run_worker
 from portal.agents.workers.general import answer
+from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 
 
 @logger.inject_lambda_context(correlation_id_path="turn_id")
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@track_deadline
 def handler(event: dict, context: object) -> dict:
     return run_worker(event, answer)

@@ -2,6 +2,7 @@
 
 from portal.agents.runner import run_worker
 from portal.agents.workers.domain import domain_worker
+from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 
 answer = domain_worker("regulations")
@@ -10,5 +11,6 @@ answer = domain_worker("regulations")
 @logger.inject_lambda_context(correlation_id_path="turn_id")
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@track_deadline
 def handler(event: dict, context: object) -> dict:
     return run_worker(event, answer)

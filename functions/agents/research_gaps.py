@@ -1,11 +1,13 @@
 """Research machine, Gaps: what the first round left open, and the follow-up queries."""
 
 from portal.agents.research.gaps import gaps_step
+from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 
 
 @logger.inject_lambda_context(correlation_id_path="turn_id")
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@track_deadline
 def handler(event: dict, context: object) -> dict:
     return gaps_step(event)

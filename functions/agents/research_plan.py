@@ -1,11 +1,13 @@
 """Research machine, Plan: intent and context -> optimised queries, information gaps, agent suggestion."""
 
 from portal.agents.research.plan import plan_step
+from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 
 
 @logger.inject_lambda_context(correlation_id_path="turn_id")
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@track_deadline
 def handler(event: dict, context: object) -> dict:
     return plan_step(event)

@@ -1,11 +1,13 @@
 """Research machine, Search map item: web search, pages read and the user's files for one query."""
 
 from portal.agents.research.gather import search_step
+from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 
 
 @logger.inject_lambda_context(correlation_id_path="turn_id")
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@track_deadline
 def handler(event: dict, context: object) -> dict:
     return search_step(event)

@@ -1,11 +1,13 @@
 """Research machine, Synthesize: the cited report, streamed and stored as the turn's answer."""
 
 from portal.agents.research.synthesize import synthesize_step
+from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 
 
 @logger.inject_lambda_context(correlation_id_path="turn_id")
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@track_deadline
 def handler(event: dict, context: object) -> dict:
     return synthesize_step(event)

@@ -3,6 +3,7 @@
 from aws_lambda_powertools.logging import correlation_paths
 from mangum import Mangum
 from portal.api.app import create_app
+from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 
 _mangum = Mangum(create_app(), lifespan="off")
@@ -11,5 +12,6 @@ _mangum = Mangum(create_app(), lifespan="off")
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@track_deadline
 def handler(event: dict, context: object) -> dict:
     return _mangum(event, context)

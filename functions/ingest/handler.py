@@ -1,5 +1,6 @@
 """S3 ObjectCreated (uploads/) -> extract, chunk, embed, index the uploaded file (idempotent)."""
 
+from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 from portal.rag.events import handle_s3_event
 
@@ -7,5 +8,6 @@ from portal.rag.events import handle_s3_event
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@track_deadline
 def handler(event: dict, context: object) -> dict:
     return handle_s3_event(event, context)

@@ -3,6 +3,7 @@ and idle sockets whose sign-in token has expired (told `auth_expired`, then clos
 """
 
 from portal import services
+from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 from portal.realtime.expiry import close_expired
 
@@ -10,6 +11,7 @@ from portal.realtime.expiry import close_expired
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@track_deadline
 def handler(event: dict, context: object) -> dict:
     return {
         "cache_entries_removed": services.cache().cleanup(force=True),

@@ -11,6 +11,9 @@ from infra.components.portal_function import PortalFunction
 from infra.config import PortalConfig
 from infra.functions import MIGRATE
 
+# Well inside the migrate function's 300 s, which itself is inside the trigger's 10 minutes.
+MIGRATE_RESUME_BUDGET_SECONDS = 240
+
 
 class SchemaMigrations(Construct):
     """The migrate function, run by a trigger once the cluster exists and whenever it changes.
@@ -31,6 +34,8 @@ class SchemaMigrations(Construct):
         super().__init__(scope, id)
         self.function = PortalFunction(self, "Migrate", spec=MIGRATE, layers=layers, config=config)
         database.grant_data_api(self.function)
+        # After an idle night the cluster is paused; a deploy must wait for it, not fail.
+        self.function.add_environment(PORTAL_DB_RESUME_BUDGET_SECONDS=str(MIGRATE_RESUME_BUDGET_SECONDS))
         self.trigger = triggers.Trigger(
             self,
             "AfterDeploy",

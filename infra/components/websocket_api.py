@@ -21,7 +21,7 @@ ROUTES = ("$connect", "$disconnect", "$default")
 
 
 def access_log_format() -> apigw.AccessLogFormat:
-    """JSON access log lines shared by the REST and WebSocket stages."""
+    """JSON access log lines of the REST stage ($context.resourcePath exists only there)."""
     f = apigw.AccessLogField
     return apigw.AccessLogFormat.custom(
         json.dumps(
@@ -33,6 +33,30 @@ def access_log_format() -> apigw.AccessLogFormat:
                 "status": f.context_status(),
                 "integrationLatency": f.context_integration_latency(),
                 "error": f.context_error_message(),
+            }
+        )
+    )
+
+
+def websocket_access_log_format() -> apigw.AccessLogFormat:
+    """JSON access log lines of the WebSocket stage, from the variables WebSocket APIs support.
+
+    API Gateway rejects a stage whose format names a variable its API type lacks (REST's
+    $context.resourcePath, $context.httpMethod...); see the "Configure logging for WebSocket
+    APIs" page of the API Gateway guide for the list.
+    """
+    return apigw.AccessLogFormat.custom(
+        json.dumps(
+            {
+                "requestId": "$context.requestId",
+                "ip": "$context.identity.sourceIp",
+                "requestTime": "$context.requestTime",
+                "routeKey": "$context.routeKey",
+                "eventType": "$context.eventType",
+                "connectionId": "$context.connectionId",
+                "status": "$context.status",
+                "integrationLatency": "$context.integrationLatency",
+                "error": "$context.error.message",
             }
         )
     )
@@ -51,7 +75,7 @@ class _AccessLogSettings:
 
     @property
     def format(self) -> apigw.AccessLogFormat:
-        return access_log_format()
+        return websocket_access_log_format()
 
 
 class WebSocketApi(Construct):

@@ -71,9 +71,6 @@ class PortalWorkflow(Construct):
         return self.state_machine.state_machine_arn
 
     def grant_start(self, fn: PortalFunction) -> None:
-        """Start executions (and synchronous ones on Express), and tell the function the ARN."""
+        """Start executions, and tell the function the ARN (no StartSyncExecution: see launcher.py)."""
         self.state_machine.grant_start_execution(fn.function)
-        if self.workflow.type == sfn.StateMachineType.EXPRESS:
-            self.state_machine.grant_start_sync_execution(fn.function)
-            fn.add_environment(PORTAL_SYNC_EXECUTIONS="true")
         fn.add_environment(**{self.workflow.env_var: self.arn})

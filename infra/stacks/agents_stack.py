@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 from portal.tables import CACHE, CONNECTIONS, IDEMPOTENCY, STREAM
 
 from infra.bundling import LayerBuilder
 from infra.components.bedrock_access import grant_model_invocation
+from infra.components.execution_status import ExecutionEndedRule
 from infra.components.layers import PortalLayers
 from infra.components.portal_function import PortalFunction
 from infra.components.tables import Access
@@ -69,3 +71,10 @@ class AgentsStack(Stack):
             self.workflows["research"].grant_start(self.functions["DeepResearchWorkerFunctionArn"])
         for name, wf in self.workflows.items():
             CfnOutput(self, f"{name.title()}StateMachineArn", value=wf.arn)
+            if wf.workflow.type == sfn.StateMachineType.STANDARD:
+                ExecutionEndedRule(
+                    self,
+                    f"{name.title()}ExecutionEnded",
+                    state_machine=wf.state_machine,
+                    handler=self.functions["FailureHandlerFunctionArn"],
+                )

@@ -167,3 +167,28 @@ def test_agents_may_invoke_only_configured_bedrock_models(portal: Synthesized) -
                 or "inference-profile/*.anthropic." in text
                 or "titan-embed" in text
             )
+
+
+def test_a_research_run_that_ends_badly_reaches_the_failure_handler(synth_variant) -> None:  # noqa: ANN001
+    # Given the agents stack as synthesized
+    template = synth_variant().json("agents")
+    failure_id, _ = function_by_handler(template, "failure.handler")
+    research_id = next(
+        k
+        for k, v in resources(template, "AWS::StepFunctions::StateMachine").items()
+        if v["Properties"]["StateMachineName"].endswith("-research")
+    )
+
+    # When its EventBridge rules are read
+    rules = list(resources(template, "AWS::Events::Rule").values())
+
+    # Then one rule sends the research machine's timed-out/aborted/failed executions to the failure function
+    # (Express sends no status events: the chat machine's turns are repaired on resume instead)
+    (rule,) = rules
+    pattern = rule["Properties"]["EventPattern"]
+    assert pattern["source"] == ["aws.states"]
+    assert pattern["detail-type"] == ["Step Functions Execution Status Change"]
+    assert sorted(pattern["detail"]["status"]) == ["ABORTED", "FAILED", "TIMED_OUT"]
+    assert pattern["detail"]["stateMachineArn"] == [{"Ref": research_id}]
+    (target,) = rule["Properties"]["Targets"]
+    assert target["Arn"] == {"Fn::GetAtt": [failure_id, "Arn"]}

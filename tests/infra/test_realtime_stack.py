@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from aws_cdk.assertions import Match
 
@@ -56,6 +59,47 @@ def test_stage_is_throttled_and_access_logged(portal: Synthesized) -> None:
     )
     # The account-level CloudWatch role stage logging needs
     portal.template("realtime").resource_count_is("AWS::ApiGateway::Account", 1)
+
+
+# The variables API Gateway documents for WebSocket access logs ("Configure logging for
+# WebSocket APIs in API Gateway"); REST-only ones such as $context.resourcePath are rejected.
+WEBSOCKET_LOG_VARIABLES = {
+    "$context.apiId",
+    "$context.awsEndpointRequestId",
+    "$context.connectedAt",
+    "$context.connectionId",
+    "$context.domainName",
+    "$context.error.message",
+    "$context.error.messageString",
+    "$context.error.responseType",
+    "$context.eventType",
+    "$context.extendedRequestId",
+    "$context.identity.sourceIp",
+    "$context.identity.userAgent",
+    "$context.integrationLatency",
+    "$context.integrationStatus",
+    "$context.messageId",
+    "$context.requestId",
+    "$context.requestTime",
+    "$context.requestTimeEpoch",
+    "$context.routeKey",
+    "$context.stage",
+    "$context.status",
+}
+
+
+def test_websocket_access_log_format_uses_only_websocket_variables(portal: Synthesized) -> None:
+    # Given the WebSocket stage as synthesized
+    (stage,) = resources(portal.json("realtime"), "AWS::ApiGatewayV2::Stage").values()
+    log_format = stage["Properties"]["AccessLogSettings"]["Format"]
+
+    # When its $context variables are read
+    used = set(re.findall(r"\$context\.[A-Za-z0-9_.]+", log_format))
+
+    # Then each is one WebSocket APIs support, and the lines say which route and connection
+    assert used and used <= WEBSOCKET_LOG_VARIABLES, used - WEBSOCKET_LOG_VARIABLES
+    assert {"$context.routeKey", "$context.connectionId", "$context.status"} <= used
+    json.loads(log_format)  # one JSON object per line, as the REST stage's
 
 
 def test_ws_function_knows_its_management_endpoint_and_may_manage_only_its_connections(

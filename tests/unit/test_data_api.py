@@ -12,7 +12,10 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
-from portal.db.data_api import DataApiExecutor
+from portal.db import data_api
+from portal.db.data_api import RESERVED_SECONDS, RESUME_BUDGET_SECONDS, DataApiExecutor
+from portal.errors import DatabaseResuming
+from portal.observability import MetricName
 
 CLUSTER_ARN = "arn:aws:rds:ap-northeast-2:123456789012:cluster:portal"
 SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:portal-db-AbCdEf"
@@ -40,13 +43,16 @@ JDBC_TYPES = {
 
 
 class FakeSleep:
-    """Records the backoff delays instead of sleeping."""
+    """Records the backoff delays instead of sleeping; `now` is the time they add up to."""
 
     def __init__(self) -> None:
         self.delays: list[float] = []
 
     def __call__(self, seconds: float) -> None:
         self.delays.append(seconds)
+
+    def now(self) -> float:
+        return sum(self.delays)
 
 
 @pytest.fixture
@@ -75,7 +81,13 @@ def sleep() -> FakeSleep:
 @pytest.fixture
 def executor(client: Any, sleep: FakeSleep) -> DataApiExecutor:
     return DataApiExecutor(
-        client, resource_arn=CLUSTER_ARN, secret_arn=SECRET_ARN, database=DATABASE, sleep=sleep
+        client,
+        resource_arn=CLUSTER_ARN,
+        secret_arn=SECRET_ARN,
+        database=DATABASE,
+        sleep=sleep,
+        clock=sleep.now,
+        remaining=lambda: None,  # outside Lambda: only the resume budget bounds the wait
     )
 
 
@@ -440,13 +452,92 @@ def test_resuming_database_is_retried_with_backoff(
     assert sleep.delays == [0.5, 1.0]
 
 
-def test_retries_are_bounded(executor: DataApiExecutor, stubber: Stubber, sleep: FakeSleep) -> None:
-    # Given a cluster that never finishes resuming
-    for _ in range(5):
+def test_a_cluster_that_resumes_within_the_budget_is_waited_for(
+    executor: DataApiExecutor, stubber: Stubber, sleep: FakeSleep
+) -> None:
+    # Given a cluster that answers "resuming" nine times (about 30 s), then the query
+    for _ in range(9):
+        resuming_error(stubber, statement("SELECT 1"))
+    stubber.add_response("execute_statement", SELECT_ONE, statement("SELECT 1"))
+
+    # When the query runs
+    row = executor.fetch_one("SELECT 1")
+
+    # Then it waited with backoff capped at 5 s, within the ~45 s budget, and succeeded
+    assert row == {"?column?": 1}
+    assert sleep.delays == [0.5, 1.0, 2.0, 4.0, 5.0, 5.0, 5.0, 5.0, 5.0]
+    assert sum(sleep.delays) <= RESUME_BUDGET_SECONDS
+
+
+def test_a_cluster_still_resuming_after_the_budget_is_a_503_with_retry_after(
+    executor: DataApiExecutor, stubber: Stubber, sleep: FakeSleep
+) -> None:
+    # Given a cluster that keeps answering "resuming" (12 answers use up the 45 s budget)
+    for _ in range(12):
         resuming_error(stubber, statement("SELECT 1"))
 
+    # When the query runs / Then it gives up with the typed error, in Korean, within the budget
+    with pytest.raises(DatabaseResuming, match="데이터베이스를 깨우는 중입니다") as raised:
+        executor.fetch_all("SELECT 1")
+    assert raised.value.status_code == 503 and raised.value.retry_after
+    assert sum(sleep.delays) <= RESUME_BUDGET_SECONDS
+    assert sum(sleep.delays) > RESUME_BUDGET_SECONDS - 5.0
+
+
+def test_the_wait_for_resume_leaves_the_lambda_time_to_answer(
+    client: Any, stubber: Stubber, sleep: FakeSleep
+) -> None:
+    # Given a Lambda invocation with 8 s left and a cluster that keeps resuming
+    executor = DataApiExecutor(
+        client,
+        resource_arn=CLUSTER_ARN,
+        secret_arn=SECRET_ARN,
+        database=DATABASE,
+        sleep=sleep,
+        clock=sleep.now,
+        remaining=lambda: 8.0 - sleep.now(),
+    )
+    for _ in range(4):  # after 3.5 s of waits, a 4 s wait would leave less than the reserve
+        resuming_error(stubber, statement("SELECT 1"))
+
+    # When the query runs / Then it stops waiting while the invocation can still answer
+    with pytest.raises(DatabaseResuming):
+        executor.fetch_all("SELECT 1")
+    assert sleep.now() <= 8.0 - RESERVED_SECONDS
+
+
+def test_giving_up_on_a_resume_emits_the_alarmed_metric(
+    executor: DataApiExecutor, stubber: Stubber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a cluster that never finishes resuming, and the metrics recorder
+    emitted: list[str] = []
+    monkeypatch.setattr(data_api.metrics, "add_metric", lambda name, **_: emitted.append(name))
+    for _ in range(12):
+        resuming_error(stubber, statement("SELECT 1"))
+
+    # When the executor gives up
+    with pytest.raises(DatabaseResuming):
+        executor.fetch_all("SELECT 1")
+
+    # Then it says so once, under the metric name the alarm watches
+    assert emitted == [MetricName.AURORA_RESUME_GAVE_UP]
+
+
+def test_throttling_retries_are_bounded(
+    executor: DataApiExecutor, stubber: Stubber, sleep: FakeSleep
+) -> None:
+    # Given a Data API that keeps throttling
+    for _ in range(5):
+        stubber.add_client_error(
+            "execute_statement",
+            service_error_code="ThrottlingException",
+            service_message="Rate exceeded",
+            http_status_code=400,
+            expected_params=statement("SELECT 1"),
+        )
+
     # When the query runs / Then the last error escapes after five attempts
-    with pytest.raises(ClientError, match="DatabaseResumingException"):
+    with pytest.raises(ClientError, match="ThrottlingException"):
         executor.fetch_all("SELECT 1")
     assert sleep.delays == [0.5, 1.0, 2.0, 4.0]
 

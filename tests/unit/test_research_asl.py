@@ -114,10 +114,3 @@ def test_maps_run_bounded_and_pass_only_what_an_item_needs(machine: dict) -> Non
         assert state["ItemsPath"] == items
         assert 1 <= state["MaxConcurrency"] <= 10
         assert set(state["ItemSelector"]) == {"turn_id.$", "empno.$", "query.$", "index.$", "round"}
-
-
-def test_the_research_machine_is_provisioned_as_standard_locally() -> None:
-    source = (repo_root() / "layers" / "portal" / "portal" / "local" / "moto_aws.py").read_text(
-        encoding="utf-8"
-    )
-    assert 'type="STANDARD"' in source and "research.asl.json" in source

@@ -1,6 +1,6 @@
 // App shell: runtime config -> sign-in (OIDC, the same in every target) -> portal.
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { ApiClient, ApiError, loadConfig, type FetchLike } from './api';
+import { ApiClient, ApiError, RETRYING_MESSAGE, loadConfig, type FetchLike } from './api';
 import { createAuthClient, type AuthClient } from './auth/oidc';
 import { titleFrom, AGENT_LABELS } from './format';
 import { t } from './messages';
@@ -209,6 +209,8 @@ function Portal({ config, auth, fetchImpl, createSocket, socketOptions, timing: 
   const timing = { ...DEFAULT_TIMING, ...timingOverrides };
   const { getToken, freshToken, renewNow, sessionRejected } = auth;
   const sessionEnded = auth.state.status === 'ended';
+  // Set once the banners exist: the client tells the user while it waits for the database.
+  const retryNotice = useRef<() => void>(() => {});
   const api = useMemo(
     () =>
       new ApiClient({
@@ -217,6 +219,7 @@ function Portal({ config, auth, fetchImpl, createSocket, socketOptions, timing: 
         fetchImpl,
         renewToken: renewNow,
         onUnauthorized: () => sessionRejected(null),
+        onRetry: () => retryNotice.current(),
       }),
     [config.apiBase, getToken, fetchImpl, renewNow, sessionRejected],
   );
@@ -262,6 +265,7 @@ function Portal({ config, auth, fetchImpl, createSocket, socketOptions, timing: 
     const id = ++bannerSeq.current;
     setBanners((bs) => [...bs.filter((b) => b.message !== message), { id, kind, message, correlationId }].slice(-4));
   }, []);
+  retryNotice.current = () => pushBanner('info', RETRYING_MESSAGE);
   const pushError = useCallback(
     (e: unknown) => {
       const { message, correlationId } = errorMessage(e);

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiClient, ApiError, authConfigOf, loadConfig, parseError } from './api';
+import { ApiClient, ApiError, MAX_RETRIES, RETRYING_MESSAGE, authConfigOf, loadConfig, parseError, retryAfterMs } from './api';
 import { jsonResponse, routedFetch } from './test/fakes';
 
 describe('parseError', () => {
@@ -136,5 +136,88 @@ describe('config', () => {
     expect((await loadConfig(fetchImpl)).auth).toEqual({ ...auth, logoutUrl: 'https://d/logout' });
     expect(authConfigOf({ authority: 'http://h/oidc' })).toBeNull();
     expect(authConfigOf({ authority: 'http://h/oidc', clientId: 'c' })?.scope).toBe('openid profile email');
+  });
+});
+
+describe('ApiClient retries a waking database', () => {
+  const waking = () =>
+    new Response(
+      JSON.stringify({ error: { code: 'database_resuming', message: '데이터베이스를 깨우는 중입니다… 잠시 후 다시 시도해 주세요.' } }),
+      { status: 503, headers: { 'Content-Type': 'application/json', 'Retry-After': '10' } },
+    );
+
+  function client(answers: Response[]) {
+    const calls: string[] = [];
+    const waits: number[] = [];
+    const fetchImpl = vi.fn(async (url: string, init?: RequestInit) => {
+      calls.push(`${init?.method} ${url} ${init?.body ?? ''}`);
+      const next = answers.shift();
+      if (!next) throw new Error('no more answers');
+      return next;
+    });
+    const retried: number[] = [];
+    const api = new ApiClient({
+      apiBase: '/api',
+      getToken: () => 't',
+      fetchImpl,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+      onRetry: (attempt) => retried.push(attempt),
+    });
+    return { api, calls, waits, retried };
+  }
+
+  it('waits as long as Retry-After says and sends the same request again', async () => {
+    // Given a server that answers 503 + Retry-After twice, then the conversation
+    const me = { empno: 'E1001', name: '홍길동' };
+    const { api, calls, waits, retried } = client([waking(), waking(), jsonResponse(200, me)]);
+
+    // When the UI asks for it
+    const got = await api.me();
+
+    // Then it got the answer after two waits of 10 s, told the UI each time, and asked three times
+    expect(got).toEqual(me);
+    expect(waits).toEqual([10_000, 10_000]);
+    expect(retried).toEqual([1, 2]);
+    expect(calls).toHaveLength(3);
+    expect(new Set(calls).size).toBe(1);
+  });
+
+  it('gives up after MAX_RETRIES with the server’s Korean message', async () => {
+    // Given a database that never wakes up
+    const { api, calls } = client(Array.from({ length: MAX_RETRIES + 1 }, waking));
+
+    // When the UI asks / Then the last 503 reaches the caller, in Korean
+    await expect(api.me()).rejects.toMatchObject({
+      status: 503,
+      code: 'database_resuming',
+      message: expect.stringContaining('데이터베이스를 깨우는 중입니다'),
+    });
+    expect(calls).toHaveLength(MAX_RETRIES + 1);
+  });
+
+  it('does not retry a 503 without Retry-After', async () => {
+    // Given a 503 that does not ask for a retry
+    const { api, calls, waits } = client([jsonResponse(503, { error: { code: 'not_configured', message: 'x' } })]);
+
+    // When the UI asks / Then the error comes back at once
+    await expect(api.me()).rejects.toMatchObject({ status: 503, code: 'not_configured' });
+    expect(calls).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+});
+
+describe('retryAfterMs', () => {
+  it('reads whole seconds and caps long waits', () => {
+    const res = (value: string, status = 503) => new Response(null, { status, headers: { 'Retry-After': value } });
+    expect(retryAfterMs(res('10'))).toBe(10_000);
+    expect(retryAfterMs(res('3600'))).toBe(30_000);
+    expect(retryAfterMs(res('Wed, 21 Oct 2015 07:28:00 GMT'))).toBeNull();
+    expect(retryAfterMs(res('10', 429))).toBeNull();
+  });
+
+  it('the message shown while waiting is Korean', () => {
+    expect(RETRYING_MESSAGE).toContain('데이터베이스를 깨우는 중입니다');
   });
 });

@@ -55,6 +55,28 @@ const STATUS_MESSAGES: Record<number, string> = {
   504: '서버 응답 시간이 초과되었습니다.',
 };
 
+/** Shown while the client waits to retry a 503 the server asked to retry (Aurora resuming). */
+export const RETRYING_MESSAGE = '데이터베이스를 깨우는 중입니다… 잠시만 기다려 주세요.';
+
+/** Retries of one request on 503 + Retry-After, and the longest single wait honoured. */
+export const MAX_RETRIES = 4;
+const MAX_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * How long to wait before retrying, when the server asked for it: a 503 with
+ * `Retry-After: <seconds>` (the API's "database is waking up" answer). Otherwise null.
+ */
+export function retryAfterMs(res: Response): number | null {
+  if (res.status !== 503) return null;
+  const header = res.headers.get('Retry-After');
+  if (!header || !/^\d+$/.test(header.trim())) return null;
+  return Math.min(Number(header.trim()), MAX_RETRY_AFTER_SECONDS) * 1000;
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function fallbackCode(status: number): string {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
@@ -162,6 +184,10 @@ export interface ApiClientOptions {
   renewToken?: () => Promise<string | null>;
   /** Called on a 401 that a renewed token did not cure: the session is over. */
   onUnauthorized?: (err: ApiError) => void;
+  /** Called before each automatic retry of a 503 with Retry-After (e.g. to show RETRYING_MESSAGE). */
+  onRetry?: (attempt: number, delayMs: number) => void;
+  /** Waits between retries (tests pass a fake). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export class ApiClient {
@@ -170,6 +196,8 @@ export class ApiClient {
   private readonly fetchImpl: FetchLike;
   private readonly onUnauthorized?: (err: ApiError) => void;
   private readonly renewToken?: () => Promise<string | null>;
+  private readonly onRetry?: (attempt: number, delayMs: number) => void;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(opts: ApiClientOptions) {
     this.base = trimSlash(opts.apiBase || '/api');
@@ -177,17 +205,26 @@ export class ApiClient {
     this.fetchImpl = opts.fetchImpl ?? defaultFetch();
     this.onUnauthorized = opts.onUnauthorized;
     this.renewToken = opts.renewToken;
+    this.onRetry = opts.onRetry;
+    this.sleep = opts.sleep ?? sleepMs;
   }
 
-  private send(method: string, path: string, token: string | null, body?: unknown): Promise<Response> {
+  private async send(method: string, path: string, token: string | null, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    return safeFetch(this.fetchImpl, `${this.base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+    let res = await safeFetch(this.fetchImpl, `${this.base}${path}`, init);
+    // The server answers 503 + Retry-After only when it did nothing (a paused database
+    // waking up), so any method may be sent again.
+    for (let attempt = 1; attempt <= MAX_RETRIES; attempt++) {
+      const delay = retryAfterMs(res);
+      if (delay === null) break;
+      this.onRetry?.(attempt, delay);
+      await this.sleep(delay);
+      res = await safeFetch(this.fetchImpl, `${this.base}${path}`, init);
+    }
+    return res;
   }
 
   private async request(method: string, path: string, body?: unknown): Promise<Response> {

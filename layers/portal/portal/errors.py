@@ -10,6 +10,8 @@ class PortalError(Exception):
 
     status_code = 400
     code = "bad_request"
+    # Seconds a client should wait before trying again (sent as the Retry-After header).
+    retry_after: int | None = None
 
     def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
@@ -57,3 +59,16 @@ class NotConfigured(PortalError):
 
     status_code = 503
     code = "not_configured"
+
+
+class DatabaseResuming(PortalError):
+    """Aurora is resuming from zero capacity and did not answer within this request's time."""
+
+    status_code = 503
+    code = "database_resuming"
+    retry_after = 10
+
+    def __init__(
+        self, message: str = "데이터베이스를 깨우는 중입니다… 잠시 후 다시 시도해 주세요.", **details: Any
+    ) -> None:
+        super().__init__(message, **details)

@@ -43,6 +43,10 @@ class MetricName:
     PAGES_REFUSED = "PagesRefused"
     RESEARCH_STARTED = "ResearchStarted"
     RESEARCH_COMPLETED = "ResearchCompleted"
+    # The Data API executor gave up waiting for a paused Aurora cluster to resume (alarmed).
+    AURORA_RESUME_GAVE_UP = "AuroraResumeGaveUp"
+    # A chat turn passed its deadline without an answer and was marked failed (Express timed out).
+    TURN_OVERDUE = "TurnOverdue"
 
 
 def emit_model_usage(model: str, *, input_tokens: int, output_tokens: int, cost_usd: float) -> None:

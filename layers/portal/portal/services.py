@@ -68,9 +68,7 @@ def launcher() -> TurnLauncher:
     from portal.agents.launcher import TurnLauncher
 
     s = get_settings()
-    return TurnLauncher(
-        aws.client("stepfunctions"), s.chat_state_machine_arn, sync_supported=s.sync_executions
-    )
+    return TurnLauncher(aws.client("stepfunctions"), s.chat_state_machine_arn)
 
 
 @lru_cache(maxsize=1)

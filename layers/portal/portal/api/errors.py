@@ -34,9 +34,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(PortalError)
     async def _portal_error(_: Request, exc: PortalError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
+        if exc.retry_after is not None:
+            headers["Retry-After"] = str(exc.retry_after)
         return JSONResponse(
-            error_body(exc.code, exc.message, **exc.details), status_code=exc.status_code, headers=headers
+            error_body(exc.code, exc.message, **exc.details),
+            status_code=exc.status_code,
+            headers=headers or None,
         )
 
     @app.exception_handler(RequestValidationError)

@@ -24,6 +24,7 @@ def build_executor(settings: Settings) -> Executor:
             resource_arn=settings.db_cluster_arn,
             secret_arn=settings.db_secret_arn,
             database=settings.db_name,
+            resume_budget=settings.db_resume_budget_seconds,
         )
     raise RuntimeError(
         "No database configured: set DATABASE_URL or PORTAL_DB_CLUSTER_ARN/PORTAL_DB_SECRET_ARN"

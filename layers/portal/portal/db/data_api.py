@@ -20,12 +20,19 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from portal.db.executor import Params, Row, param_names
-from portal.observability import logger
+from portal.errors import DatabaseResuming
+from portal.invocation import remaining_seconds
+from portal.observability import MetricName, logger, metrics
 
-# Transient everywhere: the request never ran (paused cluster waking up, or throttled).
+# Aurora Serverless v2 at 0 ACU takes ~15 s to resume, sometimes more: wait up to this long.
+RESUME_BUDGET_SECONDS = 45.0
+# Keep this much of the invocation for answering (a 503 the client retries beats a timeout).
+RESERVED_SECONDS = 3.0
+_MAX_RESUME_DELAY = 5.0
+_RESUMING = "DatabaseResumingException"
+# Transient everywhere: the request never ran (throttled); retried a few times.
 _RETRYABLE = frozenset(
     {
-        "DatabaseResumingException",  # Aurora Serverless v2 at 0 ACU takes ~15 s to resume
         "ThrottlingException",
         "TooManyRequestsException",
         "ServiceUnavailableError",
@@ -55,6 +62,9 @@ class DataApiExecutor:
         max_attempts: int = 5,
         base_delay: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        resume_budget: float = RESUME_BUDGET_SECONDS,
+        remaining: Callable[[], float | None] = remaining_seconds,
     ) -> None:
         self._client = client
         self._resource_arn = resource_arn
@@ -64,6 +74,9 @@ class DataApiExecutor:
         self._max_attempts = max(1, max_attempts)
         self._base_delay = base_delay
         self._sleep = sleep
+        self._clock = clock
+        self._resume_budget = resume_budget
+        self._remaining = remaining
 
     @property
     def transaction_id(self) -> str | None:
@@ -133,6 +146,9 @@ class DataApiExecutor:
             max_attempts=self._max_attempts,
             base_delay=self._base_delay,
             sleep=self._sleep,
+            clock=self._clock,
+            resume_budget=self._resume_budget,
+            remaining=self._remaining,
         )
 
     def _rollback(self) -> None:
@@ -161,25 +177,43 @@ class DataApiExecutor:
 
     def _call(self, operation: str, **request: Any) -> dict[str, Any]:
         retryable = _RETRYABLE if self._transaction_id else _RETRYABLE | _RETRYABLE_OUTSIDE_TRANSACTION
-        for attempt in range(self._max_attempts):
+        started = self._clock()
+        attempt = 0
+        while True:
             try:
-                return getattr(self._client, operation)(**request)
+                return getattr(self._client, operation)(**request)  # type: ignore[no-any-return]
             except ClientError as exc:
                 code = exc.response.get("Error", {}).get("Code", "")
-                if code not in retryable or attempt + 1 >= self._max_attempts:
+                attempt += 1
+                if code == _RESUMING:
+                    delay = min(self._base_delay * 2 ** (attempt - 1), _MAX_RESUME_DELAY)
+                    if not self._can_wait_for_resume(started, delay):
+                        metrics.add_metric(name=MetricName.AURORA_RESUME_GAVE_UP, unit="Count", value=1)
+                        logger.warning(
+                            "Aurora did not resume in time",
+                            extra={
+                                "operation": operation,
+                                "attempts": attempt,
+                                "waited": self._clock() - started,
+                            },
+                        )
+                        raise DatabaseResuming() from exc
+                elif code in retryable and attempt < self._max_attempts:
+                    delay = self._base_delay * 2 ** (attempt - 1)
+                else:
                     raise
-                delay = self._base_delay * 2**attempt
                 logger.info(
                     "Data API call will be retried",
-                    extra={
-                        "operation": operation,
-                        "error_code": code,
-                        "attempt": attempt + 1,
-                        "delay": delay,
-                    },
+                    extra={"operation": operation, "error_code": code, "attempt": attempt, "delay": delay},
                 )
                 self._sleep(delay)
-        raise AssertionError("unreachable: the loop returns or raises")
+
+    def _can_wait_for_resume(self, started: float, delay: float) -> bool:
+        """Whether sleeping `delay` more stays within the resume budget and the invocation's time."""
+        if self._clock() - started + delay > self._resume_budget:
+            return False
+        left = self._remaining()
+        return left is None or left - delay > RESERVED_SECONDS
 
 
 # --- parameters --------------------------------------------------------------

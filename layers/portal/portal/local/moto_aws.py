@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import zipfile
 from typing import Any
 
-from portal.local.functions import FUNCTIONS, invoke_json, repo_root
+from portal.local.deployed import deployed_workflows
+from portal.local.functions import FUNCTIONS, invoke_json
 from portal.settings import Settings
 from portal.tables import ALL_TABLES
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 LOCAL_ROLE = "portal-local-lambda"
-CHAT_STATE_MACHINE = "portal-chat"
 
 _patched = False
 
@@ -50,22 +49,12 @@ def _zip_placeholder() -> bytes:
     return buf.getvalue()
 
 
-def substitute(definition: str, values: dict[str, str]) -> str:
-    """Apply DefinitionSubstitutions (moto does not); an unknown ${...} is an error."""
-
-    def repl(match: re.Match[str]) -> str:
-        key = match.group(1)
-        if key not in values:
-            raise KeyError(f"state machine definition uses ${{{key}}}, which nothing supplies")
-        return values[key]
-
-    return re.sub(r"\$\{([A-Za-z0-9_]+)\}", repl, definition)
-
-
 def provision(settings: Settings) -> dict[str, str]:
-    """Create tables, bucket, functions and the chat state machine in the active moto mock.
+    """Create tables, bucket, functions and the state machines in the active moto mock.
 
-    Returns the values the settings need (state machine ARN).
+    The state machines are the synthesized ones (portal.local.deployed): their definitions
+    with the DefinitionSubstitutions the CDK app gives them, each pointing at the local
+    function with the same code directory and handler. Returns the state machine ARNs.
     """
     import boto3
 
@@ -106,10 +95,10 @@ def provision(settings: Settings) -> dict[str, str]:
         ]
 
     lam = boto3.client("lambda", region_name=region)
-    arns: dict[str, str] = {}
+    arns: dict[tuple[str, str], str] = {}
     have = {f["FunctionName"]: f["FunctionArn"] for f in lam.list_functions()["Functions"]}
     for fn in FUNCTIONS:
-        arn = (
+        arns[(fn.directory, fn.handler)] = (
             have.get(fn.name)
             or lam.create_function(
                 FunctionName=fn.name,
@@ -120,26 +109,28 @@ def provision(settings: Settings) -> dict[str, str]:
                 Timeout=300,
             )["FunctionArn"]
         )
-        if fn.substitution:
-            arns[fn.substitution] = arn
 
     from portal.local.uploads import notify_ingest  # uploads/ ObjectCreated -> portal-ingest, as in AWS
 
     notify_ingest(settings)
 
+    def arn_of(task: Any) -> str:
+        key = (task.directory, task.handler)
+        if key not in arns:
+            raise KeyError(
+                f"the synthesized state machines use functions/{key[0]} {key[1]}, which is not deployed"
+            )
+        return arns[key]
+
     sfn = boto3.client("stepfunctions", region_name=region)
     machines = {m["name"]: m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]}
-    chat_arn = machines.get(CHAT_STATE_MACHINE)
-    if chat_arn is None:
-        definition = (repo_root() / "statemachines" / "chat.asl.json").read_text(encoding="utf-8")
-        chat_arn = sfn.create_state_machine(
-            name=CHAT_STATE_MACHINE, definition=substitute(definition, arns), roleArn=role_arn, type="EXPRESS"
-        )["stateMachineArn"]
-    # Deep research: a Standard machine (moto's interpreter runs its Map for real).
-    research_arn = machines.get("portal-research")
-    if research_arn is None:
-        definition = (repo_root() / "statemachines" / "research.asl.json").read_text(encoding="utf-8")
-        research_arn = sfn.create_state_machine(
-            name="portal-research", definition=substitute(definition, arns), roleArn=role_arn, type="STANDARD"
-        )["stateMachineArn"]
-    return {"chat_state_machine_arn": chat_arn, "research_state_machine_arn": research_arn}
+    created: dict[str, str] = {}
+    for name, workflow in deployed_workflows().items():
+        local_name = f"portal-{name}"
+        created[f"{name}_state_machine_arn"] = (
+            machines.get(local_name)
+            or sfn.create_state_machine(
+                name=local_name, definition=workflow.resolve(arn_of), roleArn=role_arn, type=workflow.type
+            )["stateMachineArn"]
+        )
+    return created

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from portal import aws, services
+from portal.agents import overdue
 from portal.db.executor import Executor
 from portal.db.repositories import conversations, messages, users, workspaces
 from portal.db.repositories.messages import Message
@@ -88,6 +89,8 @@ def resume(db: Executor, connection: Connection, frame: dict[str, Any]) -> str:
     settings = get_settings()
     table = aws.dynamodb_table(settings.stream_table)
     answer = messages.get_turn_message(db, turn_id=turn_id, role="assistant")
+    if overdue.repair_if_overdue(db, question, answer):
+        answer = messages.get_turn_message(db, turn_id=turn_id, role="assistant")
     finished = answer is not None and answer.status in ("completed", "failed")
     if not finished:
         if question.created_at < datetime.now(UTC) - timedelta(seconds=settings.stream_chunk_ttl_seconds):

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     db_cluster_arn: str | None = None
     db_secret_arn: str | None = None
     db_name: str = "portal"
+    # How long a Data API call waits for a paused Aurora to resume (the migrate function waits longer).
+    db_resume_budget_seconds: float = Field(default=45.0, gt=0, le=840)
     local_data_dir: str = ".local"  # the embedded PostgreSQL's files and the local issuer's key
 
     # --- DynamoDB tables, bucket, state machines ----------------------------
@@ -44,9 +46,6 @@ class Settings(BaseSettings):
     uploads_bucket: str = "portal-uploads"
     chat_state_machine_arn: str | None = None
     research_state_machine_arn: str | None = None
-    # StartSyncExecution exists for Express machines in AWS; moto lacks it, so locally
-    # `?wait=true` starts the execution and polls it instead.
-    sync_executions: bool = False
 
     # --- WebSocket management API (post_to_connection) ----------------------
     ws_management_endpoint: str | None = None

@@ -1,4 +1,4 @@
-"""Posting a message starts a chat turn (202), or runs it to the end with ?wait=true."""
+"""Posting a message starts a chat turn (202), or with ?wait=true waits up to 25 s for the answer."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from portal import services
-from portal.agents import turns
+from portal.agents import turns, waiting
 from portal.agents.turn import TurnOptions
 from portal.api.deps import CurrentUser, Db
 from portal.api.routes.conversations import owned_or_404
 from portal.api.schemas import MessageCreate, MessageOut, TurnAccepted
-from portal.db.repositories import messages
 from portal.errors import NotConfigured, PortalError
 from portal.observability import logger
 from portal.realtime import broadcast
@@ -31,7 +30,10 @@ def post_message(
     body: MessageCreate,
     user: CurrentUser,
     db: Db,
-    wait: bool = Query(False, description="run the turn to the end and answer with the assistant message"),
+    wait: bool = Query(
+        False,
+        description="wait up to 25 s for the answer (200); a turn still running then is answered 202",
+    ),
 ) -> JSONResponse:
     """Store the user's message and start the chat workflow; the answer streams over the WebSocket."""
     conversation = owned_or_404(db, user, conversation_id)
@@ -49,24 +51,20 @@ def post_message(
         author_name=user.name_ko,
     )
     try:
-        if not wait:
-            services.launcher().start(started.turn)
-            accepted = TurnAccepted(
-                turn_id=started.turn.turn_id, message_id=started.message.id, conversation_id=conversation.id
-            )
-            return JSONResponse(accepted.model_dump(), status_code=202)
-        result = services.launcher().run(started.turn)
+        services.launcher().start(started.turn)
     except (ClientError, NotConfigured) as exc:
         turns.forget_turn(db, started)
         logger.exception("could not start the chat workflow", extra={"turn_id": started.turn.turn_id})
         raise NotConfigured("The chat workflow could not be started; nothing was stored") from exc
-    answer = messages.get_turn_message(db, turn_id=started.turn.turn_id, role="assistant")
-    if answer is None or result["status"] != "SUCCEEDED":
-        raise TurnFailed(
-            answer.content if answer else "The turn failed",
-            turn_id=started.turn.turn_id,
-            status=result["status"],
-        )
+    accepted = TurnAccepted(
+        turn_id=started.turn.turn_id, message_id=started.message.id, conversation_id=conversation.id
+    )
+    answer = waiting.wait_for_answer(db, turn_id=started.turn.turn_id) if wait else None
+    if answer is None:
+        # Not asked to wait, or still running after the wait: follow the socket or poll.
+        return JSONResponse(accepted.model_dump(), status_code=202)
+    if answer.status == "failed":
+        raise TurnFailed(answer.content, turn_id=started.turn.turn_id, status=answer.status)
     return JSONResponse(
         MessageOut.model_validate(answer.model_dump()).model_dump(mode="json"), status_code=200
     )

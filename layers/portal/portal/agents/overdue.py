@@ -1,0 +1,66 @@
+"""A chat turn whose workflow ended without an answer is marked failed once its deadline passes.
+
+An Express execution stopped at its 5-minute cap runs no Catch, and Express workflows send
+no "Execution Status Change" events to EventBridge (only Standard workflows do), so nothing
+in AWS reports it. The chat machine's timeouts add up to less than the cap (checked at
+synth), so this is the fallback for what still slips through: a Lambda killed without an
+error reaching Step Functions, a failure handler that failed. Whoever looks at the turn
+after its deadline (a socket's `resume`, which the UI repeats for a silent turn) repairs it
+with the failure handler's own code, so the at-least-once rule lives in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from portal.agents.failure import handle_failure
+from portal.agents.turn import TurnInput, TurnOptions
+from portal.db.executor import Executor
+from portal.db.repositories import conversations
+from portal.db.repositories.messages import Message
+from portal.observability import MetricName, logger, metrics
+
+# Express's cap, plus time for the start to happen after the question was stored.
+EXPRESS_LIMIT = timedelta(seconds=300)
+START_GRACE = timedelta(seconds=30)
+TURN_DEADLINE = EXPRESS_LIMIT + START_GRACE
+TIMED_OUT = {"Error": "States.Timeout", "Cause": "The turn passed its deadline without an answer"}
+
+
+def is_overdue(*, asked_at: datetime, answer: Message | None, now: datetime) -> bool:
+    """A turn with no stored answer after its deadline will never get one.
+
+    Any stored answer counts: deep research stores a "streaming" placeholder before its
+    Standard execution (which has its own Catch) writes the report, minutes later.
+    """
+    return answer is None and now > asked_at + TURN_DEADLINE
+
+
+def repair_if_overdue(
+    db: Executor, question: Message, answer: Message | None, *, now: datetime | None = None
+) -> bool:
+    """Mark an overdue turn failed and tell its sockets; True when it was overdue."""
+    if not is_overdue(asked_at=question.created_at, answer=answer, now=now or datetime.now(UTC)):
+        return False
+    turn = _turn_input(db, question)
+    logger.warning("turn overdue: marking it failed", extra={"turn_id": turn.turn_id})
+    metrics.add_metric(name=MetricName.TURN_OVERDUE, unit="Count", value=1)
+    handle_failure({**turn.model_dump(), "error": TIMED_OUT})
+    return True
+
+
+def _turn_input(db: Executor, question: Message) -> TurnInput:
+    """The turn's state machine input, rebuilt from its stored question (what the API sent)."""
+    conversation = conversations.get(db, conversation_id=question.conversation_id)
+    if conversation is None or question.turn_id is None:
+        raise ValueError(f"message {question.id} is not the question of a stored turn")
+    options: dict[str, Any] = question.metadata.get("options") or {}
+    return TurnInput(
+        turn_id=question.turn_id,
+        conversation_id=conversation.id,
+        message_id=question.id,
+        empno=conversation.user_empno,
+        workspace_id=conversation.workspace_id,
+        options=TurnOptions.model_validate(options),
+    )

@@ -1,0 +1,104 @@
+"""A turn whose Express execution ended without an answer (timed out: no Catch ran) is marked failed
+and the user is told, by the socket that next resumes it, once the turn is past its deadline."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from websockets.sync.client import connect
+
+from tests.conftest import make_token
+from tests.integration.test_stream_replay import assert_quiet, until_closing
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def http(target) -> Iterator[httpx.Client]:  # noqa: ANN001
+    with httpx.Client(base_url=target.base_url, timeout=60) as client:
+        yield client
+
+
+def _unanswered_turn(http: httpx.Client, db, *, asked_minutes_ago: int) -> str:  # noqa: ANN001
+    """A stored question whose workflow never answered (as after an Express time-out)."""
+    from portal.db.repositories import messages
+
+    auth = {"Authorization": f"Bearer {make_token()}"}
+    conversation = http.post("/api/conversations", json={}, headers=auth).json()
+    turn_id = str(uuid.uuid4())
+    messages.add_user_message(
+        db,
+        conversation_id=conversation["id"],
+        turn_id=turn_id,
+        content="질문입니다",
+        metadata={"options": {}},
+    )
+    db.execute(
+        "UPDATE messages SET created_at = now() - make_interval(mins => :minutes) WHERE turn_id = :turn_id::uuid",
+        {"minutes": asked_minutes_ago, "turn_id": turn_id},
+    )
+    return turn_id
+
+
+def test_resuming_a_turn_past_its_deadline_marks_it_failed_and_tells_the_user(target, http, db) -> None:  # noqa: ANN001
+    from portal.agents.failure import USER_MESSAGE_KO
+    from portal.db.repositories import messages
+
+    # Given a question asked six minutes ago (past Express's 5 minutes) that was never answered
+    turn_id = _unanswered_turn(http, db, asked_minutes_ago=6)
+
+    # When the user's screen resumes the turn
+    with connect(f"{target.ws_url}?token={make_token()}") as ws:
+        ws.send(json.dumps({"action": "resume", "turn_id": turn_id, "after_seq": 0}))
+        events = until_closing(ws, turn_id)
+
+    # Then the socket is told in Korean, and the turn is stored as failed, saying why
+    assert events[-1]["type"] == "error" and events[-1]["code"] == "turn_failed"
+    assert events[-1]["message"] == USER_MESSAGE_KO
+    answer = messages.get_turn_message(db, turn_id=turn_id, role="assistant")
+    assert answer is not None and answer.status == "failed"
+    assert answer.metadata["error"].startswith("States.Timeout")
+
+
+def test_a_repaired_turn_is_repaired_once(target, http, db) -> None:  # noqa: ANN001
+    from portal.db.repositories import messages
+
+    # Given an overdue turn that one resume already repaired
+    turn_id = _unanswered_turn(http, db, asked_minutes_ago=6)
+    with connect(f"{target.ws_url}?token={make_token()}") as ws:
+        ws.send(json.dumps({"action": "resume", "turn_id": turn_id, "after_seq": 0}))
+        first = until_closing(ws, turn_id)[-1]
+
+    # When another screen resumes it
+    with connect(f"{target.ws_url}?token={make_token()}") as ws:
+        ws.send(json.dumps({"action": "resume", "turn_id": turn_id, "after_seq": 0}))
+        second = until_closing(ws, turn_id)[-1]
+
+    # Then it gets the same closing error, about the same single failed answer
+    assert second["message_id"] == first["message_id"]
+    assert (
+        db.fetch_one(
+            "SELECT count(*) AS n FROM messages WHERE turn_id = :t::uuid AND role = 'assistant'",
+            {"t": turn_id},
+        )["n"]
+        == 1
+    )
+    assert messages.get_turn_message(db, turn_id=turn_id, role="assistant").status == "failed"
+
+
+def test_a_turn_within_its_deadline_is_left_running(target, http, db) -> None:  # noqa: ANN001
+    from portal.db.repositories import messages
+
+    # Given a question asked a minute ago, still unanswered (its worker may still be running)
+    turn_id = _unanswered_turn(http, db, asked_minutes_ago=1)
+
+    # When the user's screen resumes it
+    with connect(f"{target.ws_url}?token={make_token()}") as ws:
+        ws.send(json.dumps({"action": "resume", "turn_id": turn_id, "after_seq": 0}))
+        # Then the socket is subscribed to the live stream: no error, nothing stored
+        assert_quiet(ws)
+    assert messages.get_turn_message(db, turn_id=turn_id, role="assistant") is None
