@@ -95,12 +95,13 @@ LAYER_PACKAGES: dict[Layer, frozenset[str]] = {
 }
 # Parts of the portal package that must never ship to Lambda.
 PORTAL_EXCLUDED_DIRS = frozenset({"local", "cli", "__pycache__"})  # local-only code
-# Installer records that say how and when a wheel was installed, not what it is.
-INSTALLER_FILES = frozenset({"INSTALLER", "REQUESTED", "direct_url.json"})
+# Installer records that say how a wheel was installed, not what it is; nothing in Lambda reads
+# them, and RECORD hashes the console scripts whose first line names the building machine's Python.
+INSTALLER_FILES = frozenset({"INSTALLER", "REQUESTED", "direct_url.json", "RECORD"})
 # Every file and folder of a layer gets this time (1980-01-01, the earliest a zip can hold).
 FIXED_MTIME = 315532800
 # Bump when the way layers are built changes, so cached builds are not reused.
-BUILDER_VERSION = "2"
+BUILDER_VERSION = "3"
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 
 CACHE_DIR = Path(__file__).resolve().parent / ".build"
