@@ -26,13 +26,21 @@ install: $(VENV)/.installed
 
 # Re-resolve after changing pyproject.toml's dependencies (or to take newer releases).
 # runtime: universal (Lambda's Python 3.14 on arm64 and this machine's 3.11 on x86_64 alike);
-# dev: this machine kind only (x86_64, 3.11; the CPU build of torch lies in /opt/wheels).
+# infra (the deploy job) and dev: this machine kind only (x86_64, 3.11; dev's CPU build of torch
+# lies in /opt/wheels).
 lock: install
 	$(BIN)/uv pip compile pyproject.toml --quiet --universal --generate-hashes \
 		--custom-compile-command "make lock" -o requirements/runtime.txt
+	$(BIN)/uv pip compile pyproject.toml --quiet --extra infra -c requirements/runtime.txt \
+		--python-version 3.11 --python-platform x86_64-manylinux_2_28 \
+		--generate-hashes --custom-compile-command "make lock" -o requirements/infra.txt
 	$(BIN)/uv pip compile pyproject.toml --quiet --extra dev -c requirements/runtime.txt \
-		--python-version 3.11 --python-platform x86_64-manylinux_2_28 --find-links /opt/wheels \
-		--generate-hashes --custom-compile-command "make lock" -o requirements/dev.txt
+		-c requirements/infra.txt --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
+		--find-links /opt/wheels --generate-hashes --custom-compile-command "make lock" -o requirements/dev.txt
+
+# The README's bundle size table, from the built layers (tests/infra/test_sizes.py checks it).
+sizes: install
+	$(BIN)/python -m infra.sizes --write README.md
 
 web/node_modules/.package-lock.json: web/package-lock.json
 	npm --prefix web ci --no-audit --no-fund
