@@ -165,14 +165,7 @@ def test_jwt_key_and_provider_keys_are_secrets(portal: Synthesized) -> None:
         "AWS::SecretsManager::Secret",
         {"GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True}},
     )
-    template.has_resource_properties(
-        "AWS::SecretsManager::Secret",
-        {
-            "SecretString": Match.serialized_json(
-                {"ANTHROPIC_API_KEY": "", "GOOGLE_API_KEY": "", "TAVILY_API_KEY": "", "BRAVE_API_KEY": ""}
-            )
-        },
-    )
+    # provider keys: tests/infra/test_provider_keys_secret.py
     # AWS-managed encryption: no customer keys to pay for
     assert not resources(portal.json("data"), "AWS::KMS::Key")
 
