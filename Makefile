@@ -6,18 +6,41 @@ VENV := .venv
 BIN := $(VENV)/bin
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: dev test install web browser lint typecheck synth clean
+.PHONY: dev test install lock sizes web browser lint typecheck synth clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Re-install only when the project's dependency list changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+# Exactly the locked versions (hash-checked, no resolver: --no-deps), then the project itself.
+# requirements/runtime.txt is the same lock the Lambda layers are built from (infra/bundling.py);
+# requirements/dev.txt adds the local target, CDK and test tools, constrained to it.
+LOCKS := requirements/runtime.txt requirements/dev.txt
+$(VENV)/.installed: $(LOCKS) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes --no-deps $(addprefix -r ,$(LOCKS))
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $@
 
 install: $(VENV)/.installed
+
+# Re-resolve after changing pyproject.toml's dependencies (or to take newer releases).
+# runtime: universal (Lambda's Python 3.14 on arm64 and this machine's 3.11 on x86_64 alike);
+# infra (the deploy job) and dev: this machine kind only (x86_64, 3.11; dev's CPU build of torch
+# lies in /opt/wheels).
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --quiet --universal --generate-hashes \
+		--custom-compile-command "make lock" -o requirements/runtime.txt
+	$(BIN)/uv pip compile pyproject.toml --quiet --extra infra -c requirements/runtime.txt \
+		--python-version 3.11 --python-platform x86_64-manylinux_2_28 \
+		--generate-hashes --custom-compile-command "make lock" -o requirements/infra.txt
+	$(BIN)/uv pip compile pyproject.toml --quiet --extra dev -c requirements/runtime.txt \
+		-c requirements/infra.txt --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
+		--find-links /opt/wheels --generate-hashes --custom-compile-command "make lock" -o requirements/dev.txt
+
+# The README's bundle size table, from the built layers (tests/infra/test_sizes.py checks it).
+sizes: install
+	$(BIN)/python -m infra.sizes --write README.md
 
 web/node_modules/.package-lock.json: web/package-lock.json
 	npm --prefix web ci --no-audit --no-fund

@@ -1,57 +1,107 @@
-"""Lambda layers built on this machine, without Docker, and rebuilt only when their inputs change.
+"""Lambda layers built on this machine, without Docker, reproducibly, from the hashed lock.
 
-Dependencies are installed with pip for the Lambda platform
-(`pip install --platform manylinux… --only-binary=:all: --target …/python`), so only wheels
-are used and nothing compiles here. Two dependency layers keep the API path light:
+Dependencies come from requirements/runtime.txt (the lock `make install` uses too), installed
+with pip for the Lambda platform (`pip install --require-hashes --no-deps --platform manylinux…
+--only-binary=:all: --target …/python`), so only the locked wheels are used, nothing compiles
+here and nothing is resolved at synth time. The lock is universal, so its environment markers
+are evaluated here for Lambda (Python 3.14, aarch64), not for the interpreter running pip.
 
-* core:   powertools, pydantic, fastapi, mangum, jwt, httpx, cachetools (every function)
-* agents: langgraph, anthropic, google-genai, opensearch-py and what they need, minus
-          whatever core already has (agent, ingest functions)
+Everything is installed once, then split into the dependency layers of infra.functions.Layer:
+each layer carries its packages of pyproject.toml (LAYER_PACKAGES) and what they need (read from
+the wheels' own Requires-Dist), unless an earlier layer already has it. boto3/botocore come with
+the runtime and are pruned; a few declared dependencies the portal never imports are omitted
+(OMITTED). Plus the `portal` source layer (layers/portal/portal -> python/portal, without the
+local target).
 
-plus the `portal` source layer (layers/portal/portal -> python/portal, without the local
-target). boto3/botocore come with the runtime and are pruned. Built layers are cached in
-infra/.build/ under a hash of their inputs.
+Two builds of the same commit are byte-identical: no .pyc, no installer records, fixed file
+times and modes (tests/infra/test_reproducible_layers.py). Built layers are cached in
+infra/.build/ under a hash of their inputs, which is also their CDK asset hash.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
 import tomllib
+import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
+from email.parser import HeaderParser
 from pathlib import Path
 
-from infra.functions import REPO_ROOT
+from packaging.markers import Marker
+from packaging.requirements import Requirement
+
+from infra.functions import REPO_ROOT, Layer
 
 # The Lambda runtime these layers are built for (PortalFunction uses the same).
 PYTHON_VERSION = "3.14"
 # Lambda's Python 3.14 runs on Amazon Linux 2023 (glibc 2.34): manylinux wheels up to 2_34 load.
 PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_28_aarch64", "manylinux_2_34_aarch64")
+# The values of PEP 508 markers in that runtime, for the universal lock and Requires-Dist.
+LAMBDA_ENVIRONMENT = {
+    "implementation_name": "cpython",
+    "implementation_version": f"{PYTHON_VERSION}.0",
+    "os_name": "posix",
+    "platform_machine": "aarch64",
+    "platform_python_implementation": "CPython",
+    "platform_release": "",
+    "platform_system": "Linux",
+    "platform_version": "",
+    "python_full_version": f"{PYTHON_VERSION}.0",
+    "python_version": PYTHON_VERSION,
+    "sys_platform": "linux",
+}
+LOCK_FILE = REPO_ROOT / "requirements" / "runtime.txt"
+PYPROJECT = REPO_ROOT / "pyproject.toml"
 # In the runtime already (and s3transfer only serves boto3); shipping them again costs ~35 MB.
 PRUNED = frozenset({"boto3", "botocore", "s3transfer"})
-# What the API and WebSocket functions need; everything else in pyproject goes to "agents".
-CORE = frozenset(
-    {
-        "aws-lambda-powertools",
-        "pydantic",
-        "pydantic-settings",
-        "fastapi",
-        "mangum",
-        "pyjwt",
-        "cachetools",
-        "httpx",
-    }
-)
+# Declared dependencies that no code path of the portal imports, left out (tests/infra/
+# test_layer_imports.py imports every handler without them).
+OMITTED: dict[str, str] = {
+    "zstandard": "optional compression of langsmith and httpx, which fall back without it (20 MB)",
+    "grpcio": "opensearch-py's gRPC transport; the portal uses its HTTP client (17 MB)",
+    "opensearch-protobufs": "opensearch-py's gRPC messages (see grpcio)",
+    "protobuf": "only for opensearch-protobufs (see grpcio)",
+}
+# The packages of pyproject.toml's dependencies each layer carries; their dependencies follow.
+LAYER_PACKAGES: dict[Layer, frozenset[str]] = {
+    Layer.CORE: frozenset(
+        {
+            "aws-lambda-powertools",
+            "pydantic",
+            "pydantic-settings",
+            "fastapi",
+            "mangum",
+            "pyjwt",
+            "cachetools",
+            "httpx",
+            # The vector index client: the API removes a file's chunks, ingest and RAG use it.
+            "opensearch-py",
+        }
+    ),
+    Layer.MODELS: frozenset({"anthropic", "google-genai"}),
+    Layer.AGENTS: frozenset({"langgraph", "mcp"}),
+    Layer.PDF: frozenset({"pypdf"}),
+    Layer.OFFICE: frozenset({"python-docx", "python-pptx", "openpyxl"}),
+}
 # Parts of the portal package that must never ship to Lambda.
 PORTAL_EXCLUDED_DIRS = frozenset({"local", "cli", "__pycache__"})  # local-only code
+# Installer records that say how a wheel was installed, not what it is; nothing in Lambda reads
+# them, and RECORD hashes the console scripts whose first line names the building machine's Python.
+INSTALLER_FILES = frozenset({"INSTALLER", "REQUESTED", "direct_url.json", "RECORD"})
+# Every file and folder of a layer gets this time (1980-01-01, the earliest a zip can hold).
+FIXED_MTIME = 315532800
 # Bump when the way layers are built changes, so cached builds are not reused.
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "3"
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 
 CACHE_DIR = Path(__file__).resolve().parent / ".build"
@@ -67,6 +117,22 @@ class Bundle:
     size_bytes: int
 
 
+@dataclass(frozen=True)
+class Locked:
+    """One pinned package of the lock file."""
+
+    name: str
+    version: str
+    marker: Marker | None
+    hashes: tuple[str, ...]
+
+    def for_lambda(self) -> bool:
+        return self.marker is None or self.marker.evaluate(dict(LAMBDA_ENVIRONMENT))
+
+    def requirement_line(self) -> str:
+        return f"{self.name}=={self.version} " + " ".join(f"--hash={h}" for h in self.hashes)
+
+
 def normalize(requirement: str) -> str:
     """The distribution name of a requirement string, PEP 503-normalized."""
     match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
@@ -75,15 +141,56 @@ def normalize(requirement: str) -> str:
     return re.sub(r"[-_.]+", "-", match.group(1)).lower()
 
 
-def split_requirements(pyproject: Path = REPO_ROOT / "pyproject.toml") -> tuple[list[str], list[str]]:
-    """pyproject's runtime dependencies as (core, agents), boto3/botocore left out."""
+def read_lock(path: Path = LOCK_FILE) -> list[Locked]:
+    """The pins of a `uv pip compile --generate-hashes` file (one logical line per package)."""
+    logical = re.sub(r"\\\n", " ", path.read_text(encoding="utf-8"))
+    locked = []
+    for line in logical.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        spec, *options = re.split(r"\s+--hash=", line)
+        requirement = Requirement(spec)
+        versions = [s.version for s in requirement.specifier if s.operator == "=="]
+        if len(versions) != 1 or not options:
+            raise ValueError(f"{path.name}: {spec!r} is not one pinned version with hashes")
+        hashes = tuple(h.strip() for h in options)
+        locked.append(Locked(normalize(requirement.name), versions[0], requirement.marker, hashes))
+    return locked
+
+
+def runtime_requirements(pyproject: Path = PYPROJECT) -> list[Requirement]:
+    """pyproject.toml's runtime dependencies (what the layers and the local install share)."""
     deps: list[str] = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
-    core = [d for d in deps if normalize(d) in CORE]
-    agents = [d for d in deps if normalize(d) not in CORE and normalize(d) not in PRUNED]
-    missing = CORE - {normalize(d) for d in core}
+    return [Requirement(d) for d in deps]
+
+
+def layer_requirements(pyproject: Path = PYPROJECT) -> dict[Layer, list[Requirement]]:
+    """pyproject's runtime dependencies grouped by the layer that carries them (boto3 left out)."""
+    grouped: dict[Layer, list[Requirement]] = {layer: [] for layer in Layer}
+    owner = {name: layer for layer, names in LAYER_PACKAGES.items() for name in names}
+    for requirement in runtime_requirements(pyproject):
+        name = normalize(requirement.name)
+        if name in PRUNED:
+            continue
+        if name not in owner:
+            raise ValueError(f"pyproject.toml's dependency {name} is in no layer: add it to LAYER_PACKAGES")
+        grouped[owner[name]].append(requirement)
+    missing = set(owner) - {normalize(r.name) for reqs in grouped.values() for r in reqs}
     if missing:
-        raise ValueError(f"pyproject.toml lacks core dependencies {sorted(missing)}")
-    return core, agents
+        raise ValueError(f"LAYER_PACKAGES names {sorted(missing)}, which pyproject.toml lacks")
+    return grouped
+
+
+def stale_pins(lock: list[Locked], requirements: Iterable[Requirement]) -> list[str]:
+    """pyproject requirements the lock does not satisfy (then `make lock` is due)."""
+    pinned = {entry.name: entry.version for entry in lock}
+    return [
+        str(r)
+        for r in requirements
+        if normalize(r.name) not in pinned
+        or not r.specifier.contains(pinned[normalize(r.name)], prereleases=True)
+    ]
 
 
 def dir_size(path: Path, excluded_dirs: frozenset[str] = frozenset()) -> int:
@@ -99,10 +206,54 @@ def mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def dependency_key(core: list[str], agents: list[str]) -> str:
-    """Cache key of the dependency layers: everything that changes what pip would install."""
-    parts = (BUILDER_VERSION, PYTHON_VERSION, *PLATFORMS, json.dumps(core), json.dumps(agents))
+def dependency_key(lock_text: str, grouped: dict[Layer, list[Requirement]]) -> str:
+    """Cache key of the dependency layers: everything that changes what ends up in them."""
+    parts = (
+        BUILDER_VERSION,
+        PYTHON_VERSION,
+        *PLATFORMS,
+        lock_text,
+        json.dumps({layer.value: sorted(map(str, reqs)) for layer, reqs in grouped.items()}),
+        json.dumps(sorted(PRUNED | set(OMITTED))),
+    )
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
+def tree_digest(path: Path) -> str:
+    """Hash of a file tree: every relative path, mode and content (what a zip of it holds)."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        mode = stat.S_IMODE(file.stat().st_mode)
+        digest.update(f"{file.relative_to(path).as_posix()}\0{mode:o}\0".encode())
+        digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def zip_tree(path: Path, target: Path) -> Path:
+    """Zip a tree the reproducible way: sorted entries, fixed times, the files' modes."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(file.relative_to(path).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = (stat.S_IFREG | stat.S_IMODE(file.stat().st_mode)) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, file.read_bytes())
+    return target
+
+
+def normalize_tree(path: Path) -> None:
+    """Make a built tree independent of when and by whom it was built."""
+    for root, dirs, files in os.walk(path):
+        for name in files:
+            file = Path(root) / name
+            executable = file.stat().st_mode & 0o111
+            file.chmod(0o755 if executable else 0o644)  # not the builder's umask
+            os.utime(file, (FIXED_MTIME, FIXED_MTIME))
+        for name in dirs:
+            (Path(root) / name).chmod(0o755)
+    for root, dirs, _files in os.walk(path):
+        for name in dirs:
+            os.utime(Path(root) / name, (FIXED_MTIME, FIXED_MTIME))
+    os.utime(path, (FIXED_MTIME, FIXED_MTIME))
 
 
 def _log(message: str) -> None:
@@ -111,7 +262,7 @@ def _log(message: str) -> None:
 
 
 class LayerBuilder:
-    """Builds (or finds in the cache) the three layers; one instance serves every stack."""
+    """Builds (or finds in the cache) the layers; one instance serves every stack."""
 
     def __init__(self, *, placeholder: bool = False, cache_dir: Path = CACHE_DIR) -> None:
         self.placeholder = placeholder
@@ -120,7 +271,7 @@ class LayerBuilder:
         self._reported: set[str] = set()
 
     def get(self, name: str) -> Bundle:
-        """The bundle of layer `name` ("core", "agents" or "portal")."""
+        """The bundle of layer `name` (a Layer value, or "portal")."""
         if name not in self._bundles:
             if name == "portal":
                 self._bundles[name] = self._portal()
@@ -131,12 +282,16 @@ class LayerBuilder:
         self.report(self._bundles[name])
         return self._bundles[name]
 
+    def manifest(self) -> dict[str, dict[str, list[str]]]:
+        """Per dependency layer: the distributions it holds and those its packages need."""
+        bundle = self.get(Layer.CORE.value)
+        data: dict[str, dict[str, list[str]]] = json.loads((bundle.path.parent / "manifest.json").read_text())
+        return data
+
     def report(self, bundle: Bundle) -> None:
         if bundle.key not in self._reported:
             self._reported.add(bundle.key)
-            _log(
-                f"layer {bundle.name:<8} {mb(bundle.size_bytes):>9} unzipped  ({bundle.path.relative_to(REPO_ROOT)})"
-            )
+            _log(f"layer {bundle.name:<8} {mb(bundle.size_bytes):>9} unzipped  ({bundle.path})")
 
     def report_function(self, name: str, code_bytes: int, layers: list[Bundle]) -> None:
         """Print a function's unzipped total and stop synth if it cannot deploy."""
@@ -172,7 +327,8 @@ class LayerBuilder:
             for path in files:
                 dest = staging / "python" / "portal" / path.relative_to(source)
                 dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, dest)
+                shutil.copyfile(path, dest)  # content only: the checkout's times stay behind
+            normalize_tree(staging / "python")
             (staging / ".complete").touch()
             self._publish(staging, target)
         return Bundle("portal", target, key, dir_size(target / "python"))
@@ -180,38 +336,30 @@ class LayerBuilder:
     # --- dependency layers -------------------------------------------------------------
 
     def _dependencies(self) -> dict[str, Bundle]:
-        core, agents = split_requirements()
-        key = dependency_key(core, agents)
+        lock_text = LOCK_FILE.read_text(encoding="utf-8")
+        grouped = layer_requirements()
+        lock = read_lock()
+        stale = stale_pins(lock, (r for reqs in grouped.values() for r in reqs))
+        if stale:
+            raise ValueError(f"{LOCK_FILE.name} does not satisfy {stale}: run `make lock`")
+        key = dependency_key(lock_text, grouped)
         target = self.cache_dir / "layers" / key
         if not (target / ".complete").exists():
             _log(f"building dependency layers {key} with pip (first time for these inputs)")
             staging = Path(tempfile.mkdtemp(dir=self._ensure_dir("layers")))
-            self._build_dependencies(staging, core, agents)
+            manifest = _build_dependencies(staging, lock, grouped)
+            (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
             (staging / ".complete").touch()
             self._publish(staging, target)
         return {
-            name: Bundle(name, target / name, f"{key}-{name}", dir_size(target / name / "python"))
-            for name in ("core", "agents")
+            layer.value: Bundle(
+                layer.value,
+                target / layer.value,
+                f"{key}-{layer.value}",
+                dir_size(target / layer.value / "python"),
+            )
+            for layer in Layer
         }
-
-    def _build_dependencies(self, staging: Path, core: list[str], agents: list[str]) -> None:
-        # Resolve everything once, then install core pinned to the same versions, so the two
-        # layers agree; agents keeps only what core lacks (layers stack in /opt/python).
-        everything = staging / "all" / "python"
-        _pip_install(everything, core + agents)
-        pins = staging / "pins.txt"
-        pins.write_text("\n".join(f"{n}=={v}" for n, v in _installed(everything).items()) + "\n")
-        core_dir = staging / "core" / "python"
-        _pip_install(core_dir, core, constraints=pins)
-        for site in (everything, core_dir):
-            for dist in PRUNED & set(_installed(site)):
-                _remove_dist(site, dist)
-            shutil.rmtree(site / "bin", ignore_errors=True)
-        for dist in set(_installed(core_dir)):
-            _remove_dist(everything, dist)
-        (staging / "agents").mkdir()
-        everything.rename(staging / "agents" / "python")
-        shutil.rmtree(staging / "all")
 
     def _placeholder(self, name: str) -> Bundle:
         target = self.cache_dir / "placeholder" / name
@@ -234,41 +382,103 @@ class LayerBuilder:
         staging.rename(target)
 
 
-def _pip_install(target: Path, requirements: list[str], constraints: Path | None = None) -> None:
+def _build_dependencies(
+    staging: Path, lock: list[Locked], grouped: dict[Layer, list[Requirement]]
+) -> dict[str, dict[str, list[str]]]:
+    """Install the lock's Lambda packages once, then move each into the first layer that needs it."""
+    everything = staging / "all"
+    wanted = [e for e in lock if e.for_lambda() and e.name not in PRUNED and e.name not in OMITTED]
+    requirements = staging / "requirements.txt"
+    requirements.write_text("".join(e.requirement_line() + "\n" for e in wanted))
+    _pip_install(everything, requirements)
+    shutil.rmtree(everything / "bin", ignore_errors=True)
+
+    graph = _dependency_graph(everything)
+    manifest: dict[str, dict[str, list[str]]] = {}
+    placed: set[str] = set()
+    for layer in Layer:
+        needs = _closure(graph, grouped[layer])
+        holds = sorted(needs - placed)
+        placed |= needs
+        site = staging / layer.value / "python"
+        site.mkdir(parents=True)
+        for dist in holds:
+            _move_dist(everything, site, graph[dist].info_dir)
+        manifest[layer.value] = {"holds": holds, "needs": sorted(needs)}
+    for site in (staging / layer.value / "python" for layer in Layer):
+        for info in site.glob("*.dist-info"):
+            for name in INSTALLER_FILES:
+                (info / name).unlink(missing_ok=True)
+        normalize_tree(site)
+    unused = sorted(set(graph) - placed)
+    if unused:
+        _log(f"not shipped (only boto3 or omitted packages need them): {', '.join(unused)}")
+    shutil.rmtree(everything)
+    requirements.unlink()
+    return manifest
+
+
+@dataclass(frozen=True)
+class _Dist:
+    info_dir: str
+    requires: tuple[Requirement, ...]
+
+
+def _dependency_graph(site: Path) -> dict[str, _Dist]:
+    """Normalized name -> its dist-info folder and Requires-Dist, from the installed wheels."""
+    graph = {}
+    for info in sorted(site.glob("*.dist-info")):
+        metadata = HeaderParser().parsestr((info / "METADATA").read_text(encoding="utf-8"))
+        requires = tuple(Requirement(r) for r in metadata.get_all("Requires-Dist") or [])
+        graph[normalize(metadata["Name"])] = _Dist(info.name, requires)
+    return graph
+
+
+def _closure(graph: dict[str, _Dist], roots: list[Requirement]) -> set[str]:
+    """Every distribution the roots need in Lambda (extras followed), pruned/omitted ones excluded."""
+    needed: set[str] = set()
+    todo = [(normalize(r.name), frozenset(r.extras)) for r in roots]
+    seen: set[tuple[str, frozenset[str]]] = set()
+    while todo:
+        name, extras = todo.pop()
+        if (name, extras) in seen or name in PRUNED or name in OMITTED:
+            continue
+        seen.add((name, extras))
+        if name not in graph:
+            raise ValueError(f"{name} is needed in Lambda but the lock does not install it: run `make lock`")
+        needed.add(name)
+        for requirement in graph[name].requires:
+            applies = requirement.marker is None or any(
+                requirement.marker.evaluate({**LAMBDA_ENVIRONMENT, "extra": extra})
+                for extra in ("", *sorted(extras))
+            )
+            if applies:
+                todo.append((normalize(requirement.name), frozenset(requirement.extras)))
+    return needed
+
+
+def _move_dist(source: Path, target: Path, info_dir: str) -> None:
+    """Move one installed distribution's files (as its RECORD lists them) to another site."""
+    with (source / info_dir / "RECORD").open(newline="") as record:
+        paths = [row[0] for row in csv.reader(record) if row]
+    for relative in paths:
+        path = (source / relative).resolve()
+        if not path.is_relative_to(source.resolve()) or not path.is_file():
+            continue  # scripts in ../bin, already removed
+        dest = target / path.relative_to(source.resolve())
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        path.rename(dest)
+
+
+def _pip_install(target: Path, requirements: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     command += [arg for platform in PLATFORMS for arg in ("--platform", platform)]
     command += ["--implementation", "cp", "--python-version", PYTHON_VERSION, "--only-binary=:all:"]
+    # Exactly the locked wheels: hashes checked, no resolver (the lock is complete).
+    command += ["--require-hashes", "--no-deps", "--requirement", str(requirements)]
     # .pyc files compiled here would be for this interpreter, not the runtime's: useless weight.
     command += ["--no-compile", "--target", str(target)]
-    if constraints:
-        command += ["--constraint", str(constraints)]
-    result = subprocess.run([*command, *requirements], capture_output=True, text=True, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise RuntimeError(f"pip could not build the layer in {target}:\n{result.stderr[-4000:]}")
-
-
-def _installed(site: Path) -> dict[str, str]:
-    """Normalized distribution name -> version, from the *.dist-info folders."""
-    found: dict[str, str] = {}
-    for info in site.glob("*.dist-info"):
-        name, _, version = info.name.removesuffix(".dist-info").partition("-")
-        found[normalize(name)] = version
-    return found
-
-
-def _remove_dist(site: Path, dist: str) -> None:
-    """Delete one installed distribution using its RECORD (what pip itself would remove)."""
-    for info in site.glob("*.dist-info"):
-        if normalize(info.name.removesuffix(".dist-info").partition("-")[0]) != dist:
-            continue
-        record = info / "RECORD"
-        for line in record.read_text().splitlines() if record.exists() else []:
-            path = (site / line.split(",", 1)[0]).resolve()
-            if path.is_relative_to(site.resolve()) and path.is_file():
-                path.unlink()
-        shutil.rmtree(info, ignore_errors=True)
-    # Packages leave empty directories behind once their files are gone.
-    for root, _dirs, _files in sorted(os.walk(site), key=lambda w: len(w[0]), reverse=True):
-        if Path(root) != site and not os.listdir(root):
-            os.rmdir(root)
+        raise RuntimeError(f"pip could not build the layers in {target}:\n{result.stderr[-4000:]}")

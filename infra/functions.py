@@ -21,10 +21,18 @@ WORKERS: tuple[str, ...] = tuple(ROUTED_WORKERS)  # the agents the chat Choice s
 
 
 class Layer(StrEnum):
-    """Dependency layers; every function also gets the portal source layer."""
+    """Dependency layers, in /opt order; every function also gets the portal source layer.
 
-    CORE = "core"  # powertools, pydantic, fastapi, mangum, jwt, httpx: the API path
-    AGENTS = "agents"  # langgraph, anthropic, google-genai, opensearch-py: on top of core
+    What each carries is in infra/bundling.py (LAYER_PACKAGES); a function lists the ones its
+    code imports (tests/infra/test_layer_imports.py checks it), at most four (Lambda allows five
+    layers and the portal source is one of them).
+    """
+
+    CORE = "core"  # powertools, pydantic, fastapi, mangum, jwt, httpx, opensearch-py: every function
+    MODELS = "models"  # anthropic, google-genai: functions that call a model
+    AGENTS = "agents"  # langgraph, mcp: the chat workers' graphs and tool servers
+    PDF = "pdf"  # pypdf: uploaded and fetched PDFs
+    OFFICE = "office"  # python-docx, python-pptx, openpyxl (lxml, Pillow): uploaded Office files
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,13 @@ def _camel(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_"))
 
 
+# Workers whose graph needs more or less than models + langgraph/mcp.
+WORKER_LAYERS: dict[str, tuple[Layer, ...]] = {
+    "web_search": (Layer.CORE, Layer.MODELS, Layer.AGENTS, Layer.PDF),  # fetched pages may be PDFs
+    "deep_research": (Layer.CORE,),  # only starts the research workflow
+}
+
+
 def worker(name: str) -> FunctionSpec:
     """A chat worker: one LangGraph graph, streamed to the user's sockets."""
     return FunctionSpec(
@@ -66,7 +81,7 @@ def worker(name: str) -> FunctionSpec:
         directory="agents",
         handler=f"{name}.handler",
         description=f"Chat worker '{name}': runs its graph and streams the answer",
-        layers=(Layer.CORE, Layer.AGENTS),
+        layers=WORKER_LAYERS.get(name, (Layer.CORE, Layer.MODELS, Layer.AGENTS)),
         memory_mb=1536,
         # Under the chat ASL's 105 s task timeout, so Lambda stops the worker before Step
         # Functions gives up on it (statemachines/chat.asl.json's budget fits Express's 5 minutes).
@@ -96,7 +111,7 @@ SUPERVISOR = FunctionSpec(
     directory="agents",
     handler="supervisor.handler",
     description="Chat supervisor: picks the worker for a turn",
-    layers=(Layer.CORE, Layer.AGENTS),
+    layers=(Layer.CORE, Layer.MODELS),  # the intent call when the classifier is unsure
     memory_mb=1024,
     timeout_seconds=15,  # under the chat ASL's 20 s task timeout
     substitution="SupervisorFunctionArn",
@@ -106,7 +121,6 @@ FAILURE = FunctionSpec(
     directory="agents",
     handler="failure.handler",
     description="Failure handler: marks the turn failed and tells the sockets",
-    layers=(Layer.CORE, Layer.AGENTS),
     timeout_seconds=10,  # under the chat ASL's 15 s task timeout
     substitution="FailureHandlerFunctionArn",
 )
@@ -115,7 +129,8 @@ INGEST = FunctionSpec(
     directory="ingest",
     handler="handler.handler",
     description="Uploaded file -> extract, chunk, embed, index (idempotent)",
-    layers=(Layer.CORE, Layer.AGENTS),
+    # Gemini reads images and scanned pages; embeddings are Titan's, through boto3.
+    layers=(Layer.CORE, Layer.MODELS, Layer.PDF, Layer.OFFICE),
     memory_mb=1536,
     timeout_seconds=300,
 )
@@ -136,14 +151,20 @@ SWEEP = FunctionSpec(
 )
 
 
-def research_step(step: str, *, timeout_seconds: int = 120, memory_mb: int = 1024) -> FunctionSpec:
+def research_step(
+    step: str,
+    *,
+    layers: tuple[Layer, ...] = (Layer.CORE, Layer.MODELS),
+    timeout_seconds: int = 120,
+    memory_mb: int = 1024,
+) -> FunctionSpec:
     """A step of the deep-research (Standard) workflow: functions/agents/research_<step>.py."""
     return FunctionSpec(
         name=f"research_{step}",
         directory="agents",
         handler=f"research_{step}.handler",
         description=f"Deep research: {step}",
-        layers=(Layer.CORE, Layer.AGENTS),
+        layers=layers,
         memory_mb=memory_mb,
         timeout_seconds=timeout_seconds,
         substitution=f"Research{_camel(step)}FunctionArn",
@@ -152,7 +173,7 @@ def research_step(step: str, *, timeout_seconds: int = 120, memory_mb: int = 102
 
 RESEARCH_STEPS: tuple[FunctionSpec, ...] = (
     research_step("plan"),
-    research_step("search"),
+    research_step("search", layers=(Layer.CORE, Layer.PDF)),  # searches and fetches, no model
     research_step("gaps"),
     # Writing a cited report from a dozen sources can take minutes on a large model.
     research_step("synthesize", timeout_seconds=600, memory_mb=1536),

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import RemovalPolicy, SecretValue
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from infra.components.portal_function import PortalFunction
 from infra.nag import suppress
 
-# The JSON keys the portal reads from the provider-keys secret; empty means "not configured".
-PROVIDER_KEYS = ("ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "TAVILY_API_KEY", "BRAVE_API_KEY")
+# The one key of the value Secrets Manager generates when it creates the provider-keys secret.
+# The operator replaces the value with the keys the portal reads (portal.secrets.PROVIDER_KEYS);
+# until then none is configured.
+PLACEHOLDER_KEY = "placeholder"
 
 
 class PortalSecrets(Construct):
@@ -28,9 +30,16 @@ class PortalSecrets(Construct):
             self,
             "ProviderKeys",
             description="ai-portal: model provider API keys (JSON); fill in with put-secret-value",
-            # Only empty placeholders live in the template. CloudFormation rewrites the value
-            # only when this text changes, so keys put in later survive deploys.
-            secret_string_value=SecretValue.unsafe_plain_text(json.dumps(dict.fromkeys(PROVIDER_KEYS, ""))),
+            # Created once with a generated placeholder and never written again by a deploy: no
+            # value (and no key name) lives in the template, so no change to the code can make
+            # CloudFormation overwrite what the operator stored. A key the secret lacks (the
+            # placeholder has none of them) means "not configured" (portal.secrets).
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template=json.dumps({}),
+                generate_string_key=PLACEHOLDER_KEY,
+                password_length=16,
+                exclude_punctuation=True,
+            ),
             removal_policy=RemovalPolicy.DESTROY,
         )
         suppress(
