@@ -40,7 +40,7 @@ def test_minting_is_refused_when_configured_for_aws() -> None:
 
 def test_aws_settings_reject_the_placeholder_secret() -> None:
     with pytest.raises(ValueError, match="PORTAL_JWT_SECRET"):
-        _settings(environment="aws", db_cluster_arn="c", db_secret_arn="s")
+        TokenVerifier(_settings(environment="aws", db_cluster_arn="c", db_secret_arn="s"))
 
 
 @pytest.mark.parametrize("token", [None, "", "abc", "a.b.c"])

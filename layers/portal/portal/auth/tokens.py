@@ -13,6 +13,10 @@ from pydantic import BaseModel, Field, ValidationError
 
 from portal.errors import Unauthorized
 from portal.settings import Settings
+from portal.settings.model import LOCAL_JWT_SECRET
+
+# Placeholder secrets that must never verify tokens in a deployed stage.
+_PLACEHOLDER_SECRETS = {"", "changeme", "secret", LOCAL_JWT_SECRET}
 
 # Tokens minted by other systems spell the claims differently; accept the common ones.
 _EMPNO_CLAIMS = ("empno", "employee_number", "employeeNumber")
@@ -57,6 +61,9 @@ class TokenVerifier:
     def __init__(self, settings: Settings, *, secret: str | None = None) -> None:
         self._settings = settings
         self._secret = secret if secret is not None else settings.jwt_secret
+        # Checked here, not in Settings: only functions that verify tokens need the signing key.
+        if not settings.is_local and not settings.oidc_issuer and self._secret in _PLACEHOLDER_SECRETS:
+            raise ValueError("PORTAL_JWT_SECRET must be a real secret when PORTAL_ENVIRONMENT=aws")
 
     @cached_property
     def _jwks(self) -> jwt.PyJWKClient:
