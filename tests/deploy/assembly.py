@@ -140,12 +140,14 @@ class CloudAssembly:
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (name, arg), = value.items()
+            ((name, arg),) = value.items()
             intrinsic = self._intrinsics.get(name)
             if intrinsic:
                 return intrinsic(stack, arg)
             if name.startswith("Fn::"):
-                raise UnresolvableError(f"{stack}: cannot resolve {name} (add it to tests/deploy/assembly.py)")
+                raise UnresolvableError(
+                    f"{stack}: cannot resolve {name} (add it to tests/deploy/assembly.py)"
+                )
         return {k: self.resolve(stack, v) for k, v in value.items()}
 
     @cached_property

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from tests.deploy.recorder import RECORDER, permissions
+from tests.deploy.recorder import RECORDER, AwsCall, permissions
 
 # A recorded Claude answer (the provider tests' fixture), replayed for every streamed call.
 _STREAM = Path(__file__).resolve().parents[1] / "fixtures" / "llm" / "anthropic_stream_ok.sse"
@@ -45,7 +45,11 @@ def _frame(payload: bytes) -> bytes:
     """One application/vnd.amazon.eventstream message carrying a Bedrock stream chunk."""
     headers = b"".join(
         bytes([len(k)]) + k.encode() + b"\x07" + len(v).to_bytes(2, "big") + v.encode()
-        for k, v in {":event-type": "chunk", ":content-type": "application/json", ":message-type": "event"}.items()
+        for k, v in {
+            ":event-type": "chunk",
+            ":content-type": "application/json",
+            ":message-type": "event",
+        }.items()
     )
     total = 12 + len(headers) + len(payload) + 4
     prelude = total.to_bytes(4, "big") + len(headers).to_bytes(4, "big")
@@ -65,12 +69,18 @@ class _Handler(BaseHTTPRequestHandler):
         operation = "InvokeModelWithResponseStream" if kind.endswith("stream") else "InvokeModel"
         signer = _CREDENTIAL.search(self.headers.get("authorization", ""))
         for action, resources in permissions("bedrock", operation, {"modelId": model_id}, None):
-            RECORDER.record(signer.group(1) if signer else None, action, resources)
+            RECORDER.calls += [
+                AwsCall(signer.group(1) if signer else None, action, r, True) for r in resources
+            ]
         events = _events()
         if kind == "invoke":
             text = "".join(e["delta"].get("text", "") for e in events if e["type"] == "content_block_delta")
             body = json.dumps(
-                {**events[0]["message"], "content": [{"type": "text", "text": text}], "stop_reason": "end_turn"}
+                {
+                    **events[0]["message"],
+                    "content": [{"type": "text", "text": text}],
+                    "stop_reason": "end_turn",
+                }
             ).encode()
             content_type = "application/json"
         else:
@@ -100,4 +110,3 @@ def bedrock_runtime() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-

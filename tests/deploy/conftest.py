@@ -24,10 +24,9 @@ def assembly(tmp_path_factory: pytest.TempPathFactory) -> CloudAssembly:
     if given:
         outdir = Path(given)
     else:
-        from tests.infra.helpers import synthesize
+        from tests.infra.helpers import default_app
 
-        outdir = tmp_path_factory.mktemp("cdk.out")
-        synthesize(outdir)
+        outdir = default_app(tmp_path_factory.mktemp("cdk.out")).outdir
     REPORT.assembly = CloudAssembly.read(outdir)
     return REPORT.assembly
 

@@ -104,7 +104,7 @@ def _value(field: dict[str, Any]) -> Any:
     """A SqlParameter's value as psycopg takes it (the SQL casts what is not text, as in AWS)."""
     if field.get("isNull"):
         return None
-    (kind, value), = field.items()
+    ((kind, value),) = field.items()
     return bytes(value) if kind == "blobValue" else value
 
 

@@ -38,7 +38,10 @@ class Grant:
 
     def allows(self, call: AwsCall) -> bool:
         doc = {"Statement": [{"Effect": "Allow", "Action": self.action, "Resource": self.resource}]}
-        return IAMPolicy(json.dumps(doc)).is_action_permitted(call.action, call.resource) is PermissionResult.PERMITTED
+        return (
+            IAMPolicy(json.dumps(doc)).is_action_permitted(call.action, call.resource)
+            is PermissionResult.PERMITTED
+        )
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,9 @@ class RolePolicies:
             if isinstance(managed, dict) and "Ref" in managed:
                 docs.append(assembly.resource(stack, managed["Ref"])["Properties"]["PolicyDocument"])
             else:
-                raise UnsupportedPolicyError(f"{function.key}: managed policy {managed} is not in the templates")
+                raise UnsupportedPolicyError(
+                    f"{function.key}: managed policy {managed} is not in the templates"
+                )
         return cls(function, [assembly.resolve(stack, doc) for doc in docs])
 
     def allows(self, action: str, resource: str) -> bool:
@@ -158,13 +163,18 @@ def check_calls(
     refusals: list[Refusal] = []
     used: dict[str, set[tuple[str, str]]] = {name: set() for name in policies}
     unattributed = 0
-    for function, action, resource in {(c.function, c.action, names.deployed(c.resource)) for c in calls}:
+    distinct = {
+        (c.function, c.action, c.resource if c.deployed else names.deployed(c.resource)) for c in calls
+    }
+    for function, action, resource in distinct:
         if function is None:
             unattributed += 1
             continue
         role = policies.get(function)
         if role is None:
-            refusals.append(Refusal(function, action, f"{resource} (no such function in the synthesized app)"))
+            refusals.append(
+                Refusal(function, action, f"{resource} (no such function in the synthesized app)")
+            )
             continue
         checked[function] += 1
         used[function].add((action, resource))

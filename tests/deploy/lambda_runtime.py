@@ -28,6 +28,7 @@ from portal.local.functions import running_function
 
 from tests.deploy.assembly import REGION, DeployedFunction
 from tests.deploy.bedrock import access_key
+from tests.deploy.recorder import running_deployed
 
 # Variables of the test process that a Lambda function would never see.
 _FOREIGN = ("PORTAL_", "DATABASE_URL", "ANTHROPIC_", "GOOGLE_", "TAVILY_", "BRAVE_", "POWERTOOLS_")
@@ -102,11 +103,12 @@ class LambdaFunction:
             del os.environ[key]
         os.environ.update(self.runtime_environment())
         sys.path[:0] = [str(p) for p in self.python_paths()]
-        token = running_function.set(self.function.spec_name)
+        token, deployed = running_function.set(self.function.spec_name), running_deployed.set(True)
         try:
             yield
         finally:
             running_function.reset(token)
+            running_deployed.reset(deployed)
             self._modules = _swap(sys.modules, _is_portal, saved_modules)  # type: ignore[arg-type]
             self._loggers = _swap(logging.Logger.manager.loggerDict, service_logger, saved_loggers)
             sys.path[:] = saved_path

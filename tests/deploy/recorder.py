@@ -49,6 +49,13 @@ class AwsCall:
     function: str | None
     action: str  # IAM action, e.g. "dynamodb:PutItem"
     resource: str  # the ARN IAM evaluates
+    # Made by a function started from cdk.out: its names are deployed names already. False: the
+    # local target made it, with local names (portal-cache, …) that the check maps to deployed ones.
+    deployed: bool = False
+
+
+# Set while a function started from cdk.out runs (lambda_runtime.py).
+running_deployed: contextvars.ContextVar[bool] = contextvars.ContextVar("running_deployed", default=False)
 
 
 # A stand-in answers a service's requests instead of moto: (operation, params) -> (response, parsed).
@@ -61,16 +68,21 @@ class CallRecorder:
         self.stand_ins: dict[str, StandIn] = {}
 
     def record(self, function: str | None, action: str, resources: list[str]) -> None:
-        self.calls.extend(AwsCall(function, action, resource) for resource in resources)
+        deployed = running_deployed.get()
+        self.calls.extend(AwsCall(function, action, resource, deployed) for resource in resources)
 
     # --- botocore hooks ---------------------------------------------------------------------
 
-    def before_parameter_build(self, params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
+    def before_parameter_build(
+        self, params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any
+    ) -> None:
         context["portal_api_params"] = dict(params)
         if context.get("is_presign_request"):  # a presigned URL is signed with the role: its grant counts
             key = _presigned_post_key.get()
             if key is not None:  # botocore signs a POST policy as "CreateBucket"; S3 authorizes a PutObject
-                self.record(running_function.get(), "s3:PutObject", [f"arn:aws:s3:::{params['Bucket']}/{key}"])
+                self.record(
+                    running_function.get(), "s3:PutObject", [f"arn:aws:s3:::{params['Bucket']}/{key}"]
+                )
             else:
                 self._record(model, dict(params), None)
 
@@ -139,7 +151,9 @@ def _connection_arn(operation: str, params: dict[str, Any], url: str | None) -> 
     """arn:aws:execute-api:<region>:<account>:<api id>/<stage>/<METHOD>/@connections/<id>."""
     method = _CONNECTION_METHODS.get(operation, "*")
     parsed = urlparse(url or "")
-    host_api = parsed.hostname.split(".")[0] if parsed.hostname and ".execute-api." in parsed.hostname else None
+    host_api = (
+        parsed.hostname.split(".")[0] if parsed.hostname and ".execute-api." in parsed.hostname else None
+    )
     path = unquote(parsed.path).split("/@connections/")[0].strip("/")
     api_stage = f"{host_api}/{path}" if host_api else LOCAL_API
     connection = params.get("ConnectionId", "*")
@@ -148,7 +162,9 @@ def _connection_arn(operation: str, params: dict[str, Any], url: str | None) -> 
 
 RECORDER = CallRecorder()
 _installed = False
-_presigned_post_key: contextvars.ContextVar[str | None] = contextvars.ContextVar("presigned_post_key", default=None)
+_presigned_post_key: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "presigned_post_key", default=None
+)
 
 
 def _remember_presigned_post_key() -> None:
@@ -173,7 +189,9 @@ def install() -> CallRecorder:
         handlers.BUILTIN_HANDLERS.append(("before-call", RECORDER.before_call))
         submit = ThreadPoolExecutor.submit
 
-        def submit_in_context(self: ThreadPoolExecutor, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        def submit_in_context(
+            self: ThreadPoolExecutor, fn: Callable[..., Any], /, *args: Any, **kwargs: Any
+        ) -> Any:
             return submit(self, contextvars.copy_context().run, fn, *args, **kwargs)
 
         ThreadPoolExecutor.submit = submit_in_context  # type: ignore[method-assign]

@@ -58,7 +58,9 @@ class DeployReport:
             grouped: dict[tuple[str, str], list[str]] = {}
             for g in c.unused:
                 grouped.setdefault((g.function, g.resource), []).append(g.action)
-            out += [f"  {fn}: {', '.join(sorted(acts))} on {res}" for (fn, res), acts in sorted(grouped.items())]
+            out += [
+                f"  {fn}: {', '.join(sorted(acts))} on {res}" for (fn, res), acts in sorted(grouped.items())
+            ]
             out.append(f"Grants the Lambda runtime uses (logs, X-Ray, DLQ): {len(c.runtime_grants)}")
         return out
 

@@ -119,7 +119,9 @@ class Deployment:
         """POST a message through the api; the chat execution's input, as Step Functions got it."""
         status, conversation = self.rest("POST", "/api/conversations", {"title": "deploy test"})
         assert status in (200, 201), conversation
-        status, accepted = self.rest("POST", f"/api/conversations/{conversation['id']}/messages", {"content": content})
+        status, accepted = self.rest(
+            "POST", f"/api/conversations/{conversation['id']}/messages", {"content": content}
+        )
         assert status == 202, accepted
         return self.execution_input("PORTAL_CHAT_STATE_MACHINE_ARN", accepted["turn_id"])
 

@@ -122,7 +122,9 @@ def test_worker_answers_a_routed_turn(deployment: Deployment, name: str) -> None
     assert result["message_id"], result
 
 
-@pytest.mark.parametrize("name", starting("research_plan", "research_search", "research_gaps", "research_synthesize"))
+@pytest.mark.parametrize(
+    "name", starting("research_plan", "research_search", "research_gaps", "research_synthesize")
+)
 def test_research_step_runs_on_the_state_the_workflow_gives_it(deployment: Deployment, name: str) -> None:
     # Given the research workflow's state before this step (from the deployed deep_research worker)
     state = deployment.research_state(name.removeprefix("research_"))
@@ -181,10 +183,16 @@ def test_migrate_applies_every_migration_through_the_data_api(deployment: Deploy
 
 
 @pytest.mark.starts("sweep")
-def test_sweep_runs_on_its_schedule(deployment: Deployment) -> None:
-    # Given the sweep function and its 15-minute rule
-    # When EventBridge invokes it
+def test_sweep_removes_an_expired_cache_entry_on_its_schedule(deployment: Deployment) -> None:
+    # Given an expired entry in the deployed cache table
+    table = next(t for t in deployment.assembly.resources("AWS::DynamoDB::Table") if "Cache" in t[1])
+    name = deployment.assembly.resolve(table[0], {"Ref": table[1]})
+    boto3.resource("dynamodb", region_name=REGION).Table(name).put_item(
+        Item={"pk": "models:E1001", "sk": "entry", "data": "[]", "expires_at": 1, "ttl": 1}
+    )
+
+    # When EventBridge invokes the sweep
     result = deployment.invoke("sweep", scheduled_event(f"arn:aws:events:{REGION}:123456789012:rule/sweep"))
 
-    # Then it swept
-    assert "cache_entries_removed" in result
+    # Then the sweep found and removed it (the cache only logs an unreachable table)
+    assert result["cache_entries_removed"] == 1, result

@@ -162,7 +162,9 @@ def titan_embeddings(operation: str, params: dict[str, Any]) -> tuple[AWSRespons
     size = int(request.get("dimensions", 1024))
     seed = sum(request["inputText"].encode()) or 1
     vector = [((seed * (i + 1)) % 97) / 97 for i in range(size)]
-    body = json.dumps({"embedding": vector, "inputTextTokenCount": len(request["inputText"].split())}).encode()
+    body = json.dumps(
+        {"embedding": vector, "inputTextTokenCount": len(request["inputText"].split())}
+    ).encode()
     parsed = {"body": StreamingBody(io.BytesIO(body), len(body)), "contentType": "application/json"}
     return AWSResponse("https://bedrock-runtime", 200, {}, None), parsed  # type: ignore[arg-type]
 
