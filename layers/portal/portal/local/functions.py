@@ -53,7 +53,9 @@ def _deployed_functions() -> tuple[LocalFunction, ...]:
     sys.modules[spec.name] = module  # dataclasses resolve their module while executing it
     spec.loader.exec_module(module)
     return tuple(
-        LocalFunction(f"portal-{fn.name.replace('_', '-')}", fn.directory, fn.handler, fn.substitution, fn.name)
+        LocalFunction(
+            f"portal-{fn.name.replace('_', '-')}", fn.directory, fn.handler, fn.substitution, fn.name
+        )
         for fn in module.ALL_FUNCTIONS
     )
 
