@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 from portal.local.target import LOCAL_AWS_ENV
 
+# Records every AWS call of the session for the IAM contract (tests/deploy/test_iam_contract.py).
+pytest_plugins = ["tests.deploy.plugin"]
+
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATE_DB = "portal_template"
 TEST_TOKEN_TTL_SECONDS = 24 * 3600

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
+from aws_cdk import ArnFormat, Stack
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from infra.components.defaults import log_group
 from infra.components.portal_function import PortalFunction
 from infra.config import PortalConfig
-from infra.nag import suppress
+from infra.nag import suppress, suppress_grant_wildcard
 from infra.workflows import Workflow
 
 
@@ -30,6 +34,7 @@ class PortalWorkflow(Construct):
     ) -> None:
         super().__init__(scope, id)
         self.workflow = workflow
+        self.name = f"portal-{config.stage}-{workflow.name}"
         missing = sorted(workflow.substitutions - functions.keys())
         if missing:
             raise MissingSubstitutionError(
@@ -44,7 +49,7 @@ class PortalWorkflow(Construct):
         self.state_machine = sfn.StateMachine(
             self,
             "StateMachine",
-            state_machine_name=f"portal-{config.stage}-{workflow.name}",
+            state_machine_name=self.name,
             state_machine_type=workflow.type,
             definition_body=sfn.DefinitionBody.from_file(str(workflow.path)),
             definition_substitutions={name: fn.function_arn for name, fn in used.items()},

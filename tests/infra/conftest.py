@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 
 from infra.bundling import LayerBuilder
-from tests.infra.helpers import Synthesized, synthesize
+from tests.infra.helpers import Synthesized, default_app, synthesize
 
 
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """The default deployment, bundled for real, exactly as `cdk synth` would build it."""
-    return synthesize(tmp_path_factory.mktemp("cdk.out"))
+    return default_app(tmp_path_factory.mktemp("cdk.out"))
 
 
 @pytest.fixture(scope="session")

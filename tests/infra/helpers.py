@@ -62,6 +62,18 @@ def synthesize(outdir: Path, builder: LayerBuilder | None = None, **overrides: A
     return Synthesized(app=app, stacks=stacks, outdir=outdir, builder=builder)
 
 
+_default: Synthesized | None = None
+
+
+def default_app(outdir: Path) -> Synthesized:
+    """The default deployment, bundled for real, synthesized once per session (tests/infra and
+    tests/deploy share it: a synth takes about a minute)."""
+    global _default
+    if _default is None:
+        _default = synthesize(outdir)
+    return _default
+
+
 def resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
     return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
 

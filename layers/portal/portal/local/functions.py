@@ -7,6 +7,7 @@ import json
 import sys
 import time
 import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -31,6 +32,12 @@ class LocalFunction:
     directory: str  # under functions/
     handler: str  # "module.function", as Lambda's Handler setting
     substitution: str | None = None  # the ASL ${...} it fills
+    spec_name: str = ""  # its name in infra/functions.py, e.g. "worker_general"
+
+
+# The deployed function whose code is running in-process (its infra/functions.py name). The tests'
+# IAM contract attributes every AWS call to it and checks the call against that function's role.
+running_function: ContextVar[str | None] = ContextVar("portal_running_function", default=None)
 
 
 def _deployed_functions() -> tuple[LocalFunction, ...]:
@@ -46,7 +53,9 @@ def _deployed_functions() -> tuple[LocalFunction, ...]:
     sys.modules[spec.name] = module  # dataclasses resolve their module while executing it
     spec.loader.exec_module(module)
     return tuple(
-        LocalFunction(f"portal-{fn.name.replace('_', '-')}", fn.directory, fn.handler, fn.substitution)
+        LocalFunction(
+            f"portal-{fn.name.replace('_', '-')}", fn.directory, fn.handler, fn.substitution, fn.name
+        )
         for fn in module.ALL_FUNCTIONS
     )
 
@@ -89,10 +98,13 @@ class LambdaContext:
 
 def invoke(name: str, event: Any) -> tuple[Any, str | None]:
     """Run a handler in-process: (result, None) or (Lambda's error payload, "Unhandled")."""
+    running = running_function.set(BY_NAME[name].spec_name)
     try:
         return load_handler(name)(event, LambdaContext(name)), None
     except Exception as exc:  # noqa: BLE001 - Lambda reports every exception as a function error
         return {"errorType": type(exc).__name__, "errorMessage": str(exc)}, "Unhandled"
+    finally:
+        running_function.reset(running)
 
 
 def invoke_json(name: str, body: bytes | str) -> tuple[bytes, str | None]:

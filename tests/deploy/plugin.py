@@ -1,0 +1,44 @@
+"""The deploy tests' pytest plugin: records AWS calls for the whole session and reports at the end.
+
+Loaded from tests/conftest.py so that the integration tests' calls are recorded too. The IAM
+contract test runs last (after every test that makes calls), and the report follows the summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+
+from tests.deploy.recorder import install
+from tests.deploy.report import REPORT
+
+install()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "starts(function): the test starts this deployed function")
+    config.addinivalue_line("markers", "after_all_calls: runs after every other test (the IAM contract)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    last = [item for item in items if item.get_closest_marker("after_all_calls")]
+    items[:] = [item for item in items if item not in last] + last
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Generator[None, Any, None]:
+    outcome = yield
+    report = outcome.get_result()
+    marker = item.get_closest_marker("starts")
+    if marker and (report.when == "call" or report.failed):
+        REPORT.function_started(marker.args[0], report.passed)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    lines = REPORT.lines()
+    if lines:
+        terminalreporter.section("deploy check")
+        for line in lines:
+            terminalreporter.write_line(line)
