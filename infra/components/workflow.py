@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
-from aws_cdk import ArnFormat, Stack
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from infra.components.defaults import log_group
 from infra.components.portal_function import PortalFunction
 from infra.config import PortalConfig
-from infra.nag import suppress, suppress_grant_wildcard
+from infra.nag import suppress
 from infra.workflows import Workflow
 
 

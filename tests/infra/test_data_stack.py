@@ -160,7 +160,6 @@ def test_allowed_origins_pin_the_upload_cors_rule(synth_variant) -> None:
 
 
 def test_provider_keys_are_the_only_portal_secret(portal: Synthesized) -> None:
-    template = portal.template("data")
     # No signing key: sign-in tokens are RS256 from the issuer (Cognito), verified with its JWKS.
     # The generated secrets are the database's password and the provider keys' placeholder.
     generated = [
