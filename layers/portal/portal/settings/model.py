@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# The local target's issuer and web client (portal.local.issuer); `portal dev` serves on :8000.
+# The local target's issuer and web client (portal.local.oidc); `portal dev` serves on :8000.
 LOCAL_ISSUER = "http://127.0.0.1:8000/oidc"
 LOCAL_CLIENT_ID = "portal-web"
 
@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     stream_chunk_ttl_seconds: int = 900
 
     # --- Auth: one OIDC path (RS256 from the issuer's JWKS) locally and in AWS --------
-    # Locally the issuer is the local target's own (portal.local.issuer); `portal dev` and
+    # Locally the issuer is the local target's own (portal.local.oidc); `portal dev` and
     # the test target set it to their origin + /oidc. In AWS the CDK sets it (Cognito or
     # the deployer's issuer) together with the audience.
     oidc_issuer: str = LOCAL_ISSUER
