@@ -304,6 +304,8 @@ class WebClientUrls(Construct):
             action="updateUserPoolClient",
             parameters={"UserPoolId": pool.user_pool_id, "ClientId": cognito_sign_in.client.ref, **spec},
             physical_resource_id=cr.PhysicalResourceId.of(cognito_sign_in.client.ref),
+            # The whole client would be returned; a custom resource may answer with 4 KB at most.
+            output_paths=["UserPoolClient.ClientId"],
         )
         self.resource = cr.AwsCustomResource(
             self,

@@ -163,3 +163,23 @@ def test_config_json_tells_the_ui_where_to_sign_in(client: TestClient) -> None:
         "scope": "openid profile email",
     }
     assert client.post("/local/token", json={"empno": "E1", "name": "x"}).status_code in (404, 405)
+
+
+def test_the_issuers_own_origin_is_a_valid_redirect_too(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portal.settings import reset_settings
+
+    # Given `portal dev` serving on a LAN name rather than localhost
+    monkeypatch.setenv("PORTAL_OIDC_ISSUER", "http://portal.lan:8000/oidc")
+    reset_settings()
+    _, challenge = _pkce()
+    # Then its own pages may be the redirect target, and other hosts still may not
+    same_origin = client.get(
+        "/oidc/authorize", params=_authorize(challenge, redirect_uri="http://portal.lan:8000/")
+    )
+    assert same_origin.status_code == 200
+    other_port = client.get(
+        "/oidc/authorize", params=_authorize(challenge, redirect_uri="http://portal.lan:9999/")
+    )
+    assert other_port.status_code == 400

@@ -68,10 +68,15 @@ def _endpoints(settings: Settings) -> dict[str, str]:
     }
 
 
-def _is_local_url(url: str) -> bool:
-    """Redirects go back to this machine only: the local issuer must not be an open redirector."""
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and (parts.hostname or "") in _LOCAL_HOSTS
+def _is_local_url(url: str, settings: Settings) -> bool:
+    """Redirects go back to this machine or the issuer's own origin only: never an open redirector."""
+    parts, issuer = urlsplit(url), urlsplit(settings.oidc_issuer)
+    if parts.scheme not in ("http", "https"):
+        return False
+    return (parts.hostname or "") in _LOCAL_HOSTS or (parts.scheme, parts.netloc) == (
+        issuer.scheme,
+        issuer.netloc,
+    )
 
 
 def _s256(verifier: str) -> str:
@@ -87,7 +92,7 @@ async def _form(request: Request) -> dict[str, str]:
 def _check_authorize(params: dict[str, str], settings: Settings) -> None:
     if params.get("client_id") != settings.oidc_audience:
         raise OidcError("unauthorized_client", f"unknown client_id {params.get('client_id')!r}")
-    if not _is_local_url(params.get("redirect_uri", "")):
+    if not _is_local_url(params.get("redirect_uri", ""), settings):
         raise OidcError("invalid_request", "redirect_uri must be a URL on this machine")
     if params.get("response_type") != "code":
         raise OidcError("unsupported_response_type", "only response_type=code is supported")
@@ -305,7 +310,7 @@ def userinfo(request: Request) -> Response:
 @router.get("/logout")
 def logout(post_logout_redirect_uri: str | None = None, state: str | None = None) -> Response:
     """Nothing to forget server-side (tokens are self-contained); send the browser back."""
-    if post_logout_redirect_uri and _is_local_url(post_logout_redirect_uri):
+    if post_logout_redirect_uri and _is_local_url(post_logout_redirect_uri, get_settings()):
         query = urlencode({"state": state}) if state else ""
         return RedirectResponse(
             post_logout_redirect_uri
