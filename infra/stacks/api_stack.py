@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_cdk import CfnOutput, Stack
 from constructs import Construct
-from portal.tables import ALL_TABLES, STREAM
+from portal.tables import ALL_TABLES
 
 from infra.bundling import LayerBuilder
 from infra.components.identity import SignIn
@@ -48,7 +48,8 @@ class ApiStack(Stack):
         sign_in.configure(fn)  # issuer, audience, claim names: the token check of every route
         data.database.grant_data_api(fn)
         for spec in ALL_TABLES:
-            data.tables.grant(fn, spec, Access.READ if spec is STREAM else Access.READ_WRITE)
+            # STREAM too: listing a conversation repairs an overdue turn (its closing `error` event).
+            data.tables.grant(fn, spec, Access.READ_WRITE)
         data.uploads.grant_presign(fn)
         data.secrets.grant_provider_keys(fn)
         for workflow in agents.workflows.values():

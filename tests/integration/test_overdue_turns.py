@@ -102,3 +102,43 @@ def test_a_turn_within_its_deadline_is_left_running(target, http, db) -> None:  
         # Then the socket is subscribed to the live stream: no error, nothing stored
         assert_quiet(ws)
     assert messages.get_turn_message(db, turn_id=turn_id, role="assistant") is None
+
+
+def test_listing_a_conversation_repairs_its_overdue_turn_and_tells_the_open_socket(target, http, db) -> None:  # noqa: ANN001
+    from portal.agents.failure import USER_MESSAGE_KO
+
+    # Given a socket that stayed open while its turn's execution died without an answer
+    turn_id = _unanswered_turn(http, db, asked_minutes_ago=6)
+    conversation_id = db.fetch_one(
+        "SELECT conversation_id::text AS c FROM messages WHERE turn_id = :t::uuid", {"t": turn_id}
+    )["c"]
+    with connect(f"{target.ws_url}?token={make_token()}") as ws:
+        # When the UI's watchdog re-reads the quiet conversation over REST
+        listed = http.get(
+            f"/api/conversations/{conversation_id}/messages",
+            headers={"Authorization": f"Bearer {make_token()}"},
+        )
+
+        # Then the answer it reads is the failed one, in Korean, and the open socket hears the error
+        assert listed.status_code == 200
+        answer = [m for m in listed.json()["items"] if m["role"] == "assistant"]
+        assert [(m["status"], m["content"]) for m in answer] == [("failed", USER_MESSAGE_KO)]
+        closing = json.loads(ws.recv(timeout=10))
+        assert (closing["type"], closing["code"], closing["turn_id"]) == ("error", "turn_failed", turn_id)
+
+
+def test_listing_a_conversation_leaves_a_running_turn_alone(target, http, db) -> None:  # noqa: ANN001
+    # Given a turn asked a minute ago, still within its deadline
+    turn_id = _unanswered_turn(http, db, asked_minutes_ago=1)
+    conversation_id = db.fetch_one(
+        "SELECT conversation_id::text AS c FROM messages WHERE turn_id = :t::uuid", {"t": turn_id}
+    )["c"]
+
+    # When the conversation is listed
+    listed = http.get(
+        f"/api/conversations/{conversation_id}/messages",
+        headers={"Authorization": f"Bearer {make_token()}"},
+    )
+
+    # Then only the question is there: nothing was failed early
+    assert [m["role"] for m in listed.json()["items"]] == ["user"]

@@ -50,6 +50,17 @@ def repair_if_overdue(
     return True
 
 
+def repair_overdue_in(db: Executor, items: list[Message], *, now: datetime | None = None) -> bool:
+    """Repair every overdue unanswered question in a conversation's messages; True when any was.
+
+    The web UI re-reads a conversation over REST when a turn goes quiet, so an open socket
+    whose turn's execution died learns of it here, not only after a reconnect's `resume`.
+    """
+    answered = {m.turn_id for m in items if m.role == "assistant"}
+    unanswered = [m for m in items if m.role == "user" and m.turn_id and m.turn_id not in answered]
+    return any([repair_if_overdue(db, question, None, now=now) for question in unanswered])
+
+
 def _turn_input(db: Executor, question: Message) -> TurnInput:
     """The turn's state machine input, rebuilt from its stored question (what the API sent)."""
     conversation = conversations.get(db, conversation_id=question.conversation_id)

@@ -69,4 +69,8 @@ def list_messages(
     """The conversation's messages, oldest first."""
     conversation = owned_or_404(db, user, conversation_id)
     items = messages.list_for_conversation(db, conversation_id=conversation.id, limit=limit)
+    from portal.agents import overdue  # only reached when listing; keeps the API's cold start lean
+
+    if overdue.repair_overdue_in(db, items):
+        items = messages.list_for_conversation(db, conversation_id=conversation.id, limit=limit)
     return MessageList(items=[MessageOut.model_validate(m.model_dump()) for m in items])
