@@ -17,7 +17,8 @@ from infra.nag import ref_pattern, suppress, suppress_grant_wildcard
 class Access(StrEnum):
     READ = "read"
     READ_WRITE = "read_write"
-    # Read plus DeleteItem: the agents drop connections API Gateway reports gone.
+    # Read plus deletes: the agents drop connections API Gateway reports gone (DeleteItem, and
+    # BatchWriteItem for a connection's membership items; IAM cannot tell a batch delete from a put).
     READ_DELETE = "read_delete"
 
 
@@ -75,7 +76,7 @@ class PortalTables(Construct):
         else:
             table.grant_read_data(fn.function)
             if access is Access.READ_DELETE:
-                table.grant(fn.function, "dynamodb:DeleteItem")
+                table.grant(fn.function, "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
         if spec.indexes:
             suppress_grant_wildcard(
                 fn.role,

@@ -34,6 +34,16 @@ from tests.deploy.recorder import running_deployed
 _FOREIGN = ("PORTAL_", "DATABASE_URL", "ANTHROPIC_", "GOOGLE_", "TAVILY_", "BRAVE_", "POWERTOOLS_")
 
 
+def _forget_process_caches() -> None:
+    """Caches of shared libraries that hold a container's secrets or credentials (Powertools
+    parameters, the anthropic SDK's boto3 sessions): a container must neither see the test
+    process's nor leave its own behind."""
+    from anthropic.lib.aws import _auth
+
+    parameters.clear_caches()
+    _auth._get_session.cache_clear()
+
+
 def _is_portal(name: str) -> bool:
     return name == "portal" or name.startswith("portal.")
 
@@ -103,12 +113,14 @@ class LambdaFunction:
             del os.environ[key]
         os.environ.update(self.runtime_environment())
         sys.path[:0] = [str(p) for p in self.python_paths()]
+        _forget_process_caches()
         token, deployed = running_function.set(self.function.spec_name), running_deployed.set(True)
         try:
             yield
         finally:
             running_function.reset(token)
             running_deployed.reset(deployed)
+            _forget_process_caches()
             self._modules = _swap(sys.modules, _is_portal, saved_modules)  # type: ignore[arg-type]
             self._loggers = _swap(logging.Logger.manager.loggerDict, service_logger, saved_loggers)
             sys.path[:] = saved_path
@@ -125,8 +137,7 @@ class LambdaFunction:
     def invoke(self, event: Any) -> Invocation:
         with self._running():
             try:
-                if self._handler is None:  # a cold start: nothing cached from another container
-                    parameters.clear_caches()
+                if self._handler is None:
                     self._handler = self._import_handler()
                 return Invocation(result=self._handler(event, LambdaContext(self.function)))
             except Exception:  # noqa: BLE001 - Lambda reports every exception as the function's error

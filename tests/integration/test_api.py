@@ -248,6 +248,7 @@ def test_rate_limit_refuses_with_429_and_stores_nothing(
     assert _count(db, "messages WHERE role = 'user'") == 1
 
 
+@pytest.mark.iam_exempt("points the api at a state machine that does not exist, on purpose")
 def test_a_workflow_that_cannot_start_leaves_no_message(
     client: TestClient,
     auth: dict,
