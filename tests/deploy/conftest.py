@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.deploy.assembly import CloudAssembly
+from tests.deploy.issuer import issuer_for
 from tests.deploy.report import REPORT
 from tests.deploy.scenarios import Deployment
 from tests.deploy.world import deployed_world
@@ -35,4 +36,7 @@ def assembly(tmp_path_factory: pytest.TempPathFactory) -> CloudAssembly:
 def deployment(assembly: CloudAssembly, database_url: str) -> Iterator[Deployment]:
     """Every stack's resources in moto, the Data API on this test's migrated database."""
     with deployed_world(assembly, database_url) as world:
-        yield Deployment(assembly, world)
+        deployment = Deployment(assembly, world)
+        # The issuer the api/ws functions are configured with serves its keys to them (urllib).
+        with issuer_for(deployment.environment("api")["PORTAL_OIDC_ISSUER"]).serving():
+            yield deployment

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-import jwt
 
 from tests.deploy.assembly import ACCOUNT, REGION, CloudAssembly
+from tests.deploy.issuer import issuer_for
 from tests.deploy.lambda_runtime import Invocation, LambdaFunction
 from tests.deploy.world import DeployedWorld
 
@@ -57,12 +57,17 @@ class Deployment:
     # --- events ------------------------------------------------------------------------
 
     def bearer_token(self) -> str:
-        """A token the deployed api/ws functions accept: HS256 with the JwtKey secret they read."""
-        arn = self.environment("api").get("PORTAL_JWT_SECRET_ARN")
-        assert arn, "the api function has no PORTAL_JWT_SECRET_ARN: teach bearer_token() its issuer"
-        now = int(time.time())
-        claims = {"empno": EMPNO, "name": "홍길동", "roles": ["user"], "iat": now, "exp": now + 600}
-        return jwt.encode(claims, self.world.secret_values[arn], algorithm="HS256")
+        """A token the deployed api/ws functions accept: an ID token of the issuer they are told of."""
+        env = self.environment("api")
+        issuer, audience = env.get("PORTAL_OIDC_ISSUER"), env.get("PORTAL_OIDC_AUDIENCE")
+        assert issuer and audience, (
+            "the api function has no PORTAL_OIDC_ISSUER/AUDIENCE: nobody could sign in"
+        )
+        claims = {
+            env.get("PORTAL_OIDC_EMPNO_CLAIM", "custom:empno"): EMPNO,
+            env.get("PORTAL_OIDC_NAME_CLAIM", "name"): "홍길동",
+        }
+        return issuer_for(issuer).id_token(audience=audience, claims=claims)
 
     def rest(self, method: str, path: str, body: Any = None, *, auth: bool = True) -> tuple[int, Any]:
         """One request through the api function, as API Gateway's REST proxy integration sends it."""
