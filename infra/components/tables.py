@@ -17,8 +17,7 @@ from infra.nag import ref_pattern, suppress, suppress_grant_wildcard
 class Access(StrEnum):
     READ = "read"
     READ_WRITE = "read_write"
-    # Read plus deletes: the agents drop connections API Gateway reports gone (DeleteItem, and
-    # BatchWriteItem for a connection's membership items; IAM cannot tell a batch delete from a put).
+    # Read plus DeleteItem: the agents drop connections API Gateway reports gone.
     READ_DELETE = "read_delete"
 
 
@@ -76,7 +75,7 @@ class PortalTables(Construct):
         else:
             table.grant_read_data(fn.function)
             if access is Access.READ_DELETE:
-                table.grant(fn.function, "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
+                table.grant(fn.function, "dynamodb:DeleteItem")
         if spec.indexes:
             suppress_grant_wildcard(
                 fn.role,

@@ -119,9 +119,10 @@ class ConnectionStore:
         items = self._table.query(
             KeyConditionExpression=Key("connection_id").eq(connection_id), ConsistentRead=True
         )["Items"]
-        with self._table.batch_writer() as batch:
-            for item in items:
-                batch.delete_item(Key={"connection_id": item["connection_id"], "sk": item["sk"]})
+        # One DeleteItem each (a socket holds at most a few items): the agents that drop gone sockets
+        # may delete connections but not write them, and IAM cannot tell a batch delete from a put.
+        for item in items:
+            self._table.delete_item(Key={"connection_id": item["connection_id"], "sk": item["sk"]})
         now = self._clock()
         return [
             _membership(i)
