@@ -160,9 +160,10 @@ def test_agents_may_delete_connections_but_not_write_them(portal: Synthesized) -
     assert not granted & {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"}
 
 
-def test_stream_chunks_are_read_only_for_the_api(portal: Synthesized) -> None:
-    # The WebSocket function writes there: `resume` registers the socket on the turn's header.
+def test_the_api_may_finish_a_turns_stream(portal: Synthesized) -> None:
+    # Listing a conversation repairs an overdue turn (portal.agents.overdue): the failure's
+    # closing `error` event goes onto the turn's stream, as the failure handler writes it.
     statements = statements_of_function(portal.json("api"), "handler.handler")
     on_stream = [s for s in statements if "TablesStream" in json.dumps(s["Resource"])]
     granted = {a for s in on_stream for a in actions(s)}
-    assert granted and not granted & {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+    assert {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"} <= granted
