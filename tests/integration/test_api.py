@@ -56,12 +56,14 @@ def test_ready_is_503_when_a_table_is_missing(client: TestClient) -> None:
 
 def test_me_provisions_the_user_from_token_claims(client: TestClient, db) -> None:  # noqa: ANN001
     response = client.get(
-        "/api/me", headers={"Authorization": f"Bearer {make_token('E2002', '김철수', admin=True)}"}
+        "/api/me",
+        headers={"Authorization": f"Bearer {make_token('E2002', '김철수', admin=True, department='AI팀')}"},
     )
     assert response.status_code == 200
     assert response.json() == {
         "empno": "E2002",
         "name": "김철수",
+        "department": "AI팀",
         "company": None,
         "company_code": "LOCAL",
         "roles": ["admin"],

@@ -30,6 +30,10 @@ export function createAuthClient(auth: AuthConfig, loc: Pick<Location, 'origin'>
     response_type: 'code',
     redirect_uri: siteRoot(loc),
     post_logout_redirect_uri: siteRoot(loc),
+    // Korean sign-in pages: `ui_locales` is OIDC's own (Entra ID, Okta, Google), `lang` is what
+    // Cognito's managed login reads; an identity provider ignores the one it does not know.
+    ui_locales: 'ko',
+    extraQueryParams: { lang: 'ko' },
     // Renewal is scheduled by useAuth from the ID token's own lifetime: the library's fixed
     // lead time (60 s) would renew a short-lived token every second, and it does not retry
     // a renewal that failed on a network blip.

@@ -13,6 +13,7 @@ from portal.agents.registry import AgentName, Toggle
 class MeOut(BaseModel):
     empno: str
     name: str
+    department: str | None = None
     company: str | None
     company_code: str | None
     roles: list[str]

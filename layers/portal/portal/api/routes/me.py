@@ -16,6 +16,7 @@ def me(user: CurrentUser) -> MeOut:
     return MeOut(
         empno=user.empno,
         name=user.name_ko,
+        department=user.department,
         company=user.company,
         company_code=user.company_code,
         roles=user.roles,
