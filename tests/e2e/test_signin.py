@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO
-from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, sign_in_on_issuer, wait_for_chat
+from tests.e2e.chromium import CHROMIUM, TIMEOUT_MS, launched_chromium, sign_in_on_issuer, wait_for_chat
 
 pytestmark = pytest.mark.integration
 
@@ -44,12 +44,8 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    with launched_chromium() as b:
+        yield b
 
 
 @pytest.fixture

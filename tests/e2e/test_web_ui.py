@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, sign_in_on_issuer, wait_for_chat
+from tests.e2e.chromium import CHROMIUM, TIMEOUT_MS, launched_chromium, sign_in_on_issuer, wait_for_chat
 
 pytestmark = pytest.mark.integration
 
@@ -35,12 +35,8 @@ sync_api = pytest.importorskip(
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    with launched_chromium() as b:
+        yield b
 
 
 def _login(p, base_url: str) -> None:  # noqa: ANN001
