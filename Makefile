@@ -64,14 +64,19 @@ test: install web browser
 	$(BIN)/ruff check layers functions infra tests
 	$(BIN)/ruff format --check layers functions infra tests
 	$(BIN)/mypy
+	npm --prefix web run --silent typecheck
+	npm --prefix web run --silent lint
+	npm --prefix web test --silent
 	$(BIN)/pytest -q -p no:cacheprovider
 
-lint: install
+lint: install web/node_modules/.package-lock.json
 	$(BIN)/ruff check layers functions infra tests
 	$(BIN)/ruff format --check layers functions infra tests
+	npm --prefix web run --silent lint
 
-typecheck: install
+typecheck: install web/node_modules/.package-lock.json
 	$(BIN)/mypy
+	npm --prefix web run --silent typecheck
 
 synth: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" npx --yes aws-cdk@2 synth --quiet

@@ -73,7 +73,8 @@ export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEd
       setEdit((ed) => (ed ? noteNewer(ed, fresh) : ed));
       if (lastUpdate?.by) setNotice(`${lastUpdate.by}님이 버전 ${fresh.version}을 저장했습니다.`);
     })();
-    // Only a new event should trigger this.
+    // Only a new event should trigger this (not a reload of `current` it causes itself).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lastUpdate]);
 
   const save = async () => {

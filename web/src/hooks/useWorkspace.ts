@@ -1,14 +1,13 @@
 // The open workspace: list/create, join/leave over the socket, presence, artifacts (live).
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect } from 'react';
 import { ApiError, type ApiClient } from '../api';
+import { NO_WORKSPACE, workspaceReducer, type ArtifactUpdate } from '../state/workspace';
+import { useRefReducer } from '../state/useRefReducer';
 import type { ArtifactSummary, ServerEvent, Workspace } from '../types';
 import type { PortalSocket } from '../ws';
-import { artifactOfEvent, NO_PRESENCE, presenceReducer, upsertArtifact, type PresenceState } from '../workspace';
+import { artifactOfEvent, type PresenceState } from '../workspace';
 
-export interface ArtifactUpdate {
-  artifact: ArtifactSummary & { content?: unknown; content_omitted?: boolean };
-  by: string | null;
-}
+export type { ArtifactUpdate } from '../state/workspace';
 
 export interface WorkspaceApi {
   workspaces: Workspace[];
@@ -16,24 +15,18 @@ export interface WorkspaceApi {
   active: Workspace | null;
   presence: PresenceState;
   artifacts: ArtifactSummary[];
-  /** Last `artifact.updated` seen for the open workspace (the viewer reacts to it). */
   lastUpdate: ArtifactUpdate | null;
   open: (id: string | null) => void;
   create: (title: string) => Promise<void>;
   createArtifact: (title: string) => Promise<string | null>;
+  refresh: () => Promise<void>;
   onEvent: (ev: ServerEvent) => void;
   /** Re-join after the socket reconnected (the server forgot this socket's workspaces). */
   rejoin: () => void;
 }
 
 export function useWorkspace(api: ApiClient, socket: PortalSocket | null, pushError: (e: unknown) => void): WorkspaceApi {
-  const [workspaces, setWorkspaces] = useState<Workspace[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [activeId, setActiveId] = useState<string | null>(null);
-  const [presence, setPresence] = useState<PresenceState>(NO_PRESENCE);
-  const [artifacts, setArtifacts] = useState<ArtifactSummary[]>([]);
-  const [lastUpdate, setLastUpdate] = useState<ArtifactUpdate | null>(null);
-  const activeRef = useRef<string | null>(null);
+  const [state, dispatch, ref] = useRefReducer(workspaceReducer, NO_WORKSPACE);
 
   const report = useCallback(
     (e: unknown) => {
@@ -42,89 +35,108 @@ export function useWorkspace(api: ApiClient, socket: PortalSocket | null, pushEr
     [pushError],
   );
 
+  const refresh = useCallback(async () => {
+    try {
+      dispatch({ type: 'listed', workspaces: await api.listWorkspaces() });
+    } catch (e) {
+      report(e);
+    } finally {
+      dispatch({ type: 'list_settled' });
+    }
+  }, [api, report, dispatch]);
+
   useEffect(() => {
-    api.listWorkspaces().then(setWorkspaces, report).finally(() => setLoading(false));
-  }, [api, report]);
+    void refresh();
+  }, [refresh]);
 
   const loadArtifacts = useCallback(
-    async (id: string) => {
+    async (workspaceId: string) => {
       try {
-        const items = await api.listArtifacts(id);
-        if (activeRef.current === id) setArtifacts(items);
+        dispatch({ type: 'artifacts_loaded', workspaceId, items: await api.listArtifacts(workspaceId) });
       } catch (e) {
         report(e);
       }
     },
-    [api, report],
+    [api, report, dispatch],
   );
 
   const open = useCallback(
     (id: string | null) => {
-      const prev = activeRef.current;
+      const prev = ref.current.activeId;
       if (prev === id) return;
       if (prev) socket?.send({ action: 'leave', workspace_id: prev });
-      activeRef.current = id;
-      setActiveId(id);
-      setArtifacts([]);
-      setLastUpdate(null);
-      setPresence(id ? { ...NO_PRESENCE, workspaceId: id } : NO_PRESENCE);
+      dispatch({ type: 'opened', id });
       if (id) {
         // If the socket is not open yet, `rejoin` on its next `open` sends the join.
         socket?.send({ action: 'join', workspace_id: id });
         void loadArtifacts(id);
       }
     },
-    [socket, loadArtifacts],
+    [socket, loadArtifacts, dispatch, ref],
   );
 
   const rejoin = useCallback(() => {
-    const id = activeRef.current;
+    const id = ref.current.activeId;
     if (id) socket?.send({ action: 'join', workspace_id: id });
-  }, [socket]);
+  }, [socket, ref]);
 
   const create = useCallback(
     async (title: string) => {
       try {
         const ws = await api.createWorkspace({ title });
-        setWorkspaces((all) => [ws, ...all.filter((w) => w.id !== ws.id)]);
+        dispatch({ type: 'added', workspace: ws });
         open(ws.id);
       } catch (e) {
         report(e);
       }
     },
-    [api, open, report],
+    [api, open, report, dispatch],
   );
 
   const createArtifact = useCallback(
     async (title: string): Promise<string | null> => {
-      const id = activeRef.current;
+      const id = ref.current.activeId;
       if (!id) return null;
       try {
         const a = await api.createArtifact(id, { type: 'document', title, content: '' });
-        setArtifacts((list) => upsertArtifact(list, a));
+        dispatch({ type: 'artifact_saved', artifact: a });
         return a.id;
       } catch (e) {
         report(e);
         return null;
       }
     },
-    [api, report],
+    [api, report, dispatch, ref],
   );
 
-  const onEvent = useCallback((ev: ServerEvent) => {
-    const e = ev as unknown as { type: string; [k: string]: unknown };
-    if (e.type === 'presence' || e.type === 'user_joined' || e.type === 'user_left') {
-      setPresence((p) => presenceReducer(p, e));
-      return;
-    }
-    const a = artifactOfEvent(e);
-    if (a && a.workspace_id === activeRef.current) {
-      setArtifacts((list) => upsertArtifact(list, a));
+  const onEvent = useCallback(
+    (ev: ServerEvent) => {
+      const e = ev as unknown as { type: string; [k: string]: unknown };
+      if (e.type === 'presence' || e.type === 'user_joined' || e.type === 'user_left') {
+        dispatch({ type: 'presence_event', event: e });
+        return;
+      }
+      const a = artifactOfEvent(e);
+      if (!a) return;
       const by = e.by && typeof e.by === 'object' ? (e.by as { name?: unknown }).name : null;
-      setLastUpdate({ artifact: a, by: typeof by === 'string' ? by : null });
-    }
-  }, []);
+      dispatch({ type: 'artifact_event', update: { artifact: a, by: typeof by === 'string' ? by : null } });
+    },
+    [dispatch],
+  );
 
-  const active = workspaces.find((w) => w.id === activeId) ?? null;
-  return { workspaces, loading, active, presence, artifacts, lastUpdate, open, create, createArtifact, onEvent, rejoin };
+  const active = state.workspaces.find((w) => w.id === state.activeId) ?? null;
+  return {
+    workspaces: state.workspaces,
+    loading: state.loading,
+    active,
+    presence: state.presence,
+    artifacts: state.artifacts,
+    lastUpdate: state.lastUpdate,
+    open,
+    create,
+    createArtifact,
+    refresh,
+    onEvent,
+    rejoin,
+  };
 }

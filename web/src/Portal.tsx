@@ -1,0 +1,252 @@
+// The signed-in portal: composes the hooks (connection, chat, turns, files, workspace) and
+// lays out their views. State and its rules live in the hooks and their reducers.
+import { useEffect, useState } from 'react';
+import { RETRYING_MESSAGE, type FetchLike } from './api';
+import { AGENT_LABELS } from './format';
+import type { AgentType, Me, ModelsResponse, PostMessageRequest, RuntimeConfig } from './types';
+import type { PortalSocketOptions, SocketFactory } from './ws';
+import { Banners } from './components/Banners';
+import { ChatPane } from './components/ChatPane';
+import { Composer, type ComposerSettings } from './components/Composer';
+import { ConnectionBadge } from './components/ConnectionBadge';
+import { SessionEndedBanner } from './components/SessionEndedBanner';
+import { Sidebar } from './components/Sidebar';
+import { Icon } from './components/Icon';
+import { FilesPanel } from './components/FilesPanel';
+import { WorkspaceList } from './components/WorkspaceList';
+import { WorkspacePanel } from './components/WorkspacePanel';
+import type { Auth } from './hooks/useAuth';
+import { useBanners } from './hooks/useBanners';
+import { useChat } from './hooks/useChat';
+import { useConnection } from './hooks/useConnection';
+import { useConversationUrl } from './hooks/useConversationUrl';
+import { useFiles } from './hooks/useFiles';
+import { useTurns, type Timing } from './hooks/useTurns';
+import { useWorkspace } from './hooks/useWorkspace';
+
+export interface PortalProps {
+  config: RuntimeConfig;
+  auth: Auth;
+  fetchImpl?: FetchLike;
+  createSocket?: SocketFactory;
+  socketOptions?: Partial<Omit<PortalSocketOptions, 'url' | 'createSocket'>>;
+  timing?: Partial<Timing>;
+}
+
+export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, timing }: PortalProps) {
+  const conn = useConnection(config, auth, { fetchImpl, createSocket, socketOptions });
+  const { api, socket } = conn;
+  const banners = useBanners();
+  conn.onRetry.current = () => banners.push('info', RETRYING_MESSAGE);
+  const workspace = useWorkspace(api, socket, banners.pushError);
+  const files = useFiles(api, banners.pushError, workspace.active?.id ?? null);
+  const chat = useChat(api, banners.pushError);
+  const turns = useTurns(
+    api,
+    socket,
+    chat,
+    {
+      error: (m) => banners.push('error', m),
+      pushError: banners.pushError,
+      joinRefused: (m) => banners.push('error', `워크스페이스에 참여할 수 없습니다. (${m})`),
+    },
+    timing,
+  );
+  conn.handlers.current = {
+    onStatus: (st, s) => {
+      // A new connection is in no workspace: (re)join the open one.
+      if (st === 'open') workspace.rejoin();
+      turns.onStatus(st, s);
+    },
+    onTurn: (st) => turns.onActivity(st.turnId),
+    onEvent: (ev) => {
+      if (turns.onEvent(ev)) return;
+      // file.status, presence, user_joined/left, artifact.updated
+      files.onEvent(ev);
+      workspace.onEvent(ev);
+    },
+  };
+
+  const [me, setMe] = useState<Me | null>(null);
+  const [models, setModels] = useState<ModelsResponse | null>(null);
+  const { report } = banners;
+  useEffect(() => {
+    api.me().then(setMe, report);
+    api.models().then(
+      (m) => setModels(m && m.models.length > 0 ? m : null),
+      (e) => {
+        setModels(null);
+        report(e);
+      },
+    );
+  }, [api, report]);
+
+  const [settings, setSettings] = useState<ComposerSettings>({ agent: null, toggle: null, model: null });
+  const [focusNonce, setFocusNonce] = useState(0);
+  const [sidebarOpen, setSidebarOpen] = useState(false);
+  const [showFiles, setShowFiles] = useState(false);
+
+  const activeId = chat.state.activeId;
+  const selectConversation = (id: string) => {
+    setSidebarOpen(false);
+    if (id === chat.activeId()) return;
+    turns.pruneFinished();
+    chat.open(id);
+  };
+  useConversationUrl(activeId, selectConversation);
+
+  const newChat = () => {
+    setSidebarOpen(false);
+    turns.pruneFinished();
+    chat.open(null);
+    setFocusNonce((n) => n + 1);
+  };
+
+  const deleteConversation = async (id: string) => {
+    try {
+      await chat.remove(id);
+      turns.forget(id);
+      if (chat.activeId() === null) setFocusNonce((n) => n + 1);
+    } catch (e) {
+      banners.pushError(e);
+    }
+  };
+
+  const send = async (text: string): Promise<boolean> => {
+    const content = text.trim();
+    if (!content) return false;
+    let conversationId = chat.activeId();
+    if (conversationId && turns.inFlight(conversationId)) return false;
+    if (!conversationId) {
+      try {
+        conversationId = (await chat.create(content, workspace.active?.id ?? null)).id;
+      } catch (e) {
+        banners.pushError(e);
+        return false;
+      }
+    }
+    const body: PostMessageRequest = { content };
+    if (settings.agent) body.agent = settings.agent;
+    if (settings.model) body.model = settings.model;
+    if (settings.toggle) body.toggle = settings.toggle;
+    // Attached files go as ids; the supervisor looks them up and routes to the files agent.
+    const attached = files.attachments;
+    if (attached.length > 0) body.attachments = [...attached];
+    const ok = await turns.send(conversationId, body);
+    if (ok && attached.length > 0) files.clearAttachments();
+    return ok;
+  };
+
+  const applyAgent = (agent: AgentType) => {
+    setSettings((s) => ({ ...s, agent }));
+    banners.push('info', `에이전트를 ${AGENT_LABELS[agent]}(으)로 설정했습니다.`);
+    setFocusNonce((n) => n + 1);
+  };
+
+  const activeConv = chat.state.conversations.find((c) => c.id === activeId);
+  const panels = showFiles || !!workspace.active;
+
+  return (
+    <div className={['layout', sidebarOpen && 'sidebar-open', panels && 'with-panels'].filter(Boolean).join(' ')}>
+      <Sidebar
+        conversations={chat.state.conversations}
+        activeId={activeId}
+        loading={chat.state.convLoading}
+        me={me}
+        streamingIds={turns.streamingIds}
+        onSelect={selectConversation}
+        onNew={newChat}
+        onDelete={(id) => void deleteConversation(id)}
+        onLogout={() => void auth.signOut()}
+      >
+        <WorkspaceList
+          workspaces={workspace.workspaces}
+          activeId={workspace.active?.id ?? null}
+          loading={workspace.loading}
+          onOpen={workspace.open}
+          onCreate={workspace.create}
+        />
+      </Sidebar>
+      <div className="scrim" onClick={() => setSidebarOpen(false)} aria-hidden="true" />
+      <main className="main">
+        <header className="topbar">
+          <button
+            type="button"
+            className="btn ghost menu-btn"
+            aria-label="대화 목록 열기"
+            onClick={() => setSidebarOpen((o) => !o)}
+          >
+            <Icon name="menu" size={20} />
+          </button>
+          <h1 className="topbar-title">{activeConv?.title || (activeId ? '대화' : '새 대화')}</h1>
+          <button
+            type="button"
+            className={showFiles ? 'btn small on' : 'btn small'}
+            aria-pressed={showFiles}
+            onClick={() => setShowFiles((v) => !v)}
+          >
+            <Icon name="file" size={14} /> 내 파일
+          </button>
+          <ConnectionBadge status={conn.status} />
+        </header>
+        {auth.state.status === 'ended' && <SessionEndedBanner onSignIn={auth.signIn} />}
+        <Banners items={banners.items} onDismiss={banners.dismiss} />
+        <ChatPane
+          messages={chat.state.messages}
+          loading={chat.state.msgLoading}
+          pending={turns.view}
+          models={models?.models}
+          onUseAgent={applyAgent}
+          userName={me?.name}
+        />
+        <div className="composer-wrap">
+          <Composer
+            settings={settings}
+            onSettings={setSettings}
+            models={models}
+            onSend={send}
+            busy={turns.busy}
+            focusNonce={focusNonce}
+            attachments={files.attachments.map((id) => ({
+              id,
+              name: files.items.find((f) => f.file.id === id)?.file.name ?? id,
+            }))}
+            onDetach={files.toggleAttach}
+            onUpload={(f) => {
+              setShowFiles(true);
+              void files.upload(f);
+            }}
+          />
+          <p className="disclaimer muted">AI 응답은 부정확할 수 있습니다. 중요한 내용은 확인해 주세요.</p>
+        </div>
+      </main>
+      {panels && (
+        <div className="side-panels">
+          {workspace.active && (
+            <WorkspacePanel
+              key={workspace.active.id}
+              api={api}
+              workspace={workspace.active}
+              presence={workspace.presence}
+              artifacts={workspace.artifacts}
+              lastUpdate={workspace.lastUpdate}
+              onCreateArtifact={workspace.createArtifact}
+              onClose={() => workspace.open(null)}
+              pushError={banners.pushError}
+            />
+          )}
+          {showFiles && (
+            <FilesPanel
+              items={files.items}
+              attachments={files.attachments}
+              onUpload={(f) => void files.upload(f)}
+              onToggleAttach={files.toggleAttach}
+              onDelete={(id) => void files.remove(id)}
+              onClose={() => setShowFiles(false)}
+            />
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+// The conversation list and the open conversation (its stored messages).
+import { useCallback, useEffect } from 'react';
+import { ApiError, type ApiClient } from '../api';
+import { titleFrom } from '../format';
+import { chatReducer, EMPTY_CHAT, type ChatState } from '../state/chat';
+import { useRefReducer } from '../state/useRefReducer';
+import type { Conversation, Message } from '../types';
+
+export interface ChatApi {
+  state: ChatState;
+  /** The open conversation right now (for callbacks that outlive a render). */
+  activeId: () => string | null;
+  refreshConversations: () => Promise<void>;
+  /** Load the stored messages of a conversation; a late answer for another one is ignored. */
+  loadMessages: (conversationId: string) => Promise<boolean>;
+  replaceMessages: (conversationId: string, items: Message[]) => void;
+  open: (id: string | null) => void;
+  /** A new conversation (titled from the first message), opened. */
+  create: (firstMessage: string, workspaceId: string | null) => Promise<Conversation>;
+  remove: (id: string) => Promise<void>;
+}
+
+export function useChat(api: ApiClient, pushError: (e: unknown) => void): ChatApi {
+  const [state, dispatch, ref] = useRefReducer(chatReducer, EMPTY_CHAT);
+
+  const refreshConversations = useCallback(async () => {
+    try {
+      dispatch({ type: 'conversations_loaded', items: await api.listConversations() });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) pushError(e);
+    } finally {
+      dispatch({ type: 'conversations_settled' });
+    }
+  }, [api, pushError, dispatch]);
+
+  const loadMessages = useCallback(
+    async (conversationId: string): Promise<boolean> => {
+      dispatch({ type: 'messages_requested' });
+      const request = ref.current.msgRequest;
+      try {
+        const items = await api.listMessages(conversationId);
+        dispatch({ type: 'messages_loaded', conversationId, request, items });
+        return true;
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 401)) pushError(e);
+        return false;
+      } finally {
+        dispatch({ type: 'messages_settled', request });
+      }
+    },
+    [api, pushError, dispatch, ref],
+  );
+
+  const open = useCallback(
+    (id: string | null) => {
+      if (id !== null && id === ref.current.activeId) return;
+      dispatch({ type: 'opened', id });
+      if (id) void loadMessages(id);
+    },
+    [dispatch, loadMessages, ref],
+  );
+
+  const create = useCallback(
+    async (firstMessage: string, workspaceId: string | null) => {
+      const conv = await api.createConversation({
+        title: titleFrom(firstMessage),
+        ...(workspaceId ? { workspace_id: workspaceId } : {}),
+      });
+      dispatch({ type: 'conversation_added', conversation: conv });
+      dispatch({ type: 'opened', id: conv.id });
+      return conv;
+    },
+    [api, dispatch],
+  );
+
+  const remove = useCallback(
+    async (id: string) => {
+      await api.deleteConversation(id);
+      dispatch({ type: 'conversation_removed', id });
+      if (ref.current.activeId === id) dispatch({ type: 'opened', id: null });
+    },
+    [api, dispatch, ref],
+  );
+
+  const replaceMessages = useCallback(
+    (conversationId: string, items: Message[]) => dispatch({ type: 'messages_replaced', conversationId, items }),
+    [dispatch],
+  );
+
+  useEffect(() => {
+    void refreshConversations();
+  }, [refreshConversations]);
+
+  const activeId = useCallback(() => ref.current.activeId, [ref]);
+  return { state, activeId, refreshConversations, loadMessages, replaceMessages, open, create, remove };
+}
