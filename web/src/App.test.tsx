@@ -226,11 +226,14 @@ describe('App chat flow', () => {
     await serverSends(ws2, { type: 'done', turn_id: 'turn-1', message_id: 'm2', agent: 'general', model: 'claude-sonnet' });
     await waitFor(() => $('.streaming') === null);
     const meta = await waitFor(() => $('[data-testid="meta"]'));
-    expect(meta.textContent).toContain('일반 (general)');
+    expect(meta.textContent).toContain('일반 · ');
+    expect(meta.textContent).not.toContain('(general)');
     expect(meta.textContent).toContain('Claude Sonnet');
-    expect(meta.textContent).toContain('1,234 tokens');
+    expect(meta.textContent).toContain('1,234토큰');
     expect(meta.textContent).toContain('$0.0123');
-    expect(meta.textContent).toContain('라우팅: 일반적인 질문 (classifier, 82%)');
+    expect(meta.textContent).toContain('질문에 담긴 단어를 보고 일반 에이전트를 골랐습니다. (확신도 82%)');
+    // The router's own (English or technical) reason is for administrators only.
+    expect(meta.textContent).not.toContain('일반적인 질문');
     expect($$('.msg-user')).toHaveLength(1); // optimistic copy replaced by the stored one
     expect($('.suggestion')?.textContent).toContain('세무');
     expect($<HTMLButtonElement>('button.send')!.disabled).toBe(true); // empty textarea
@@ -336,7 +339,7 @@ describe('App turn fallbacks', () => {
     // An older server refuses `resume`: that is not shown to the user.
     await serverSends(ws2, { type: 'error', code: 'unknown_action', message: "Unknown action 'resume'" });
     await waitFor(() => $('.streaming') === null);
-    expect($('[data-testid="meta"]')?.textContent).toContain('일반적인 질문');
+    expect($('[data-testid="meta"]')?.textContent).toContain('일반 에이전트를 골랐습니다');
     expect($<HTMLButtonElement>('button.send')!.textContent).toContain('전송');
     expect($('.banner-error')).toBeNull();
   });

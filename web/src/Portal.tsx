@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { RETRYING_MESSAGE, type FetchLike } from './api';
 import { AGENT_LABELS } from './format';
+import { t } from './messages';
 import type { AgentType, Me, ModelsResponse, PostMessageRequest, RuntimeConfig } from './types';
 import type { PortalSocketOptions, SocketFactory } from './ws';
 import { Banners } from './components/Banners';
@@ -48,7 +49,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
     {
       error: (m) => banners.push('error', m),
       pushError: banners.pushError,
-      joinRefused: (m) => banners.push('error', `워크스페이스에 참여할 수 없습니다. (${m})`),
+      joinRefused: (m) => banners.push('error', t('error.join_refused', { reason: m })),
     },
     timing,
   );
@@ -139,7 +140,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
 
   const applyAgent = (agent: AgentType) => {
     setSettings((s) => ({ ...s, agent }));
-    banners.push('info', `에이전트를 ${AGENT_LABELS[agent]}(으)로 설정했습니다.`);
+    banners.push('info', t('chat.agentSet', { agent: AGENT_LABELS[agent] }));
     setFocusNonce((n) => n + 1);
   };
 
@@ -173,19 +174,19 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
           <button
             type="button"
             className="btn ghost menu-btn"
-            aria-label="대화 목록 열기"
+            aria-label={t('chat.openList')}
             onClick={() => setSidebarOpen((o) => !o)}
           >
             <Icon name="menu" size={20} />
           </button>
-          <h1 className="topbar-title">{activeConv?.title || (activeId ? '대화' : '새 대화')}</h1>
+          <h1 className="topbar-title">{activeConv?.title || (activeId ? t('chat.conversation') : t('chat.newChat'))}</h1>
           <button
             type="button"
             className={showFiles ? 'btn small on' : 'btn small'}
             aria-pressed={showFiles}
             onClick={() => setShowFiles((v) => !v)}
           >
-            <Icon name="file" size={14} /> 내 파일
+            <Icon name="file" size={14} /> {t('chat.myFiles')}
           </button>
           <ConnectionBadge status={conn.status} />
         </header>
@@ -198,6 +199,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
           models={models?.models}
           onUseAgent={applyAgent}
           userName={me?.name}
+          isAdmin={me?.is_admin ?? false}
         />
         <div className="composer-wrap">
           <Composer
@@ -217,7 +219,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
               void files.upload(f);
             }}
           />
-          <p className="disclaimer muted">AI 응답은 부정확할 수 있습니다. 중요한 내용은 확인해 주세요.</p>
+          <p className="disclaimer muted">{t('chat.disclaimer')}</p>
         </div>
       </main>
       {panels && (

@@ -12,8 +12,19 @@ describe('parseError', () => {
   });
 
   it('works without correlation_id', async () => {
-    const err = await parseError(jsonResponse(429, { error: { code: 'rate_limited', message: 'slow down' } }));
-    expect(err).toMatchObject({ status: 429, code: 'rate_limited', message: 'slow down', correlationId: undefined });
+    const err = await parseError(jsonResponse(429, { error: { code: 'rate_limited', message: '잠시 후 다시' } }));
+    expect(err).toMatchObject({ status: 429, code: 'rate_limited', message: '잠시 후 다시', correlationId: undefined });
+  });
+
+  it('an English server message never reaches a Korean user: the code (or the status) is translated', async () => {
+    const known = await parseError(jsonResponse(403, { error: { code: 'agent_locked', message: 'You do not have access', agent: 'tax' } }));
+    expect(known.message).toBe('세무 에이전트는 권한이 있어야 쓸 수 있습니다. 관리자에게 권한을 요청해 주세요.');
+    const generic = await parseError(jsonResponse(429, { error: { code: 'rate_limited', message: 'slow down' } }));
+    expect(generic.message).toBe('요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.');
+    const unknown = await parseError(jsonResponse(400, { error: { code: 'brand_new', message: 'Some English' } }));
+    expect(unknown.message).toBe('요청을 처리할 수 없습니다. 입력 내용을 확인해 주세요.');
+    const specific = await parseError(jsonResponse(415, { error: { code: 'unsupported_type', message: '.exe 파일은 안 됩니다' } }));
+    expect(specific.message).toContain('지원하지 않는 파일 형식');
   });
 
   it('falls back to a status message for non-JSON bodies (proxy HTML, empty)', async () => {
@@ -22,17 +33,17 @@ describe('parseError', () => {
     expect(html.message).toContain('게이트웨이');
     const empty = await parseError(new Response(null, { status: 500 }));
     expect(empty).toMatchObject({ status: 500, code: 'server_error' });
-    expect(empty.message).toContain('500');
+    expect(empty.message).toContain('서버에서 오류');
   });
 
   it('fills a missing code/message from the status', async () => {
     const err = await parseError(jsonResponse(403, { error: {} }));
-    expect(err).toMatchObject({ status: 403, code: 'forbidden', message: '권한이 없습니다.' });
+    expect(err).toMatchObject({ status: 403, code: 'forbidden', message: '이 작업을 할 권한이 없습니다.' });
   });
 
   it('accepts a FastAPI-style detail string', async () => {
-    const err = await parseError(jsonResponse(400, { detail: 'bad field' }));
-    expect(err).toMatchObject({ status: 400, code: 'bad_request', message: 'bad field' });
+    const err = await parseError(jsonResponse(400, { detail: '잘못된 필드' }));
+    expect(err).toMatchObject({ status: 400, code: 'bad_request', message: '잘못된 필드' });
   });
 });
 

@@ -15,6 +15,8 @@ import type {
   AuthConfig,
   RuntimeConfig,
 } from './types';
+import { agentName } from './format';
+import { errorText, t } from './messages';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -42,21 +44,9 @@ export class ApiError extends Error {
   }
 }
 
-const STATUS_MESSAGES: Record<number, string> = {
-  400: '잘못된 요청입니다.',
-  401: '인증이 필요합니다. 다시 로그인해 주세요.',
-  403: '권한이 없습니다.',
-  404: '요청한 항목을 찾을 수 없습니다.',
-  409: '요청이 현재 상태와 충돌합니다.',
-  413: '요청이 너무 큽니다.',
-  429: '요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.',
-  502: '서버 게이트웨이 오류입니다.',
-  503: '서비스를 일시적으로 사용할 수 없습니다.',
-  504: '서버 응답 시간이 초과되었습니다.',
-};
-
 /** Shown while the client waits to retry a 503 the server asked to retry (Aurora resuming). */
 export const RETRYING_MESSAGE = '데이터베이스를 깨우는 중입니다… 잠시만 기다려 주세요.';
+
 
 /** Retries of one request on 503 + Retry-After, and the longest single wait honoured. */
 export const MAX_RETRIES = 4;
@@ -111,21 +101,23 @@ export async function parseError(res: Response): Promise<ApiError> {
     if (err && typeof err === 'object') {
       const e = err as { code?: unknown; message?: unknown; correlation_id?: unknown };
       const code = typeof e.code === 'string' && e.code ? e.code : fallbackCode(status);
-      const message =
-        typeof e.message === 'string' && e.message
-          ? e.message
-          : STATUS_MESSAGES[status] ?? `요청이 실패했습니다 (HTTP ${status}).`;
+      const server = typeof e.message === 'string' ? e.message : '';
+      const details = err as Record<string, unknown>;
+      const vars = Object.fromEntries(
+        Object.entries(details).filter((kv): kv is [string, string | number] => ['string', 'number'].includes(typeof kv[1])),
+      );
+      if (typeof vars.agent === 'string') vars.agent = agentName(vars.agent);
+      const message = errorText(code, status, server, vars);
       const cid = typeof e.correlation_id === 'string' ? e.correlation_id : undefined;
-      return new ApiError(status, code, message, cid, err as Record<string, unknown>);
+      return new ApiError(status, code, message, cid, details);
     }
-    if (typeof err === 'string' && err) return new ApiError(status, fallbackCode(status), err);
+    if (typeof err === 'string' && err) return new ApiError(status, fallbackCode(status), errorText('', status, err));
     const detail = (body as { detail?: unknown }).detail;
     if (typeof detail === 'string' && detail) {
-      return new ApiError(status, fallbackCode(status), detail);
+      return new ApiError(status, fallbackCode(status), errorText('', status, detail));
     }
   }
-  const message = STATUS_MESSAGES[status] ?? `요청이 실패했습니다 (HTTP ${status}).`;
-  return new ApiError(status, fallbackCode(status), message);
+  return new ApiError(status, fallbackCode(status), errorText('', status, ''));
 }
 
 /** `fetch` that turns network failures into ApiError(status 0, "network_error"). */
@@ -134,7 +126,7 @@ async function safeFetch(fetchImpl: FetchLike, url: string, init?: RequestInit):
     return await fetchImpl(url, init);
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
-    throw new ApiError(0, 'network_error', '서버에 연결할 수 없습니다. 네트워크를 확인해 주세요.');
+    throw new ApiError(0, 'network_error', t('error.network'));
   }
 }
 

@@ -18,15 +18,21 @@ export const TOGGLE_LABELS: Record<Toggle, string> = {
   canvas: 'Canvas',
 };
 
-export function agentLabel(agent: string | null | undefined): string {
+/** Names of everything that can answer, agents and the deep-research mode alike. */
+const ANSWERER_NAMES: Record<string, string> = { ...AGENT_LABELS, deep_research: '심층 리서치' };
+
+/** The Korean name of an agent (never the raw key such as `deep_research`, unless unknown). */
+export function agentName(agent: string | null | undefined): string {
   if (!agent) return '';
-  const ko = (AGENT_LABELS as Record<string, string>)[agent];
-  return ko ? `${ko} (${agent})` : agent;
+  return ANSWERER_NAMES[agent] ?? agent;
 }
+
+/** @deprecated name kept for callers: the same as agentName. */
+export const agentLabel = agentName;
 
 export function formatTokens(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '';
-  return `${Math.round(n).toLocaleString('en-US')} tokens`;
+  return `${Math.round(n).toLocaleString('ko-KR')}토큰`;
 }
 
 export function formatCost(usd: number | null | undefined): string {

@@ -1,3 +1,5 @@
+import { josa, type Particle } from './josa';
+
 // The one message catalog: every string a user reads comes from here (Korean first).
 //
 // The UI speaks Korean; `en` exists so a string's meaning is recorded next to it and so an
@@ -15,6 +17,67 @@ const ko = {
   'auth.signInAgain': '다시 로그인',
   'auth.signOut': '로그아웃',
   'auth.sessionEnded': '세션이 만료되었습니다. 다시 로그인해 주세요.',
+  // Errors of the API by code (the server's message is the fallback for codes not listed).
+  'error.bad_request': '요청을 처리할 수 없습니다. 입력 내용을 확인해 주세요.',
+  'error.invalid_request': '입력 내용이 올바르지 않습니다.',
+  'error.malformed_json': '요청 형식이 올바르지 않습니다.',
+  'error.unauthorized': '인증이 필요합니다. 다시 로그인해 주세요.',
+  'error.forbidden': '이 작업을 할 권한이 없습니다.',
+  'error.agent_locked': '{agent} 에이전트는 권한이 있어야 쓸 수 있습니다. 관리자에게 권한을 요청해 주세요.',
+  'error.not_found': '요청한 항목을 찾을 수 없습니다.',
+  'error.conflict': '다른 변경과 충돌했습니다. 새로 고친 뒤 다시 시도해 주세요.',
+  'error.stale_version': '다른 사람이 먼저 새 버전을 저장했습니다.',
+  'error.payload_too_large': '내용이 너무 큽니다.',
+  'error.too_large': '파일이 너무 큽니다.',
+  'error.rate_limited': '요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.',
+  'error.unsupported_type': '지원하지 않는 파일 형식입니다. PDF, Word, Excel, PowerPoint, 한글(HWP), 텍스트, 이미지 파일을 올려 주세요.',
+  'error.quota_exceeded': '저장 공간이 가득 찼습니다. 필요 없는 파일을 지운 뒤 다시 올려 주세요.',
+  'error.corrupt': '파일이 손상되어 읽을 수 없습니다.',
+  'error.encrypted': '암호가 걸린 파일은 읽을 수 없습니다. 암호를 해제한 뒤 다시 올려 주세요.',
+  'error.zip_bomb': '압축을 풀면 너무 커지는 파일이라 처리하지 않았습니다.',
+  'error.empty': '빈 파일입니다.',
+  'error.size_mismatch': '올린 파일의 크기가 등록한 크기와 다릅니다. 다시 올려 주세요.',
+  'error.type_mismatch': '파일 내용이 확장자와 맞지 않습니다.',
+  'error.timeout': '시간이 초과되었습니다. 다시 시도해 주세요.',
+  'error.feature_disabled': '설정에서 꺼 둔 기능입니다. 설정에서 켠 뒤 다시 시도해 주세요.',
+  'error.workspace_archived': '보관된 워크스페이스라 바꿀 수 없습니다.',
+  'error.signin_not_allowed': '이 계정으로는 포털에 로그인할 수 없습니다.',
+  'error.no_model_available': '지금 쓸 수 있는 모델이 없습니다. 관리자에게 문의해 주세요.',
+  'error.unknown_model': '선택한 모델을 찾을 수 없습니다. 다른 모델을 골라 주세요.',
+  'error.turn_failed': '응답을 만들지 못했습니다. 다시 시도해 주세요.',
+  'error.not_joined': '워크스페이스에 아직 참여하지 않았습니다.',
+  'error.too_many_workspaces': '동시에 열 수 있는 워크스페이스 수를 넘었습니다.',
+  'error.not_configured': '이 기능은 아직 설정되지 않았습니다. 관리자에게 문의해 주세요.',
+  'error.database_resuming': '데이터베이스를 깨우는 중입니다… 잠시 후 다시 시도해 주세요.',
+  'error.internal_error': '서버에서 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.',
+  'error.server_error': '서버에서 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.',
+  'error.http': '요청이 실패했습니다 (HTTP {status}).',
+  'error.gateway': '서버 게이트웨이 오류입니다. 잠시 후 다시 시도해 주세요.',
+  'error.gateway_timeout': '서버 응답 시간이 초과되었습니다. 잠시 후 다시 시도해 주세요.',
+  'error.network': '서버에 연결할 수 없습니다. 네트워크를 확인해 주세요.',
+  'error.upload_failed': '파일을 올리지 못했습니다. 다시 시도해 주세요.',
+  'error.join_refused': '워크스페이스에 참여할 수 없습니다. ({reason})',
+  'error.turn': '응답 생성 중 오류가 발생했습니다.',
+  'error.realtime': '실시간 처리 중 오류가 발생했습니다.',
+  // Chat
+  'chat.agentSet': '에이전트를 {agent|으로/로} 설정했습니다.',
+  'chat.disclaimer': 'AI 응답은 부정확할 수 있습니다. 중요한 내용은 확인해 주세요.',
+  'chat.newChat': '새 대화',
+  'chat.conversation': '대화',
+  'chat.openList': '대화 목록 열기',
+  'chat.myFiles': '내 파일',
+  // Why this agent (plain Korean, from route.decided_by / confidence)
+  'route.why': '왜 이 에이전트?',
+  'route.toggle': '입력창에서 켠 {agent} 기능으로 답했습니다.',
+  'route.explicit': '직접 고른 {agent} 에이전트가 답했습니다.',
+  'route.classifier': '질문에 담긴 단어를 보고 {agent} 에이전트를 골랐습니다.',
+  'route.llm': 'AI가 질문의 뜻을 살펴 {agent} 에이전트를 골랐습니다.',
+  'route.fallback': '딱 맞는 전문 에이전트가 없어 {agent} 에이전트가 답했습니다.',
+  'route.confidence': '확신도 {pct}%',
+  'route.adminReason': '관리자용 상세: {reason}',
+  // Artifacts
+  'artifact.savedBy': '{name}님이 {version|을/를} 저장했습니다.',
+  'artifact.version': '버전 {n}',
 } as const;
 
 export type MessageKey = keyof typeof ko;
@@ -31,6 +94,63 @@ const en: Record<MessageKey, string> = {
   'auth.signInAgain': 'Sign in again',
   'auth.signOut': 'Sign out',
   'auth.sessionEnded': 'Your session has expired. Please sign in again.',
+  'error.bad_request': 'The request could not be processed. Please check what you entered.',
+  'error.invalid_request': 'What you entered is not valid.',
+  'error.malformed_json': 'The request is malformed.',
+  'error.unauthorized': 'Please sign in again.',
+  'error.forbidden': 'You do not have permission to do this.',
+  'error.agent_locked': 'The {agent} agent needs a grant. Ask an administrator for access.',
+  'error.not_found': 'The item was not found.',
+  'error.conflict': 'This conflicts with another change. Reload and try again.',
+  'error.stale_version': 'Someone saved a newer version first.',
+  'error.payload_too_large': 'The content is too large.',
+  'error.too_large': 'The file is too large.',
+  'error.rate_limited': 'Too many requests. Please try again shortly.',
+  'error.unsupported_type': 'This file type cannot be uploaded. Upload PDF, Word, Excel, PowerPoint, HWP, text or image files.',
+  'error.quota_exceeded': 'Your storage is full. Delete files you no longer need and upload again.',
+  'error.corrupt': 'The file is damaged and cannot be read.',
+  'error.encrypted': 'Password-protected files cannot be read. Remove the password and upload again.',
+  'error.zip_bomb': 'The file expands to too much data and was not processed.',
+  'error.empty': 'The file is empty.',
+  'error.size_mismatch': 'The uploaded file size differs from the registered one. Upload again.',
+  'error.type_mismatch': 'The file content does not match its extension.',
+  'error.timeout': 'It took too long. Please try again.',
+  'error.feature_disabled': 'You turned this feature off in settings. Turn it on and try again.',
+  'error.workspace_archived': 'This workspace is archived and cannot be changed.',
+  'error.signin_not_allowed': 'This account cannot sign in to the portal.',
+  'error.no_model_available': 'No model is available right now. Please contact your administrator.',
+  'error.unknown_model': 'The chosen model was not found. Pick another model.',
+  'error.turn_failed': 'The answer could not be produced. Please try again.',
+  'error.not_joined': 'You have not joined the workspace yet.',
+  'error.too_many_workspaces': 'Too many workspaces are open at once.',
+  'error.not_configured': 'This feature is not set up yet. Please contact your administrator.',
+  'error.database_resuming': 'The database is waking up… please try again shortly.',
+  'error.internal_error': 'A server error occurred. Please try again shortly.',
+  'error.server_error': 'A server error occurred. Please try again shortly.',
+  'error.http': 'The request failed (HTTP {status}).',
+  'error.gateway': 'Server gateway error. Please try again shortly.',
+  'error.gateway_timeout': 'The server took too long to answer. Please try again shortly.',
+  'error.network': 'Cannot reach the server. Check your network.',
+  'error.upload_failed': 'The file could not be uploaded. Please try again.',
+  'error.join_refused': 'Cannot join the workspace. ({reason})',
+  'error.turn': 'An error occurred while answering.',
+  'error.realtime': 'A real-time error occurred.',
+  'chat.agentSet': 'Agent set to {agent}.',
+  'chat.disclaimer': 'AI answers can be wrong. Check anything important.',
+  'chat.newChat': 'New chat',
+  'chat.conversation': 'Chat',
+  'chat.openList': 'Open the chat list',
+  'chat.myFiles': 'My files',
+  'route.why': 'Why this agent?',
+  'route.toggle': 'Answered by the {agent} feature you switched on.',
+  'route.explicit': 'Answered by the {agent} agent you picked.',
+  'route.classifier': 'The {agent} agent was chosen from words in your question.',
+  'route.llm': 'The AI read your question and chose the {agent} agent.',
+  'route.fallback': 'No specialist agent fitted, so the {agent} agent answered.',
+  'route.confidence': 'confidence {pct}%',
+  'route.adminReason': 'Admin detail: {reason}',
+  'artifact.savedBy': '{name} saved {version}.',
+  'artifact.version': 'version {n}',
 };
 
 export type Locale = 'ko' | 'en';
@@ -51,7 +171,68 @@ export function setLocale(next: Locale): void {
   locale = next;
 }
 
-/** The message for `key` in the current locale. */
-export function t(key: MessageKey): string {
-  return catalogs[locale][key];
+export function currentLocale(): Locale {
+  return locale;
+}
+
+export type Vars = Record<string, string | number>;
+
+/**
+ * The message for `key` in the current locale. `{name}` takes `vars.name`; in Korean,
+ * `{name|을/를}` also adds the particle that fits the value's final consonant.
+ */
+export function t(key: MessageKey, vars: Vars = {}): string {
+  return catalogs[locale][key].replace(/\{(\w+)(?:\|([^}]+))?\}/g, (whole, name: string, pair?: string) => {
+    if (!(name in vars)) return whole;
+    const value = String(vars[name]);
+    return pair && locale === 'ko' ? josa(value, pair as Particle) : value;
+  });
+}
+
+export function hasKey(key: string): key is MessageKey {
+  return key in ko;
+}
+
+const HANGUL = /[\uac00-\ud7a3]/;
+
+/** Codes that name only a class of error: the server's own words, when readable, are better. */
+const GENERIC_CODES = new Set([
+  'bad_request',
+  'invalid_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'too_large',
+  'rate_limited',
+  'database_resuming',
+]);
+
+/**
+ * What to tell the user about an API error: the catalog's text for its code; else the
+ * server's own message when it is in the user's language; else a text by HTTP status.
+ */
+export function errorText(code: string, status: number, serverMessage: string, vars: Vars = {}): string {
+  const key = `error.${code}`;
+  // A Korean server message says more than a generic code ("대화를 찾을 수 없습니다." vs not_found).
+  const serverSpeaksUserLanguage = !!serverMessage && (locale === 'ko' ? HANGUL.test(serverMessage) : !HANGUL.test(serverMessage));
+  if (hasKey(key) && !(GENERIC_CODES.has(code) && serverSpeaksUserLanguage)) return t(key, vars);
+  if (serverSpeaksUserLanguage) return serverMessage;
+  const byStatus: Record<number, MessageKey> = {
+    400: 'error.bad_request',
+    401: 'error.unauthorized',
+    403: 'error.forbidden',
+    404: 'error.not_found',
+    409: 'error.conflict',
+    413: 'error.payload_too_large',
+    502: 'error.gateway',
+    504: 'error.gateway_timeout',
+    415: 'error.unsupported_type',
+    422: 'error.invalid_request',
+    429: 'error.rate_limited',
+  };
+  const k = byStatus[status] ?? (status >= 500 ? 'error.server_error' : null);
+  if (k) return t(k);
+  return status ? t('error.http', { status }) : '';
 }

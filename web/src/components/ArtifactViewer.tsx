@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiClient } from '../api';
 import type { Artifact, ArtifactSummary } from '../types';
+import { t } from '../messages';
 import type { ArtifactUpdate } from '../hooks/useWorkspace';
 import { Markdown } from '../markdown';
 import { formatRelative } from '../format';
@@ -71,7 +72,7 @@ export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEd
       const fresh = await load();
       if (!fresh) return;
       setEdit((ed) => (ed ? noteNewer(ed, fresh) : ed));
-      if (lastUpdate?.by) setNotice(`${lastUpdate.by}님이 버전 ${fresh.version}을 저장했습니다.`);
+      if (lastUpdate?.by) setNotice(t('artifact.savedBy', { name: lastUpdate.by, version: t('artifact.version', { n: fresh.version }) }));
     })();
     // Only a new event should trigger this (not a reload of `current` it causes itself).
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -18,9 +18,10 @@ interface Props {
   models?: ModelInfo[];
   onUseAgent?: (agent: AgentType) => void;
   userName?: string;
+  isAdmin?: boolean;
 }
 
-export function ChatPane({ messages, loading, pending, models, onUseAgent, userName }: Props) {
+export function ChatPane({ messages, loading, pending, models, onUseAgent, userName, isAdmin }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
@@ -56,7 +57,7 @@ export function ChatPane({ messages, loading, pending, models, onUseAgent, userN
         )}
         {loading && messages.length === 0 && <p className="muted center">메시지를 불러오는 중…</p>}
         {messages.map((m) => (
-          <MessageView key={m.id} message={m} models={models} onUseAgent={onUseAgent} />
+          <MessageView key={m.id} message={m} models={models} onUseAgent={onUseAgent} isAdmin={isAdmin} />
         ))}
         {pending?.userMessage && <MessageView message={pending.userMessage} />}
         {pending && <StreamingMessage text={pending.text} done={pending.done} error={pending.error} />}

@@ -2,52 +2,76 @@
 import type { AgentType, Citation, Fallback, Message, ModelInfo, RouteInfo } from '../types';
 import { AGENTS } from '../types';
 import { Markdown, safeHref } from '../markdown';
-import { AGENT_LABELS, agentLabel, formatCost, formatTokens } from '../format';
+import { AGENT_LABELS, agentName, formatCost, formatTokens } from '../format';
+import { t, type MessageKey } from '../messages';
 import { Icon } from './Icon';
 
 interface Props {
   message: Message;
   models?: ModelInfo[];
   onUseAgent?: (agent: AgentType) => void;
+  /** Administrators also see the router's English reasons and model fallbacks. */
+  isAdmin?: boolean;
 }
+
+const HANGUL = /[\uac00-\ud7a3]/;
 
 function modelName(key: string | null | undefined, models?: ModelInfo[]): string {
   if (!key) return '';
   return models?.find((m) => m.key === key)?.display_name ?? key;
 }
 
-function routeText(route: RouteInfo | undefined): string {
-  if (!route) return '';
-  const bits: string[] = [];
-  if (route.decided_by) bits.push(route.decided_by);
-  if (typeof route.confidence === 'number' && Number.isFinite(route.confidence)) {
+const DECIDERS: Record<string, MessageKey> = {
+  toggle: 'route.toggle',
+  explicit: 'route.explicit',
+  classifier: 'route.classifier',
+  llm: 'route.llm',
+  fallback: 'route.fallback',
+};
+
+/** Why this agent answered, in plain words, from the route's fields (not its English reason). */
+export function routeExplanation(route: RouteInfo | undefined, agent: string | null | undefined): string {
+  const name = agentName(route?.agent ?? agent);
+  const key = route?.decided_by ? DECIDERS[route.decided_by] : undefined;
+  if (!route || !key || !name) return '';
+  let text = t(key, { agent: name });
+  if (typeof route.confidence === 'number' && Number.isFinite(route.confidence) && route.decided_by !== 'toggle' && route.decided_by !== 'explicit') {
     const pct = route.confidence <= 1 ? route.confidence * 100 : route.confidence;
-    bits.push(`${Math.round(pct)}%`);
+    text += ` (${t('route.confidence', { pct: Math.round(pct) })})`;
   }
-  const reason = route.reason?.trim() ?? '';
-  if (!reason && bits.length === 0) return '';
-  return `라우팅: ${reason || route.agent}${bits.length ? ` (${bits.join(', ')})` : ''}`;
+  return text;
 }
 
-export function MetaLine({ message, models }: { message: Message; models?: ModelInfo[] }) {
+function WhyThisAgent({ route, agent, isAdmin }: { route: RouteInfo | undefined; agent?: string | null; isAdmin: boolean }) {
+  const plain = routeExplanation(route, agent);
+  if (!plain) return null;
+  const reason = route?.reason?.trim();
+  return (
+    <details className="why-agent" data-testid="why-agent">
+      <summary>{t('route.why')}</summary>
+      <p>{plain}</p>
+      {isAdmin && reason && (
+        <p className="muted" data-testid="route-reason">
+          <code>{t('route.adminReason', { reason })}</code>
+        </p>
+      )}
+    </details>
+  );
+}
+
+export function MetaLine({ message, models, isAdmin = false }: { message: Message; models?: ModelInfo[]; isAdmin?: boolean }) {
   const route = message.metadata?.route;
   const parts = [
-    agentLabel(message.agent_type ?? route?.agent),
+    agentName(message.agent_type ?? route?.agent),
     modelName(message.model_used, models),
     formatTokens(message.tokens_used),
     formatCost(message.cost_usd),
   ].filter(Boolean);
-  const why = routeText(route);
-  if (parts.length === 0 && !why) return null;
+  if (parts.length === 0 && !route) return null;
   return (
     <div className="meta" data-testid="meta">
       <span className="meta-main">{parts.join(' · ')}</span>
-      {why && (
-        <span className="meta-route" title={why}>
-          {parts.length > 0 && ' · '}
-          {why}
-        </span>
-      )}
+      <WhyThisAgent route={route} agent={message.agent_type} isAdmin={isAdmin} />
     </div>
   );
 }
@@ -148,7 +172,7 @@ export function SuggestionNotice({ agent, reason, onUseAgent }: { agent: string;
   );
 }
 
-export function MessageView({ message, models, onUseAgent }: Props) {
+export function MessageView({ message, models, onUseAgent, isAdmin = false }: Props) {
   if (message.role === 'user') {
     return (
       <div className="msg msg-user" data-role="user">
@@ -169,12 +193,16 @@ export function MessageView({ message, models, onUseAgent }: Props) {
         <Markdown text={message.content} />
         <Citations items={citations} />
       </div>
-      <MetaLine message={message} models={models} />
-      {fallbacks.length > 0 && (
+      <MetaLine message={message} models={models} isAdmin={isAdmin} />
+      {isAdmin && fallbacks.length > 0 && (
         <div className="fallbacks">⚠ 폴백: {fallbacks.map(fallbackText).join(' / ')}</div>
       )}
       {md.suggestion?.agent && (
-        <SuggestionNotice agent={md.suggestion.agent} reason={md.suggestion.reason} onUseAgent={onUseAgent} />
+        <SuggestionNotice
+          agent={md.suggestion.agent}
+          reason={isAdmin || HANGUL.test(md.suggestion.reason ?? '') ? md.suggestion.reason : null}
+          onUseAgent={onUseAgent}
+        />
       )}
     </div>
   );

@@ -8,6 +8,7 @@ import { useRefReducer } from '../state/useRefReducer';
 import { assistantReplyStored } from '../turns';
 import type { ConnectionStatus, Message, PostMessageRequest, ServerEvent } from '../types';
 import type { PortalSocket } from '../ws';
+import { errorText, t } from '../messages';
 import type { ChatApi } from './useChat';
 
 export interface Timing {
@@ -207,14 +208,15 @@ export function useTurns(
             console.warn('websocket action refused', ev.action, ev.code, ev.message);
           }
         } else if (ev.turn_id) {
-          notices.error(ev.message || '응답 생성 중 오류가 발생했습니다.');
-          void fail(ev.turn_id, ev.message);
+          const text = errorText(ev.code ?? '', 0, ev.message ?? '') || t('error.turn');
+          notices.error(text);
+          void fail(ev.turn_id, text);
         } else if (PROTOCOL_ERRORS.has(ev.code)) {
           // A frame this client sent was refused (e.g. an older server without `resume`):
           // nothing the user can act on.
           console.warn('websocket action refused', ev.code, ev.message);
         } else {
-          notices.error(ev.message || '실시간 처리 중 오류가 발생했습니다.');
+          notices.error(errorText(ev.code ?? '', 0, ev.message ?? '') || t('error.realtime'));
         }
         return true;
       case 'message.created': {
@@ -250,7 +252,7 @@ export function useTurns(
       if (socket) {
         const st = socket.trackTurn(res.turn_id, sinceGeneration);
         // The socket may have delivered the whole turn before the POST returned.
-        if (st.error) void fail(res.turn_id, st.error.message);
+        if (st.error) void fail(res.turn_id, errorText(st.error.code ?? '', 0, st.error.message) || t('error.turn'));
         else if (st.done) void finalize(res.turn_id);
       }
       return true;
