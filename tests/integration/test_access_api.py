@@ -31,6 +31,8 @@ def _post(client: TestClient, auth: dict, **body: object):  # noqa: ANN202
 def test_an_agent_without_permission_is_403_and_stores_nothing(client: TestClient, auth: dict, db) -> None:  # noqa: ANN001
     response = _post(client, auth, content="계약서 검토해줘", agent="legal")
     assert response.status_code == 403
+    error = response.json()["error"]
+    assert error["code"] == "agent_locked" and error["agent"] == "legal"  # the UI names it in Korean
     assert "legal" in response.json()["error"]["message"]
     assert _count(db, "messages") == 0
 

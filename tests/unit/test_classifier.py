@@ -70,6 +70,24 @@ def test_negative_cues(text: str, agent: str, not_agent: str) -> None:
     assert result.agent != not_agent
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "워크스페이스에 누가 참여하고 있는지 알려줘",
+        "우리 팀 워크스페이스는 어떤 용도로 쓰면 좋을까?",
+        "Which workspace is the Q3 plan in?",
+        "이 차트가 무슨 뜻이야?",
+    ],
+)
+def test_a_mention_of_the_workspace_is_not_a_canvas_request(text: str) -> None:
+    # Canvas creates an artifact: only a request to create or edit something goes there.
+    assert classify(text).agent != "canvas"
+
+
+def test_a_request_in_the_workspace_still_goes_to_canvas() -> None:
+    assert classify("팀 워크스페이스에 주간 업무 보고서 템플릿 만들어줘").agent == "canvas"
+
+
 def test_attachment_referenced_goes_to_rag() -> None:
     with_file = classify("이 계약서에서 해지 조건 부분 찾아줘", attachments=["supply.pdf"])
     without = classify("이 계약서에서 해지 조건 부분 찾아줘")

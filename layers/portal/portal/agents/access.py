@@ -31,6 +31,12 @@ class FeatureDisabled(BadRequest):
     code = "feature_disabled"
 
 
+class AgentLocked(Forbidden):
+    """A restricted agent the user holds no grant for (the UI shows it locked)."""
+
+    code = "agent_locked"
+
+
 @dataclass(frozen=True)
 class AgentAccess:
     granted: frozenset[str]  # agents the user holds (restricted ones need a grant)
@@ -80,8 +86,13 @@ def check_requested(access: AgentAccess, *, agent: str | None, toggle: str | Non
         if name is None:
             continue
         if name not in access.granted:
-            raise Forbidden(f"You do not have access to the {name} agent; ask an administrator for a grant")
+            raise AgentLocked(
+                f"{name} 에이전트는 권한이 있어야 쓸 수 있습니다. 관리자에게 권한을 요청해 주세요.",
+                agent=name,
+            )
         if name in access.switched_off:
             raise FeatureDisabled(
-                f"The {name} {what} is switched off in your preferences ({FEATURE_SWITCH[name]})"
+                f"설정에서 꺼 둔 기능입니다({FEATURE_SWITCH[name]}). 설정에서 켠 뒤 다시 시도해 주세요.",
+                agent=name,
+                what=what,
             )

@@ -118,6 +118,17 @@ def _normalise(text: str) -> tuple[str, str]:
     return spaced, spaced.replace(" ", "")
 
 
+_CANVAS_REQUEST_HANGUL = tuple(_SPACES.sub("", c) for c in lx.CANVAS_REQUEST_CUES if _HANGUL.search(c))
+_CANVAS_REQUEST_ASCII = re.compile(
+    r"(?<![a-z])(?:" + "|".join(re.escape(c) for c in lx.CANVAS_REQUEST_CUES if not _HANGUL.search(c)) + r")"
+)
+
+
+def _asks_to_produce(spaced: str, compact: str) -> bool:
+    """Does the message ask for something to be created or edited (Canvas's job)?"""
+    return any(c in compact for c in _CANVAS_REQUEST_HANGUL) or bool(_CANVAS_REQUEST_ASCII.search(spaced))
+
+
 def _part_present(part: str, spaced: str, compact: str) -> bool:
     return part in compact if _HANGUL.search(part) else part in spaced
 
@@ -198,6 +209,10 @@ def classify(
                     penalties[agent] += weight
     scores = {agent: _evidence(hits[agent]) + penalties[agent] for agent in AGENTS}
     notes: list[str] = []
+    if scores[lx.CANVAS] > 0 and not _asks_to_produce(spaced, compact):
+        # A mention of the workspace or a document is not a request to produce one.
+        scores[lx.CANVAS] *= lx.CANVAS_MENTION_FACTOR
+        notes.append("no create/edit request: canvas damped")
 
     readable = [a for a in attachments if _extension(a) in _READABLE_EXTENSIONS]
     if readable:

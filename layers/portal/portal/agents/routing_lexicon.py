@@ -417,6 +417,21 @@ COMBOS: tuple[tuple[tuple[str, ...], Mapping[str, float]], ...] = (
     (("작성할때",), {CANVAS: -1.5}),
 )
 
+# Canvas produces or edits an artifact. Without one of these request words a message that
+# only mentions the workspace, a document or a chart ("워크스페이스에 누가 있어?", "보고서 기한이
+# 언제야?") is a question, not a request to create something: its Canvas evidence is scaled by
+# CANVAS_MENTION_FACTOR. Hangul stems are matched on the message without spaces.
+CANVAS_REQUEST_CUES = _items(
+    """
+    만들 | 작성 | 써줘 | 써 줘 | 써봐 | 써주 | 쓰자 | 써서 | 수정 | 고쳐 | 고치 | 바꿔 | 바꾸 | 변경 | 추가 | 삭제 | 지워
+    반영 | 그려 | 그리 | 다듬 | 편집 | 정리해 | 옮겨 | 넣어 | 채워 | 띄워 | 시각화 | 초안 | 만들어 | 생성 | 구성해
+    늘려 | 줄여 | 요약해서 | 붙여 | 재작성 | 업데이트 | 보완
+    create | write | draft | edit | make | generate | update | add | revise | rewrite | draw | plot | build
+    turn | refine | insert | remove | delete | change | fix | visuali | chart it | design | prepare | put
+    """
+)
+CANVAS_MENTION_FACTOR = 0.3
+
 # Phrases showing the message continues the previous turn ("그럼 그건?", "what about ...").
 FOLLOW_UP_CUES = _items(
     """
