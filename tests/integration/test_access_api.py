@@ -99,3 +99,17 @@ def test_preferences_round_trip_and_an_unknown_model_changes_nothing(client: Tes
 def test_models_lists_the_offline_model_when_no_key_is_set(client: TestClient, auth: dict) -> None:
     body = client.get("/api/models", headers=auth).json()
     assert [m["key"] for m in body["models"]] == ["offline"] and body["default"] == "offline"
+
+
+def test_models_also_lists_the_whole_catalog_with_availability(client: TestClient, auth: dict) -> None:
+    catalog = client.get("/api/models", headers=auth).json()["catalog"]
+    real = [m for m in catalog if m["provider"] != "offline"]
+    assert [m["provider"] for m in real].count("anthropic") == 4 and [m["provider"] for m in real].count(
+        "google"
+    ) == 4
+    # No key in the tests: every real model is shown, disabled, with the reason.
+    assert all(not m["available"] and m["unavailable_reason"] == "provider_not_configured" for m in real)
+    assert {m["key"]: m["cost_tier"] for m in real}["claude-opus-4-6"] == "high"
+    assert {m["key"]: m["cost_tier"] for m in real}["gemini-2.5-flash-lite"] == "low"
+    offline = [m for m in catalog if m["provider"] == "offline"]
+    assert len(offline) == 1 and offline[0]["available"]

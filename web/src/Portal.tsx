@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { RETRYING_MESSAGE, type FetchLike } from './api';
 import { AGENT_LABELS } from './format';
 import { t } from './messages';
-import type { AgentType, Me, ModelsResponse, PostMessageRequest, RuntimeConfig } from './types';
+import type { AgentAccessInfo, AgentType, Me, ModelsResponse, PostMessageRequest, RuntimeConfig } from './types';
 import type { PortalSocketOptions, SocketFactory } from './ws';
 import { Banners } from './components/Banners';
 import { ChatPane } from './components/ChatPane';
@@ -16,6 +16,8 @@ import { Icon } from './components/Icon';
 import { FilesPanel } from './components/FilesPanel';
 import { WorkspaceList } from './components/WorkspaceList';
 import { WorkspacePanel } from './components/WorkspacePanel';
+import { SettingsPanel } from './components/SettingsPanel';
+import { useTheme } from './hooks/useTheme';
 import type { Auth } from './hooks/useAuth';
 import { useBanners } from './hooks/useBanners';
 import { useChat } from './hooks/useChat';
@@ -70,7 +72,14 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
 
   const [me, setMe] = useState<Me | null>(null);
   const [models, setModels] = useState<ModelsResponse | null>(null);
+  const [agents, setAgents] = useState<AgentAccessInfo[]>([]);
+  const [showSettings, setShowSettings] = useState(false);
+  const [theme, setTheme] = useTheme();
   const { report } = banners;
+  const refreshAgents = () => api.agents().then(setAgents, report);
+  useEffect(() => {
+    api.agents().then(setAgents, report);
+  }, [api, report]);
   useEffect(() => {
     api.me().then(setMe, report);
     api.models().then(
@@ -116,11 +125,20 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
   const send = async (text: string): Promise<boolean> => {
     const content = text.trim();
     if (!content) return false;
+    // A locked agent is refused here, before a conversation is created for the message.
+    const locked = settings.agent ? agents.find((a) => a.agent === settings.agent && !a.usable) : undefined;
+    if (locked && settings.agent) {
+      const name = AGENT_LABELS[settings.agent];
+      banners.push('error', locked.reason === 'no_permission' ? t('error.agent_locked', { agent: name }) : t('error.feature_disabled'));
+      return false;
+    }
     let conversationId = chat.activeId();
     if (conversationId && turns.inFlight(conversationId)) return false;
+    let created = false;
     if (!conversationId) {
       try {
         conversationId = (await chat.create(content, workspace.active?.id ?? null)).id;
+        created = true;
       } catch (e) {
         banners.pushError(e);
         return false;
@@ -135,6 +153,9 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
     if (attached.length > 0) body.attachments = [...attached];
     const ok = await turns.send(conversationId, body);
     if (ok && attached.length > 0) files.clearAttachments();
+    // The server refused the first message (e.g. a grant revoked meanwhile): leave no empty
+    // conversation behind.
+    if (!ok && created) void chat.remove(conversationId).catch(() => {});
     return ok;
   };
 
@@ -188,6 +209,15 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
           >
             <Icon name="file" size={14} /> {t('chat.myFiles')}
           </button>
+          <button
+            type="button"
+            className="btn small settings-btn"
+            aria-label={t('settings.open')}
+            title={t('settings.open')}
+            onClick={() => setShowSettings(true)}
+          >
+            <Icon name="gear" size={14} />
+          </button>
           <ConnectionBadge status={conn.status} />
         </header>
         {auth.state.status === 'ended' && <SessionEndedBanner onSignIn={auth.signIn} />}
@@ -218,10 +248,24 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
               setShowFiles(true);
               void files.upload(f);
             }}
+            agentAccess={agents}
           />
           <p className="disclaimer muted">{t('chat.disclaimer')}</p>
         </div>
       </main>
+      {showSettings && (
+        <SettingsPanel
+          api={api}
+          me={me}
+          models={models}
+          agents={agents}
+          theme={theme}
+          onTheme={setTheme}
+          onClose={() => setShowSettings(false)}
+          onSaved={() => void refreshAgents()}
+          pushError={banners.pushError}
+        />
+      )}
       {panels && (
         <div className="side-panels">
           {workspace.active && (

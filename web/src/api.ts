@@ -1,5 +1,8 @@
 // Typed REST client for the portal backend.
 import type {
+  AgentAccessInfo,
+  Preferences,
+  PreferencesUpdate,
   Artifact,
   ArtifactSummary,
   Conversation,
@@ -248,6 +251,20 @@ export class ApiClient {
 
   me(): Promise<Me> {
     return this.json<Me>('GET', '/me');
+  }
+
+  preferences(): Promise<Preferences> {
+    return this.json<Preferences>('GET', '/me/preferences');
+  }
+
+  updatePreferences(changes: PreferencesUpdate): Promise<Preferences> {
+    return this.json<Preferences>('PUT', '/me/preferences', changes);
+  }
+
+  /** Every agent and whether this user may use it now (locked ones say why). */
+  async agents(): Promise<AgentAccessInfo[]> {
+    const r = await this.json<{ agents: AgentAccessInfo[] }>('GET', '/me/agents');
+    return Array.isArray(r?.agents) ? r.agents : [];
   }
 
   /** Model catalogue, or `null` when the endpoint does not exist yet (404). */

@@ -25,6 +25,7 @@ export interface Me {
   company_code: string | null;
   roles: string[];
   is_admin: boolean;
+  department?: string | null;
 }
 
 export interface ModelInfo {
@@ -41,6 +42,46 @@ export interface ModelsResponse {
   models: ModelInfo[];
   /** null when the deployment has no model configured. */
   default: string | null;
+  /** Every model of the catalog, usable here or not (absent from older servers). */
+  catalog?: CatalogModel[];
+}
+
+export type CostTier = 'low' | 'medium' | 'high';
+
+export interface CatalogModel extends ModelInfo {
+  cost_tier: CostTier;
+  available: boolean;
+  unavailable_reason: string | null;
+}
+
+/** GET /api/me/agents: every agent, and whether this user can use it now. */
+export interface AgentAccessInfo {
+  agent: string;
+  description: string;
+  restricted: boolean;
+  usable: boolean;
+  reason: 'no_permission' | 'switched_off' | 'not_configured' | null;
+}
+
+export type Priority = 'cost' | 'speed' | 'quality' | 'balanced';
+
+export interface Preferences {
+  enable_deep_research: boolean;
+  enable_web_search: boolean;
+  enable_canvas_mode: boolean;
+  enable_file_processing: boolean;
+  model_preference: { model?: string; priority?: Priority };
+  ui_preferences: { profile_collection?: boolean; theme?: string };
+}
+
+export interface PreferencesUpdate {
+  enable_deep_research?: boolean;
+  enable_web_search?: boolean;
+  enable_canvas_mode?: boolean;
+  enable_file_processing?: boolean;
+  model?: string;
+  priority?: Priority;
+  profile_collection?: boolean;
 }
 
 export interface Conversation {

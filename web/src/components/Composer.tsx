@@ -1,9 +1,10 @@
 // Input area: textarea (Enter sends, Shift+Enter newline, IME-safe), model dropdown,
 // feature toggles (single select) and agent selector.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { AgentType, ModelsResponse, Toggle } from '../types';
+import type { AgentAccessInfo, AgentType, ModelsResponse, Toggle } from '../types';
 import { AGENTS, TOGGLES } from '../types';
 import { AGENT_LABELS, TOGGLE_LABELS } from '../format';
+import { t } from '../messages';
 import { ModelPicker } from './ModelPicker';
 import { Icon, type IconName } from './Icon';
 import { UploadButton } from './UploadButton';
@@ -33,11 +34,23 @@ interface Props {
   onDetach?: (id: string) => void;
   /** Upload a file (shown in "내 파일"); absent = no upload button. */
   onUpload?: (file: File) => void;
+  /** Which agents this user may use (GET /api/me/agents); locked ones are shown locked. */
+  agentAccess?: AgentAccessInfo[];
+}
+
+function agentOptionLabel(a: AgentType, access: AgentAccessInfo | undefined): string {
+  const name = AGENT_LABELS[a];
+  if (!access || access.usable) return name;
+  if (access.reason === 'no_permission') return `🔒 ${t('agent.locked', { agent: name })}`;
+  if (access.reason === 'switched_off') return t('agent.switchedOff', { agent: name });
+  return t('agent.notConfigured', { agent: name });
 }
 
 const TOGGLE_ICONS: Record<Toggle, IconName> = { web_search: 'globe', deep_research: 'research', canvas: 'canvas' };
 
-export function Composer({ settings, onSettings, models, onSend, busy, focusNonce, attachments = [], onDetach, onUpload }: Props) {
+export function Composer({ settings, onSettings, models, onSend, busy, focusNonce, attachments = [], onDetach, onUpload, agentAccess = [] }: Props) {
+  const accessOf = (a: AgentType) => agentAccess.find((x) => x.agent === a);
+  const anyLocked = agentAccess.some((x) => x.reason === 'no_permission');
   const [text, setText] = useState('');
   const ta = useRef<HTMLTextAreaElement>(null);
 
@@ -132,21 +145,26 @@ export function Composer({ settings, onSettings, models, onSend, busy, focusNonc
             ))}
           </div>
           <label className="agent-select">
-            <span className="sr-only">에이전트 (Agent)</span>
+            <span className="sr-only">에이전트</span>
             <select
               value={settings.agent ?? ''}
               aria-label="에이전트"
+              title={anyLocked ? t('agent.lockedHint') : undefined}
               onChange={(e) => onSettings({ ...settings, agent: (e.target.value || null) as AgentType | null })}
             >
-              <option value="">에이전트: 자동 (Auto)</option>
-              {AGENTS.map((a) => (
-                <option key={a} value={a}>
-                  {AGENT_LABELS[a]} ({a})
-                </option>
-              ))}
+              <option value="">{t('agent.auto')}</option>
+              {AGENTS.map((a) => {
+                const access = accessOf(a);
+                return (
+                  <option key={a} value={a} disabled={!!access && !access.usable} data-locked={access?.reason === 'no_permission' || undefined}>
+                    {agentOptionLabel(a, access)}
+                  </option>
+                );
+              })}
             </select>
           </label>
         </div>
+        {anyLocked && settings.agent === null && <span className="sr-only">{t('agent.lockedHint')}</span>}
         <button type="submit" className="btn primary send" disabled={!canSend} aria-label="전송">
           <span className="send-label">{busy ? '응답 중…' : '전송'}</span>
           <Icon name="up" size={15} />

@@ -1,7 +1,8 @@
 // Inline model dropdown that opens upward (it sits in the composer at the bottom).
 import { useEffect, useRef, useState } from 'react';
-import type { ModelInfo, ModelsResponse } from '../types';
-import { formatContextWindow, formatPrice } from '../format';
+import type { CatalogModel, ModelInfo, ModelsResponse } from '../types';
+import { formatContextWindow } from '../format';
+import { hasKey, t, type MessageKey } from '../messages';
 import { Icon } from './Icon';
 
 interface Props {
@@ -12,11 +13,29 @@ interface Props {
   disabled?: boolean;
 }
 
-function details(m: ModelInfo): string {
+const PROVIDERS: Record<string, string> = { anthropic: 'Anthropic', google: 'Google', offline: '오프라인' };
+
+export function providerName(provider: string): string {
+  return PROVIDERS[provider] ?? provider;
+}
+
+/** Every model to show: the whole catalog when the server sends it, else the usable ones. */
+export function catalogOf(models: ModelsResponse): CatalogModel[] {
+  if (models.catalog && models.catalog.length > 0) return models.catalog;
+  return models.models.map((m) => ({ ...m, cost_tier: 'medium', available: true, unavailable_reason: null }));
+}
+
+export function unavailableText(m: CatalogModel): string {
+  const key = `model.unavailable.${m.unavailable_reason}`;
+  return hasKey(key) ? t(key, { provider: providerName(m.provider) }) : t('model.unavailable');
+}
+
+function details(m: ModelInfo | CatalogModel): string {
+  const ctx = formatContextWindow(m.context_window);
   const bits = [
-    m.provider,
-    formatContextWindow(m.context_window) && `${formatContextWindow(m.context_window)} ctx`,
-    `${formatPrice(m.input_price_per_mtok)} / ${formatPrice(m.output_price_per_mtok)} per MTok`,
+    providerName(m.provider),
+    'cost_tier' in m ? t(`model.tier.${m.cost_tier}` as MessageKey) : '',
+    ctx && t('model.context', { n: ctx }),
   ];
   return bits.filter(Boolean).join(' · ');
 }
@@ -57,26 +76,29 @@ export function ModelPicker({ catalog, value, onChange, disabled }: Props) {
         aria-expanded={open}
         disabled={disabled}
         onClick={() => setOpen((o) => !o)}
-        title="모델 선택 (Model)"
+        title={t('model.choose')}
       >
         <Icon name="model" size={14} />
-        {current?.display_name ?? value ?? '모델'}
+        {current?.display_name ?? value ?? t('model.choose')}
         <Icon name="caret" size={12} className="caret" />
       </button>
       {open && (
-        <ul className="model-menu" role="listbox" aria-label="모델">
-          {catalog.models.map((m) => {
+        <ul className="model-menu" role="listbox" aria-label={t('model.choose')}>
+          {catalogOf(catalog).map((m) => {
             const selected = (value ?? catalog.default) === m.key;
+            const usable = m.available;
             return (
               <li
                 key={m.key}
                 role="option"
                 aria-selected={selected}
-                className={selected ? 'selected' : undefined}
-                tabIndex={0}
-                onClick={() => pick(m.key)}
+                aria-disabled={!usable || undefined}
+                data-provider={m.provider}
+                className={[selected && 'selected', !usable && 'disabled'].filter(Boolean).join(' ') || undefined}
+                tabIndex={usable ? 0 : -1}
+                onClick={() => usable && pick(m.key)}
                 onKeyDown={(e) => {
-                  if (e.key === 'Enter' || e.key === ' ') {
+                  if (usable && (e.key === 'Enter' || e.key === ' ')) {
                     e.preventDefault();
                     pick(m.key);
                   }
@@ -84,10 +106,11 @@ export function ModelPicker({ catalog, value, onChange, disabled }: Props) {
               >
                 <span className="model-name">
                   {m.display_name}
-                  {m.key === catalog.default && <span className="tag">기본</span>}
-                  {m.modalities?.includes('image') && <span className="tag">이미지</span>}
+                  {m.key === catalog.default && <span className="tag">{t('model.default')}</span>}
+                  {m.modalities?.includes('image') && <span className="tag">{t('model.image')}</span>}
                 </span>
                 <span className="model-details">{details(m)}</span>
+                {!usable && <span className="model-unavailable">{unavailableText(m)}</span>}
               </li>
             );
           })}
