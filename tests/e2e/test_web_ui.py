@@ -75,10 +75,10 @@ def test_chat_streams_the_offline_answer_with_its_route_line(page) -> None:  # n
     expect(page.locator(".msg-user .user-text", has_text="안녕하세요")).to_be_visible()
     answer = page.locator(".msg-assistant:not(.streaming)").last
     expect(answer).to_contain_text("오프라인")
-    # The stored reply carries the route and model: "일반 · offline · … · 라우팅: …".
+    # The stored reply carries the agent and model, and "왜 이 에이전트?" in plain Korean.
     meta = answer.locator('[data-testid="meta"]')
     expect(meta).to_be_visible()
-    expect(meta).to_contain_text("라우팅")
+    expect(meta).to_contain_text("왜 이 에이전트?")
     expect(page.locator(".banner-error")).to_have_count(0)
 
 

@@ -263,8 +263,13 @@ export class ApiClient {
 
   /** Every agent and whether this user may use it now (locked ones say why). */
   async agents(): Promise<AgentAccessInfo[]> {
-    const r = await this.json<{ agents: AgentAccessInfo[] }>('GET', '/me/agents');
-    return Array.isArray(r?.agents) ? r.agents : [];
+    try {
+      const r = await this.json<{ agents: AgentAccessInfo[] }>('GET', '/me/agents');
+      return Array.isArray(r?.agents) ? r.agents : [];
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return []; // an older server: nothing is locked
+      throw e;
+    }
   }
 
   /** Model catalogue, or `null` when the endpoint does not exist yet (404). */

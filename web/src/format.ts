@@ -1,5 +1,6 @@
 // Display helpers (Korean UI, English where natural).
 import type { AgentType, Toggle } from './types';
+import { t } from './messages';
 
 export const AGENT_LABELS: Record<AgentType, string> = {
   general: '일반',
@@ -71,4 +72,9 @@ export function formatRelative(iso: string, now: Date = new Date()): string {
 export function titleFrom(content: string): string {
   const first = content.trim().split('\n')[0]?.trim() ?? '';
   return first.length > 40 ? `${first.slice(0, 40)}…` : first;
+}
+
+/** A model's name as shown: the catalog's, except the offline stand-in, which says what it is. */
+export function modelDisplayName(m: { key: string; provider?: string; display_name: string }): string {
+  return m.provider === 'offline' || m.key === 'offline' ? t('model.offline') : m.display_name;
 }

@@ -77,6 +77,7 @@ const ko = {
   'route.adminReason': '관리자용 상세: {reason}',
   // Models
   'model.choose': '모델 선택',
+  'model.offline': '오프라인 (연결된 모델 없음)',
   'model.default': '기본',
   'model.image': '이미지',
   'model.auto': '자동 (추천 모델)',
@@ -202,6 +203,7 @@ const en: Record<MessageKey, string> = {
   'route.confidence': 'confidence {pct}%',
   'route.adminReason': 'Admin detail: {reason}',
   'model.choose': 'Choose a model',
+  'model.offline': 'Offline (no model connected)',
   'model.default': 'default',
   'model.image': 'images',
   'model.auto': 'Automatic (recommended)',

@@ -2,7 +2,7 @@
 import type { AgentType, Citation, Fallback, Message, ModelInfo, RouteInfo } from '../types';
 import { AGENTS } from '../types';
 import { Markdown, safeHref } from '../markdown';
-import { AGENT_LABELS, agentName, formatCost, formatTokens } from '../format';
+import { AGENT_LABELS, agentName, formatCost, formatTokens, modelDisplayName } from '../format';
 import { t, type MessageKey } from '../messages';
 import { Icon } from './Icon';
 
@@ -18,7 +18,8 @@ const HANGUL = /[\uac00-\ud7a3]/;
 
 function modelName(key: string | null | undefined, models?: ModelInfo[]): string {
   if (!key) return '';
-  return models?.find((m) => m.key === key)?.display_name ?? key;
+  const m = models?.find((x) => x.key === key);
+  return m ? modelDisplayName(m) : key === 'offline' ? modelDisplayName({ key, display_name: key }) : key;
 }
 
 const DECIDERS: Record<string, MessageKey> = {

@@ -1,7 +1,7 @@
 // Inline model dropdown that opens upward (it sits in the composer at the bottom).
 import { useEffect, useRef, useState } from 'react';
 import type { CatalogModel, ModelInfo, ModelsResponse } from '../types';
-import { formatContextWindow } from '../format';
+import { formatContextWindow, modelDisplayName } from '../format';
 import { hasKey, t, type MessageKey } from '../messages';
 import { Icon } from './Icon';
 
@@ -79,7 +79,7 @@ export function ModelPicker({ catalog, value, onChange, disabled }: Props) {
         title={t('model.choose')}
       >
         <Icon name="model" size={14} />
-        {current?.display_name ?? value ?? t('model.choose')}
+        {current ? modelDisplayName(current) : value ?? t('model.choose')}
         <Icon name="caret" size={12} className="caret" />
       </button>
       {open && (
@@ -105,7 +105,7 @@ export function ModelPicker({ catalog, value, onChange, disabled }: Props) {
                 }}
               >
                 <span className="model-name">
-                  {m.display_name}
+                  {modelDisplayName(m)}
                   {m.key === catalog.default && <span className="tag">{t('model.default')}</span>}
                   {m.modalities?.includes('image') && <span className="tag">{t('model.image')}</span>}
                 </span>

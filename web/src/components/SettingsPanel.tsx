@@ -2,7 +2,7 @@
 // personalisation opt-out, theme, and which agents are locked (and how to get them).
 import { useEffect, useState } from 'react';
 import type { ApiClient } from '../api';
-import { AGENT_LABELS, agentName } from '../format';
+import { AGENT_LABELS, agentName, modelDisplayName } from '../format';
 import { t, type MessageKey } from '../messages';
 import type { AgentAccessInfo, Me, ModelsResponse, Preferences, PreferencesUpdate, Priority } from '../types';
 import type { Theme } from '../hooks/useTheme';
@@ -25,6 +25,15 @@ const FEATURES = ['enable_web_search', 'enable_deep_research', 'enable_canvas_mo
 const PRIORITIES: Priority[] = ['balanced', 'quality', 'speed', 'cost'];
 const THEMES: Theme[] = ['system', 'light', 'dark'];
 
+function applied(p: Preferences, c: PreferencesUpdate): Preferences {
+  const next: Preferences = { ...p, model_preference: { ...p.model_preference }, ui_preferences: { ...p.ui_preferences } };
+  for (const f of FEATURES) if (c[f] !== undefined) next[f] = c[f]!;
+  if (c.model !== undefined) next.model_preference.model = c.model || undefined;
+  if (c.priority !== undefined) next.model_preference.priority = c.priority;
+  if (c.profile_collection !== undefined) next.ui_preferences.profile_collection = c.profile_collection;
+  return next;
+}
+
 function agentStatus(a: AgentAccessInfo): string {
   if (a.usable) return t('settings.agentUsable');
   if (a.reason === 'no_permission') return t('settings.agentLocked');
@@ -44,12 +53,17 @@ export function SettingsPanel({ api, me, models, agents, theme, onTheme, onClose
   const save = async (changes: PreferencesUpdate) => {
     setSaving(true);
     setNotice(null);
+    // Show the change at once (a switch must move when clicked); the server's answer, or the
+    // last saved state after an error, replaces it.
+    const before = prefs;
+    if (prefs) setPrefs(applied(prefs, changes));
     try {
       const next = await api.updatePreferences(changes);
       setPrefs(next);
       setNotice(t('settings.saved'));
       onSaved(next);
     } catch (e) {
+      setPrefs(before);
       pushError(e);
     } finally {
       setSaving(false);
@@ -124,7 +138,7 @@ export function SettingsPanel({ api, me, models, agents, theme, onTheme, onClose
               <option value="">{t('model.auto')}</option>
               {catalog.map((m) => (
                 <option key={m.key} value={m.key} disabled={!m.available}>
-                  {m.display_name} · {providerName(m.provider)} · {t(`model.tier.${m.cost_tier}` as MessageKey)}
+                  {modelDisplayName(m)} · {providerName(m.provider)} · {t(`model.tier.${m.cost_tier}` as MessageKey)}
                   {!m.available ? ` — ${unavailableText(m)}` : ''}
                 </option>
               ))}

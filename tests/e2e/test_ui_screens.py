@@ -1,0 +1,250 @@
+"""Every screen of the built web UI at 1440x900 and 390x844, as a Korean-speaking employee sees it.
+
+One local target and one Chromium for the whole module (each test opens its own browser
+context and signs in as its own employee). On every screen — chat with an answer and its
+"왜 이 에이전트?" disclosure, the conversation list, the files panel, a workspace, settings —
+the tests assert that the page does not scroll sideways at 390 px and that no English
+sentence reaches the screen outside code, file names, model names and what the user typed.
+Screenshots go to .local/screenshots/ui-*.png (the README's "Web UI" section names the folder).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import LOCAL_ENV, REPO, TEMPLATE_DB
+from tests.e2e.chromium import CHROMIUM, TIMEOUT_MS, launched_chromium, sign_in_on_issuer, wait_for_chat
+
+pytestmark = pytest.mark.integration
+
+WEB_INDEX = REPO / "web" / "dist" / "index.html"
+SCREENSHOTS = REPO / ".local" / "screenshots"
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SIZES = {"1440x900": DESKTOP, "390x844": PHONE}
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
+if not WEB_INDEX.exists():
+    pytest.skip(f"{WEB_INDEX} is missing: build the UI first (make web)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+
+# Text nodes inside these are exempt from the English check: code, and names that are what
+# they are (model names, file names, what the user typed, conversation titles).
+VERBATIM = "code, pre, kbd, .model-name, .model-button, .file-name, .attach-name, .user-text, .conv-title, .topbar-title"
+# Three or more English words in a row (a sentence or a phrase of one), not counting
+# upper-case identifiers such as ANTHROPIC_API_KEY.
+ENGLISH_SENTENCE = r"\b[A-Za-z][a-z']+(?:[ ,:;-]+[A-Za-z][a-z']+){2,}"
+
+_ENGLISH_JS = """([verbatim, pattern]) => {
+  const re = new RegExp(pattern, 'g');
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest(verbatim)) continue;
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    if (el.closest('[hidden], script, style, noscript')) continue;
+    if (!el.getClientRects().length) continue;
+    const hits = (n.textContent || '').match(re);
+    if (hits) found.push(...hits);
+  }
+  for (const el of document.querySelectorAll('[aria-label], [title], [placeholder]')) {
+    if (el.closest(verbatim)) continue;
+    for (const attr of ['aria-label', 'title', 'placeholder']) {
+      const hits = (el.getAttribute(attr) || '').match(re);
+      if (hits) found.push(...hits);
+    }
+  }
+  return found;
+}"""
+
+_OVERFLOW_JS = """() => ({
+  scroll: document.documentElement.scrollWidth,
+  body: document.body.scrollWidth,
+  view: window.innerWidth,
+  wide: [...document.querySelectorAll('body *')]
+    .filter((el) => {
+      const r = el.getBoundingClientRect();
+      const s = getComputedStyle(el);
+      return r.width > 0 && s.visibility !== 'hidden' && s.display !== 'none' && r.right > window.innerWidth + 1
+        && !el.closest('.sidebar:not(.open)') && s.position !== 'fixed';
+    })
+    .slice(0, 5)
+    .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`),
+})"""
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env() -> None:
+    """Overrides the suite's per-test environment reset: the module's one target owns the
+    environment (ui_target isolates it once, for the module)."""
+
+
+@pytest.fixture(scope="module")
+def ui_target(pg_server: Any) -> Iterator[Any]:  # noqa: ANN401
+    """One local target over one database for the whole module, in a clean local environment."""
+    from portal import services
+    from portal.local.target import LocalTarget
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    pg_server.psql(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}";')
+    url = pg_server.get_uri(name)
+    with pytest.MonkeyPatch.context() as mp:
+        for key in list(os.environ):
+            if key.startswith("PORTAL_") and key != "PORTAL_LOCAL_DATA_DIR" or key.endswith("_API_KEY"):
+                mp.delenv(key, raising=False)
+        for key, value in LOCAL_ENV.items():
+            mp.setenv(key, value)
+        mp.setenv("DATABASE_URL", url)
+        services.reset()
+        with LocalTarget(database_url=url, extra_env={"POWERTOOLS_LOG_LEVEL": "WARNING"}) as running:
+            yield running
+        services.reset()
+    pg_server.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE);')
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with launched_chromium() as b:
+        yield b
+
+
+def _signed_in(browser: Any, target: Any, size: dict[str, int], *, empno: str, name: str) -> Any:
+    context = browser.new_context(locale="ko-KR", viewport=size)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors  # checked by _close
+    page.goto(target.base_url + "/")
+    sign_in_on_issuer(page, empno=empno, name=name)
+    wait_for_chat(page)
+    return page
+
+
+def _close(page: Any) -> None:
+    errors = page.errors
+    page.context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+def _check_screen(page: Any, label: str, name: str) -> None:
+    """No sideways scroll at phone width, no English sentence, and a screenshot."""
+    page.wait_for_timeout(250)  # let transitions settle
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"ui-{name}-{label}.png"))
+    english = page.evaluate(_ENGLISH_JS, [VERBATIM, ENGLISH_SENTENCE])
+    assert not english, f"{name} at {label}: English reached a Korean user's screen: {english}"
+    if page.viewport_size["width"] <= PHONE["width"]:
+        o = page.evaluate(_OVERFLOW_JS)
+        assert o["scroll"] <= o["view"] and o["body"] <= o["view"], f"{name} at {label} scrolls sideways: {o}"
+
+
+def _ask(page: Any, text: str) -> Any:
+    answers = page.locator(".msg-assistant:not(.streaming)")
+    before = answers.count()
+    box = page.get_by_role("textbox", name="메시지 입력")
+    box.fill(text)
+    box.press("Enter")
+    expect(answers).to_have_count(before + 1, timeout=30_000)
+    return answers.last
+
+
+@pytest.mark.parametrize("label", list(SIZES))
+def test_every_screen_is_korean_and_fits(browser: Any, ui_target: Any, label: str) -> None:
+    size = SIZES[label]
+    phone = size is PHONE
+    page = _signed_in(browser, ui_target, size, empno=f"E2{len(label)}01", name="김민지")
+    try:
+        _check_screen(page, label, "empty")
+
+        # Chat: the answer explains its agent in plain Korean; the English reason stays hidden.
+        answer = _ask(page, "안녕하세요, 오늘 회의 준비를 도와주세요")
+        why = answer.locator('[data-testid="why-agent"]')
+        expect(why).to_be_visible()
+        why.locator("summary").click()
+        expect(why).to_contain_text("에이전트")
+        expect(answer.locator('[data-testid="route-reason"]')).to_have_count(0)
+        _check_screen(page, label, "chat")
+
+        # The conversation list (a drawer on the phone).
+        if phone:
+            page.get_by_role("button", name="대화 목록 열기").click()
+            expect(page.locator(".sidebar-open")).to_have_count(1)
+            _check_screen(page, label, "sidebar")
+            page.mouse.click(size["width"] - 10, size["height"] // 2)  # the scrim beside the drawer
+            expect(page.locator(".sidebar-open")).to_have_count(0)
+
+        # The files panel: a sheet on the phone, whose close button is reachable.
+        page.get_by_role("button", name="내 파일").click()
+        expect(page.locator(".side-panels")).to_be_visible()
+        _check_screen(page, label, "files")
+        close = page.locator(".side-panels").get_by_role("button", name="닫기").first
+        close.click()  # fails when something covers it
+        expect(page.locator(".side-panels")).to_have_count(0)
+
+        # The model dropdown: the whole catalog; models without a key are disabled and say why.
+        page.locator(".model-button").click()
+        options = page.locator(".model-menu li")
+        expect(options).to_have_count(9)  # 4 Claude + 4 Gemini + the offline model
+        assert page.locator('.model-menu li[data-provider="anthropic"]').count() == 4
+        assert page.locator('.model-menu li[data-provider="google"]').count() == 4
+        disabled = page.locator('.model-menu li[aria-disabled="true"]')
+        expect(disabled).to_have_count(8)
+        expect(disabled.first).to_contain_text("연결이 설정되지 않아")
+        _check_screen(page, label, "models")
+        page.keyboard.press("Escape")
+
+        # Locked agents: shown locked, cannot be chosen.
+        legal = page.locator('select[aria-label="에이전트"] option[value="legal"]')
+        expect(legal).to_be_disabled()
+        expect(legal).to_contain_text("잠김")
+
+        # Settings: profile, switches, the model catalog, theme, agent access.
+        page.get_by_role("button", name="설정").click()
+        sheet = page.get_by_test_id("settings")
+        expect(sheet).to_be_visible()
+        expect(sheet).to_contain_text("김민지")
+        expect(sheet.locator('[data-agent="legal"]')).to_contain_text("관리자에게 권한을 요청")
+        _check_screen(page, label, "settings")
+        sheet.get_by_label("웹 검색").uncheck()
+        expect(sheet.get_by_role("status")).to_contain_text("저장했습니다")
+        sheet.get_by_label("웹 검색").check()
+        sheet.get_by_role("radio", name="어둡게").check()
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        _check_screen(page, label, "settings-dark")
+        sheet.get_by_role("radio", name="시스템 설정").check()
+        sheet.get_by_role("button", name="닫기").click()
+
+        # A workspace: the panel (a sheet on the phone).
+        if phone:
+            page.get_by_role("button", name="대화 목록 열기").click()
+        page.locator(".ws-section").get_by_role("button", name="+ 만들기").click()
+        page.get_by_role("textbox", name="워크스페이스 이름").fill("분기 계획")
+        page.get_by_role("textbox", name="워크스페이스 이름").press("Enter")
+        expect(page.locator(".side-panels")).to_be_visible()
+        _check_screen(page, label, "workspace")
+    finally:
+        _close(page)
+
+
+def test_a_workspace_mention_does_not_create_an_artifact(browser: Any, ui_target: Any) -> None:
+    """'워크스페이스' in a question is not a request to produce a document (no Canvas turn)."""
+    page = _signed_in(browser, ui_target, DESKTOP, empno="E2301", name="이서준")
+    try:
+        answer = _ask(page, "워크스페이스에 누가 참여하고 있는지 알려줘")
+        why = answer.locator('[data-testid="why-agent"]')
+        why.locator("summary").click()
+        expect(why).not_to_contain_text("Canvas")
+        expect(answer.locator('[data-testid="meta"]')).not_to_contain_text("Canvas")
+    finally:
+        _close(page)
