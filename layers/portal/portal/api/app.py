@@ -11,6 +11,7 @@ from portal.api.routes import (
     admin_permissions,
     artifacts,
     conversations,
+    directory,
     files,
     health,
     me,
@@ -51,6 +52,7 @@ def create_app() -> FastAPI:
         admin_permissions,
         admin_agents,
         workspaces,
+        directory,
         artifacts,
         files,
     ):

@@ -11,7 +11,7 @@ from portal.db.repositories.activity import Origin
 from portal.db.repositories.users import User
 from portal.db.repositories.workspaces import CollaboratorRole, Status, Visibility, Workspace
 from portal.errors import BadRequest, NotFound
-from portal.realtime import presence
+from portal.realtime import broadcast, presence
 
 PERSONAL_WORKSPACE_TITLE = "내 캔버스"
 
@@ -135,6 +135,7 @@ def put_collaborator(
         )
         action = "workspace.collaborator_add" if previous is None else "workspace.collaborator_update"
         _log(tx, user, action, current.id, origin, empno=empno, role=role, previous_role=previous)
+    broadcast.membership_changed(current.id, empno=empno, role=role, by_empno=user.empno)
     return _reload(db, user, current.id), previous is None
 
 
@@ -148,3 +149,4 @@ def remove_collaborator(
             raise NotFound(f"{empno} is not a collaborator of this workspace", empno=empno)
         _log(tx, user, "workspace.collaborator_remove", current.id, origin, empno=empno)
     presence.revoke_lost_access(db, current.id)
+    broadcast.membership_changed(current.id, empno=empno, role=None, by_empno=user.empno)

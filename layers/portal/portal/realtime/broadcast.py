@@ -102,3 +102,31 @@ def message_created(
             "timestamp": time.time(),
         },
     )
+
+
+def to_user(empno: str, event: dict[str, Any]) -> int:
+    """Send one event to every socket of one user (e.g. they were added to a workspace).
+
+    Best effort, like to_workspace: the change is committed; the UI re-reads over REST.
+    """
+    try:
+        ids = services.connections().for_user(empno)
+    except (ClientError, BotoCoreError):
+        logger.warning("user event skipped", extra={"type": event.get("type")})
+        return 0
+    return services.sender().send_many(ids, event)
+
+
+def membership_changed(workspace_id: str, *, empno: str, role: str | None, by_empno: str) -> int:
+    """Tell a user their access to a workspace changed (role None: removed), so their
+    workspace list and its conversations appear or go without a reload."""
+    return to_user(
+        empno,
+        {
+            "type": "workspace.membership",
+            "workspace_id": workspace_id,
+            "role": role,
+            "by": {"empno": by_empno},
+            "timestamp": time.time(),
+        },
+    )

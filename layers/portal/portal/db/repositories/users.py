@@ -79,3 +79,38 @@ def get(db: Executor, *, empno: str) -> User | None:
     """One user by employee number."""
     row = db.fetch_one(f"SELECT {_COLUMNS} FROM users WHERE empno = :empno", {"empno": empno})
     return User.model_validate(row) if row else None
+
+
+class DirectoryEntry(BaseModel):
+    """What a colleague may see of another user: enough to pick them, nothing more."""
+
+    empno: str
+    name: str
+    department: str | None = None
+
+
+def _like_prefix(text: str) -> str:
+    """A LIKE pattern matching `text` literally at the start (%, _ and \\ escaped)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search_directory(
+    db: Executor, *, query: str, company_code: str | None, exclude_empno: str, limit: int
+) -> list[DirectoryEntry]:
+    """Signed-in users of the same company whose name contains, or employee number starts
+    with, the query; exact employee number first, then by name."""
+    rows = db.fetch_all(
+        "SELECT empno, name_ko AS name, department FROM users"
+        " WHERE company_code IS NOT DISTINCT FROM :company_code AND empno <> :me"
+        " AND (empno ILIKE :prefix ESCAPE '\\' OR name_ko ILIKE :contains ESCAPE '\\')"
+        " ORDER BY (upper(empno) = upper(:query)) DESC, name_ko, empno LIMIT :limit",
+        {
+            "company_code": company_code,
+            "me": exclude_empno,
+            "prefix": _like_prefix(query),
+            "contains": "%" + _like_prefix(query),
+            "query": query,
+            "limit": limit,
+        },
+    )
+    return [DirectoryEntry.model_validate(r) for r in rows]
