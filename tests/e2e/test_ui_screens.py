@@ -248,3 +248,47 @@ def test_a_workspace_mention_does_not_create_an_artifact(browser: Any, ui_target
         expect(answer.locator('[data-testid="meta"]')).not_to_contain_text("Canvas")
     finally:
         _close(page)
+
+
+@pytest.mark.parametrize("label", list(SIZES))
+def test_the_owner_invites_a_colleague_who_sees_the_workspace_live(
+    browser: Any, ui_target: Any, label: str
+) -> None:
+    """Two browser contexts: the owner finds a colleague by name, invites them, changes the
+    role and removes them; the colleague's open tab follows each step without a reload."""
+    size = SIZES[label]
+    phone = size is PHONE
+    suffix = "1" if phone else "2"
+    colleague = _signed_in(browser, ui_target, size, empno=f"E40{suffix}1", name=f"박지훈{suffix}")
+    owner = _signed_in(browser, ui_target, size, empno=f"E40{suffix}2", name=f"최유나{suffix}")
+    try:
+        title = f"신규 서비스 기획 {label}"
+        if phone:
+            owner.get_by_role("button", name="대화 목록 열기").click()
+        owner.locator(".ws-section").get_by_role("button", name="+ 만들기").click()
+        owner.get_by_role("textbox", name="워크스페이스 이름").fill(title)
+        owner.get_by_role("textbox", name="워크스페이스 이름").press("Enter")
+        members = owner.get_by_test_id("members")
+        expect(members).to_be_visible()
+
+        members.get_by_role("searchbox", name="이름이나 사번으로 동료 찾기").fill(f"박지훈{suffix}")
+        members.get_by_role("button", name="초대").click()
+        expect(members.locator(f'[data-empno="E40{suffix}1"]')).to_be_visible()
+        _check_screen(owner, label, "members")
+
+        # The colleague's tab: the workspace appears without a reload, with a Korean notice.
+        if phone:
+            colleague.get_by_role("button", name="대화 목록 열기").click()
+        expect(colleague.locator(".ws-list")).to_contain_text(title, timeout=10_000)
+        expect(colleague.locator(".banner")).to_contain_text("초대되었습니다")
+        _check_screen(colleague, label, "invited")
+
+        # The owner makes them a viewer, then removes them: the workspace goes from their list.
+        members.get_by_label(f"박지훈{suffix}의 권한").select_option("viewer")
+        expect(members.get_by_label(f"박지훈{suffix}의 권한")).to_have_value("viewer")
+        members.get_by_role("button", name=f"박지훈{suffix} 내보내기").click()
+        expect(members.locator(f'[data-empno="E40{suffix}1"]')).to_have_count(0)
+        expect(colleague.locator(".ws-list")).not_to_contain_text(title, timeout=10_000)
+    finally:
+        _close(owner)
+        _close(colleague)

@@ -41,7 +41,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
   const { api, socket } = conn;
   const banners = useBanners();
   conn.onRetry.current = () => banners.push('info', RETRYING_MESSAGE);
-  const workspace = useWorkspace(api, socket, banners.pushError);
+  const workspace = useWorkspace(api, socket, banners.pushError, (m) => banners.push('info', m));
   const files = useFiles(api, banners.pushError, workspace.active?.id ?? null);
   const chat = useChat(api, banners.pushError);
   const turns = useTurns(
@@ -279,6 +279,8 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
               onCreateArtifact={workspace.createArtifact}
               onClose={() => workspace.open(null)}
               pushError={banners.pushError}
+              onWorkspaceChanged={workspace.updated}
+              notify={(m) => banners.push('info', m)}
             />
           )}
           {showFiles && (

@@ -1,6 +1,8 @@
 // Typed REST client for the portal backend.
 import type {
   AgentAccessInfo,
+  CollaboratorRole,
+  DirectoryUser,
   Preferences,
   PreferencesUpdate,
   Artifact,
@@ -347,6 +349,20 @@ export class ApiClient {
 
   createWorkspace(req: { title: string; description?: string }): Promise<Workspace> {
     return this.json<Workspace>('POST', '/workspaces', req);
+  }
+
+  async searchDirectory(q: string): Promise<DirectoryUser[]> {
+    const r = await this.json<{ items: DirectoryUser[] }>('GET', `/directory/users?q=${encodeURIComponent(q)}&limit=8`);
+    return r?.items ?? [];
+  }
+
+  /** Add a colleague or change their role (the owner only). */
+  putCollaborator(workspaceId: string, empno: string, role: CollaboratorRole): Promise<Workspace> {
+    return this.json<Workspace>('POST', `/workspaces/${encodeURIComponent(workspaceId)}/collaborators`, { empno, role });
+  }
+
+  async removeCollaborator(workspaceId: string, empno: string): Promise<void> {
+    await this.request('DELETE', `/workspaces/${encodeURIComponent(workspaceId)}/collaborators/${encodeURIComponent(empno)}`);
   }
 
   async listArtifacts(workspaceId: string): Promise<ArtifactSummary[]> {

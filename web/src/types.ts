@@ -296,8 +296,25 @@ export interface Workspace {
   status: 'active' | 'archived' | string;
   personal: boolean;
   role: WorkspaceRole | string;
+  collaborators?: Collaborator[];
   created_at: string;
   updated_at: string;
+}
+
+export type CollaboratorRole = 'editor' | 'viewer';
+
+export interface Collaborator {
+  empno: string;
+  role: CollaboratorRole;
+  name: string | null;
+  added_at: string | null;
+}
+
+/** A colleague found in the directory (GET /api/directory/users). */
+export interface DirectoryUser {
+  empno: string;
+  name: string;
+  department: string | null;
 }
 
 export interface ArtifactSummary {

@@ -6,6 +6,7 @@ import type { PresenceState } from '../workspace';
 import type { ArtifactUpdate } from '../hooks/useWorkspace';
 import { ArtifactViewer } from './ArtifactViewer';
 import { formatRelative } from '../format';
+import { MembersSection } from './MembersSection';
 
 interface Props {
   api: ApiClient;
@@ -16,6 +17,8 @@ interface Props {
   onCreateArtifact: (title: string) => Promise<string | null>;
   onClose: () => void;
   pushError: (e: unknown) => void;
+  onWorkspaceChanged: (w: Workspace) => void;
+  notify: (message: string) => void;
 }
 
 const ROLE_LABELS: Record<string, string> = { owner: '소유자', editor: '편집자', viewer: '보기 전용' };
@@ -35,7 +38,7 @@ export function PresenceBar({ presence }: { presence: PresenceState }) {
   );
 }
 
-export function WorkspacePanel({ api, workspace, presence, artifacts, lastUpdate, onCreateArtifact, onClose, pushError }: Props) {
+export function WorkspacePanel({ api, workspace, presence, artifacts, lastUpdate, onCreateArtifact, onClose, pushError, onWorkspaceChanged, notify }: Props) {
   const [selected, setSelected] = useState<string | null>(null);
   const role = presence.role ?? workspace.role;
   const canEdit = (role === 'owner' || role === 'editor') && workspace.status !== 'archived';
@@ -53,6 +56,7 @@ export function WorkspacePanel({ api, workspace, presence, artifacts, lastUpdate
         </button>
       </header>
       <PresenceBar presence={presence} />
+      <MembersSection api={api} workspace={workspace} onChanged={onWorkspaceChanged} notify={notify} pushError={pushError} />
       <div className="ws-artifacts">
         <div className="ws-head">
           <span className="section-label">아티팩트</span>

@@ -6,6 +6,7 @@ import { useRefReducer } from '../state/useRefReducer';
 import type { ArtifactSummary, ServerEvent, Workspace } from '../types';
 import type { PortalSocket } from '../ws';
 import { artifactOfEvent, type PresenceState } from '../workspace';
+import { t } from '../messages';
 
 export type { ArtifactUpdate } from '../state/workspace';
 
@@ -20,12 +21,19 @@ export interface WorkspaceApi {
   create: (title: string) => Promise<void>;
   createArtifact: (title: string) => Promise<string | null>;
   refresh: () => Promise<void>;
+  /** A workspace as the server returned it after a change (members, title). */
+  updated: (w: Workspace) => void;
   onEvent: (ev: ServerEvent) => void;
   /** Re-join after the socket reconnected (the server forgot this socket's workspaces). */
   rejoin: () => void;
 }
 
-export function useWorkspace(api: ApiClient, socket: PortalSocket | null, pushError: (e: unknown) => void): WorkspaceApi {
+export function useWorkspace(
+  api: ApiClient,
+  socket: PortalSocket | null,
+  pushError: (e: unknown) => void,
+  notify: (message: string) => void = () => {},
+): WorkspaceApi {
   const [state, dispatch, ref] = useRefReducer(workspaceReducer, NO_WORKSPACE);
 
   const report = useCallback(
@@ -109,9 +117,30 @@ export function useWorkspace(api: ApiClient, socket: PortalSocket | null, pushEr
     [api, report, dispatch, ref],
   );
 
+  const updated = useCallback((w: Workspace) => dispatch({ type: 'added', workspace: w }), [dispatch]);
+
+  // Someone added this user to a workspace (or removed them): the list follows at once.
+  const onMembership = useCallback(
+    async (workspaceId: string, role: string | null) => {
+      if (role === null) {
+        dispatch({ type: 'removed', id: workspaceId });
+        notify(t('members.leftWorkspace'));
+        return;
+      }
+      await refresh();
+      const w = ref.current.workspaces.find((x) => x.id === workspaceId);
+      if (w) notify(t('members.joinedWorkspace', { title: w.title }));
+    },
+    [dispatch, notify, refresh, ref],
+  );
+
   const onEvent = useCallback(
     (ev: ServerEvent) => {
       const e = ev as unknown as { type: string; [k: string]: unknown };
+      if (e.type === 'workspace.membership' && typeof e.workspace_id === 'string') {
+        void onMembership(e.workspace_id, typeof e.role === 'string' ? e.role : null);
+        return;
+      }
       if (e.type === 'presence' || e.type === 'user_joined' || e.type === 'user_left') {
         dispatch({ type: 'presence_event', event: e });
         return;
@@ -121,7 +150,7 @@ export function useWorkspace(api: ApiClient, socket: PortalSocket | null, pushEr
       const by = e.by && typeof e.by === 'object' ? (e.by as { name?: unknown }).name : null;
       dispatch({ type: 'artifact_event', update: { artifact: a, by: typeof by === 'string' ? by : null } });
     },
-    [dispatch],
+    [dispatch, onMembership],
   );
 
   const active = state.workspaces.find((w) => w.id === state.activeId) ?? null;
@@ -136,6 +165,7 @@ export function useWorkspace(api: ApiClient, socket: PortalSocket | null, pushEr
     create,
     createArtifact,
     refresh,
+    updated,
     onEvent,
     rejoin,
   };

@@ -45,8 +45,14 @@ export function workspaceReducer(s: WorkspaceState, a: WorkspaceAction): Workspa
       return { ...s, workspaces: a.workspaces };
     case 'list_settled':
       return s.loading ? { ...s, loading: false } : s;
-    case 'added':
-      return { ...s, workspaces: [a.workspace, ...s.workspaces.filter((w) => w.id !== a.workspace.id)] };
+    case 'added': {
+      // A known workspace keeps its place (an update); a new one goes first.
+      const known = s.workspaces.some((w) => w.id === a.workspace.id);
+      const workspaces = known
+        ? s.workspaces.map((w) => (w.id === a.workspace.id ? a.workspace : w))
+        : [a.workspace, ...s.workspaces];
+      return { ...s, workspaces };
+    }
     case 'removed': {
       const workspaces = s.workspaces.filter((w) => w.id !== a.id);
       return s.activeId === a.id ? { ...NO_WORKSPACE, loading: false, workspaces } : { ...s, workspaces };
