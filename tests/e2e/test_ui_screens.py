@@ -246,6 +246,13 @@ def test_a_workspace_mention_does_not_create_an_artifact(browser: Any, ui_target
         why.locator("summary").click()
         expect(why).not_to_contain_text("Canvas")
         expect(answer.locator('[data-testid="meta"]')).not_to_contain_text("Canvas")
+        expect(page.locator(".ws-list")).not_to_contain_text("내 캔버스")
+
+        # A request to write something, with Canvas on: the personal "내 캔버스" workspace
+        # it creates appears in the list without a reload.
+        page.get_by_role("button", name="Canvas").click()
+        _ask(page, "다음 주 워크숍 진행안 초안을 작성해줘")
+        expect(page.locator(".ws-list")).to_contain_text("내 캔버스")
     finally:
         _close(page)
 

@@ -63,6 +63,8 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
     },
     onTurn: (st) => turns.onActivity(st.turnId),
     onEvent: (ev) => {
+      // A Canvas turn outside a workspace creates the personal "내 캔버스": list it at once.
+      if (ev.type === 'done' && ev.agent === 'canvas') void workspace.refresh();
       if (turns.onEvent(ev)) return;
       // file.status, presence, user_joined/left, artifact.updated
       files.onEvent(ev);
