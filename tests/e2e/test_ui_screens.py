@@ -299,3 +299,82 @@ def test_the_owner_invites_a_colleague_who_sees_the_workspace_live(
     finally:
         _close(owner)
         _close(colleague)
+
+
+def _open_drawer_if_phone(page: Any, phone: bool) -> None:
+    if phone:
+        page.get_by_role("button", name="대화 목록 열기").click()
+
+
+def _edit(page: Any, text: str) -> None:
+    viewer = page.get_by_test_id("artifact-viewer")
+    viewer.get_by_role("button", name="편집", exact=True).click()
+    viewer.get_by_role("textbox", name="아티팩트 내용").fill(text)
+    viewer.get_by_role("button", name="저장", exact=True).click()
+    expect(viewer.get_by_role("textbox", name="아티팩트 내용")).to_have_count(0)
+
+
+@pytest.mark.parametrize("label", list(SIZES))
+def test_artifacts_are_renamed_compared_restored_and_edited_live(
+    browser: Any, ui_target: Any, label: str
+) -> None:
+    size = SIZES[label]
+    phone = size is PHONE
+    suffix = "3" if phone else "4"
+    colleague = _signed_in(browser, ui_target, size, empno=f"E50{suffix}1", name=f"정하늘{suffix}")
+    owner = _signed_in(browser, ui_target, size, empno=f"E50{suffix}2", name=f"한지민{suffix}")
+    try:
+        title = f"워크숍 {label}"
+        _open_drawer_if_phone(owner, phone)
+        owner.locator(".ws-section").get_by_role("button", name="+ 만들기").click()
+        owner.get_by_role("textbox", name="워크스페이스 이름").fill(title)
+        owner.get_by_role("textbox", name="워크스페이스 이름").press("Enter")
+        members = owner.get_by_test_id("members")
+        members.get_by_role("searchbox").fill(f"E50{suffix}1")
+        members.get_by_role("button", name="초대").click()
+        expect(members.locator(f'[data-empno="E50{suffix}1"]')).to_be_visible()
+
+        # Owner: a new document, renamed, then two versions of content.
+        owner.get_by_test_id("workspace-panel").get_by_role("button", name="+ 새 문서").click()
+        viewer = owner.get_by_test_id("artifact-viewer")
+        viewer.get_by_role("button", name="이름 바꾸기").click()
+        viewer.get_by_role("textbox", name="문서 이름").fill("진행안")
+        viewer.get_by_role("textbox", name="문서 이름").press("Enter")
+        expect(viewer.locator(".artifact-title-text")).to_have_text("진행안")
+        expect(owner.locator(".banner, .artifact-notice").first).to_be_visible()
+        _edit(owner, "# 진행안\n첫째 날: 소개")
+        expect(viewer).to_contain_text("버전 3")
+
+        # The colleague opens the workspace and the document; the owner's next save shows live.
+        _open_drawer_if_phone(colleague, phone)
+        expect(colleague.locator(".ws-list")).to_contain_text(title, timeout=10_000)
+        colleague.locator(".ws-list").get_by_text(title).click()
+        colleague.get_by_test_id("workspace-panel").get_by_role("button", name="진행안").click()
+        theirs = colleague.get_by_test_id("artifact-viewer")
+        expect(theirs).to_contain_text("첫째 날: 소개")
+        _edit(owner, "# 진행안\n첫째 날: 소개와 목표\n둘째 날: 실습")
+        expect(theirs.locator(".artifact-notice")).to_contain_text(
+            f"한지민{suffix}님이 버전 4를 저장했습니다"
+        )
+        expect(theirs).to_contain_text("둘째 날: 실습")
+
+        # Owner: open version 3, compare it with the current one, restore it as version 5.
+        if not phone:
+            owner.get_by_role("button", name="넓게 보기").click()
+            expect(owner.locator(".layout.canvas-wide")).to_have_count(1)
+        viewer.get_by_role("button", name="버전 3 보기").click()
+        old = owner.get_by_test_id("artifact-version")
+        expect(old).to_contain_text("첫째 날: 소개")
+        old.get_by_role("button", name="현재 버전과 비교").click()
+        diff = owner.get_by_test_id("artifact-diff")
+        expect(diff.locator(".diff-del").first).to_contain_text("첫째 날: 소개")
+        expect(diff.locator(".diff-add").last).to_contain_text("둘째 날: 실습")
+        _check_screen(owner, label, "canvas-diff")
+        old.get_by_role("button", name="이 버전으로 복원").click()
+        expect(viewer.locator(".artifact-notice")).to_contain_text("버전 3의 내용으로 버전 5를 만들었습니다")
+        expect(viewer.locator(".artifact-body")).not_to_contain_text("둘째 날")
+        expect(theirs.locator(".artifact-body")).not_to_contain_text("둘째 날", timeout=10_000)
+        _check_screen(colleague, label, "canvas-live")
+    finally:
+        _close(owner)
+        _close(colleague)

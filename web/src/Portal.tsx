@@ -97,6 +97,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
   const [focusNonce, setFocusNonce] = useState(0);
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const [showFiles, setShowFiles] = useState(false);
+  const [wideCanvas, setWideCanvas] = useState(false);
 
   const activeId = chat.state.activeId;
   const selectConversation = (id: string) => {
@@ -171,7 +172,11 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
   const panels = showFiles || !!workspace.active;
 
   return (
-    <div className={['layout', sidebarOpen && 'sidebar-open', panels && 'with-panels'].filter(Boolean).join(' ')}>
+    <div
+      className={['layout', sidebarOpen && 'sidebar-open', panels && 'with-panels', panels && wideCanvas && workspace.active && 'canvas-wide']
+        .filter(Boolean)
+        .join(' ')}
+    >
       <Sidebar
         conversations={chat.state.conversations}
         activeId={activeId}
@@ -283,6 +288,8 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
               pushError={banners.pushError}
               onWorkspaceChanged={workspace.updated}
               notify={(m) => banners.push('info', m)}
+              wide={wideCanvas}
+              onToggleWide={() => setWideCanvas((w) => !w)}
             />
           )}
           {showFiles && (

@@ -387,6 +387,14 @@ export class ApiClient {
     return this.json<Artifact>('POST', `/workspaces/${encodeURIComponent(workspaceId)}/artifacts`, req);
   }
 
+  /** One stored version of an artifact, with its content. */
+  getArtifactVersion(workspaceId: string, artifactId: string, version: number): Promise<Artifact> {
+    return this.json<Artifact>(
+      'GET',
+      `/workspaces/${encodeURIComponent(workspaceId)}/artifacts/${encodeURIComponent(artifactId)}/versions/${version}`,
+    );
+  }
+
   /** Save the next version; 409 `stale_version` (with `details.current`) if base_version is old. */
   updateArtifact(
     workspaceId: string,

@@ -145,6 +145,21 @@ const ko = {
   // Artifacts
   'artifact.savedBy': '{name}님이 {version|을/를} 저장했습니다.',
   'artifact.version': '버전 {n}',
+  'artifact.saved': '{version|을/를} 저장했습니다.',
+  'artifact.rename': '이름 바꾸기',
+  'artifact.titleLabel': '문서 이름',
+  'artifact.renamed': '이름을 {title|으로/로} 바꿨습니다.',
+  'artifact.view': '{version} 보기',
+  'artifact.viewing': '{version} (이전 버전)',
+  'artifact.compare': '현재 버전과 비교',
+  'artifact.hideCompare': '비교 닫기',
+  'artifact.restore': '이 버전으로 복원',
+  'artifact.restored': '{old}의 내용으로 {new|을/를} 만들었습니다.',
+  'artifact.closeVersion': '버전 닫기',
+  'artifact.conflict': '다른 사용자가 {theirs|을/를} 먼저 저장했습니다 (내 편집은 {mine} 기준). 현재 버전의 내용:',
+  'artifact.diffLegend': '빨간 줄은 이 버전에만, 초록 줄은 현재 버전에만 있습니다.',
+  'artifact.wide': '넓게 보기',
+  'artifact.narrow': '좁게 보기',
 } as const;
 
 export type MessageKey = keyof typeof ko;
@@ -281,6 +296,21 @@ const en: Record<MessageKey, string> = {
   'members.leftWorkspace': 'You were removed from a workspace.',
   'artifact.savedBy': '{name} saved {version}.',
   'artifact.version': 'version {n}',
+  'artifact.saved': 'Saved {version}.',
+  'artifact.rename': 'Rename',
+  'artifact.titleLabel': 'Document name',
+  'artifact.renamed': 'Renamed to {title}.',
+  'artifact.view': 'View {version}',
+  'artifact.viewing': '{version} (earlier version)',
+  'artifact.compare': 'Compare with the current version',
+  'artifact.hideCompare': 'Hide comparison',
+  'artifact.restore': 'Restore this version',
+  'artifact.restored': 'Made {new} from the content of {old}.',
+  'artifact.closeVersion': 'Close version',
+  'artifact.conflict': 'Someone saved {theirs} first (your edit is based on {mine}). The current content:',
+  'artifact.diffLegend': 'Red lines are only in this version, green lines only in the current one.',
+  'artifact.wide': 'Wide view',
+  'artifact.narrow': 'Narrow view',
 };
 
 export type Locale = 'ko' | 'en';

@@ -1,12 +1,13 @@
 // One artifact: its current version's content, version history, and editing with
 // optimistic concurrency (base_version; a 409 stale_version shows the newer version).
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../api';
 import type { Artifact, ArtifactSummary } from '../types';
 import { t } from '../messages';
 import type { ArtifactUpdate } from '../hooks/useWorkspace';
 import { Markdown } from '../markdown';
 import { formatRelative } from '../format';
+import { diffLines } from '../diff';
 import {
   contentFromText,
   contentText,
@@ -41,6 +42,12 @@ export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEd
   const [edit, setEdit] = useState<EditState | null>(null);
   const [saving, setSaving] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [viewing, setViewing] = useState<Artifact | null>(null);
+  const [comparing, setComparing] = useState(false);
+  const ver = (n: number) => t('artifact.version', { n });
+  /** A save of this tab is in flight: its own echo on the socket is not news to announce. */
+  const selfSaving = useRef(0);
 
   const load = useCallback(async () => {
     try {
@@ -66,7 +73,7 @@ export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEd
     const u = lastUpdate?.artifact;
     // Not loaded yet (e.g. the echo of its own creation): the initial load covers it.
     if (!u || u.id !== artifactId || !current) return;
-    if (u.version <= current.version) return;
+    if (u.version <= current.version || selfSaving.current > 0) return;
     void (async () => {
       // Re-read over REST: large content is omitted from the event, and the history changed too.
       const fresh = await load();
@@ -86,6 +93,7 @@ export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEd
       return;
     }
     setSaving(true);
+    selfSaving.current++;
     try {
       const saved = await api.updateArtifact(workspaceId, artifactId, {
         base_version: edit.base.version,
@@ -93,7 +101,7 @@ export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEd
       });
       setCurrent(saved);
       setEdit(null);
-      setNotice(`버전 ${saved.version}을 저장했습니다.`);
+      setNotice(t('artifact.saved', { version: ver(saved.version) }));
       void load();
     } catch (e) {
       const newer = staleCurrent(e);
@@ -106,7 +114,58 @@ export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEd
         pushError(e);
       }
     } finally {
+      selfSaving.current--;
       setSaving(false);
+    }
+  };
+
+  /** A new version from `changes`, based on the current one (a 409 reloads and says so). */
+  const saveNext = async (changes: { title?: string; content?: unknown }): Promise<Artifact | null> => {
+    if (!current) return null;
+    selfSaving.current++;
+    try {
+      const saved = await api.updateArtifact(workspaceId, artifactId, { base_version: current.version, ...changes });
+      setCurrent(saved);
+      void load();
+      return saved;
+    } catch (e) {
+      const newer = staleCurrent(e);
+      if (newer) setCurrent(newer);
+      pushError(e);
+      return null;
+    } finally {
+      selfSaving.current--;
+    }
+  };
+
+  const rename = async () => {
+    const title = renaming?.trim();
+    if (!title || !current || title === current.title) {
+      setRenaming(null);
+      return;
+    }
+    const saved = await saveNext({ title });
+    if (saved) {
+      setRenaming(null);
+      setNotice(t('artifact.renamed', { title }));
+    }
+  };
+
+  const openVersion = async (version: number) => {
+    try {
+      setViewing(await api.getArtifactVersion(workspaceId, artifactId, version));
+      setComparing(false);
+    } catch (e) {
+      pushError(e);
+    }
+  };
+
+  const restore = async () => {
+    if (!viewing) return;
+    const saved = await saveNext({ content: viewing.content });
+    if (saved) {
+      setNotice(t('artifact.restored', { old: ver(viewing.version), new: ver(saved.version) }));
+      setViewing(null);
     }
   };
 
@@ -115,14 +174,41 @@ export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEd
   return (
     <div className="artifact-viewer" data-testid="artifact-viewer">
       <div className="artifact-head">
-        <strong>{current.title || '(제목 없음)'}</strong>
+        {renaming !== null ? (
+          <form
+            className="artifact-rename"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void rename();
+            }}
+          >
+            <input
+              aria-label={t('artifact.titleLabel')}
+              value={renaming}
+              maxLength={200}
+              autoFocus
+              onChange={(e) => setRenaming(e.target.value)}
+              onKeyDown={(e) => e.key === 'Escape' && setRenaming(null)}
+            />
+            <button type="submit" className="btn small primary">
+              저장
+            </button>
+          </form>
+        ) : (
+          <strong className="artifact-title-text">{current.title || '(제목 없음)'}</strong>
+        )}
         <span className="muted small">
-          버전 {current.version} · {current.created_by_name ?? current.created_by}
+          {ver(current.version)} · {current.created_by_name ?? current.created_by}
         </span>
-        {canEdit && !edit && (
-          <button type="button" className="btn small" onClick={() => setEdit(startEdit(current))}>
-            편집
-          </button>
+        {canEdit && !edit && renaming === null && (
+          <>
+            <button type="button" className="btn small ghost" onClick={() => setRenaming(current.title ?? '')}>
+              {t('artifact.rename')}
+            </button>
+            <button type="button" className="btn small" onClick={() => setEdit(startEdit(current))}>
+              편집
+            </button>
+          </>
         )}
       </div>
       {notice && <p className="artifact-notice small">{notice}</p>}
@@ -130,10 +216,7 @@ export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEd
         <div className="artifact-edit">
           {edit.conflict && (
             <div className="conflict" role="alert">
-              <p>
-                다른 사용자가 버전 {edit.conflict.version}을 먼저 저장했습니다 (내 편집은 버전 {edit.base.version} 기준).
-                현재 버전의 내용:
-              </p>
+              <p>{t('artifact.conflict', { theirs: ver(edit.conflict.version), mine: ver(edit.base.version) })}</p>
               <ArtifactContent artifact={edit.conflict} />
               <div className="conflict-actions">
                 <button type="button" className="btn small primary" onClick={() => setEdit(reapply(edit))}>
@@ -166,12 +249,48 @@ export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEd
           <ArtifactContent artifact={current} />
         </div>
       )}
-      <details className="artifact-history">
+      {viewing && (
+        <div className="artifact-version" data-testid="artifact-version">
+          <div className="artifact-head">
+            <strong>{t('artifact.viewing', { version: ver(viewing.version) })}</strong>
+            <button type="button" className="btn small ghost" onClick={() => setComparing((c) => !c)}>
+              {comparing ? t('artifact.hideCompare') : t('artifact.compare')}
+            </button>
+            {canEdit && viewing.version !== current.version && (
+              <button type="button" className="btn small primary" onClick={() => void restore()}>
+                {t('artifact.restore')}
+              </button>
+            )}
+            <button type="button" className="btn small ghost" aria-label={t('artifact.closeVersion')} onClick={() => setViewing(null)}>
+              ×
+            </button>
+          </div>
+          {comparing ? (
+            <>
+              <p className="muted small">{t('artifact.diffLegend')}</p>
+              <pre className="artifact-diff" data-testid="artifact-diff">
+                {diffLines(contentText(viewing.content), contentText(current.content)).map((l, i) => (
+                  <div key={i} className={`diff-${l.op}`}>
+                    {l.op === 'add' ? '+ ' : l.op === 'del' ? '- ' : '  '}
+                    {l.text}
+                  </div>
+                ))}
+              </pre>
+            </>
+          ) : (
+            <ArtifactContent artifact={viewing} />
+          )}
+        </div>
+      )}
+      <details className="artifact-history" open={history.length > 1 || undefined}>
         <summary>버전 기록 ({history.length})</summary>
         <ol>
           {history.map((h) => (
             <li key={h.version_id}>
-              v{h.version} · {h.created_by_name ?? h.created_by} · {formatRelative(h.created_at)}
+              <button type="button" className="linkish" aria-label={t('artifact.view', { version: ver(h.version) })} onClick={() => void openVersion(h.version)}>
+                {ver(h.version)}
+              </button>{' '}
+              · {h.title || '(제목 없음)'} · {h.created_by_name ?? h.created_by} · {formatRelative(h.created_at)}
             </li>
           ))}
         </ol>

@@ -7,6 +7,7 @@ import type { ArtifactUpdate } from '../hooks/useWorkspace';
 import { ArtifactViewer } from './ArtifactViewer';
 import { formatRelative } from '../format';
 import { MembersSection } from './MembersSection';
+import { t } from '../messages';
 
 interface Props {
   api: ApiClient;
@@ -19,6 +20,9 @@ interface Props {
   pushError: (e: unknown) => void;
   onWorkspaceChanged: (w: Workspace) => void;
   notify: (message: string) => void;
+  /** The canvas beside the chat at half the width (desktop); the panel is full screen on a phone. */
+  wide?: boolean;
+  onToggleWide?: () => void;
 }
 
 const ROLE_LABELS: Record<string, string> = { owner: '소유자', editor: '편집자', viewer: '보기 전용' };
@@ -38,7 +42,7 @@ export function PresenceBar({ presence }: { presence: PresenceState }) {
   );
 }
 
-export function WorkspacePanel({ api, workspace, presence, artifacts, lastUpdate, onCreateArtifact, onClose, pushError, onWorkspaceChanged, notify }: Props) {
+export function WorkspacePanel({ api, workspace, presence, artifacts, lastUpdate, onCreateArtifact, onClose, pushError, onWorkspaceChanged, notify, wide = false, onToggleWide }: Props) {
   const [selected, setSelected] = useState<string | null>(null);
   const role = presence.role ?? workspace.role;
   const canEdit = (role === 'owner' || role === 'editor') && workspace.status !== 'archived';
@@ -51,6 +55,11 @@ export function WorkspacePanel({ api, workspace, presence, artifacts, lastUpdate
       <header className="panel-head">
         <h2 title={workspace.title}>{workspace.title}</h2>
         <span className="tag">{ROLE_LABELS[role] ?? role}</span>
+        {onToggleWide && (
+          <button type="button" className="btn ghost small wide-toggle" aria-pressed={wide} onClick={onToggleWide}>
+            {wide ? t('artifact.narrow') : t('artifact.wide')}
+          </button>
+        )}
         <button type="button" className="btn ghost small" aria-label="워크스페이스 닫기" onClick={onClose}>
           ×
         </button>
