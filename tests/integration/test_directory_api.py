@@ -97,6 +97,7 @@ def test_an_invited_colleague_s_sockets_hear_of_it_and_of_the_removal(
 
     services.connections().add(connection_id="conn-kim", user_empno="E2002")
     recorder = _RecordingSender()
+
     def sender() -> _RecordingSender:
         return recorder
 
