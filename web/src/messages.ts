@@ -128,6 +128,8 @@ const ko = {
   'settings.agentSwitchedOff': '설정에서 꺼짐',
   'settings.agentNotConfigured': '관리자가 아직 연결하지 않음',
   'settings.saved': '설정을 저장했습니다.',
+  'files.failed': '파일을 처리하지 못했습니다. 파일이 손상되었거나 지원하지 않는 형식일 수 있습니다.',
+  'files.noText': '파일에서 읽을 수 있는 글자를 찾지 못했습니다.',
   // Workspace members
   'members.title': '멤버',
   'members.owner': '소유자',
@@ -281,6 +283,8 @@ const en: Record<MessageKey, string> = {
   'settings.agentSwitchedOff': 'Off in settings',
   'settings.agentNotConfigured': 'Not connected by an administrator yet',
   'settings.saved': 'Settings saved.',
+  'files.failed': 'The file could not be processed. It may be damaged or of an unsupported type.',
+  'files.noText': 'No readable text was found in the file.',
   'members.title': 'Members',
   'members.owner': 'Owner',
   'members.role.editor': 'Editor',

@@ -1,4 +1,5 @@
 // "내 파일": uploaded files with live status/progress; attach completed ones, delete any.
+import { t } from '../messages';
 import type { FileItem } from '../files';
 import { PHASE_LABELS } from '../files';
 import { Icon } from './Icon';
@@ -18,6 +19,15 @@ function sizeText(n: number | null): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+const HANGUL = /[\uac00-\ud7a3]/;
+
+/** Why a file failed (or has no text), in the user's words: the pipeline's reasons are
+ * written for operators (English); those become a plain Korean sentence. */
+export function reasonText(phase: string, reason: string): string {
+  if (HANGUL.test(reason)) return reason;
+  return phase === 'failed' ? t('files.failed') : t('files.noText');
 }
 
 export function FileRow({ item, attached, onToggleAttach, onDelete }: {
@@ -47,7 +57,7 @@ export function FileRow({ item, attached, onToggleAttach, onDelete }: {
       <div className="file-meta muted">
         {sizeText(file.size)}
         {phase === 'completed' && file.pages ? ` · ${file.pages}쪽` : ''}
-        {reason && <span className={phase === 'failed' ? 'file-reason error' : 'file-reason'}> · {reason}</span>}
+        {reason && <span className={phase === 'failed' ? 'file-reason error' : 'file-reason'}> · {reasonText(phase, reason)}</span>}
       </div>
       <div className="file-actions">
         {phase === 'completed' && (
