@@ -85,6 +85,11 @@ class Sender:
             exp = self._token_exp.get(connection_id)
         if exp is not None and (not exp or exp > now):
             return False
+        listed = self._connections.listed_token_exp(connection_id)
+        if exp is None and listed is not None and (not listed or listed > now):
+            with self._lock:  # the turn's audience listing just read it: no GetItem per socket
+                self._token_exp[connection_id] = listed
+            return False
         # Unknown, or past by what we saw: read again, the socket may have re-authenticated since.
         connection = self._connections.get(connection_id)
         if connection is None:

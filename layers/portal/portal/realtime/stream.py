@@ -112,12 +112,15 @@ class TurnStream:
 
     def flush(self) -> None:
         """Emit what is buffered as the next numbered chunk and send it (waiting out the interval)."""
-        if not self._emit():
+        if not self._emit(store=False):
             return
         resumed = self._poll_header()
         if resumed:
             self._mark_served()
         self._deliver(resumed, start=self.seq - 1)
+        # Stored after the post: while the turn is live, resumed sockets are served from memory
+        # (only a finished turn is replayed from the table, and finish stores before it closes).
+        self._store(self.seq)
 
     def finish(self, event: dict[str, Any]) -> None:
         """Send the rest, then the closing event (done or error), and close the turn's header."""
@@ -135,20 +138,24 @@ class TurnStream:
         if resumed:
             self._mark_served()  # a duplicate run of the turn (Express) must not replay them again
 
-    def _emit(self) -> bool:
-        """Number what is buffered as the next chunk and keep it (memory, table); False if empty."""
+    def _emit(self, *, store: bool = True) -> bool:
+        """Number what is buffered as the next chunk and keep it (memory, and the table unless
+        the caller stores it later); False if nothing was buffered."""
         if not self._buffer:
             return False
         self.seq += 1
-        chunk = "".join(self._buffer)
+        self._chunks[self.seq] = "".join(self._buffer)
         self._buffer, self._buffered, self._last_flush = [], 0, self._clock()
-        self._chunks[self.seq] = chunk
-        if self._table is not None:
-            # Kept briefly so a client that reconnects can `resume` from the last seq it saw.
-            self._table.put_item(
-                Item={"turn_id": self.turn_id, "seq": self.seq, "text": chunk, "ttl": self._expiry()}
-            )
+        if store:
+            self._store(self.seq)
         return True
+
+    def _store(self, seq: int) -> None:
+        if self._table is not None:
+            # Kept briefly so a client that reconnects after the turn can `resume` from its last seq.
+            self._table.put_item(
+                Item={"turn_id": self.turn_id, "seq": seq, "text": self._chunks[seq], "ttl": self._expiry()}
+            )
 
     def _poll_header(self) -> list[tuple[str, int]]:
         """Sockets that resumed the turn since the last look, if it is time to look again."""
