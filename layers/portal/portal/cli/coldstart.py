@@ -84,6 +84,27 @@ def floor_of(directory: str, layers: tuple[str, ...] = ()) -> Floor:
     return FLOORS["task"]
 
 
+# The API imports a route module at the first request for its path (portal/api/app.py), so its
+# import alone would flatter it: the bench also times one request after the import, through the
+# Lambda handler: GET /api/me without a token (routing, the auth dependency and PyJWT, a 401).
+_API_FIRST_REQUEST = """
+import types
+event = {
+    "resource": "/{proxy+}", "path": "/api/me", "httpMethod": "GET",
+    "headers": {"Host": "bench"}, "multiValueHeaders": {"Host": ["bench"]},
+    "queryStringParameters": None, "multiValueQueryStringParameters": None,
+    "pathParameters": {"proxy": "api/me"}, "stageVariables": None, "body": None, "isBase64Encoded": False,
+    "requestContext": {"resourcePath": "/{proxy+}", "httpMethod": "GET", "path": "/api/me",
+                       "stage": "prod", "requestId": "bench", "identity": {"sourceIp": "127.0.0.1"}},
+}
+context = types.SimpleNamespace(
+    function_name="portal-api", memory_limit_in_mb=512, aws_request_id="bench",
+    invoked_function_arn="arn:aws:lambda:ap-northeast-2:000000000000:function:portal-api",
+    get_remaining_time_in_millis=lambda: 29000,
+)
+assert handler.handler(event, context)["statusCode"] == 401
+"""
+
 _PROBE = """
 import json, resource, sys, time
 if {directory!r}:
@@ -91,8 +112,12 @@ if {directory!r}:
 start = time.perf_counter()
 {imports}
 elapsed = time.perf_counter() - start
+first = time.perf_counter()
+{first_call}
+first_call = time.perf_counter() - first
 print(json.dumps({{
     "seconds": elapsed,
+    "first_call_seconds": first_call,
     "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "modules": len(sys.modules),
     "loaded": [m for m in {watched!r} if m in sys.modules],
@@ -100,8 +125,9 @@ print(json.dumps({{
 """
 
 
-def probe(imports: tuple[str, ...], directory: str = "") -> dict[str, Any]:
-    """One fresh interpreter: import these modules; seconds, peak RSS (MB), watched modules loaded."""
+def probe(imports: tuple[str, ...], directory: str = "", first_call: str = "") -> dict[str, Any]:
+    """One fresh interpreter: import these modules (then run first_call, timed apart); seconds,
+    peak RSS (MB), watched modules loaded."""
     env = {
         **os.environ,
         "PORTAL_ENVIRONMENT": "local",
@@ -110,7 +136,10 @@ def probe(imports: tuple[str, ...], directory: str = "") -> dict[str, Any]:
     }
     env.pop("PORTAL_XRAY_SDK", None)  # measure the default: no X-Ray SDK
     code = _PROBE.format(
-        directory=directory, imports="\n".join(f"import {m}" for m in imports), watched=WATCHED
+        directory=directory,
+        imports="\n".join(f"import {m}" for m in imports),
+        first_call=first_call or "pass",
+        watched=WATCHED,
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=180)
     if out.returncode != 0:
@@ -181,6 +210,7 @@ def machine() -> dict[str, Any]:
 
 
 GOAL_RATIO = 1.25
+API = "portal-api"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -209,7 +239,7 @@ def run(args: argparse.Namespace) -> int:
         for floor in floors.values():
             samples[f"floor:{floor.name}"].append(probe(floor.imports))
         for name, (directory, module, _) in targets.items():
-            samples[name].append(probe((module,), directory))
+            samples[name].append(probe((module,), directory, _API_FIRST_REQUEST if name == API else ""))
         print(f"round {round_no + 1}/{runs} done", file=sys.stderr, flush=True)
 
     def summary_of(key: str) -> dict[str, Any]:
@@ -236,6 +266,14 @@ def run(args: argparse.Namespace) -> int:
             "ratio": ratio,
             "within_goal": ratio is not None and ratio <= GOAL_RATIO,
         }
+        if name == API:
+            # Import plus the first request, against the same floor (which serves no request at all).
+            with_request = [s["seconds"] + s["first_call_seconds"] for s in samples[name]]
+            rows[name]["with_first_request"] = {
+                "seconds": _stats(with_request),
+                "request": "GET /api/me without a token (401)",
+                "ratio": round(statistics.median(with_request) / floor_median, 2) if floor_median else None,
+            }
     _print_table(rows, floor_rows, runs)
     summary = {
         "runs": runs,
@@ -270,6 +308,13 @@ def _print_table(rows: dict[str, dict[str, Any]], floors: dict[str, dict[str, An
         print(
             f"{name:30s} {s['median']:6.3f} [{s['min']:.3f}-{s['max']:.3f}] {r['floor']:>6s} {floor_s:7.3f} "
             f"{r['ratio']:5.2f}{mark:2s}{r['peak_mb']:7.1f}  {' '.join(r['loaded']) or '-'}"
+        )
+    api = rows.get(API, {}).get("with_first_request")
+    if api:
+        s = api["seconds"]
+        print(
+            f"{API} import + first request ({api['request']}): {s['median']:.3f} [{s['min']:.3f}-{s['max']:.3f}] s, "
+            f"{api['ratio']:.2f}x its floor"
         )
     print("floors:")
     for name, f in floors.items():

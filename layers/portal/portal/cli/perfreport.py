@@ -103,6 +103,13 @@ def table(coldstart: dict[str, Any], turn: dict[str, Any], ingest: dict[str, Any
     for i, name in enumerate(n for n in SHOWN if n in functions):
         anchor = ANCHORS["cold_start"] if i == 0 else ""
         lines.append(_cold_row(name, functions[name], floors) + f" {anchor} |")
+    first = _get(functions, "portal-api", "with_first_request")
+    if first:
+        s = first["seconds"]
+        lines.append(
+            f"| cold start: `portal-api` import + its first request ({first['request']}) | "
+            f"{s['median']:.3f} s (min {s['min']:.3f}, max {s['max']:.3f}), {first['ratio']:.2f}× the same floor | |"
+        )
     if functions:
         worst_name, worst = max(functions.items(), key=lambda kv: kv[1]["ratio"] or 0)
         within = sum(1 for r in functions.values() if r["within_goal"])
