@@ -79,3 +79,20 @@ def test_the_openapi_document_lists_every_route_whatever_was_loaded_before() -> 
     client = TestClient(app)
     client.get("/api/health")
     assert client.get("/api/openapi.json").json()["paths"] == eager
+
+
+def test_the_static_import_list_names_every_route_module() -> None:
+    # What tools that follow imports (mypy, tests/infra/test_layer_imports.py) see of the lazy modules.
+    import ast
+    import inspect
+
+    import portal.api.app as app_module
+
+    tree = ast.parse(inspect.getsource(app_module))
+    static = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == ROUTES_PACKAGE
+        for alias in node.names
+    }
+    assert static == set(ALL_ROUTE_MODULES)
