@@ -92,7 +92,7 @@ def table(coldstart: dict[str, Any], turn: dict[str, Any], ingest: dict[str, Any
     """The performance section's generated part, as Markdown."""
     m = coldstart.get("machine") or turn.get("machine") or {}
     lines = [
-        f"Measured {when} on {m.get('cpu', '?')} ({m.get('cores', '?')} cores), Python {m.get('python', '?')}, "
+        f"Generated {when} from runs on {m.get('cpu', '?')} ({m.get('cores', '?')} cores), Python {m.get('python', '?')}, "
         f"{m.get('system', '?')}; load average {m.get('load_1m', '?')} when the cold-start bench began.",
         "",
         "| what | the portal | what people cite for the alternatives |",
