@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: dev test install lock sizes web browser lint typecheck synth deploy-check clean
+.PHONY: dev test install lock sizes perf web browser lint typecheck synth deploy-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ lock: install
 # The README's bundle size table, from the built layers (tests/infra/test_sizes.py checks it).
 sizes: install
 	$(BIN)/python -m infra.sizes --write README.md
+
+# The README's performance table, from the bench commands run on this machine (minutes).
+perf: install
+	$(BIN)/portal bench report --write README.md
 
 web/node_modules/.package-lock.json: web/package-lock.json
 	npm --prefix web ci --no-audit --no-fund

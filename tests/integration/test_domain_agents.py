@@ -518,9 +518,10 @@ def test_the_domain_agents_answer_through_the_local_target(target) -> None:  # n
             ).json()["turn_id"]
             streamed = []
             while not streamed or streamed[-1]["type"] not in ("done", "error"):
-                event = json.loads(ws.recv(timeout=120))
-                if event.get("turn_id") == turn_id:
-                    streamed.append(event)
+                frame = json.loads(ws.recv(timeout=120))  # one event, or several (an array)
+                for event in frame if isinstance(frame, list) else [frame]:
+                    if event.get("turn_id") == turn_id:
+                        streamed.append(event)
         assert streamed[-1]["type"] == "done" and streamed[-1]["agent"] == "regulations"
         stored = http.get(f"/api/conversations/{conversation['id']}/messages").json()["items"][-1]
         assert stored["content"] == "".join(e.get("text", "") for e in streamed)

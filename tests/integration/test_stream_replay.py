@@ -41,7 +41,8 @@ class RecordingGateway:
                 {"Error": {"Code": "LimitExceededException"}, "ResponseMetadata": {"HTTPStatusCode": 429}},
                 "PostToConnection",
             )
-        self.received[ConnectionId].append(json.loads(Data))
+        frame = json.loads(Data)  # one event, or several in order (an array)
+        self.received[ConnectionId].extend(frame if isinstance(frame, list) else [frame])
 
     def seqs(self, connection_id: str) -> list[int]:
         return [e["seq"] for e in self.received[connection_id] if e["type"] == "chunk"]
@@ -68,13 +69,16 @@ def _stream(gateway: RecordingGateway, table, turn_id: str = "turn-1", audience:
     from portal.realtime.sender import Sender
     from portal.realtime.stream import TurnStream
 
-    # min_chars=1: every write is its own chunk, so the test decides where the chunk boundaries are.
+    # min_chars=1 and no post interval: every write is its own chunk, so the test decides where
+    # the chunk boundaries are; header_poll=0: every flush looks for resumes (finish always does).
     return TurnStream(
         turn_id=turn_id,
         recipients=lambda: list(audience),
         sender=Sender(gateway, services.connections()),
         chunk_table=table,
         min_chars=1,
+        min_interval=0,
+        header_poll=0,
     )
 
 
@@ -213,7 +217,7 @@ class GatedModel:
 
         for piece in self.before:
             yield TextDelta(piece)
-            time.sleep(0.01)
+            time.sleep(0.06)  # past the stream's 50 ms post interval: one chunk per piece
         assert self.gate.wait(30), "the test never opened the gate"
         for piece in self.after:
             yield TextDelta(piece)
@@ -221,7 +225,12 @@ class GatedModel:
 
 
 def recv(ws: ClientConnection, timeout: float = 15.0) -> dict:
-    return json.loads(ws.recv(timeout=timeout))
+    """The socket's next event; a frame holds one event or several in order (an array)."""
+    unread: list[dict] = ws.__dict__.setdefault("unread_events", [])
+    if not unread:
+        frame = json.loads(ws.recv(timeout=timeout))
+        unread.extend(frame if isinstance(frame, list) else [frame])
+    return unread.pop(0)
 
 
 def until_closing(ws: ClientConnection, turn_id: str) -> list[dict]:

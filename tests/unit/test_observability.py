@@ -1,26 +1,28 @@
-"""Token and cost metrics carry the model as a dimension (the dashboard graphs them per model)."""
+"""The X-Ray SDK is opt-in (PORTAL_XRAY_SDK) and, when on, built at the first invocation."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from portal.observability import NAMESPACE, emit_model_usage
+from portal.observability import XRAY_SDK_ENV, LazyTracer
 
 
-def test_model_usage_is_one_emf_blob_with_a_model_dimension(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
-    emit_model_usage("claude-sonnet-4-6", input_tokens=120, output_tokens=30, cost_usd=0.00081)
-    blob = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    directive = blob["_aws"]["CloudWatchMetrics"][0]
-    assert directive["Namespace"] == NAMESPACE
-    assert sorted(directive["Dimensions"][0]) == ["model", "service"]
-    assert blob["model"] == "claude-sonnet-4-6"
-    assert (blob["TokensInput"], blob["TokensOutput"], blob["CostUsd"]) == ([120.0], [30.0], [0.00081])
+def handler(event: dict, context: object) -> dict:
+    return {"echo": event["n"]}
 
 
-def test_nothing_is_printed_when_metrics_are_disabled(capsys: pytest.CaptureFixture[str]) -> None:
-    emit_model_usage("offline", input_tokens=1, output_tokens=1, cost_usd=0.0)
-    assert capsys.readouterr().out == ""
+def test_without_the_switch_the_handler_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(XRAY_SDK_ENV, raising=False)
+    tracer = LazyTracer("test")
+    assert tracer.capture_lambda_handler(handler) is handler
+    assert tracer._tracer is None
+
+
+def test_with_the_switch_the_tracer_is_built_at_the_first_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(XRAY_SDK_ENV, "true")
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")  # no X-Ray daemon here
+    tracer = LazyTracer("test")
+    traced = tracer.capture_lambda_handler(handler)
+    assert traced is not handler and tracer._tracer is None  # nothing built at import
+    assert traced({"n": 1}, object()) == {"echo": 1}
+    assert tracer._tracer is not None
+    assert traced({"n": 2}, object()) == {"echo": 2}

@@ -1,20 +1,74 @@
-"""Logger, Tracer and Metrics, created once and imported everywhere (Powertools)."""
+"""Logger, Tracer and Metrics, created once and imported everywhere (Powertools).
+
+Tracing: every function runs with Lambda's active tracing (infra/components/portal_function.py),
+so X-Ray already gets each invocation's segment (with its Initialization time) joined to API
+Gateway's and Step Functions' traces, without any SDK in the process. Powertools' Tracer adds
+subsegments per AWS call, but constructing it imports aws_xray_sdk (~160 ms, ~25 % of the API's
+import) and patches botocore; that does not pay on every cold start. It is switched on per
+function with PORTAL_XRAY_SDK=true, and then built at the first invocation, not at import.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
+from aws_lambda_powertools.logging import Logger
+from aws_lambda_powertools.metrics import EphemeralMetrics, Metrics, MetricUnit
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Tracer
 
 SERVICE = "ai-portal"
 NAMESPACE = "AIPortal"
 
 # stderr: Lambda sends it to CloudWatch like stdout, and CLI commands keep stdout for results.
 logger = Logger(service=SERVICE, logger_handler=logging.StreamHandler(sys.stderr))
-tracer = Tracer(service=SERVICE)
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
+
+XRAY_SDK_ENV = "PORTAL_XRAY_SDK"
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+class LazyTracer:
+    """Powertools' Tracer, built on first use and only when PORTAL_XRAY_SDK is true."""
+
+    def __init__(self, service: str) -> None:
+        self._service = service
+        self._tracer: Tracer | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return os.environ.get(XRAY_SDK_ENV, "").lower() in ("1", "true", "yes")
+
+    def tracer(self) -> Tracer:
+        """The Powertools Tracer (imports aws_xray_sdk and patches botocore the first time)."""
+        if self._tracer is None:
+            from aws_lambda_powertools import Tracer
+
+            self._tracer = Tracer(service=self._service)
+        return self._tracer
+
+    def capture_lambda_handler(self, handler: Handler) -> Handler:
+        """The handler unchanged, or (SDK on) wrapped in Powertools' handler subsegment at first call."""
+        if not self.enabled:
+            return handler
+        traced: list[Callable[..., Any]] = []
+
+        @functools.wraps(handler)
+        def wrapper(event: Any, context: Any) -> Any:
+            if not traced:
+                traced.append(self.tracer().capture_lambda_handler(handler))
+            return traced[0](event, context)
+
+        return wrapper  # type: ignore[return-value]
+
+
+tracer = LazyTracer(SERVICE)
 
 
 class MetricName:

@@ -1,32 +1,128 @@
-"""The REST API: one FastAPI app, served by Mangum in Lambda and by uvicorn locally."""
+"""The REST API: one FastAPI app, served by Mangum in Lambda and by uvicorn locally.
+
+Route modules are imported when the first request for their path arrives, not when the app is
+built: FastAPI builds every route's models and dependencies at registration (~40 % of the API
+function's import), and a Lambda container typically serves a few of the eleven modules. The
+first path segment after /api names the modules that serve it (ROUTE_MODULES); the docs, the
+OpenAPI document and any path not in the table load them all, so routing never depends on
+what was loaded before. tests/unit/test_lazy_routes.py checks the table against the routes.
+"""
 
 from __future__ import annotations
 
+import importlib
+import threading
+from typing import TYPE_CHECKING
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from portal.api.errors import install_error_handlers
-from portal.api.routes import (
-    admin_agents,
-    admin_permissions,
-    artifacts,
-    conversations,
-    directory,
-    files,
-    health,
-    me,
-    messages,
-    models,
-    preferences,
-    workspaces,
-)
 from portal.settings import get_settings
+
+if TYPE_CHECKING:
+    # Never run: spelled out so that what follows imports statically (mypy, and the layer check in
+    # tests/infra/test_layer_imports.py, which walks every import a handler can reach) sees the
+    # route modules that LazyRoutes imports by name.
+    from portal.api.routes import (  # noqa: F401
+        admin_agents,
+        admin_permissions,
+        artifacts,
+        conversations,
+        directory,
+        files,
+        health,
+        me,
+        messages,
+        models,
+        preferences,
+        workspaces,
+    )
 
 API_PREFIX = "/api"
 
+# First path segment after /api -> the route modules (under portal.api.routes) serving it, in
+# registration order. Two modules may share a segment (their paths differ below it).
+ROUTE_MODULES: dict[str, tuple[str, ...]] = {
+    "health": ("health",),
+    "ready": ("health",),
+    "me": ("me", "preferences"),
+    "conversations": ("conversations", "messages"),
+    "models": ("models",),
+    "admin": ("admin_permissions", "admin_agents"),
+    "workspaces": ("workspaces", "artifacts"),
+    "directory": ("directory",),
+    "files": ("files",),
+}
+# Every route module, in the order they are registered when all are loaded.
+ALL_ROUTE_MODULES: tuple[str, ...] = tuple(dict.fromkeys(m for ms in ROUTE_MODULES.values() for m in ms))
 
-def create_app() -> FastAPI:
-    """Build the app; routers are thin and call into portal's logic."""
+
+def modules_for(path: str) -> tuple[str, ...]:
+    """The route modules a request path needs: none outside /api, all for a segment not in the table."""
+    if path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
+        return ()
+    segment = path[len(API_PREFIX) + 1 :].split("/", 1)[0]
+    return ROUTE_MODULES.get(segment, ALL_ROUTE_MODULES)
+
+
+class LazyRoutes:
+    """Includes route modules into the app on demand, where eagerly included routers would be."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self._app = app
+        self._loaded: set[str] = set()
+        self._lock = threading.Lock()
+        # Routes added after create_app (the local server's web UI catch-all) stay after the API's.
+        self._anchor = len(app.router.routes)
+
+    @property
+    def loaded(self) -> frozenset[str]:
+        return frozenset(self._loaded)
+
+    def ensure(self, names: tuple[str, ...]) -> None:
+        if self._loaded.issuperset(names):
+            return
+        with self._lock:
+            for name in names:
+                if name not in self._loaded:
+                    self._include(name)
+
+    def ensure_all(self) -> None:
+        self.ensure(ALL_ROUTE_MODULES)
+
+    def _include(self, name: str) -> None:
+        module = importlib.import_module(f"portal.api.routes.{name}")
+        routes = self._app.router.routes
+        before = len(routes)
+        self._app.include_router(module.router, prefix=API_PREFIX)
+        added = routes[before:]
+        del routes[before:]
+        routes[self._anchor : self._anchor] = added
+        self._anchor += len(added)
+        self._loaded.add(name)
+        self._app.openapi_schema = None  # rebuilt with the new routes when next asked for
+
+
+class _LoadRoutesFirst:
+    """ASGI middleware: make sure the request's route modules are included before routing."""
+
+    def __init__(self, app: ASGIApp, routes: LazyRoutes) -> None:
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            self.routes.ensure(modules_for(str(scope.get("path", ""))))
+        await self.app(scope, receive, send)
+
+
+def create_app(*, load_routes: bool = False) -> FastAPI:
+    """Build the app; routers are thin and call into portal's logic.
+
+    load_routes=True includes every route module now (for code that inspects app.routes).
+    """
     settings = get_settings()
     app = FastAPI(
         title="AI Portal API",
@@ -34,6 +130,10 @@ def create_app() -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
+    routes = LazyRoutes(app)
+    app.state.routes = routes
+    # Added first, so it runs inside CORS: a preflight is answered without loading anything.
+    app.add_middleware(_LoadRoutesFirst, routes=routes)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -42,19 +142,6 @@ def create_app() -> FastAPI:
         allow_headers=["Authorization", "Content-Type", "X-Correlation-Id"],
     )
     install_error_handlers(app)
-    for module in (
-        health,
-        me,
-        preferences,
-        conversations,
-        messages,
-        models,
-        admin_permissions,
-        admin_agents,
-        workspaces,
-        directory,
-        artifacts,
-        files,
-    ):
-        app.include_router(module.router, prefix=API_PREFIX)
+    if load_routes:
+        routes.ensure_all()
     return app

@@ -17,6 +17,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "portal.cli.routing",
     "portal.cli.files",
     "portal.cli.coldstart",
+    "portal.cli.turnbench",
+    "portal.cli.perfreport",
 )
 
 

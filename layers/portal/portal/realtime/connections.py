@@ -8,6 +8,7 @@ the by_workspace index). Membership items carry the user as ``member_empno``, no
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,6 +16,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
+from cachetools import TTLCache
 
 from portal.tables import CONNECTIONS
 
@@ -22,6 +24,8 @@ META = "meta"
 WORKSPACE_PREFIX = "ws#"
 # API Gateway closes a WebSocket after 2 hours at most; keep the record a little longer.
 CONNECTION_TTL_SECONDS = 2 * 3600 + 600
+# How long the token expiry seen in a listing stands in for reading the connection again.
+LISTED_TOKEN_EXP_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,14 @@ class ConnectionStore:
     def __init__(self, table: Any, *, clock: Any = time.time) -> None:
         self._table = table
         self._clock = clock
+        # token_exp of sockets `for_user` just listed: the first send to them needs no GetItem.
+        self._listed_exp: TTLCache[str, float] = TTLCache(maxsize=10_000, ttl=LISTED_TOKEN_EXP_SECONDS)
+        self._lock = threading.Lock()
+
+    def listed_token_exp(self, connection_id: str) -> float | None:
+        """The token expiry of a socket a recent `for_user` returned (0 = not recorded), else None."""
+        with self._lock:
+            return self._listed_exp.get(connection_id)
 
     def add(self, *, connection_id: str, user_empno: str, token_exp: int | None = None) -> Connection:
         """Record a connection that passed $connect, with its token's expiry."""
@@ -176,10 +188,11 @@ class ConnectionStore:
 
     def for_user(self, user_empno: str) -> list[str]:
         """Live connection ids of a user (all their tabs and devices)."""
-        return [
-            i["connection_id"]
-            for i in self._query_index(CONNECTIONS.indexes[0].name, "user_empno", user_empno)
-        ]
+        items = self._query_index(CONNECTIONS.indexes[0].name, "user_empno", user_empno)
+        with self._lock:
+            for i in items:  # the index projects every attribute: token_exp comes with the listing
+                self._listed_exp[i["connection_id"]] = float(i.get("token_exp", 0))
+        return [i["connection_id"] for i in items]
 
     def _query_index(self, index: str, attribute: str, value: str) -> list[dict[str, Any]]:
         now = self._clock()

@@ -11,7 +11,7 @@ from portal import services
 from portal.auth import principal
 from portal.errors import PortalError
 from portal.observability import MetricName, logger, metrics
-from portal.realtime import presence, resume, session
+from portal.realtime import presence, session
 from portal.realtime.connections import Connection
 
 # API Gateway accepts frames up to 128 KB; client actions are tiny, so refuse anything large.
@@ -94,6 +94,10 @@ def _leave(connection: Connection, frame: dict[str, Any]) -> None:
 
 
 def _resume(connection: Connection, frame: dict[str, Any]) -> None:
+    # Imported here: resuming may repair an overdue turn (the agents' failure path), which
+    # $connect, $disconnect and the other actions never need at cold start.
+    from portal.realtime import resume
+
     resume.resume(services.db(), connection, frame)
 
 

@@ -19,6 +19,33 @@ from portal.realtime.connections import ConnectionStore
 _FANOUT_THREADS = 8
 # The event a socket gets when its token has expired, right before it is closed.
 AUTH_EXPIRED = {"type": "auth_expired"}
+# Several events for one socket go in one frame (a JSON array), under API Gateway's 128 KB
+# frame limit with room to spare.
+MAX_FRAME_BYTES = 96 * 1024
+
+
+def _encode(event: dict[str, Any] | list[dict[str, Any]]) -> bytes:
+    return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def frames(events: list[dict[str, Any]]) -> list[tuple[int, bytes]]:
+    """Events packed into as few frames as fit: (events in the frame, its bytes), in order.
+
+    One event is sent as an object, several as an array (the web client reads both).
+    """
+    packed: list[tuple[int, bytes]] = []
+    group: list[dict[str, Any]] = []
+    size = 0
+    for event in events:
+        encoded = len(_encode(event)) + 1
+        if group and size + encoded > MAX_FRAME_BYTES:
+            packed.append((len(group), _encode(group if len(group) > 1 else group[0])))
+            group, size = [], 0
+        group.append(event)
+        size += encoded
+    if group:
+        packed.append((len(group), _encode(group if len(group) > 1 else group[0])))
+    return packed
 
 
 class Sender:
@@ -58,6 +85,11 @@ class Sender:
             exp = self._token_exp.get(connection_id)
         if exp is not None and (not exp or exp > now):
             return False
+        listed = self._connections.listed_token_exp(connection_id)
+        if exp is None and listed is not None and (not listed or listed > now):
+            with self._lock:  # the turn's audience listing just read it: no GetItem per socket
+                self._token_exp[connection_id] = listed
+            return False
         # Unknown, or past by what we saw: read again, the socket may have re-authenticated since.
         connection = self._connections.get(connection_id)
         if connection is None:
@@ -91,8 +123,10 @@ class Sender:
             self._connections.remove(connection_id)  # already gone: $disconnect may never come
 
     def _post(self, connection_id: str, event: dict[str, Any]) -> bool:
+        return self._post_data(connection_id, _encode(event))
+
+    def _post_data(self, connection_id: str, data: bytes) -> bool:
         assert self._client is not None
-        data = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
         try:
             self._client.post_to_connection(ConnectionId=connection_id, Data=data)
             return True
@@ -117,18 +151,24 @@ class Sender:
         return sum(self._pool.map(lambda cid: self.send(cid, event), ids))
 
     def deliver(self, batches: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
-        """Send each connection its events in order (connections concurrently); how many each received.
+        """Send each connection its events in order, in one frame when they fit (connections
+        concurrently); how many events each received.
 
-        A connection stops at its first failed send, so it never receives a later event after
+        A connection stops at its first failed post, so it never receives a later event after
         missing an earlier one.
         """
 
         def run(item: tuple[str, list[dict[str, Any]]]) -> int:
             connection_id, events = item
-            for done, event in enumerate(events):
-                if not self.send(connection_id, event):
+            if self._token_expired(connection_id):
+                self.expire(connection_id)
+                return 0
+            done = 0
+            for count, data in frames(events):
+                if not self._post_data(connection_id, data):
                     return done
-            return len(events)
+                done += count
+            return done
 
         items = [(cid, events) for cid, events in batches.items() if events]
         if not items or self._client is None:

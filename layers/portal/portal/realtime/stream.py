@@ -7,12 +7,18 @@ chunk exactly once and in order:
   turn's workspace) is resolved at the first send and receives from that chunk on;
 - a socket that (re)connects mid-turn sends ``resume`` with the last seq it saw. The
   WebSocket route appends it to the turn's header item (seq 0 of the STREAM table; chunks
-  start at 1) with ``subscribe``; the stream reads the header on its next flush and sends
-  that socket the chunks it missed, then the live ones;
+  start at 1) with ``subscribe``; the stream reads the header at a flush at most every
+  HEADER_POLL_SECONDS (not on every flush: a strongly consistent read per chunk cost more than
+  the chunk's own write) and sends that socket the chunks it missed, then the live ones;
 - ``finish`` marks the header finished in one update that also returns the subscribers, so
   a late resume is served here; a resume arriving after that finds the header finished
   and is replayed from the table by the route (``replay``). DynamoDB serialises updates of
   one item, so every resume is served by exactly one side.
+
+A socket gets at most one ``post_to_connection`` per MIN_INTERVAL_SECONDS from a stream: text
+that arrives sooner waits for the next flush (an explicit flush or finish waits out the rest of
+the interval), and a resumed socket's missed chunks go in one frame, a JSON array
+(Sender.deliver). A live socket's frames are one event each.
 """
 
 from __future__ import annotations
@@ -29,9 +35,13 @@ from portal.errors import PortalError
 from portal.realtime.sender import Sender
 
 # Batch tokens so a socket gets a few frames a second, not one per token (API Gateway bills
-# per message and the browser re-renders per frame).
+# per message and the browser re-renders per frame). The first text goes out at once.
 DEFAULT_MIN_CHARS = 24
 DEFAULT_MAX_DELAY_SECONDS = 0.15
+# At most one post per socket per 50 ms, whatever the model's pace.
+MIN_INTERVAL_SECONDS = 0.05
+# How often a live stream looks for sockets that resumed the turn (finish always looks).
+HEADER_POLL_SECONDS = 0.5
 HEADER_SEQ = 0
 # Resumes one turn may register (a client retrying in a loop must not grow the item past 400 KB).
 MAX_SUBSCRIBERS = 200
@@ -55,7 +65,10 @@ class TurnStream:
         chunk_ttl_seconds: int = 900,
         min_chars: int = DEFAULT_MIN_CHARS,
         max_delay: float = DEFAULT_MAX_DELAY_SECONDS,
+        min_interval: float = MIN_INTERVAL_SECONDS,
+        header_poll: float = HEADER_POLL_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.turn_id = turn_id
         self._recipients = recipients
@@ -64,10 +77,16 @@ class TurnStream:
         self._ttl = chunk_ttl_seconds
         self._min_chars = min_chars
         self._max_delay = max_delay
+        self._min_interval = min_interval
+        self._header_poll = header_poll
         self._clock = clock
+        self._sleep = sleep
         self._buffer: list[str] = []
         self._buffered = 0
-        self._last_flush = clock()
+        self._last_flush = float("-inf")  # the first text is flushed at once
+        self._last_post = float("-inf")
+        # Resumes before the first poll are served by a later poll or by finish (never lost).
+        self._last_header_read = clock()
         self._cursors: dict[str, int] | None = None  # connection -> last seq it received
         self._chunks: dict[int, str] = {}  # seq -> text, the replay source for resumed sockets
         self._subscribers_seen = 0  # header subscriber entries already applied
@@ -85,39 +104,65 @@ class TurnStream:
         self.text_parts.append(text)
         self._buffer.append(text)
         self._buffered += len(text)
-        if self._buffered >= self._min_chars or self._clock() - self._last_flush >= self._max_delay:
+        since = self._clock() - self._last_flush
+        if since < self._min_interval:
+            return  # the next write after the interval, or finish, sends it
+        if self._buffered >= self._min_chars or since >= self._max_delay:
             self.flush()
 
     def flush(self) -> None:
-        """Emit what is buffered as the next numbered chunk."""
-        if not self._buffer:
+        """Emit what is buffered as the next numbered chunk and send it (waiting out the interval)."""
+        if not self._emit(store=False):
             return
-        self.seq += 1
-        chunk = "".join(self._buffer)
-        self._buffer, self._buffered, self._last_flush = [], 0, self._clock()
-        self._chunks[self.seq] = chunk
-        if self._table is not None:
-            # Kept briefly so a client that reconnects can `resume` from the last seq it saw.
-            self._table.put_item(
-                Item={"turn_id": self.turn_id, "seq": self.seq, "text": chunk, "ttl": self._expiry()}
-            )
-        resumed = self._new_subscribers(self._read_header())
+        resumed = self._poll_header()
         if resumed:
             self._mark_served()
         self._deliver(resumed, start=self.seq - 1)
+        # Stored after the post: while the turn is live, resumed sockets are served from memory
+        # (only a finished turn is replayed from the table, and finish stores before it closes).
+        self._store(self.seq)
 
     def finish(self, event: dict[str, Any]) -> None:
-        """Flush the rest, then send the closing event (done or error) and close the turn's header."""
-        self.flush()
+        """Send the rest, then the closing event (done or error), and close the turn's header."""
+        emitted = self._emit()
         if not self._chunks:
             # A fresh stream for a turn that already streamed (the failure handler, a re-run):
             # continue its numbering so last_seq tells clients how many chunks there were.
             self.seq = max(self.seq, last_stored_seq(self._table, self.turn_id))
         closing = {**event, "turn_id": self.turn_id, "last_seq": self.seq}
         resumed = self._new_subscribers(self._close_header(closing))
-        self._deliver(resumed, start=self.seq, closing=closing)
+        # The last chunk (a resumed socket: all it missed), then the closing event in a frame of its
+        # own, so a live socket's frames stay one event each.
+        self._deliver(resumed, start=self.seq - 1 if emitted else self.seq)
+        self._deliver([], start=self.seq, closing=closing)
         if resumed:
             self._mark_served()  # a duplicate run of the turn (Express) must not replay them again
+
+    def _emit(self, *, store: bool = True) -> bool:
+        """Number what is buffered as the next chunk and keep it (memory, and the table unless
+        the caller stores it later); False if nothing was buffered."""
+        if not self._buffer:
+            return False
+        self.seq += 1
+        self._chunks[self.seq] = "".join(self._buffer)
+        self._buffer, self._buffered, self._last_flush = [], 0, self._clock()
+        if store:
+            self._store(self.seq)
+        return True
+
+    def _store(self, seq: int) -> None:
+        if self._table is not None:
+            # Kept briefly so a client that reconnects after the turn can `resume` from its last seq.
+            self._table.put_item(
+                Item={"turn_id": self.turn_id, "seq": seq, "text": self._chunks[seq], "ttl": self._expiry()}
+            )
+
+    def _poll_header(self) -> list[tuple[str, int]]:
+        """Sockets that resumed the turn since the last look, if it is time to look again."""
+        if self._table is None or self._clock() - self._last_header_read < self._header_poll:
+            return []
+        self._last_header_read = self._clock()
+        return self._new_subscribers(self._read_header())
 
     # --- delivery -------------------------------------------------------------
 
@@ -136,7 +181,13 @@ class TurnStream:
                 for seq, text in self._texts(cursor + 1, self.seq)
             ]
             batches[connection_id] = events + ([closing] if closing else [])
+        posting = any(batches.values())
+        wait = self._min_interval - (self._clock() - self._last_post)
+        if posting and wait > 0:
+            self._sleep(wait)  # an explicit flush or finish right after a post
         delivered = self._sender.deliver(batches)
+        if posting:
+            self._last_post = self._clock()
         for connection_id, events in batches.items():
             if delivered.get(connection_id, 0) < len(events):
                 # Gone or failing: never send it a later chunk after a missed one (it resumes).

@@ -1,0 +1,85 @@
+"""`portal bench report` builds the README's performance table from the benches' JSON (it types
+no figure itself) and rewrites only what lies between its markers."""
+
+from __future__ import annotations
+
+import pytest
+from portal.cli.perfreport import BEGIN, END, rewrite, table
+
+COLDSTART = {
+    "machine": {"cpu": "Test CPU", "cores": 2, "python": "3.11.7", "system": "Linux 6", "load_1m": 1.5},
+    "goal_ratio": 1.25,
+    "floors": {
+        "api": {"imports": ["fastapi", "mangum"], "seconds": {"median": 0.34, "min": 0.3, "max": 0.4}}
+    },
+    "functions": {
+        "portal-api": {
+            "floor": "api",
+            "seconds": {"median": 0.391, "min": 0.35, "max": 0.5},
+            "ratio": 1.15,
+            "within_goal": True,
+            "peak_mb": 48.2,
+            "with_first_request": {
+                "seconds": {"median": 0.45, "min": 0.4, "max": 0.6},
+                "request": "GET /api/me without a token (401)",
+                "ratio": 1.32,
+            },
+        },
+        "portal-ws": {
+            "floor": "api",
+            "seconds": {"median": 0.5, "min": 0.45, "max": 0.6},
+            "ratio": 1.47,
+            "within_goal": False,
+            "peak_mb": 40.0,
+        },
+    },
+}
+TURN = {
+    "by_concurrency": {
+        "8": {
+            **{k: {"p50": 300.0, "p95": 600.0} for k in ("first_chunk_ms", "last_chunk_ms", "done_ms")},
+            **{
+                k: {"p50": 10.0, "p95": 20.0}
+                for k in ("state_machine_ms", "supervisor_ms", "worker_ms", "database_ms")
+            },
+        },
+        "1": {
+            **{k: {"p50": 123.4, "p95": 200.0} for k in ("first_chunk_ms", "last_chunk_ms", "done_ms")},
+            **{
+                k: {"p50": 10.0, "p95": 20.0}
+                for k in ("state_machine_ms", "supervisor_ms", "worker_ms", "database_ms")
+            },
+        },
+    }
+}
+
+
+def test_the_table_carries_the_benches_figures_and_the_machine() -> None:
+    ingest = {
+        "pages": 400,
+        "megabytes": 1.2,
+        "embedder": "local:minilm",
+        "total": {"pages_per_second": 21.5, "mb_per_second": 0.065},
+    }
+    out = table(COLDSTART, TURN, ingest, "2026-12-01 04:00 UTC")
+    assert "Test CPU (2 cores), Python 3.11.7" in out
+    assert "0.391 s (min 0.350, max 0.500), 1.15× its floor (0.340 s: `fastapi`, `mangum`)" in out
+    assert "import + its first request (GET /api/me without a token (401)) | 0.450 s" in out
+    assert "1 within 1.25× their floor; the highest ratio is `portal-ws` at 1.47×" in out
+    lines = out.splitlines()
+    one, eight = (next(i for i, ln in enumerate(lines) if f"turn, {n} at a time" in ln) for n in (1, 8))
+    assert one < eight and "123 (200)" in lines[one] and "bedrock-chat #305" in lines[one]
+    assert "21.5 pages/s, 0.065 MB/s" in out and "22 minutes" in out
+    assert all(line.count("|") == 4 for line in lines if line.startswith("| "))
+
+
+def test_an_ingest_summary_without_the_expected_keys_leaves_its_row_out() -> None:
+    out = table(COLDSTART, TURN, {"something": "else"}, "now")
+    assert "pages/s" not in out and "portal-api" in out
+
+
+def test_rewrite_replaces_only_between_the_markers() -> None:
+    text = f"# T\n\nbefore\n{BEGIN}\nold\n{END}\nafter\n"
+    assert rewrite(text, "new\n") == f"# T\n\nbefore\n{BEGIN}\nnew\n{END}\nafter\n"
+    with pytest.raises(ValueError, match="markers"):
+        rewrite("no markers", "x")
