@@ -59,12 +59,21 @@ browser:
 dev: install web
 	$(BIN)/portal dev --port $${PORT:-8000}
 
-# Lint and types first: they take seconds and fail fast.
+# Lint and types first: they take seconds and fail fast. Then pytest in two steps: every test but
+# the IAM contract on all cores (pytest-xdist; one database per worker, the CDK suites together on
+# one worker, tests/conftest.py), then the contract alone over the AWS calls the workers wrote to
+# TEST_RUN_DIR, against the app they synthesized there (tests/deploy/shared_calls.py).
+TEST_WORKERS ?= auto
+TEST_RUN_DIR := $(CURDIR)/.local/test-run
 test: install web browser
 	$(BIN)/ruff check layers functions infra tests
 	$(BIN)/ruff format --check layers functions infra tests
 	$(BIN)/mypy
-	$(BIN)/pytest -q -p no:cacheprovider
+	rm -rf $(TEST_RUN_DIR)
+	PORTAL_TEST_RUN_DIR=$(TEST_RUN_DIR) $(BIN)/pytest -q -p no:cacheprovider \
+		-n $(TEST_WORKERS) --dist loadgroup -m "not after_all_calls"
+	PORTAL_TEST_RUN_DIR=$(TEST_RUN_DIR) PORTAL_CDK_OUT=$(TEST_RUN_DIR)/cdk.out \
+		$(BIN)/pytest -q -p no:cacheprovider tests/deploy/test_iam_contract.py
 
 lint: install
 	$(BIN)/ruff check layers functions infra tests

@@ -2,10 +2,15 @@
 
 Loaded from tests/conftest.py so that the integration tests' calls are recorded too. The IAM
 contract test runs last (after every test that makes calls), and the report follows the summary.
+
+Under pytest-xdist each worker records only its own calls, so `make test` runs in two steps: the
+workers write what they recorded to PORTAL_TEST_RUN_DIR when their session ends (see
+tests/deploy/shared_calls.py), and the contract test then runs on its own and reads all of it.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator
 from typing import Any
 
@@ -13,6 +18,7 @@ import pytest
 
 from tests.deploy.recorder import RECORDER, install
 from tests.deploy.report import REPORT
+from tests.deploy.shared_calls import write_session
 
 install()
 
@@ -47,6 +53,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Generator[None, A
     marker = item.get_closest_marker("starts")
     if marker and (report.when == "call" or report.failed):
         REPORT.function_started(marker.args[0], report.passed)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    run_dir = os.environ.get("PORTAL_TEST_RUN_DIR")
+    if run_dir and (RECORDER.calls or REPORT.started):
+        write_session(run_dir, RECORDER.calls, REPORT.started)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
