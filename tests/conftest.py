@@ -85,7 +85,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def pg_server(testrun_uid: str):  # noqa: ANN201
+def pg_server(testrun_uid: str):
     """One real PostgreSQL 16 for the whole run (all xdist workers), with this worker's migrated template."""
     import pgserver
     from portal.db.migrate import apply_migrations
@@ -106,7 +106,7 @@ def pg_server(testrun_uid: str):  # noqa: ANN201
 
 
 @pytest.fixture
-def database_url(pg_server, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:  # noqa: ANN001
+def database_url(pg_server, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh, migrated database for this test; DATABASE_URL points at it."""
     from portal import services
 
@@ -121,7 +121,7 @@ def database_url(pg_server, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:  
 
 
 @pytest.fixture
-def db(database_url: str):  # noqa: ANN201
+def db(database_url: str):
     """The executor of this test's database."""
     from portal import services
 
