@@ -36,7 +36,8 @@ def env(db, aws) -> object:
 def scripted(monkeypatch, *replies: object):
     """A scripted stand-in for Claude (a real provider, so the canvas asks it to write)."""
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     model = ScriptedModel(list(replies), name="anthropic", chunk_size=7)
     monkeypatch.setattr(service, "providers", lambda: {"anthropic": model})

@@ -22,8 +22,9 @@ from portal.agents.turn import RouteDecision, TurnInput
 from portal.agents.workers.domain import domain_worker
 from portal.db.repositories import agent_configs, conversations, messages, tool_calls, users
 from portal.llm.base import ProviderRejected, ProviderThrottled, ToolUse
-from portal.llm.providers.scripted import ScriptedModel
 from portal.llm.service import AllModelsFailed
+
+from tests.scripted import ScriptedModel
 
 pytestmark = pytest.mark.integration
 

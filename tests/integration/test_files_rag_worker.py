@@ -15,9 +15,9 @@ from portal.agents.workers.multimodal_rag import answer
 from portal.db.repositories import conversations, files, messages, users
 from portal.db.repositories.files import UploadedFile
 from portal.llm.base import ProviderUnavailable
-from portal.llm.providers.scripted import ScriptedModel
 from portal.rag import uploads
 
+from tests.scripted import ScriptedModel
 from tests.unit.rag_samples import DOCX, PDF, leave_docx, policy_pdf
 
 pytestmark = pytest.mark.integration

@@ -72,7 +72,8 @@ def test_long_history_is_summarised_by_a_quick_model(monkeypatch: pytest.MonkeyP
     from portal.agents.graphs import general as graph
     from portal.llm import service
     from portal.llm.base import ChatMessage
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     model = ScriptedModel(["- 이전 대화 요약"], name="anthropic")
     monkeypatch.setattr(

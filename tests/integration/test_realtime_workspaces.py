@@ -280,7 +280,8 @@ def test_a_chat_turn_in_a_shared_workspace_streams_to_its_members(
     people: People, space: dict, monkeypatch
 ) -> None:
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     reply = "공유 워크스페이스의 모든 구성원이 이 답변을 실시간으로 봅니다. " * 2
     monkeypatch.setattr(

@@ -23,13 +23,14 @@ from portal.agents.research.models import FilePassage
 from portal.agents.turn import TurnInput
 from portal.db.repositories import conversations, messages, users
 from portal.llm.base import ProviderRejected
-from portal.llm.providers.scripted import ScriptedModel
 from portal.local.functions import invoke
 from portal.realtime.stream import finished_event, stored_chunks
 from portal.search import registry
 from portal.search.base import SearchResult
 from portal.search.fetch import FetchPolicy, PageFetcher
 from portal.settings import get_settings, reset_settings
+
+from tests.scripted import ScriptedModel
 
 pytestmark = pytest.mark.integration
 

@@ -301,7 +301,8 @@ def test_a_client_that_reconnects_with_resume_gets_every_missed_chunk_once_in_or
 
 def test_resuming_a_finished_turn_replays_what_was_missed_then_done(target, http, monkeypatch) -> None:
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     reply = "끝난 턴의 답변을 다시 받아 봅니다. 놓친 부분만 차례대로 옵니다. " * 3
     scripted = ScriptedModel([reply], name="offline", chunk_size=5)
@@ -322,7 +323,8 @@ def test_resuming_a_finished_turn_replays_what_was_missed_then_done(target, http
 
 def test_a_member_of_the_workspace_can_resume_a_colleagues_turn(target, http, monkeypatch) -> None:
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     monkeypatch.setattr(
         service, "providers", lambda: {"offline": ScriptedModel(["팀이 함께 보는 답변"], name="offline")}
@@ -347,7 +349,8 @@ def test_a_member_of_the_workspace_can_resume_a_colleagues_turn(target, http, mo
 
 def test_resuming_someone_elses_turn_is_refused_and_sends_nothing(target, http, monkeypatch) -> None:
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     monkeypatch.setattr(
         service, "providers", lambda: {"offline": ScriptedModel(["개인 답변"], name="offline")}

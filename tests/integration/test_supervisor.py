@@ -10,7 +10,8 @@ from portal.agents import supervisor
 from portal.agents.turn import TurnInput, TurnOptions
 from portal.db.repositories import conversations, messages, permissions, preferences, users
 from portal.db.repositories.preferences import FeaturePreferences
-from portal.llm.providers.scripted import ScriptedModel
+
+from tests.scripted import ScriptedModel
 
 pytestmark = pytest.mark.integration
 

@@ -31,7 +31,8 @@ def _events_until(ws, turn_id: str, final: set[str], timeout: float = 30.0) -> l
 def scripted(monkeypatch: pytest.MonkeyPatch):
     """Replace the providers with a scripted fake answering as the offline model."""
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     def install(*replies: object) -> ScriptedModel:
         model = ScriptedModel(list(replies), name="offline", chunk_size=3)
@@ -95,7 +96,8 @@ def test_every_socket_of_the_user_receives_the_stream(target, scripted) -> None:
 def test_provider_failure_falls_back_and_the_answer_says_which_model(target, monkeypatch) -> None:
     from portal.llm import service
     from portal.llm.base import ProviderThrottled
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     claude = ScriptedModel([ProviderThrottled("slow down"), "대체 모델의 답변입니다."], name="anthropic")
     monkeypatch.setattr(

@@ -21,10 +21,11 @@ from portal.agents.workers.web_search import answer
 from portal.db.repositories import conversations, messages, users
 from portal.llm.base import ProviderRejected
 from portal.llm.catalog import get_model
-from portal.llm.providers.scripted import ScriptedModel
 from portal.search import registry
 from portal.search.base import SearchResult, SearchUnavailable
 from portal.search.fetch import FetchPolicy, PageFetcher
+
+from tests.scripted import ScriptedModel
 
 pytestmark = pytest.mark.integration
 
