@@ -12,7 +12,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
-from portal.observability import NAMESPACE, SERVICE, MetricName
+from portal.telemetry import NAMESPACE, SERVICE, MetricName
 
 PERIOD = Duration.minutes(5)
 WIDTH = 8  # three graphs per 24-column row
