@@ -124,7 +124,10 @@ def test_another_users_conversation_is_404_not_403(client: TestClient, auth: dic
     assert _count(db, "conversations") == 1 and _count(db, "messages") == 0
 
 
-@pytest.mark.parametrize("conversation_id", [str(uuid.uuid4()), "not-a-uuid", "1;DROP TABLE users"])
+# Fixed values: random ones would give each xdist worker different test ids (uuid4: an unknown id).
+@pytest.mark.parametrize(
+    "conversation_id", ["5f0c6a44-8e1b-4d6f-9a53-2f4e8c1d7b90", "not-a-uuid", "1;DROP TABLE users"]
+)
 def test_unknown_conversation_is_404(client: TestClient, auth: dict, conversation_id: str) -> None:
     response = client.get(f"/api/conversations/{conversation_id}", headers=auth)
     assert response.status_code == 404
