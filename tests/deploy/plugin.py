@@ -10,7 +10,6 @@ tests/deploy/shared_calls.py), and the contract test then runs on its own and re
 
 from __future__ import annotations
 
-import os
 from collections.abc import Generator
 from typing import Any
 
@@ -18,7 +17,7 @@ import pytest
 
 from tests.deploy.recorder import RECORDER, install
 from tests.deploy.report import REPORT
-from tests.deploy.shared_calls import write_session
+from tests.deploy.shared_calls import RUN_DIR, write_session
 
 install()
 
@@ -56,9 +55,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Generator[None, A
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    run_dir = os.environ.get("PORTAL_TEST_RUN_DIR")
-    if run_dir and (RECORDER.calls or REPORT.started):
-        write_session(run_dir, RECORDER.calls, REPORT.started)
+    if RUN_DIR and (RECORDER.calls or REPORT.started):
+        write_session(RUN_DIR, RECORDER.calls, REPORT.started)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

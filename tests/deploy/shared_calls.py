@@ -13,6 +13,9 @@ from pathlib import Path
 
 from tests.deploy.recorder import AwsCall
 
+# Read once, at import: tests/conftest.py clears every PORTAL_* variable around each test.
+RUN_DIR = os.environ.get("PORTAL_TEST_RUN_DIR") or None
+
 
 def write_session(run_dir: str, calls: list[AwsCall], started: dict[str, bool]) -> Path:
     """Write this process's calls and starts; one file per process, so workers never share a file."""

@@ -16,7 +16,7 @@ from tests.deploy.assembly import CloudAssembly
 from tests.deploy.iam import DeployedNames, RolePolicies, check_calls
 from tests.deploy.recorder import RECORDER
 from tests.deploy.report import REPORT
-from tests.deploy.shared_calls import read_sessions
+from tests.deploy.shared_calls import RUN_DIR, read_sessions
 
 
 @pytest.mark.after_all_calls
@@ -25,7 +25,7 @@ def test_every_recorded_aws_call_is_allowed_by_the_calling_functions_role(assemb
         # One worker sees only its own calls, and others may still be running: a pass would mean little.
         pytest.skip("runs after all xdist workers, in its own step (make test)")
     # Given the calls of this process and of the run's other processes (xdist workers)
-    shared_calls, started = read_sessions(os.environ.get("PORTAL_TEST_RUN_DIR"))
+    shared_calls, started = read_sessions(RUN_DIR)
     for name, passed in started.items():
         REPORT.function_started(name, passed)
 

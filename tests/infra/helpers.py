@@ -74,8 +74,9 @@ def default_app(outdir: Path) -> Synthesized:
     """
     global _default
     if _default is None:
-        run_dir = os.environ.get("PORTAL_TEST_RUN_DIR")
-        _default = synthesize(Path(run_dir) / "cdk.out" if run_dir else outdir)
+        from tests.deploy.shared_calls import RUN_DIR
+
+        _default = synthesize(Path(RUN_DIR) / "cdk.out" if RUN_DIR else outdir)
     return _default
 
 
