@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aws_cdk import Duration
@@ -53,8 +54,10 @@ def by_model(name: str, label: str) -> cw.MathExpression:
     )
 
 
-def graph(title: str, left: list[cw.IMetric], *, right: list[cw.IMetric] | None = None) -> cw.GraphWidget:
-    return cw.GraphWidget(title=title, left=left, right=right or [], width=WIDTH, height=6)
+def graph(
+    title: str, left: Sequence[cw.IMetric], *, right: Sequence[cw.IMetric] | None = None
+) -> cw.GraphWidget:
+    return cw.GraphWidget(title=title, left=list(left), right=list(right or []), width=WIDTH, height=6)
 
 
 class PortalDashboard(Construct):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 
 from portal.api.deps import CurrentUser
@@ -12,7 +14,7 @@ router = APIRouter(tags=["models"])
 
 
 @router.get("/models")
-def list_models(user: CurrentUser) -> dict:
+def list_models(user: CurrentUser) -> dict[str, Any]:
     """Models a user can pick here, and the default one."""
     models = catalog.available_models(configured_providers())
     return {

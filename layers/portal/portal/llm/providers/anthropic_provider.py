@@ -78,7 +78,8 @@ class AnthropicProvider:
             with self._lock:
                 if self._client is None:
                     self._client = self._build_client()
-        return self._client
+        client: anthropic.Anthropic | anthropic.AnthropicBedrock = self._client
+        return client
 
     def _build_client(self) -> anthropic.Anthropic | anthropic.AnthropicBedrock:
         import anthropic

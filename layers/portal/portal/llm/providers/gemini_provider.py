@@ -64,7 +64,8 @@ class GeminiProvider:
                     # retry_options is set, which suits the router's fallback.
                     options = types.HttpOptions(timeout=int(self._timeout * 1000))
                     self._client = genai.Client(api_key=self._api_key, http_options=options)
-        return self._client
+        client: genai.Client = self._client  # built above, or the one the caller passed
+        return client
 
     def stream(self, request: ModelRequest) -> Iterator[StreamEvent]:
         """Stream one generateContent call, translating SDK faults into ProviderError."""
