@@ -42,11 +42,10 @@ def build(app: cdk.App, builder: LayerBuilder | None = None) -> dict[str, cdk.St
     builder = builder or LayerBuilder(placeholder=config.bundle == BUNDLE_PLACEHOLDER)
     env = cdk.Environment(account=config.account, region=config.region)
     p = config.prefix
-    common = {"config": config, "env": env}
-    data = DataStack(app, f"{p}-Data", builder=builder, description="ai-portal data", **common)
+    data = DataStack(app, f"{p}-Data", builder=builder, description="ai-portal data", config=config, env=env)
     # Cognito unless the deployer brings an issuer; either way the functions get issuer + audience.
     identity = (
-        IdentityStack(app, f"{p}-Identity", description="ai-portal sign-in", **common)
+        IdentityStack(app, f"{p}-Identity", description="ai-portal sign-in", config=config, env=env)
         if config.uses_cognito
         else None
     )
@@ -67,7 +66,8 @@ def build(app: cdk.App, builder: LayerBuilder | None = None) -> dict[str, cdk.St
         data=data,
         sign_in=sign_in,
         description="ai-portal WebSocket",
-        **common,
+        config=config,
+        env=env,
     )
     agents = AgentsStack(
         app,
@@ -76,7 +76,8 @@ def build(app: cdk.App, builder: LayerBuilder | None = None) -> dict[str, cdk.St
         data=data,
         realtime=realtime,
         description="ai-portal agents",
-        **common,
+        config=config,
+        env=env,
     )
     api = ApiStack(
         app,
@@ -87,7 +88,8 @@ def build(app: cdk.App, builder: LayerBuilder | None = None) -> dict[str, cdk.St
         agents=agents,
         sign_in=sign_in,
         description="ai-portal REST API",
-        **common,
+        config=config,
+        env=env,
     )
     # The REST stage logs through the account role the Realtime stack sets.
     api.add_stack_dependency(realtime)
@@ -98,7 +100,8 @@ def build(app: cdk.App, builder: LayerBuilder | None = None) -> dict[str, cdk.St
         data=data,
         realtime=realtime,
         description="ai-portal ingest",
-        **common,
+        config=config,
+        env=env,
     )
     web = WebStack(
         app,
@@ -108,7 +111,8 @@ def build(app: cdk.App, builder: LayerBuilder | None = None) -> dict[str, cdk.St
         sign_in=sign_in,
         cognito=identity.cognito if identity else None,
         description="ai-portal web UI",
-        **common,
+        config=config,
+        env=env,
     )
     observability = ObservabilityStack(
         app,
@@ -119,7 +123,8 @@ def build(app: cdk.App, builder: LayerBuilder | None = None) -> dict[str, cdk.St
         api=api,
         ingest=ingest,
         description="ai-portal dashboard and alarms",
-        **common,
+        config=config,
+        env=env,
     )
     stacks: dict[str, cdk.Stack] = {
         "data": data,

@@ -45,14 +45,6 @@ def suppress(
     )
 
 
-def suppress_path(stack: Stack, path: str, rule: str, reason: str, *, applies_to: Sequence[str] = ()) -> None:
-    """Suppress on a construct CDK creates on its own (providers, singletons), by its path."""
-    node = stack.node.try_find_child(path)
-    if node is None:
-        return
-    suppress(node, rule, reason, applies_to=applies_to)
-
-
 def logical_id(construct: IConstruct) -> str:
     """The CloudFormation logical id of a construct's resource, as cdk-nag prints it in findings."""
     element = construct if isinstance(construct, CfnElement) else construct.node.default_child

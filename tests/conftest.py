@@ -1,7 +1,8 @@
-"""Shared fixtures: a real embedded PostgreSQL per session, a fresh database per test, moto.
+"""Shared fixtures: a real embedded PostgreSQL per run, a fresh database per test, moto.
 
 Every test database is a copy of a migrated template (CREATE DATABASE ... TEMPLATE), which
-takes a few tens of milliseconds and isolates tests completely.
+takes a few tens of milliseconds and isolates tests completely. Under pytest-xdist (`make test`
+runs `-n auto`) the workers share one server, each with its own template database.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from portal.local.target import LOCAL_AWS_ENV
 pytest_plugins = ["tests.deploy.plugin"]
 
 REPO = Path(__file__).resolve().parents[1]
-TEMPLATE_DB = "portal_template"
+# One template per xdist worker ("main" without xdist): workers never migrate the same database.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+TEMPLATE_DB = f"portal_template_{WORKER}"
+# The suites that build the CDK app share one synth (tests/infra/helpers.default_app) and the layer
+# cache in infra/.build: under xdist they run on one worker (--dist loadgroup), once.
+CDK_SUITES = ("tests/infra/", "tests/deploy/")
+# Suites that take minutes: `pytest -m "not slow"` leaves them out of a quick loop; `make test` runs them.
+SLOW_SUITES = (*CDK_SUITES, "tests/e2e/")
 TEST_TOKEN_TTL_SECONDS = 24 * 3600
 
 # The local target's environment, quieter: tests read logs only when they fail.
@@ -67,28 +75,38 @@ def _reset_llm() -> None:
         clear()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.nodeid  # always with "/", relative to the rootdir
+        if path.startswith(SLOW_SUITES):
+            item.add_marker(pytest.mark.slow)
+        if path.startswith(CDK_SUITES):
+            item.add_marker(pytest.mark.xdist_group("cdk"))
+
+
 @pytest.fixture(scope="session")
-def pg_server():  # noqa: ANN201
-    """One real PostgreSQL 16 for the whole session, with a migrated template database."""
+def pg_server(testrun_uid: str):
+    """One real PostgreSQL 16 for the whole run (all xdist workers), with this worker's migrated template."""
     import pgserver
     from portal.db.migrate import apply_migrations
     from portal.db.psycopg_executor import PsycopgExecutor
 
-    # Not under pytest's basetemp: pytest rotates old basetemps away while a concurrent
-    # session's server may still be using one.
-    root = Path(tempfile.mkdtemp(prefix="portal-pg-"))
-    server = pgserver.get_server(str(root / "pgdata"), cleanup_mode="stop")
-    server.psql(f'CREATE DATABASE "{TEMPLATE_DB}";')
+    # Not under pytest's basetemp: pytest rotates old basetemps away while a concurrent session's
+    # server may still be using one. Named by the run, so that its workers find the same server;
+    # pgserver counts their handles and the last one to leave stops it and deletes the directory.
+    pgdata = Path(tempfile.gettempdir()) / f"portal-pg-{testrun_uid}"
+    pgdata.mkdir(exist_ok=True)  # get_server's own mkdir fails for the second worker
+    server = pgserver.get_server(str(pgdata), cleanup_mode="delete")
+    server.psql(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}"; CREATE DATABASE "{TEMPLATE_DB}";')
     executor = PsycopgExecutor(server.get_uri(TEMPLATE_DB), min_size=1, max_size=1)
     apply_migrations(executor)
     executor.close()
     yield server
     server.cleanup()
-    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture
-def database_url(pg_server, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:  # noqa: ANN001
+def database_url(pg_server, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh, migrated database for this test; DATABASE_URL points at it."""
     from portal import services
 
@@ -103,7 +121,7 @@ def database_url(pg_server, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:  
 
 
 @pytest.fixture
-def db(database_url: str):  # noqa: ANN201
+def db(database_url: str):
     """The executor of this test's database."""
     from portal import services
 

@@ -9,7 +9,7 @@ from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
-from portal.observability import MetricName
+from portal.telemetry import MetricName
 
 from infra.components.dashboard import DashboardSources, portal_metric
 from infra.config import PortalConfig

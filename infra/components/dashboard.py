@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aws_cdk import Duration
@@ -12,7 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
-from portal.observability import NAMESPACE, SERVICE, MetricName
+from portal.telemetry import NAMESPACE, SERVICE, MetricName
 
 PERIOD = Duration.minutes(5)
 WIDTH = 8  # three graphs per 24-column row
@@ -53,8 +54,10 @@ def by_model(name: str, label: str) -> cw.MathExpression:
     )
 
 
-def graph(title: str, left: list[cw.IMetric], *, right: list[cw.IMetric] | None = None) -> cw.GraphWidget:
-    return cw.GraphWidget(title=title, left=left, right=right or [], width=WIDTH, height=6)
+def graph(
+    title: str, left: Sequence[cw.IMetric], *, right: Sequence[cw.IMetric] | None = None
+) -> cw.GraphWidget:
+    return cw.GraphWidget(title=title, left=list(left), right=list(right or []), width=WIDTH, height=6)
 
 
 class PortalDashboard(Construct):

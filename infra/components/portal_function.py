@@ -6,7 +6,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
-from portal.observability import NAMESPACE, SERVICE
+from portal.telemetry import NAMESPACE, SERVICE
 
 from infra.bundling import dir_size
 from infra.components.defaults import log_group

@@ -110,10 +110,10 @@ class WebSocketApi(Construct):
             ),
             access_log_settings=_AccessLogSettings(self.log_group),
         )
-        for route in ROUTES:
+        for route_key in ROUTES:
             # The route construct has two children named like default ones; address its CfnRoute.
             suppress(
-                self.api.node.find_child(f"{route}-Route").node.find_child("Resource"),
+                self.api.node.find_child(f"{route_key}-Route").node.find_child("Resource"),
                 "AwsSolutions-APIG4",
                 "The ws function authenticates $connect with the portal's RS256 token check (issuer "
                 "JWKS, audience) and refuses the upgrade; $disconnect/$default only serve connections "

@@ -58,7 +58,7 @@ def _frame(payload: bytes) -> bytes:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:  # http.server's naming
         match = re.match(r"^/model/([^/]+)/(invoke|invoke-with-response-stream)$", self.path)
         length = int(self.headers.get("content-length", 0))
         self.rfile.read(length)
@@ -95,7 +95,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
+    def log_message(self, format: str, *args: Any) -> None:  # http.server's signature
         pass
 
 

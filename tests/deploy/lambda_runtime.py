@@ -140,7 +140,7 @@ class LambdaFunction:
                 if self._handler is None:
                     self._handler = self._import_handler()
                 return Invocation(result=self._handler(event, LambdaContext(self.function)))
-            except Exception:  # noqa: BLE001 - Lambda reports every exception as the function's error
+            except Exception:  # Lambda reports every exception as the function's error
                 return Invocation(error=traceback.format_exc(limit=-8))
 
     def _import_handler(self) -> Any:

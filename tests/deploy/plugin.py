@@ -2,6 +2,10 @@
 
 Loaded from tests/conftest.py so that the integration tests' calls are recorded too. The IAM
 contract test runs last (after every test that makes calls), and the report follows the summary.
+
+Under pytest-xdist each worker records only its own calls, so `make test` runs in two steps: the
+workers write what they recorded to PORTAL_TEST_RUN_DIR when their session ends (see
+tests/deploy/shared_calls.py), and the contract test then runs on its own and reads all of it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import pytest
 
 from tests.deploy.recorder import RECORDER, install
 from tests.deploy.report import REPORT
+from tests.deploy.shared_calls import RUN_DIR, write_session
 
 install()
 
@@ -47,6 +52,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Generator[None, A
     marker = item.get_closest_marker("starts")
     if marker and (report.when == "call" or report.failed):
         REPORT.function_started(marker.args[0], report.passed)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if RUN_DIR and (RECORDER.calls or REPORT.started):
+        write_session(RUN_DIR, RECORDER.calls, REPORT.started)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

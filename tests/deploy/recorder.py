@@ -174,7 +174,7 @@ def _remember_presigned_post_key() -> None:
     """generate_presigned_post names no object to botocore's events; keep its key for the hook."""
     original = signers.generate_presigned_post
 
-    def generate_presigned_post(self: Any, Bucket: str, Key: str, *args: Any, **kwargs: Any) -> Any:  # noqa: N803
+    def generate_presigned_post(self: Any, Bucket: str, Key: str, *args: Any, **kwargs: Any) -> Any:
         token = _presigned_post_key.set(Key)
         try:
             return original(self, Bucket, Key, *args, **kwargs)

@@ -169,7 +169,7 @@ def test_ingest_processes_an_uploaded_file(deployment: Deployment) -> None:
 
 
 @pytest.mark.starts("migrate")
-def test_migrate_applies_every_migration_through_the_data_api(deployment: Deployment, pg_server) -> None:  # noqa: ANN001
+def test_migrate_applies_every_migration_through_the_data_api(deployment: Deployment, pg_server) -> None:
     # Given an empty database behind the deployed cluster
     name = f"m_{uuid.uuid4().hex[:12]}"
     pg_server.psql(f'CREATE DATABASE "{name}";')

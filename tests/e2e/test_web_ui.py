@@ -39,7 +39,7 @@ def browser() -> Iterator[object]:
         yield b
 
 
-def _login(p, base_url: str) -> None:  # noqa: ANN001
+def _login(p, base_url: str) -> None:
     p.goto(base_url + "/")  # the UI redirects to the local issuer's login page
     sign_in_on_issuer(p)
     # The socket must be up before a turn starts, or the answer only arrives by polling.
@@ -47,7 +47,7 @@ def _login(p, base_url: str) -> None:  # noqa: ANN001
 
 
 @pytest.fixture
-def new_page(browser):  # noqa: ANN001, ANN201
+def new_page(browser):
     """A fresh browser context's page (not logged in); uncaught page errors fail the test."""
     context = browser.new_context(locale="ko-KR")
     context.set_default_timeout(TIMEOUT_MS)
@@ -60,13 +60,13 @@ def new_page(browser):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def page(new_page, target):  # noqa: ANN001, ANN201
+def page(new_page, target):
     """Signed in through the local issuer's login page on the local target."""
     _login(new_page, target.base_url)
     return new_page
 
 
-def test_chat_streams_the_offline_answer_with_its_route_line(page) -> None:  # noqa: ANN001
+def test_chat_streams_the_offline_answer_with_its_route_line(page) -> None:
     expect = sync_api.expect
     box = page.get_by_role("textbox", name="메시지 입력")
     box.fill("안녕하세요")
@@ -82,7 +82,7 @@ def test_chat_streams_the_offline_answer_with_its_route_line(page) -> None:  # n
     expect(page.locator(".banner-error")).to_have_count(0)
 
 
-def test_upload_reaches_completed_and_a_workspace_is_created(page, tmp_path: Path) -> None:  # noqa: ANN001
+def test_upload_reaches_completed_and_a_workspace_is_created(page, tmp_path: Path) -> None:
     expect = sync_api.expect
     note = tmp_path / "휴가규정.md"
     note.write_text("# 휴가 규정\n\n연차 휴가는 입사 1년 후 15일이 주어집니다.\n", encoding="utf-8")
@@ -119,13 +119,13 @@ def test_upload_reaches_completed_and_a_workspace_is_created(page, tmp_path: Pat
     expect(page.locator(".banner-error")).to_have_count(0)
 
 
-def test_a_socket_dropped_mid_turn_resumes_and_the_answer_completes(new_page, target) -> None:  # noqa: ANN001
+def test_a_socket_dropped_mid_turn_resumes_and_the_answer_completes(new_page, target) -> None:
     """The first socket is cut right after the turn's first chunk: the UI reconnects, sends
     `resume` from the last seq it has, and the server replays the rest and the `done`."""
     expect = sync_api.expect
     connections: list[dict] = []
 
-    def route(ws) -> None:  # noqa: ANN001
+    def route(ws) -> None:
         server = ws.connect_to_server()
         conn: dict = {"sent": [], "received": [], "cut": False}
         connections.append(conn)

@@ -67,10 +67,16 @@ _default: Synthesized | None = None
 
 def default_app(outdir: Path) -> Synthesized:
     """The default deployment, bundled for real, synthesized once per session (tests/infra and
-    tests/deploy share it: a synth takes about a minute)."""
+    tests/deploy share it: a synth takes about a minute).
+
+    Under `make test` it goes to PORTAL_TEST_RUN_DIR/cdk.out instead of `outdir`: the IAM contract
+    step reads it there after the xdist workers are done (pytest may rotate its basetemps away).
+    """
     global _default
     if _default is None:
-        _default = synthesize(outdir)
+        from tests.deploy.shared_calls import RUN_DIR
+
+        _default = synthesize(Path(RUN_DIR) / "cdk.out" if RUN_DIR else outdir)
     return _default
 
 

@@ -169,7 +169,7 @@ def test_agents_may_invoke_only_configured_bedrock_models(portal: Synthesized) -
             )
 
 
-def test_a_research_run_that_ends_badly_reaches_the_failure_handler(synth_variant) -> None:  # noqa: ANN001
+def test_a_research_run_that_ends_badly_reaches_the_failure_handler(synth_variant) -> None:
     # Given the agents stack as synthesized
     template = synth_variant().json("agents")
     failure_id, _ = function_by_handler(template, "failure.handler")

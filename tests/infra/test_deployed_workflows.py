@@ -26,14 +26,14 @@ pytestmark = pytest.mark.infra
 
 
 @pytest.fixture(scope="module")
-def deployed(synth_variant) -> dict[str, DeployedWorkflow]:  # noqa: ANN001
+def deployed(synth_variant) -> dict[str, DeployedWorkflow]:
     app: Synthesized = synth_variant()
     stack = app.stacks["agents"]
     return from_template(app.json("agents"), asset_files(app.outdir, stack.stack_name))
 
 
 @pytest.fixture(scope="module")
-def agents_template(synth_variant) -> dict[str, Any]:  # noqa: ANN001
+def agents_template(synth_variant) -> dict[str, Any]:
     return synth_variant().json("agents")
 
 

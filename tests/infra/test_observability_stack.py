@@ -80,7 +80,7 @@ def test_every_alarm_notifies_the_topic_and_stays_quiet_without_traffic(portal: 
         ("Throttles", lambda p: _portal_functions(p)),
     ],
 )
-def test_alarms_cover(portal: Synthesized, metric: str, how_many) -> None:  # noqa: ANN001
+def test_alarms_cover(portal: Synthesized, metric: str, how_many) -> None:
     found = [a for a in _alarms(portal) if metric in _alarm_metric_names(a)]
     assert len(found) == how_many(portal), [a["AlarmDescription"] for a in found]
 

@@ -19,16 +19,16 @@ def client(database_url: str, aws: dict) -> TestClient:
     return TestClient(create_app())
 
 
-def _count(db, sql: str) -> int:  # noqa: ANN001
+def _count(db, sql: str) -> int:
     return db.fetch_one(f"SELECT count(*) AS n FROM {sql}")["n"]
 
 
-def _post(client: TestClient, auth: dict, **body: object):  # noqa: ANN202
+def _post(client: TestClient, auth: dict, **body: object):
     conversation = client.post("/api/conversations", json={}, headers=auth).json()
     return client.post(f"/api/conversations/{conversation['id']}/messages", json=body, headers=auth)
 
 
-def test_an_agent_without_permission_is_403_and_stores_nothing(client: TestClient, auth: dict, db) -> None:  # noqa: ANN001
+def test_an_agent_without_permission_is_403_and_stores_nothing(client: TestClient, auth: dict, db) -> None:
     response = _post(client, auth, content="계약서 검토해줘", agent="legal")
     assert response.status_code == 403
     error = response.json()["error"]
@@ -37,7 +37,7 @@ def test_an_agent_without_permission_is_403_and_stores_nothing(client: TestClien
     assert _count(db, "messages") == 0
 
 
-def test_a_toggle_the_user_switched_off_is_400_and_stores_nothing(client: TestClient, auth: dict, db) -> None:  # noqa: ANN001
+def test_a_toggle_the_user_switched_off_is_400_and_stores_nothing(client: TestClient, auth: dict, db) -> None:
     assert (
         client.put("/api/me/preferences", json={"enable_web_search": False}, headers=auth).status_code == 200
     )
@@ -69,13 +69,13 @@ def test_admin_grants_then_the_agent_is_usable_until_revoked(client: TestClient,
 )
 def test_bad_grants_are_refused_and_write_nothing(
     client: TestClient, auth: dict, db, body: dict, status: int
-) -> None:  # noqa: ANN001
+) -> None:
     client.get("/api/me", headers=auth)
     assert client.put("/api/admin/permissions", json=body, headers=ADMIN).status_code == status
     assert _count(db, "user_agent_permissions") == 0
 
 
-def test_non_admins_cannot_grant(client: TestClient, auth: dict, db) -> None:  # noqa: ANN001
+def test_non_admins_cannot_grant(client: TestClient, auth: dict, db) -> None:
     response = client.put("/api/admin/permissions", json={"empno": "E1001", "agent": "legal"}, headers=auth)
     assert response.status_code == 403
     assert _count(db, "user_agent_permissions") == 0

@@ -39,7 +39,7 @@ def employee() -> dict[str, str]:
     return {"Authorization": f"Bearer {make_token('E1001', '홍길동')}"}
 
 
-def _rows(db) -> int:  # noqa: ANN001
+def _rows(db) -> int:
     return db.fetch_one("SELECT count(*) AS n FROM agent_mcp_configs")["n"]
 
 
@@ -65,7 +65,7 @@ def test_only_admins_may_list(client: TestClient) -> None:
 # --- configuring -----------------------------------------------------------------------------
 
 
-def test_an_admin_connects_an_agent_and_secrets_are_stored_but_never_shown(client: TestClient, db) -> None:  # noqa: ANN001
+def test_an_admin_connects_an_agent_and_secrets_are_stored_but_never_shown(client: TestClient, db) -> None:
     response = client.put("/api/admin/agents/regulations/mcp", json=BODY, headers=admin())
 
     assert response.status_code == 200, response.text
@@ -96,7 +96,7 @@ def test_an_admin_connects_an_agent_and_secrets_are_stored_but_never_shown(clien
     assert "very-secret" not in str(listed)
 
 
-def test_a_second_put_replaces_the_servers_and_keeps_the_first_author(client: TestClient, db) -> None:  # noqa: ANN001
+def test_a_second_put_replaces_the_servers_and_keeps_the_first_author(client: TestClient, db) -> None:
     client.put("/api/admin/agents/tax/mcp", json=BODY, headers=admin())
     other_admin = {"Authorization": f"Bearer {make_token('A0002', '다른관리자', admin=True)}"}
     replacement = {
@@ -114,7 +114,7 @@ def test_a_second_put_replaces_the_servers_and_keeps_the_first_author(client: Te
     assert _rows(db) == 1
 
 
-def test_a_bad_config_is_422_with_a_clear_message_and_nothing_is_stored(client: TestClient, db) -> None:  # noqa: ANN001
+def test_a_bad_config_is_422_with_a_clear_message_and_nothing_is_stored(client: TestClient, db) -> None:
     bad = {"name": "x", "config_data": {"servers": [{"name": "law-db", "transport": "stdio"}]}}
 
     response = client.put("/api/admin/agents/legal/mcp", json=bad, headers=admin())
@@ -139,7 +139,7 @@ def test_a_bad_config_is_422_with_a_clear_message_and_nothing_is_stored(client: 
     ],
     ids=["blank-name", "no-config", "no-servers", "file-url"],
 )
-def test_other_bad_bodies_are_422(client: TestClient, db, body: dict, message: str) -> None:  # noqa: ANN001
+def test_other_bad_bodies_are_422(client: TestClient, db, body: dict, message: str) -> None:
     response = client.put("/api/admin/agents/accounting/mcp", json=body, headers=admin())
     assert response.status_code == 422 and message in response.json()["error"]["message"]
     assert _rows(db) == 0
@@ -155,14 +155,14 @@ def test_malformed_json_is_400(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("agent", ["general", "web_search", "nope"])
-def test_an_agent_that_is_not_a_domain_agent_is_404(client: TestClient, db, agent: str) -> None:  # noqa: ANN001
+def test_an_agent_that_is_not_a_domain_agent_is_404(client: TestClient, db, agent: str) -> None:
     response = client.put(f"/api/admin/agents/{agent}/mcp", json=BODY, headers=admin())
     assert response.status_code == 404 and "Unknown domain agent" in response.json()["error"]["message"]
     assert client.delete(f"/api/admin/agents/{agent}/mcp", headers=admin()).status_code == 404
     assert _rows(db) == 0
 
 
-def test_a_non_admin_is_refused_before_the_body_is_judged(client: TestClient, db) -> None:  # noqa: ANN001
+def test_a_non_admin_is_refused_before_the_body_is_judged(client: TestClient, db) -> None:
     assert client.put("/api/admin/agents/regulations/mcp", json=BODY, headers=employee()).status_code == 403
     assert client.put("/api/admin/agents/regulations/mcp", json={}, headers=employee()).status_code == 403
     assert client.put("/api/admin/agents/nope/mcp", json=BODY, headers=employee()).status_code == 403
@@ -172,7 +172,7 @@ def test_a_non_admin_is_refused_before_the_body_is_judged(client: TestClient, db
 
 def test_in_aws_a_stdio_server_is_refused_with_the_reason(
     database_url: str, aws: dict, monkeypatch, db
-) -> None:  # noqa: ANN001
+) -> None:
     from portal import services
     from portal.api.app import create_app
 
@@ -201,7 +201,7 @@ def test_in_aws_a_stdio_server_is_refused_with_the_reason(
 # --- switching off ---------------------------------------------------------------------------
 
 
-def test_delete_switches_the_config_off_and_a_put_switches_it_on_again(client: TestClient, db) -> None:  # noqa: ANN001
+def test_delete_switches_the_config_off_and_a_put_switches_it_on_again(client: TestClient, db) -> None:
     client.put("/api/admin/agents/regulations/mcp", json=BODY, headers=admin())
 
     response = client.delete("/api/admin/agents/regulations/mcp", headers=admin())
@@ -222,13 +222,13 @@ def test_delete_without_a_config_is_404(client: TestClient) -> None:
     assert response.status_code == 404 and "has no MCP configuration" in response.json()["error"]["message"]
 
 
-def test_only_admins_may_switch_a_config_off(client: TestClient, db) -> None:  # noqa: ANN001
+def test_only_admins_may_switch_a_config_off(client: TestClient, db) -> None:
     client.put("/api/admin/agents/regulations/mcp", json=BODY, headers=admin())
     assert client.delete("/api/admin/agents/regulations/mcp", headers=employee()).status_code == 403
     assert agent_configs.get_active(db, agent_type="regulations") is not None
 
 
-def test_a_stored_config_the_deployment_cannot_run_is_flagged_in_the_listing(client: TestClient, db) -> None:  # noqa: ANN001
+def test_a_stored_config_the_deployment_cannot_run_is_flagged_in_the_listing(client: TestClient, db) -> None:
     client.put("/api/admin/agents/regulations/mcp", json=BODY, headers=admin())
     db.execute('UPDATE agent_mcp_configs SET config_data = \'{"servers": [{"name": 1}]}\'::jsonb')
 

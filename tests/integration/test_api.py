@@ -20,7 +20,7 @@ def client(database_url: str, aws: dict) -> TestClient:
     return TestClient(create_app())
 
 
-def _count(db, table: str) -> int:  # noqa: ANN001
+def _count(db, table: str) -> int:
     return db.fetch_one(f"SELECT count(*) AS n FROM {table}")["n"]
 
 
@@ -54,7 +54,7 @@ def test_ready_is_503_when_a_table_is_missing(client: TestClient) -> None:
     assert response.json()["checks"]["table:stream"] is False
 
 
-def test_me_provisions_the_user_from_token_claims(client: TestClient, db) -> None:  # noqa: ANN001
+def test_me_provisions_the_user_from_token_claims(client: TestClient, db) -> None:
     response = client.get(
         "/api/me",
         headers={"Authorization": f"Bearer {make_token('E2002', '김철수', admin=True, department='AI팀')}"},
@@ -77,7 +77,7 @@ def test_me_provisions_the_user_from_token_claims(client: TestClient, db) -> Non
     [None, "Bearer", "Basic abc", "Bearer not-a-jwt", f"Bearer {make_token()}x"],
     ids=["missing", "empty", "wrong-scheme", "malformed", "bad-signature"],
 )
-def test_bad_tokens_are_401_and_provision_nobody(client: TestClient, db, header: str | None) -> None:  # noqa: ANN001
+def test_bad_tokens_are_401_and_provision_nobody(client: TestClient, db, header: str | None) -> None:
     headers = {"Authorization": header} if header else {}
     response = client.get("/api/me", headers=headers)
     assert response.status_code == 401
@@ -109,7 +109,7 @@ def test_conversation_create_list_get_delete(client: TestClient, auth: dict) -> 
     assert client.get(f"/api/conversations/{created['id']}", headers=auth).status_code == 404
 
 
-def test_another_users_conversation_is_404_not_403(client: TestClient, auth: dict, db) -> None:  # noqa: ANN001
+def test_another_users_conversation_is_404_not_403(client: TestClient, auth: dict, db) -> None:
     mine = _conversation(client, auth)
     other = {"Authorization": f"Bearer {make_token('E9999', '이영희')}"}
     for method, path in [
@@ -124,14 +124,17 @@ def test_another_users_conversation_is_404_not_403(client: TestClient, auth: dic
     assert _count(db, "conversations") == 1 and _count(db, "messages") == 0
 
 
-@pytest.mark.parametrize("conversation_id", [str(uuid.uuid4()), "not-a-uuid", "1;DROP TABLE users"])
+# Fixed values: random ones would give each xdist worker different test ids (uuid4: an unknown id).
+@pytest.mark.parametrize(
+    "conversation_id", ["5f0c6a44-8e1b-4d6f-9a53-2f4e8c1d7b90", "not-a-uuid", "1;DROP TABLE users"]
+)
 def test_unknown_conversation_is_404(client: TestClient, auth: dict, conversation_id: str) -> None:
     response = client.get(f"/api/conversations/{conversation_id}", headers=auth)
     assert response.status_code == 404
     assert response.json()["error"]["message"] == "Conversation not found"
 
 
-def test_conversation_in_unknown_workspace_is_404_and_not_created(client: TestClient, auth: dict, db) -> None:  # noqa: ANN001
+def test_conversation_in_unknown_workspace_is_404_and_not_created(client: TestClient, auth: dict, db) -> None:
     response = client.post("/api/conversations", json={"workspace_id": str(uuid.uuid4())}, headers=auth)
     assert response.status_code == 404
     assert _count(db, "conversations") == 0
@@ -159,7 +162,7 @@ def test_bad_messages_get_a_clear_error_and_write_nothing(
     db,
     body: dict,
     status: int,
-    code: str,  # noqa: ANN001
+    code: str,
 ) -> None:
     conversation = _conversation(client, auth)
     response = client.post(f"/api/conversations/{conversation['id']}/messages", json=body, headers=auth)
@@ -169,7 +172,7 @@ def test_bad_messages_get_a_clear_error_and_write_nothing(
     assert _count(db, "messages") == 0
 
 
-def test_malformed_json_is_400(client: TestClient, auth: dict, db) -> None:  # noqa: ANN001
+def test_malformed_json_is_400(client: TestClient, auth: dict, db) -> None:
     conversation = _conversation(client, auth)
     response = client.post(
         f"/api/conversations/{conversation['id']}/messages",
@@ -181,7 +184,7 @@ def test_malformed_json_is_400(client: TestClient, auth: dict, db) -> None:  # n
     assert _count(db, "messages") == 0
 
 
-def test_unknown_model_is_400_and_writes_nothing(client: TestClient, auth: dict, db) -> None:  # noqa: ANN001
+def test_unknown_model_is_400_and_writes_nothing(client: TestClient, auth: dict, db) -> None:
     conversation = _conversation(client, auth)
     response = client.post(
         f"/api/conversations/{conversation['id']}/messages",
@@ -193,7 +196,7 @@ def test_unknown_model_is_400_and_writes_nothing(client: TestClient, auth: dict,
     assert _count(db, "messages") == 0
 
 
-def test_message_is_stored_and_turn_started(client: TestClient, auth: dict, db) -> None:  # noqa: ANN001
+def test_message_is_stored_and_turn_started(client: TestClient, auth: dict, db) -> None:
     conversation = _conversation(client, auth)
     response = client.post(
         f"/api/conversations/{conversation['id']}/messages", json={"content": "  안녕하세요  "}, headers=auth
@@ -233,7 +236,7 @@ def test_rate_limit_refuses_with_429_and_stores_nothing(
     client: TestClient,
     auth: dict,
     db,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from portal.settings import reset_settings
 
@@ -255,7 +258,7 @@ def test_a_workflow_that_cannot_start_leaves_no_message(
     client: TestClient,
     auth: dict,
     db,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from portal import services
     from portal.settings import reset_settings
@@ -273,7 +276,7 @@ def test_a_workflow_that_cannot_start_leaves_no_message(
     assert _count(db, "messages") == 0
 
 
-def _wait_for_answer(db, turn_id: str, timeout: float = 30) -> dict:  # noqa: ANN001
+def _wait_for_answer(db, turn_id: str, timeout: float = 30) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         row = db.fetch_one(

@@ -56,11 +56,11 @@ def _create(client: TestClient, space: str, headers: dict, **body: object) -> di
     return response.json()
 
 
-def _versions(db) -> int:  # noqa: ANN001
+def _versions(db) -> int:
     return db.fetch_one("SELECT count(*) AS n FROM artifacts")["n"]
 
 
-def test_an_editor_creates_version_one_and_everyone_in_the_workspace_reads_it(client, space) -> None:  # noqa: ANN001
+def test_an_editor_creates_version_one_and_everyone_in_the_workspace_reads_it(client, space) -> None:
     editor = _as(client, "E2002", "김철수")
     viewer = _as(client, "E3003", "이영희")
     created = _create(client, space, editor, metadata={"audience": "임원"})
@@ -80,7 +80,7 @@ def test_an_editor_creates_version_one_and_everyone_in_the_workspace_reads_it(cl
     assert read.json()["content"] == "# 제안서\n\n초안" and read.json()["metadata"] == {"audience": "임원"}
 
 
-def test_an_update_is_a_new_version_linked_to_its_parent(client, space, owner) -> None:  # noqa: ANN001
+def test_an_update_is_a_new_version_linked_to_its_parent(client, space, owner) -> None:
     v1 = _create(client, space, owner, description="설명")
     response = client.patch(
         f"/api/workspaces/{space}/artifacts/{v1['id']}",
@@ -105,7 +105,7 @@ def test_an_update_is_a_new_version_linked_to_its_parent(client, space, owner) -
     assert old["content"] == "# 제안서\n\n초안"
 
 
-def test_a_stale_update_is_409_with_the_current_version_and_writes_nothing(client, space, owner, db) -> None:  # noqa: ANN001
+def test_a_stale_update_is_409_with_the_current_version_and_writes_nothing(client, space, owner, db) -> None:
     v1 = _create(client, space, owner)
     client.patch(
         f"/api/workspaces/{space}/artifacts/{v1['id']}",
@@ -125,7 +125,7 @@ def test_a_stale_update_is_409_with_the_current_version_and_writes_nothing(clien
     assert db.fetch_one("SELECT count(*) AS n FROM activity_logs WHERE action = 'artifact.update'")["n"] == 1
 
 
-def test_a_viewer_cannot_create_or_edit_and_an_outsider_sees_nothing(client, space, owner, db) -> None:  # noqa: ANN001
+def test_a_viewer_cannot_create_or_edit_and_an_outsider_sees_nothing(client, space, owner, db) -> None:
     viewer = _as(client, "E3003", "이영희")
     outsider = _as(client, "E9009", "외부인", company_code="OTHER")
     v1 = _create(client, space, owner)
@@ -180,13 +180,13 @@ def test_a_viewer_cannot_create_or_edit_and_an_outsider_sees_nothing(client, spa
 )
 def test_content_that_does_not_suit_the_type_is_refused_and_nothing_is_stored(
     client, space, owner, db, body: dict, status: int
-) -> None:  # noqa: ANN001
+) -> None:
     response = client.post(f"/api/workspaces/{space}/artifacts", json=body, headers=owner)
     assert response.status_code == status, response.text
     assert _versions(db) == 0
 
 
-def test_structured_artifacts_keep_their_json(client, space, owner) -> None:  # noqa: ANN001
+def test_structured_artifacts_keep_their_json(client, space, owner) -> None:
     chart = {"mark": "bar", "data": {"values": [{"q": "Q1", "v": 3}]}}
     created = _create(client, space, owner, type="chart", title="매출", content=chart)
     assert created["content"] == chart
@@ -197,7 +197,7 @@ def test_structured_artifacts_keep_their_json(client, space, owner) -> None:  # 
     )
 
 
-def test_an_update_of_a_chart_must_still_be_a_chart(client, space, owner, db) -> None:  # noqa: ANN001
+def test_an_update_of_a_chart_must_still_be_a_chart(client, space, owner, db) -> None:
     created = _create(client, space, owner, type="chart", title="매출", content={"mark": "bar"})
     response = client.patch(
         f"/api/workspaces/{space}/artifacts/{created['id']}",
@@ -221,7 +221,7 @@ def test_an_update_of_a_chart_must_still_be_a_chart(client, space, owner, db) ->
 )
 def test_bad_updates_are_refused_and_write_nothing(
     client, space, owner, db, path_id, body: dict, status: int
-) -> None:  # noqa: ANN001
+) -> None:
     v1 = _create(client, space, owner)
     artifact_id = {None: v1["id"], "unknown": str(uuid.uuid4()), "garbage": "abc"}[path_id]
     response = client.patch(f"/api/workspaces/{space}/artifacts/{artifact_id}", json=body, headers=owner)
@@ -229,7 +229,7 @@ def test_bad_updates_are_refused_and_write_nothing(
     assert _versions(db) == 1
 
 
-def test_an_artifact_is_only_found_through_its_own_workspace(client, space, owner) -> None:  # noqa: ANN001
+def test_an_artifact_is_only_found_through_its_own_workspace(client, space, owner) -> None:
     v1 = _create(client, space, owner)
     elsewhere = client.post("/api/workspaces", json={"title": "다른 곳"}, headers=owner).json()
     assert (
@@ -244,7 +244,7 @@ def test_an_artifact_is_only_found_through_its_own_workspace(client, space, owne
     assert moved.status_code == 404
 
 
-def test_the_list_shows_each_artifact_once_at_its_current_version(client, space, owner) -> None:  # noqa: ANN001
+def test_the_list_shows_each_artifact_once_at_its_current_version(client, space, owner) -> None:
     doc = _create(client, space, owner, title="문서")
     code = _create(client, space, owner, type="code", title="스크립트", content="print('hi')")
     client.patch(
@@ -270,7 +270,7 @@ def test_the_list_shows_each_artifact_once_at_its_current_version(client, space,
     assert [a["id"] for a in only_code.json()["items"]] == [code["id"]]
 
 
-def test_two_concurrent_edits_keep_both_versions_and_one_gets_409(target) -> None:  # noqa: ANN001
+def test_two_concurrent_edits_keep_both_versions_and_one_gets_409(target) -> None:
     """Two colleagues save their edit of v1 at the same moment over real HTTP; one wins, the other
     gets 409 with the winner's version, merges, and saves on top: both edits are in the history."""
     with httpx.Client(base_url=target.base_url, timeout=30) as http:
@@ -334,7 +334,7 @@ def test_two_concurrent_edits_keep_both_versions_and_one_gets_409(target) -> Non
         assert contents == [f"{winner}의 수정", f"{winner}의 수정 + {loser}의 수정"]
 
 
-def test_the_version_insert_itself_is_race_safe(db) -> None:  # noqa: ANN001
+def test_the_version_insert_itself_is_race_safe(db) -> None:
     """Below HTTP: many transactions insert the successor of one version at once; exactly one lands."""
     from portal.db.repositories import artifacts, users, workspaces
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def env(db, aws) -> object:  # noqa: ANN001
+def env(db, aws) -> object:
     """Users 홍길동 (E1001, owner) and 김철수 (E2002), and 홍길동's workspace with 김철수 as viewer."""
     from portal.collab import workspaces as collab
     from portal.db.repositories import users, workspaces
@@ -33,10 +33,11 @@ def env(db, aws) -> object:  # noqa: ANN001
     return space
 
 
-def scripted(monkeypatch, *replies: object):  # noqa: ANN001, ANN201
+def scripted(monkeypatch, *replies: object):
     """A scripted stand-in for Claude (a real provider, so the canvas asks it to write)."""
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     model = ScriptedModel(list(replies), name="anthropic", chunk_size=7)
     monkeypatch.setattr(service, "providers", lambda: {"anthropic": model})
@@ -50,7 +51,7 @@ def start(
     empno: str = "E1001",
     workspace_id: str | None = None,
     conversation_id: str | None = None,
-) -> dict:  # noqa: ANN001
+) -> dict:
     """Store a turn's user message and return the state machine's event for the canvas worker."""
     from portal.db.repositories import conversations, messages
 
@@ -71,7 +72,7 @@ def start(
     }
 
 
-def run(db, event: dict):  # noqa: ANN001, ANN201
+def run(db, event: dict):
     """Run the canvas worker for the turn; the stored assistant message."""
     from portal.agents.runner import run_worker
     from portal.agents.workers.canvas import answer
@@ -83,7 +84,7 @@ def run(db, event: dict):  # noqa: ANN001, ANN201
     return stored
 
 
-def versions(db) -> list[dict]:  # noqa: ANN001
+def versions(db) -> list[dict]:
     return db.fetch_all(
         "SELECT root_id::text AS id, version, title, content FROM artifacts ORDER BY created_at"
     )
@@ -103,7 +104,7 @@ def streamed_text(turn_id: str) -> str:
 DRAFT = "# 주간 보고\n\n## 진행\n- 신규 고객 3곳 계약\n\n## 다음 주\n- [담당자 확인 필요]"
 
 
-def test_the_canvas_writes_a_document_into_the_conversations_workspace(db, env, monkeypatch) -> None:  # noqa: ANN001
+def test_the_canvas_writes_a_document_into_the_conversations_workspace(db, env, monkeypatch) -> None:
     model = scripted(monkeypatch, DRAFT)
     event = start(db, "이번 주 주간 보고서 초안을 작성해 주세요", workspace_id=env.id)
 
@@ -130,7 +131,7 @@ def test_the_canvas_writes_a_document_into_the_conversations_workspace(db, env, 
     assert (logged["metadata"]["via"], logged["metadata"]["turn_id"]) == ("canvas", event["turn_id"])
 
 
-def test_the_next_canvas_turn_revises_the_same_artifact_as_a_new_version(db, env, monkeypatch) -> None:  # noqa: ANN001
+def test_the_next_canvas_turn_revises_the_same_artifact_as_a_new_version(db, env, monkeypatch) -> None:
     revised = DRAFT + "\n\n## 결론\n- 목표 달성"
     model = scripted(monkeypatch, DRAFT, revised)
     first = start(db, "주간 보고서 초안을 써 주세요", workspace_id=env.id)
@@ -152,7 +153,7 @@ def test_the_next_canvas_turn_revises_the_same_artifact_as_a_new_version(db, env
     assert parent == db.fetch_one("SELECT id::text AS i FROM artifacts WHERE version = 1")["i"]
 
 
-def test_asking_for_a_new_document_starts_a_new_artifact(db, env, monkeypatch) -> None:  # noqa: ANN001
+def test_asking_for_a_new_document_starts_a_new_artifact(db, env, monkeypatch) -> None:
     scripted(monkeypatch, DRAFT, "# 회의록\n\n- 안건")
     first = start(db, "주간 보고서 초안을 써 주세요", workspace_id=env.id)
     run(db, first)
@@ -170,7 +171,7 @@ def test_asking_for_a_new_document_starts_a_new_artifact(db, env, monkeypatch) -
     assert rows[0]["id"] != rows[1]["id"]
 
 
-def test_a_code_request_makes_a_code_artifact_of_the_fenced_source(db, env, monkeypatch) -> None:  # noqa: ANN001
+def test_a_code_request_makes_a_code_artifact_of_the_fenced_source(db, env, monkeypatch) -> None:
     scripted(monkeypatch, "```python\ndef add(a, b):\n    return a + b\n```\n\n`add(1, 2)`로 호출하세요.")
     run(db, start(db, "두 수를 더하는 파이썬 함수를 작성해 주세요", workspace_id=env.id))
     row = db.fetch_one("SELECT type, content, metadata FROM artifacts")
@@ -179,7 +180,7 @@ def test_a_code_request_makes_a_code_artifact_of_the_fenced_source(db, env, monk
     assert row["metadata"] == {"language": "python"}
 
 
-def test_offline_the_canvas_writes_an_honest_draft_that_says_it_is_not_ai_written(db, env) -> None:  # noqa: ANN001
+def test_offline_the_canvas_writes_an_honest_draft_that_says_it_is_not_ai_written(db, env) -> None:
     stored = run(db, start(db, "신제품 출시 계획서를 작성해 주세요", workspace_id=env.id))
 
     [artifact] = versions(db)
@@ -189,7 +190,7 @@ def test_offline_the_canvas_writes_an_honest_draft_that_says_it_is_not_ai_writte
     assert stored.metadata["artifact"]["id"] == artifact["id"]
 
 
-def test_offline_an_edit_changes_nothing_and_says_so(db, env) -> None:  # noqa: ANN001
+def test_offline_an_edit_changes_nothing_and_says_so(db, env) -> None:
     first = start(db, "신제품 출시 계획서를 작성해 주세요", workspace_id=env.id)
     run(db, first)
     stored = run(
@@ -200,7 +201,7 @@ def test_offline_an_edit_changes_nothing_and_says_so(db, env) -> None:  # noqa: 
     assert "수정하지 않았습니다" in stored.content and "artifact" not in stored.metadata
 
 
-def test_without_a_workspace_the_canvas_writes_to_the_users_personal_canvas(db, env, monkeypatch) -> None:  # noqa: ANN001
+def test_without_a_workspace_the_canvas_writes_to_the_users_personal_canvas(db, env, monkeypatch) -> None:
     scripted(monkeypatch, DRAFT, "# 두 번째\n\n본문")
     first = run(db, start(db, "보고서 초안을 써 주세요"))
     second = run(db, start(db, "다른 대화에서 메모를 새로 만들어 주세요"))
@@ -221,7 +222,7 @@ def test_without_a_workspace_the_canvas_writes_to_the_users_personal_canvas(db, 
     assert len(created) == 1
 
 
-def test_a_viewer_is_told_plainly_and_nothing_is_written(db, env, monkeypatch) -> None:  # noqa: ANN001
+def test_a_viewer_is_told_plainly_and_nothing_is_written(db, env, monkeypatch) -> None:
     model = scripted(monkeypatch)  # no reply scripted: the model must not be called
     stored = run(db, start(db, "보고서를 고쳐 주세요", empno="E2002", workspace_id=env.id))
     assert "보기 권한만" in stored.content and "편집 권한" in stored.content
@@ -229,7 +230,7 @@ def test_a_viewer_is_told_plainly_and_nothing_is_written(db, env, monkeypatch) -
     assert model.requests == []
 
 
-def test_an_archived_workspace_is_refused(db, env, monkeypatch) -> None:  # noqa: ANN001
+def test_an_archived_workspace_is_refused(db, env, monkeypatch) -> None:
     from portal.db.repositories import workspaces
 
     scripted(monkeypatch)
@@ -238,7 +239,7 @@ def test_an_archived_workspace_is_refused(db, env, monkeypatch) -> None:  # noqa
     assert "보관 상태" in stored.content and versions(db) == []
 
 
-def test_a_repeated_turn_writes_its_version_once(db, env, monkeypatch) -> None:  # noqa: ANN001
+def test_a_repeated_turn_writes_its_version_once(db, env, monkeypatch) -> None:
     scripted(monkeypatch, DRAFT, DRAFT + "\n(재실행)")
     event = start(db, "주간 보고서 초안을 써 주세요", workspace_id=env.id)
     first = run(db, event)
@@ -251,7 +252,7 @@ def test_a_repeated_turn_writes_its_version_once(db, env, monkeypatch) -> None: 
     assert again.metadata["artifact"] == first.metadata["artifact"]
 
 
-def test_when_a_colleague_saves_first_both_versions_are_kept(db, env, monkeypatch) -> None:  # noqa: ANN001
+def test_when_a_colleague_saves_first_both_versions_are_kept(db, env, monkeypatch) -> None:
     from portal.collab import artifacts as collab_artifacts
     from portal.db.repositories import users, workspaces
     from portal.llm import service
@@ -267,7 +268,7 @@ def test_when_a_colleague_saves_first_both_versions_are_kept(db, env, monkeypatc
 
         name = "anthropic"
 
-        def stream(self, request):  # noqa: ANN001, ANN202
+        def stream(self, request):
             yield TextDelta(DRAFT + "\n\n## 캔버스가 추가한 결론")
             bob = users.get(db, empno="E2002")
             collab_artifacts.update(
@@ -291,7 +292,7 @@ def test_when_a_colleague_saves_first_both_versions_are_kept(db, env, monkeypatc
 
 
 @pytest.fixture
-def live(target) -> Iterator[object]:  # noqa: ANN001
+def live(target) -> Iterator[object]:
     """The local target with 홍길동's workspace, 김철수 as editor, both signed in."""
     import httpx
 
@@ -309,7 +310,7 @@ def live(target) -> Iterator[object]:  # noqa: ANN001
 
 def test_the_canvas_edit_arrives_as_artifact_updated_to_everyone_in_the_workspace(
     target, live, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     from portal import services
     from websockets.sync.client import connect
 

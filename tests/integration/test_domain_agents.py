@@ -22,8 +22,9 @@ from portal.agents.turn import RouteDecision, TurnInput
 from portal.agents.workers.domain import domain_worker
 from portal.db.repositories import agent_configs, conversations, messages, tool_calls, users
 from portal.llm.base import ProviderRejected, ProviderThrottled, ToolUse
-from portal.llm.providers.scripted import ScriptedModel
 from portal.llm.service import AllModelsFailed
+
+from tests.scripted import ScriptedModel
 
 pytestmark = pytest.mark.integration
 
@@ -70,7 +71,7 @@ def http_server() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def scripted(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def scripted(monkeypatch: pytest.MonkeyPatch):
     """Replace the providers with a scripted fake answering as the offline model (it can call tools)."""
     from portal.llm import service
 
@@ -82,7 +83,7 @@ def scripted(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     return install
 
 
-def configure(db, agent: str, *servers: dict[str, Any]) -> agent_configs.AgentMcpConfig:  # noqa: ANN001
+def configure(db, agent: str, *servers: dict[str, Any]) -> agent_configs.AgentMcpConfig:
     users.upsert_from_claims(
         db, empno="A0001", name_ko="관리자", company=None, company_code="C", roles=["admin"]
     )
@@ -96,7 +97,7 @@ def configure(db, agent: str, *servers: dict[str, Any]) -> agent_configs.AgentMc
     )
 
 
-def turn_event(db, agent: str, text: str = QUESTION, *, empno: str = "E1001") -> dict[str, Any]:  # noqa: ANN001
+def turn_event(db, agent: str, text: str = QUESTION, *, empno: str = "E1001") -> dict[str, Any]:
     """A stored user message of a new turn, and the state machine's input for the worker."""
     users.upsert_from_claims(db, empno=empno, name_ko="홍길동", company="테스트", company_code="C", roles=[])
     conversation = conversations.create(db, user_empno=empno, title=None)
@@ -109,7 +110,7 @@ def turn_event(db, agent: str, text: str = QUESTION, *, empno: str = "E1001") ->
     return {**event.model_dump(), "route": route.model_dump()}
 
 
-def answer_of(db, event: dict[str, Any]) -> messages.Message:  # noqa: ANN001
+def answer_of(db, event: dict[str, Any]) -> messages.Message:
     stored = messages.get_turn_message(db, turn_id=event["turn_id"], role="assistant")
     assert stored is not None
     return stored
@@ -134,7 +135,7 @@ def search(query: str, call_id: str = "toolu_01") -> ToolUse:
 # --- the tool loop against the real server ---------------------------------------------------
 
 
-def test_the_model_searches_the_regulations_over_stdio_and_answers_with_citations(db, aws, scripted) -> None:  # noqa: ANN001
+def test_the_model_searches_the_regulations_over_stdio_and_answers_with_citations(db, aws, scripted) -> None:
     config = configure(db, "regulations", STDIO_SERVER)
     final = "「출장비 규정」 제7조(숙박비)에 따라 서울은 1박 12만원 한도에서 실비로 지급됩니다."
     model = scripted(["규정을 찾아보겠습니다.", search("출장 숙박비 한도")], final)
@@ -187,7 +188,7 @@ def test_the_model_searches_the_regulations_over_stdio_and_answers_with_citation
 
 def test_the_loop_runs_over_streamable_http_with_the_configured_headers(
     db, aws, scripted, http_server
-) -> None:  # noqa: ANN001
+) -> None:
     configure(
         db,
         "regulations",
@@ -217,7 +218,7 @@ def test_the_loop_runs_over_streamable_http_with_the_configured_headers(
     assert ("취업규칙", "제7조") in cited
 
 
-def test_a_failing_tool_call_is_recorded_and_the_model_is_told(db, aws, scripted) -> None:  # noqa: ANN001
+def test_a_failing_tool_call_is_recorded_and_the_model_is_told(db, aws, scripted) -> None:
     configure(db, "regulations", STDIO_SERVER)
     wrong = ToolUse("toolu_01", "get_article", {"document": "없는 규정", "article": "제1조"})
     model = scripted(wrong, "해당 규정을 찾지 못했습니다. 규정 이름을 확인해 주세요.")
@@ -234,7 +235,7 @@ def test_a_failing_tool_call_is_recorded_and_the_model_is_told(db, aws, scripted
     assert stored.metadata["tool_calls"][0]["ok"] is False and stored.metadata["citations"] == []
 
 
-def test_a_tool_the_model_made_up_is_not_called_and_the_model_learns_what_exists(db, aws, scripted) -> None:  # noqa: ANN001
+def test_a_tool_the_model_made_up_is_not_called_and_the_model_learns_what_exists(db, aws, scripted) -> None:
     configure(db, "regulations", STDIO_SERVER)
     model = scripted(ToolUse("toolu_01", "delete_everything", {}), "사용할 수 있는 도구로 다시 찾겠습니다.")
     event = turn_event(db, "regulations")
@@ -246,7 +247,7 @@ def test_a_tool_the_model_made_up_is_not_called_and_the_model_learns_what_exists
     assert tool_calls.list_calls(db, turn_id=event["turn_id"]) == []  # nothing ran, nothing recorded
 
 
-def test_the_loop_stops_after_the_configured_rounds_and_asks_for_text(db, aws, scripted, monkeypatch) -> None:  # noqa: ANN001
+def test_the_loop_stops_after_the_configured_rounds_and_asks_for_text(db, aws, scripted, monkeypatch) -> None:
     monkeypatch.setenv("PORTAL_MCP_MAX_TOOL_ROUNDS", "2")
     configure(db, "regulations", STDIO_SERVER)
     model = scripted(
@@ -269,7 +270,7 @@ def test_the_loop_stops_after_the_configured_rounds_and_asks_for_text(db, aws, s
 
 def test_a_throttled_model_falls_back_mid_loop_and_the_next_one_continues_the_conversation(
     db, aws, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     from portal.llm import service
 
     # Every Claude model of the chain is served by this one fake: calls 1, 2 and 3 go to the
@@ -294,7 +295,7 @@ def test_a_throttled_model_falls_back_mid_loop_and_the_next_one_continues_the_co
     assert stored.model_used != stored.metadata["fallbacks"][0]["model"]
 
 
-def test_a_rejected_request_fails_the_turn_and_stores_no_answer(db, aws, scripted) -> None:  # noqa: ANN001
+def test_a_rejected_request_fails_the_turn_and_stores_no_answer(db, aws, scripted) -> None:
     configure(db, "regulations", STDIO_SERVER)
     scripted(ProviderRejected("prompt too long"))
     event = turn_event(db, "regulations")
@@ -304,7 +305,7 @@ def test_a_rejected_request_fails_the_turn_and_stores_no_answer(db, aws, scripte
     assert messages.get_turn_message(db, turn_id=event["turn_id"], role="assistant") is None
 
 
-def test_earlier_turns_reach_the_model(db, aws, scripted) -> None:  # noqa: ANN001
+def test_earlier_turns_reach_the_model(db, aws, scripted) -> None:
     configure(db, "regulations", STDIO_SERVER)
     first = turn_event(db, "regulations", "출장비 규정에 대해 물어볼게요")
     scripted("네, 말씀하세요.")
@@ -330,7 +331,7 @@ def test_earlier_turns_reach_the_model(db, aws, scripted) -> None:  # noqa: ANN0
 
 
 @pytest.mark.parametrize("agent", ["regulations", "legal", "accounting", "tax"])
-def test_an_agent_without_a_configuration_says_so_and_what_an_admin_must_do(db, aws, scripted, agent) -> None:  # noqa: ANN001
+def test_an_agent_without_a_configuration_says_so_and_what_an_admin_must_do(db, aws, scripted, agent) -> None:
     model = scripted()  # any model call would fail the test: the script is empty
     event = turn_event(db, agent, "부가세 신고 기한이 언제인가요?")
 
@@ -345,14 +346,14 @@ def test_an_agent_without_a_configuration_says_so_and_what_an_admin_must_do(db, 
     assert streamed_text(event) == stored.content
 
 
-def test_an_english_question_gets_the_explanation_in_english(db, aws, scripted) -> None:  # noqa: ANN001
+def test_an_english_question_gets_the_explanation_in_english(db, aws, scripted) -> None:
     scripted()
     event = turn_event(db, "legal", "Can we terminate this NDA early?")
     run_worker(event, domain_worker("legal"))
     assert answer_of(db, event).content.startswith("**The Legal agent is not set up yet.**")
 
 
-def test_a_switched_off_configuration_counts_as_none(db, aws, scripted) -> None:  # noqa: ANN001
+def test_a_switched_off_configuration_counts_as_none(db, aws, scripted) -> None:
     configure(db, "regulations", STDIO_SERVER)
     agent_configs.deactivate(db, agent_type="regulations")
     scripted()
@@ -363,7 +364,7 @@ def test_a_switched_off_configuration_counts_as_none(db, aws, scripted) -> None:
     assert answer_of(db, event).metadata["mcp"]["status"] == "not_configured"
 
 
-def test_an_unreachable_server_is_explained_without_calling_a_model(db, aws, scripted, http_server) -> None:  # noqa: ANN001
+def test_an_unreachable_server_is_explained_without_calling_a_model(db, aws, scripted, http_server) -> None:
     # The server wants a bearer token this configuration does not send.
     configure(
         db, "regulations", {"name": "regs-http", "transport": "streamable_http", "url": http_server["url"]}
@@ -380,7 +381,7 @@ def test_an_unreachable_server_is_explained_without_calling_a_model(db, aws, scr
     assert model.requests == []
 
 
-def test_a_stdio_command_that_does_not_exist_is_a_problem_not_a_crash(db, aws, scripted) -> None:  # noqa: ANN001
+def test_a_stdio_command_that_does_not_exist_is_a_problem_not_a_crash(db, aws, scripted) -> None:
     configure(
         db,
         "tax",
@@ -404,7 +405,7 @@ def test_a_stdio_command_that_does_not_exist_is_a_problem_not_a_crash(db, aws, s
 
 def test_stdio_servers_are_not_started_when_the_deployment_forbids_them(
     db, aws, scripted, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     configure(db, "regulations", STDIO_SERVER)
     monkeypatch.setenv("PORTAL_ENVIRONMENT", "aws")
     from portal.settings import reset_settings
@@ -421,7 +422,7 @@ def test_stdio_servers_are_not_started_when_the_deployment_forbids_them(
     assert model.requests == []
 
 
-def test_an_invalid_stored_configuration_is_explained(db, aws, scripted) -> None:  # noqa: ANN001
+def test_an_invalid_stored_configuration_is_explained(db, aws, scripted) -> None:
     configure(db, "accounting", STDIO_SERVER)
     db.execute('UPDATE agent_mcp_configs SET config_data = \'{"servers": "oops"}\'::jsonb')
     scripted()
@@ -434,7 +435,7 @@ def test_an_invalid_stored_configuration_is_explained(db, aws, scripted) -> None
     assert "설정이 올바르지 않습니다" in stored.content
 
 
-def test_only_allowed_tools_are_offered_and_a_missing_one_is_reported(db, aws, scripted) -> None:  # noqa: ANN001
+def test_only_allowed_tools_are_offered_and_a_missing_one_is_reported(db, aws, scripted) -> None:
     configure(db, "regulations", {**STDIO_SERVER, "allowed_tools": ["get_article", "search_laws"]})
     model = scripted("조문을 알려 주시면 찾아보겠습니다.")
     event = turn_event(db, "regulations")
@@ -449,7 +450,7 @@ def test_only_allowed_tools_are_offered_and_a_missing_one_is_reported(db, aws, s
 # --- no model that can call tools: the offline fallback --------------------------------------
 
 
-def test_offline_the_agent_searches_with_the_question_and_shows_the_results(db, aws) -> None:  # noqa: ANN001
+def test_offline_the_agent_searches_with_the_question_and_shows_the_results(db, aws) -> None:
     configure(db, "regulations", STDIO_SERVER)  # no keys: the real offline provider is the only model
     event = turn_event(db, "regulations")
 
@@ -466,7 +467,7 @@ def test_offline_the_agent_searches_with_the_question_and_shows_the_results(db, 
     assert (log.tool, log.ok) == ("search_regulations", True)
 
 
-def test_offline_without_a_search_like_tool_the_answer_says_nothing_was_looked_up(db, aws) -> None:  # noqa: ANN001
+def test_offline_without_a_search_like_tool_the_answer_says_nothing_was_looked_up(db, aws) -> None:
     configure(db, "regulations", {**STDIO_SERVER, "allowed_tools": ["get_article", "list_documents"]})
     event = turn_event(db, "regulations")
 
@@ -481,7 +482,7 @@ def test_offline_without_a_search_like_tool_the_answer_says_nothing_was_looked_u
 
 
 @pytest.mark.parametrize("agent", ["regulations", "legal", "accounting", "tax"])
-def test_each_agent_handler_answers_a_turn_through_its_lambda_entry_point(db, aws, agent) -> None:  # noqa: ANN001
+def test_each_agent_handler_answers_a_turn_through_its_lambda_entry_point(db, aws, agent) -> None:
     from portal.local.functions import invoke
 
     configure(db, agent, STDIO_SERVER)
@@ -498,7 +499,7 @@ def test_each_agent_handler_answers_a_turn_through_its_lambda_entry_point(db, aw
     not {"regulations", "legal", "accounting", "tax"} <= set(WORKERS),
     reason="the chat state machine does not route to the domain agents yet (lead wires them)",
 )
-def test_the_domain_agents_answer_through_the_local_target(target) -> None:  # noqa: ANN001
+def test_the_domain_agents_answer_through_the_local_target(target) -> None:
     import httpx
     from websockets.sync.client import connect
 
@@ -535,7 +536,7 @@ def test_the_domain_agents_answer_through_the_local_target(target) -> None:  # n
             assert reply["agent_type"] == agent and "아직 설정되지 않았습니다" in reply["content"]
 
 
-def test_re_running_an_answered_turn_calls_no_tools_again(db, aws, scripted) -> None:  # noqa: ANN001
+def test_re_running_an_answered_turn_calls_no_tools_again(db, aws, scripted) -> None:
     configure(db, "regulations", STDIO_SERVER)
     scripted(search("숙박비"), "서울은 12만원입니다.")
     event = turn_event(db, "regulations")
@@ -547,7 +548,7 @@ def test_re_running_an_answered_turn_calls_no_tools_again(db, aws, scripted) -> 
     assert len(tool_calls.list_calls(db, turn_id=event["turn_id"])) == 1
 
 
-def test_no_stdio_server_outlives_the_turn(db, aws, scripted) -> None:  # noqa: ANN001
+def test_no_stdio_server_outlives_the_turn(db, aws, scripted) -> None:
     configure(db, "regulations", STDIO_SERVER)
     scripted(search("숙박비"), "끝")
     before = _server_processes()

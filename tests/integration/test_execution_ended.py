@@ -11,7 +11,7 @@ import pytest
 pytestmark = pytest.mark.integration
 
 
-def _research_turn(db, *, answer_status: str) -> dict:  # noqa: ANN001
+def _research_turn(db, *, answer_status: str) -> dict:
     """A deep-research turn whose worker stored its placeholder answer (as the research run starts)."""
     from portal.db.repositories import conversations, messages, users
 
@@ -64,7 +64,7 @@ def _status_change(status: str, execution_input: dict) -> dict:
     }
 
 
-def test_an_aborted_research_run_marks_its_turn_failed_and_tells_the_user(db, aws: dict) -> None:  # noqa: ANN001
+def test_an_aborted_research_run_marks_its_turn_failed_and_tells_the_user(db, aws: dict) -> None:
     from portal import aws as portal_aws
     from portal.db.repositories import messages
     from portal.local.functions import invoke
@@ -86,7 +86,7 @@ def test_an_aborted_research_run_marks_its_turn_failed_and_tells_the_user(db, aw
     assert closing is not None and closing["type"] == "error" and closing["code"] == "turn_failed"
 
 
-def test_a_run_whose_catch_already_failed_the_turn_is_left_alone(db, aws: dict) -> None:  # noqa: ANN001
+def test_a_run_whose_catch_already_failed_the_turn_is_left_alone(db, aws: dict) -> None:
     from portal.db.repositories import messages
     from portal.local.functions import invoke
 
@@ -102,7 +102,7 @@ def test_a_run_whose_catch_already_failed_the_turn_is_left_alone(db, aws: dict) 
     assert messages.get_turn_message(db, turn_id=turn["turn_id"], role="assistant") == before
 
 
-def test_a_run_that_succeeded_is_ignored(db, aws: dict) -> None:  # noqa: ANN001
+def test_a_run_that_succeeded_is_ignored(db, aws: dict) -> None:
     from portal.db.repositories import messages
     from portal.local.functions import invoke
 

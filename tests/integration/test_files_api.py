@@ -19,7 +19,7 @@ BUCKET = "portal-uploads"
 
 
 @pytest.fixture
-def client(database_url: str, aws: dict) -> TestClient:  # noqa: ARG001
+def client(database_url: str, aws: dict) -> TestClient:
     from portal.api.app import create_app
 
     return TestClient(create_app())
@@ -36,11 +36,11 @@ def _create(client: TestClient, headers: dict | None = None, **body: object) -> 
     return response.json()
 
 
-def _count(db, table: str) -> int:  # noqa: ANN001
+def _count(db, table: str) -> int:
     return db.fetch_one(f"SELECT count(*) AS n FROM {table}")["n"]
 
 
-def test_creating_an_upload_returns_a_pending_file_and_a_presigned_post(client, db) -> None:  # noqa: ANN001
+def test_creating_an_upload_returns_a_pending_file_and_a_presigned_post(client, db) -> None:
     created = _create(client, name="2026 보고서.pdf")
     file = created["file"]
     assert (file["status"], file["progress"], file["name"], file["size"]) == (
@@ -57,7 +57,7 @@ def test_creating_an_upload_returns_a_pending_file_and_a_presigned_post(client, 
     assert _count(db, "uploaded_files") == 1
 
 
-def test_the_presigned_post_stores_the_object_and_ingest_completes_the_file(client, db) -> None:  # noqa: ANN001
+def test_the_presigned_post_stores_the_object_and_ingest_completes_the_file(client, db) -> None:
     data = policy_pdf()
     created = _create(client, size=len(data))
     upload = created["upload"]
@@ -84,7 +84,7 @@ def test_the_presigned_post_stores_the_object_and_ingest_completes_the_file(clie
 )
 def test_bad_uploads_are_refused_before_any_byte_is_sent_and_nothing_is_stored(
     client, db, body, status, code
-) -> None:  # noqa: ANN001
+) -> None:
     response = client.post(
         "/api/files", json={"name": "a.pdf", "size": 10, "type": PDF, **body}, headers=_headers()
     )
@@ -93,7 +93,7 @@ def test_bad_uploads_are_refused_before_any_byte_is_sent_and_nothing_is_stored(
     assert _count(db, "uploaded_files") == 0
 
 
-def test_an_upload_past_the_users_quota_is_refused(client, db, monkeypatch) -> None:  # noqa: ANN001
+def test_an_upload_past_the_users_quota_is_refused(client, db, monkeypatch) -> None:
     from portal import services
 
     monkeypatch.setenv("PORTAL_USER_QUOTA_BYTES", "3000")
@@ -107,7 +107,7 @@ def test_an_upload_past_the_users_quota_is_refused(client, db, monkeypatch) -> N
     assert _count(db, "uploaded_files") == 1
 
 
-def test_an_inaccessible_workspace_is_404_and_a_read_only_one_is_403(client, db) -> None:  # noqa: ANN001
+def test_an_inaccessible_workspace_is_404_and_a_read_only_one_is_403(client, db) -> None:
     client.get("/api/me", headers=_headers("E2002", "김철수"))
     private, public = str(uuid.uuid4()), str(uuid.uuid4())
     for workspace_id, visibility in ((private, "private"), (public, "public")):
@@ -130,7 +130,7 @@ def test_an_inaccessible_workspace_is_404_and_a_read_only_one_is_403(client, db)
     assert _count(db, "uploaded_files") == 0
 
 
-def test_workspace_files_are_listed_and_readable_by_collaborators_only(client, db) -> None:  # noqa: ANN001
+def test_workspace_files_are_listed_and_readable_by_collaborators_only(client, db) -> None:
     client.get("/api/me", headers=_headers())
     client.get("/api/me", headers=_headers("E2002", "김철수"))
     client.get("/api/me", headers=_headers("E3003", "이영희"))
@@ -153,7 +153,7 @@ def test_workspace_files_are_listed_and_readable_by_collaborators_only(client, d
     )
 
 
-def test_listing_shows_only_the_users_own_files_newest_first(client) -> None:  # noqa: ANN001
+def test_listing_shows_only_the_users_own_files_newest_first(client) -> None:
     first = _create(client, name="one.pdf")
     second = _create(client, name="two.pdf")
     _create(client, _headers("E2002", "김철수"), name="theirs.pdf")
@@ -163,7 +163,7 @@ def test_listing_shows_only_the_users_own_files_newest_first(client) -> None:  #
     assert pending == []
 
 
-def test_another_users_file_is_404_and_a_malformed_id_too(client) -> None:  # noqa: ANN001
+def test_another_users_file_is_404_and_a_malformed_id_too(client) -> None:
     created = _create(client)
     assert (
         client.get(f"/api/files/{created['file']['id']}", headers=_headers("E2002", "김철수")).status_code
@@ -176,7 +176,7 @@ def test_another_users_file_is_404_and_a_malformed_id_too(client) -> None:  # no
     )
 
 
-def test_deleting_removes_the_object_the_chunks_and_the_row(client, db) -> None:  # noqa: ANN001
+def test_deleting_removes_the_object_the_chunks_and_the_row(client, db) -> None:
     data = policy_pdf()
     created = _create(client, size=len(data))
     upload = created["upload"]
@@ -190,12 +190,12 @@ def test_deleting_removes_the_object_the_chunks_and_the_row(client, db) -> None:
     assert client.get(f"/api/files/{file_id}", headers=_headers()).status_code == 404
 
 
-def test_the_api_requires_a_token(client) -> None:  # noqa: ANN001
+def test_the_api_requires_a_token(client) -> None:
     assert client.get("/api/files").status_code == 401
     assert client.post("/api/files", json={"name": "a.pdf", "size": 1, "type": PDF}).status_code == 401
 
 
-def test_a_file_that_stopped_processing_fails_with_a_reason_when_its_owner_looks(client, db) -> None:  # noqa: ANN001
+def test_a_file_that_stopped_processing_fails_with_a_reason_when_its_owner_looks(client, db) -> None:
     # Given a file stuck in processing (its last ingest attempt died) and one never uploaded
     stuck = _create(client)["file"]["id"]
     never = _create(client, name="never.pdf")["file"]["id"]
@@ -228,7 +228,7 @@ def test_a_file_that_stopped_processing_fails_with_a_reason_when_its_owner_looks
     assert status["processing_status"] == "pending"
 
 
-def test_a_file_making_progress_is_not_failed(client, db) -> None:  # noqa: ANN001
+def test_a_file_making_progress_is_not_failed(client, db) -> None:
     moving = _create(client)["file"]["id"]
     db.execute(
         "UPDATE uploaded_files SET processing_status = 'processing' WHERE id = :id::uuid", {"id": moving}

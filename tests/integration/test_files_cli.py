@@ -18,7 +18,7 @@ def _json_lines(out: str) -> list[dict]:
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
-def test_ingest_prints_status_pages_and_chunks_per_file(database_url, tmp_path, capsys) -> None:  # noqa: ANN001
+def test_ingest_prints_status_pages_and_chunks_per_file(database_url, tmp_path, capsys) -> None:
     good, bad = tmp_path / "연차.docx", tmp_path / "broken.pdf"
     good.write_bytes(leave_docx())
     bad.write_bytes(corrupt_pdf())
@@ -30,12 +30,12 @@ def test_ingest_prints_status_pages_and_chunks_per_file(database_url, tmp_path, 
     assert "damaged" in rows[1]["reason"]
 
 
-def test_ingest_refuses_a_missing_path(database_url, capsys) -> None:  # noqa: ANN001
+def test_ingest_refuses_a_missing_path(database_url, capsys) -> None:
     assert main(["ingest", "/nonexistent/file.pdf"]) == 2
     assert "not a file" in capsys.readouterr().err
 
 
-def test_eval_retrieval_on_the_development_set_reports_recall_and_mrr(database_url, capsys) -> None:  # noqa: ANN001
+def test_eval_retrieval_on_the_development_set_reports_recall_and_mrr(database_url, capsys) -> None:
     docs = sorted(str(p) for p in DEVSET.iterdir() if p.suffix in (".pdf", ".docx", ".pptx"))
     code = main(
         ["eval", "retrieval", "--json", "--docs", *docs, "--questions", str(DEVSET / "questions.jsonl")]
@@ -48,7 +48,7 @@ def test_eval_retrieval_on_the_development_set_reports_recall_and_mrr(database_u
     assert set(summary) >= {"recall_at_1", "recall_at_5", "mrr"}
 
 
-def test_eval_retrieval_refuses_questions_about_unknown_files(database_url, tmp_path, capsys) -> None:  # noqa: ANN001
+def test_eval_retrieval_refuses_questions_about_unknown_files(database_url, tmp_path, capsys) -> None:
     questions = tmp_path / "q.jsonl"
     questions.write_text('{"question": "x", "file": "missing.pdf", "pages": [1]}\n', encoding="utf-8")
     code = main(
@@ -57,7 +57,7 @@ def test_eval_retrieval_refuses_questions_about_unknown_files(database_url, tmp_
     assert code == 2 and "not among --docs" in capsys.readouterr().err
 
 
-def test_eval_retrieval_refuses_malformed_questions(database_url, tmp_path, capsys) -> None:  # noqa: ANN001
+def test_eval_retrieval_refuses_malformed_questions(database_url, tmp_path, capsys) -> None:
     questions = tmp_path / "q.jsonl"
     questions.write_text('{"question": "x", "pages": "one"}\n', encoding="utf-8")
     code = main(
@@ -66,7 +66,7 @@ def test_eval_retrieval_refuses_malformed_questions(database_url, tmp_path, caps
     assert code == 2 and "line 1" in capsys.readouterr().err
 
 
-def test_bench_ingest_prints_throughput_per_stage(database_url, capsys) -> None:  # noqa: ANN001
+def test_bench_ingest_prints_throughput_per_stage(database_url, capsys) -> None:
     assert main(["bench", "ingest", "--json", "--pages", "12"]) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["pages"] == 12

@@ -20,7 +20,7 @@ MODEL = "test-model@4"
 
 
 @pytest.fixture(params=["pgvector", "opensearch"])
-def index(request: pytest.FixtureRequest, db) -> VectorIndex:  # noqa: ANN001
+def index(request: pytest.FixtureRequest, db) -> VectorIndex:
     if request.param == "pgvector":
         return PgVectorIndex(db)
     client, _ = fake_client()
@@ -28,7 +28,7 @@ def index(request: pytest.FixtureRequest, db) -> VectorIndex:  # noqa: ANN001
 
 
 @pytest.fixture
-def make_file(db) -> Callable[..., FileRef]:  # noqa: ANN001
+def make_file(db) -> Callable[..., FileRef]:
     """A completed file row (the pgvector index joins on it; OpenSearch only needs the ref)."""
     for empno in ("E1", "E2"):
         users.upsert_from_claims(db, empno=empno, name_ko=empno, company=None, company_code=None, roles=[])
@@ -66,7 +66,7 @@ def _chunk(i: int, text: str, vector: list[float], page: int | None = 1) -> Chun
     )
 
 
-def test_upserting_the_same_chunks_again_replaces_instead_of_duplicating(index, make_file) -> None:  # noqa: ANN001
+def test_upserting_the_same_chunks_again_replaces_instead_of_duplicating(index, make_file) -> None:
     f = make_file()
     index.upsert(
         f, [_chunk(0, "first", [1, 0, 0, 0]), _chunk(1, "second", [0, 1, 0, 0])], embedding_model=MODEL
@@ -76,14 +76,14 @@ def test_upserting_the_same_chunks_again_replaces_instead_of_duplicating(index, 
     assert index.stored_hashes(f.file_id) == {0: "hash-0-first", 1: "hash-1-second again"}
 
 
-def test_truncate_drops_chunks_past_the_new_end(index, make_file) -> None:  # noqa: ANN001
+def test_truncate_drops_chunks_past_the_new_end(index, make_file) -> None:
     f = make_file()
     index.upsert(f, [_chunk(i, f"c{i}", [1, 0, 0, 0]) for i in range(4)], embedding_model=MODEL)
     assert index.truncate(f.file_id, keep=2) == 2
     assert sorted(index.stored_hashes(f.file_id)) == [0, 1]
 
 
-def test_delete_file_removes_only_that_files_chunks(index, make_file) -> None:  # noqa: ANN001
+def test_delete_file_removes_only_that_files_chunks(index, make_file) -> None:
     kept, gone = make_file(), make_file()
     index.upsert(kept, [_chunk(0, "keep", [1, 0, 0, 0])], embedding_model=MODEL)
     index.upsert(
@@ -93,7 +93,7 @@ def test_delete_file_removes_only_that_files_chunks(index, make_file) -> None:  
     assert index.count(gone.file_id) == 0 and index.count(kept.file_id) == 1
 
 
-def test_copy_file_gives_the_target_the_same_searchable_chunks(index, make_file) -> None:  # noqa: ANN001
+def test_copy_file_gives_the_target_the_same_searchable_chunks(index, make_file) -> None:
     source, target = make_file(owner="E1"), make_file(owner="E2")
     index.upsert(source, [_chunk(0, "refund desk floor", [0, 0, 1, 0], page=7)], embedding_model=MODEL)
     assert index.copy_file(source.file_id, target) == 1
@@ -101,7 +101,7 @@ def test_copy_file_gives_the_target_the_same_searchable_chunks(index, make_file)
     assert [(h.file_id, h.page, h.content) for h in hits] == [(target.file_id, 7, "refund desk floor")]
 
 
-def test_vector_search_ranks_by_cosine_and_ignores_other_models(index, make_file) -> None:  # noqa: ANN001
+def test_vector_search_ranks_by_cosine_and_ignores_other_models(index, make_file) -> None:
     f = make_file()
     index.upsert(
         f, [_chunk(0, "near", [1, 0.1, 0, 0]), _chunk(1, "far", [0, 0, 1, 0])], embedding_model=MODEL
@@ -112,7 +112,7 @@ def test_vector_search_ranks_by_cosine_and_ignores_other_models(index, make_file
     assert hits[0].score > hits[1].score
 
 
-def test_keyword_search_is_bm25_so_a_rare_term_outweighs_common_ones(index, make_file) -> None:  # noqa: ANN001
+def test_keyword_search_is_bm25_so_a_rare_term_outweighs_common_ones(index, make_file) -> None:
     f = make_file()
     common = "휴가 신청 휴가 신청 휴가 안내"
     index.upsert(
@@ -127,7 +127,7 @@ def test_keyword_search_is_bm25_so_a_rare_term_outweighs_common_ones(index, make
     assert index.keyword_search(["없는단어"], scope=SearchScope(owner="E1"), k=10) == []
 
 
-def test_the_scope_keeps_other_users_files_out_and_readable_workspaces_in(index, make_file) -> None:  # noqa: ANN001
+def test_the_scope_keeps_other_users_files_out_and_readable_workspaces_in(index, make_file) -> None:
     workspace = str(uuid.uuid4())
     mine, theirs, shared = make_file("E1"), make_file("E2"), make_file("E2", workspace_id=workspace)
     for f in (mine, theirs, shared):

@@ -17,7 +17,7 @@ from tests.unit.rag_samples import PDF, policy_pdf
 pytestmark = pytest.mark.integration
 
 
-def _file_events(ws, file_id: str, timeout: float = 60.0) -> list[dict]:  # noqa: ANN001
+def _file_events(ws, file_id: str, timeout: float = 60.0) -> list[dict]:
     events: list[dict] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -29,7 +29,7 @@ def _file_events(ws, file_id: str, timeout: float = 60.0) -> list[dict]:  # noqa
     raise AssertionError(f"no final file.status for {file_id}: {events}")
 
 
-def test_a_user_uploads_a_pdf_sees_its_progress_and_gets_an_answer_citing_the_right_page(target) -> None:  # noqa: ANN001
+def test_a_user_uploads_a_pdf_sees_its_progress_and_gets_an_answer_citing_the_right_page(target) -> None:
     from portal import services
     from portal.agents.runner import run_worker
     from portal.agents.turn import TurnInput
@@ -84,7 +84,7 @@ def test_a_user_uploads_a_pdf_sees_its_progress_and_gets_an_answer_citing_the_ri
     assert "Refunds are paid within 14 days" in reply.content
 
 
-def test_the_local_s3_refuses_a_body_larger_than_declared_and_nothing_is_processed(target) -> None:  # noqa: ANN001
+def test_the_local_s3_refuses_a_body_larger_than_declared_and_nothing_is_processed(target) -> None:
     token = make_token()
     with httpx.Client(
         base_url=target.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=60

@@ -38,7 +38,7 @@ BUCKET = "portal-uploads"
 
 
 @pytest.fixture
-def owner(db, aws):  # noqa: ANN001, ANN201
+def owner(db, aws):
     return users.upsert_from_claims(
         db, empno="E1001", name_ko="홍길동", company=None, company_code=None, roles=[]
     )
@@ -46,7 +46,7 @@ def owner(db, aws):  # noqa: ANN001, ANN201
 
 def _upload(
     db, user, data: bytes, *, name: str = "policy.pdf", mime: str = PDF, size: int | None = None
-) -> UploadedFile:  # noqa: ANN001
+) -> UploadedFile:
     """Request an upload, then put the bytes into S3 (moto runs the ingest function) and read the row."""
     upload = uploads.request_upload(db, user=user, name=name, size=size or len(data), mime_type=mime)
     aws.client("s3").put_object(Bucket=BUCKET, Key=upload.file.storage_path, Body=data, ContentType=mime)
@@ -55,7 +55,7 @@ def _upload(
     return row
 
 
-def _chunk_rows(db, file_id: str) -> list[dict[str, Any]]:  # noqa: ANN001
+def _chunk_rows(db, file_id: str) -> list[dict[str, Any]]:
     return db.fetch_all(
         "SELECT chunk_index, page FROM file_chunks WHERE file_id = :id::uuid ORDER BY chunk_index",
         {"id": file_id},
@@ -67,7 +67,7 @@ def _long_pdf(pages: int = 14) -> bytes:
     return pdf_bytes([english_page(rng, f"Chapter {p}") for p in range(1, pages + 1)])
 
 
-def test_an_uploaded_pdf_is_completed_with_its_pages_and_chunks(db, owner) -> None:  # noqa: ANN001
+def test_an_uploaded_pdf_is_completed_with_its_pages_and_chunks(db, owner) -> None:
     done = _upload(db, owner, policy_pdf())
     assert (done.processing_status, done.progress, done.file_type, done.page_count) == (
         "completed",
@@ -83,7 +83,7 @@ def test_an_uploaded_pdf_is_completed_with_its_pages_and_chunks(db, owner) -> No
     assert (passages[0].file_id, passages[0].page, passages[0].name) == (done.id, 2, "policy.pdf")
 
 
-def test_a_redelivered_event_does_nothing_twice(db, owner) -> None:  # noqa: ANN001
+def test_a_redelivered_event_does_nothing_twice(db, owner) -> None:
     done = _upload(db, owner, policy_pdf())
     head = aws.client("s3").head_object(Bucket=BUCKET, Key=done.storage_path)
     event = {
@@ -130,7 +130,7 @@ class CrashingEmbedder:
         return self._real.embed_query(text)
 
 
-def _pending_object(db, user, data: bytes) -> tuple[UploadedFile, str]:  # noqa: ANN001
+def _pending_object(db, user, data: bytes) -> tuple[UploadedFile, str]:
     """A file whose object is stored but not processed yet (the notification is not configured)."""
     aws.client("s3").put_bucket_notification_configuration(Bucket=BUCKET, NotificationConfiguration={})
     upload = uploads.request_upload(db, user=user, name="long.pdf", size=len(data), mime_type=PDF)
@@ -140,11 +140,11 @@ def _pending_object(db, user, data: bytes) -> tuple[UploadedFile, str]:  # noqa:
     return upload.file, stored["ETag"].strip('"')
 
 
-def _run(db, embedder) -> Run:  # noqa: ANN001
+def _run(db, embedder) -> Run:
     return Run(db, PgVectorIndex(db), embedder, None, get_settings(), notify=lambda _file: None)
 
 
-def test_a_retry_after_a_crash_resumes_from_the_stored_chunks_without_duplicates(db, owner) -> None:  # noqa: ANN001
+def test_a_retry_after_a_crash_resumes_from_the_stored_chunks_without_duplicates(db, owner) -> None:
     pending, etag = _pending_object(db, owner, _long_pdf())
     with pytest.raises(ConnectionError):
         ingest_object(BUCKET, pending.storage_path, etag, run=_run(db, CrashingEmbedder(batches=1)))
@@ -160,7 +160,7 @@ def test_a_retry_after_a_crash_resumes_from_the_stored_chunks_without_duplicates
     assert resumed.embedded == outcome.chunks - 32  # only what the crash left undone
 
 
-def test_the_last_attempt_marks_the_file_failed_instead_of_leaving_it_processing(db, owner) -> None:  # noqa: ANN001
+def test_the_last_attempt_marks_the_file_failed_instead_of_leaving_it_processing(db, owner) -> None:
     pending, etag = _pending_object(db, owner, policy_pdf())
     for _ in range(2):
         with pytest.raises(ConnectionError):
@@ -173,7 +173,7 @@ def test_the_last_attempt_marks_the_file_failed_instead_of_leaving_it_processing
     assert _chunk_rows(db, pending.id) == []
 
 
-def test_the_same_user_uploading_the_same_bytes_reuses_the_earlier_result(db, owner) -> None:  # noqa: ANN001
+def test_the_same_user_uploading_the_same_bytes_reuses_the_earlier_result(db, owner) -> None:
     first = _upload(db, owner, policy_pdf(), name="a.pdf")
     second = _upload(db, owner, policy_pdf(), name="copy of a.pdf")
     assert second.processing_status == "completed"
@@ -182,7 +182,7 @@ def test_the_same_user_uploading_the_same_bytes_reuses_the_earlier_result(db, ow
     assert len(_chunk_rows(db, second.id)) == first.chunk_count
 
 
-def test_another_users_identical_upload_is_processed_for_them(db, owner) -> None:  # noqa: ANN001
+def test_another_users_identical_upload_is_processed_for_them(db, owner) -> None:
     _upload(db, owner, policy_pdf())
     other = users.upsert_from_claims(
         db, empno="E2002", name_ko="김철수", company=None, company_code=None, roles=[]
@@ -202,7 +202,7 @@ def test_another_users_identical_upload_is_processed_for_them(db, owner) -> None
 )
 def test_a_bad_file_fails_with_a_reason_and_nothing_else_is_affected(
     db, owner, name, mime, data, reason
-) -> None:  # noqa: ANN001
+) -> None:
     good = _upload(db, owner, leave_docx(), name="leave.docx", mime=DOCX)
     bad = _upload(db, owner, data, name=name, mime=mime)
     assert bad.processing_status == "failed" and reason in (bad.status_reason or "")
@@ -212,19 +212,19 @@ def test_a_bad_file_fails_with_a_reason_and_nothing_else_is_affected(
     assert search(db, empno="E1001", question="배우자 출산휴가", k=1)[0].file_id == good.id
 
 
-def test_an_object_smaller_than_declared_fails(db, owner) -> None:  # noqa: ANN001
+def test_an_object_smaller_than_declared_fails(db, owner) -> None:
     data = policy_pdf()
     short = _upload(db, owner, data, size=len(data) + 10)
     assert short.processing_status == "failed" and "were declared" in (short.status_reason or "")
 
 
-def test_an_image_without_a_multimodal_model_completes_with_a_no_text_status(db, owner) -> None:  # noqa: ANN001
+def test_an_image_without_a_multimodal_model_completes_with_a_no_text_status(db, owner) -> None:
     image = _upload(db, owner, png(), name="whiteboard.png", mime="image/png")
     assert (image.processing_status, image.chunk_count) == ("completed", 0)
     assert (image.status_reason or "").startswith("No text")
 
 
-def test_an_object_without_an_upload_row_is_ignored(db, owner) -> None:  # noqa: ANN001
+def test_an_object_without_an_upload_row_is_ignored(db, owner) -> None:
     aws.client("s3").put_object(
         Bucket=BUCKET, Key="uploads/E1001/00000000-0000-0000-0000-000000000001/x.pdf", Body=b"%PDF-1.7"
     )
@@ -234,7 +234,7 @@ def test_an_object_without_an_upload_row_is_ignored(db, owner) -> None:  # noqa:
 class DeletingEmbedder(CrashingEmbedder):
     """The owner deletes the file while its first batch is being embedded."""
 
-    def __init__(self, db, file_id: str) -> None:  # noqa: ANN001
+    def __init__(self, db, file_id: str) -> None:
         super().__init__(batches=None)
         self._db, self._file_id = db, file_id
 
@@ -243,7 +243,7 @@ class DeletingEmbedder(CrashingEmbedder):
         return super().embed_documents(texts)
 
 
-def test_a_file_deleted_while_it_is_processed_leaves_nothing_behind(db, owner) -> None:  # noqa: ANN001
+def test_a_file_deleted_while_it_is_processed_leaves_nothing_behind(db, owner) -> None:
     pending, etag = _pending_object(db, owner, policy_pdf())
     outcome = ingest_object(
         BUCKET, pending.storage_path, etag, run=_run(db, DeletingEmbedder(db, pending.id))
@@ -254,7 +254,7 @@ def test_a_file_deleted_while_it_is_processed_leaves_nothing_behind(db, owner) -
 
 def test_with_opensearch_an_upload_is_indexed_there_and_its_removal_event_clears_it(
     db, owner, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     from portal import services
     from portal.rag import index as index_module
 

@@ -15,22 +15,22 @@ from portal.agents.workers.multimodal_rag import answer
 from portal.db.repositories import conversations, files, messages, users
 from portal.db.repositories.files import UploadedFile
 from portal.llm.base import ProviderUnavailable
-from portal.llm.providers.scripted import ScriptedModel
 from portal.rag import uploads
 
+from tests.scripted import ScriptedModel
 from tests.unit.rag_samples import DOCX, PDF, leave_docx, policy_pdf
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def owner(db, aws):  # noqa: ANN001, ANN201
+def owner(db, aws):
     return users.upsert_from_claims(
         db, empno="E1001", name_ko="홍길동", company=None, company_code=None, roles=[]
     )
 
 
-def ingest(db, user, data: bytes, name: str, mime: str) -> UploadedFile:  # noqa: ANN001
+def ingest(db, user, data: bytes, name: str, mime: str) -> UploadedFile:
     upload = uploads.request_upload(db, user=user, name=name, size=len(data), mime_type=mime)
     aws.client("s3").put_object(
         Bucket="portal-uploads", Key=upload.file.storage_path, Body=data, ContentType=mime
@@ -40,7 +40,7 @@ def ingest(db, user, data: bytes, name: str, mime: str) -> UploadedFile:  # noqa
     return done
 
 
-def new_turn(db, content: str, *, empno: str = "E1001", attachments: list[str] | None = None) -> dict:  # noqa: ANN001
+def new_turn(db, content: str, *, empno: str = "E1001", attachments: list[str] | None = None) -> dict:
     conversation = conversations.create(db, user_empno=empno, title=None)
     turn_id = str(uuid.uuid4())
     message = messages.add_user_message(
@@ -57,12 +57,12 @@ def new_turn(db, content: str, *, empno: str = "E1001", attachments: list[str] |
     return {**turn.model_dump(), "route": route}
 
 
-def stored(db, event: dict):  # noqa: ANN001, ANN201
+def stored(db, event: dict):
     return messages.get_turn_message(db, turn_id=event["turn_id"], role="assistant")
 
 
 @pytest.fixture
-def models(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def models(monkeypatch: pytest.MonkeyPatch):
     from portal.llm import service
 
     def install(*replies: object) -> ScriptedModel:
@@ -75,7 +75,7 @@ def models(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     return install
 
 
-def test_the_answer_cites_file_and_page_of_the_excerpts_it_used(db, owner, models) -> None:  # noqa: ANN001
+def test_the_answer_cites_file_and_page_of_the_excerpts_it_used(db, owner, models) -> None:
     policy = ingest(db, owner, policy_pdf(), "travel.pdf", PDF)
     claude = models("Refunds are paid within 14 days [1].")
     event = new_turn(db, "When are refunds paid?")
@@ -91,7 +91,7 @@ def test_the_answer_cites_file_and_page_of_the_excerpts_it_used(db, owner, model
     assert "[1] travel.pdf, page 2" in prompt and "Refunds are paid within 14 days" in prompt
 
 
-def test_offline_the_answer_quotes_the_best_passages_with_their_citations_and_says_so(db, owner) -> None:  # noqa: ANN001
+def test_offline_the_answer_quotes_the_best_passages_with_their_citations_and_says_so(db, owner) -> None:
     leave = ingest(db, owner, leave_docx(), "연차.docx", DOCX)
     event = new_turn(db, "배우자 출산휴가는 며칠인가요?")
     run_worker(event, answer)
@@ -102,7 +102,7 @@ def test_offline_the_answer_quotes_the_best_passages_with_their_citations_and_sa
     assert message.model_used is None
 
 
-def test_attachments_restrict_the_search_to_those_files(db, owner, models) -> None:  # noqa: ANN001
+def test_attachments_restrict_the_search_to_those_files(db, owner, models) -> None:
     ingest(db, owner, policy_pdf(), "travel.pdf", PDF)
     leave = ingest(db, owner, leave_docx(), "연차.docx", DOCX)
     models("답변 [1]")
@@ -113,7 +113,7 @@ def test_attachments_restrict_the_search_to_those_files(db, owner, models) -> No
     assert message.metadata["retrieval"]["scope"] == "attachments"
 
 
-def test_other_users_files_are_never_retrieved(db, owner) -> None:  # noqa: ANN001
+def test_other_users_files_are_never_retrieved(db, owner) -> None:
     ingest(db, owner, policy_pdf(), "travel.pdf", PDF)
     users.upsert_from_claims(db, empno="E2002", name_ko="김철수", company=None, company_code=None, roles=[])
     event = new_turn(db, "When are refunds paid?", empno="E2002")
@@ -123,7 +123,7 @@ def test_other_users_files_are_never_retrieved(db, owner) -> None:  # noqa: ANN0
     assert "Nothing in your uploaded files matches" in message.content
 
 
-def test_an_attached_file_still_processing_is_named_in_the_answer(db, owner) -> None:  # noqa: ANN001
+def test_an_attached_file_still_processing_is_named_in_the_answer(db, owner) -> None:
     pending = uploads.request_upload(db, user=owner, name="big.pdf", size=100, mime_type=PDF).file
     event = new_turn(db, "이 파일 요약해줘", attachments=[pending.id])
     run_worker(event, answer)
@@ -132,7 +132,7 @@ def test_an_attached_file_still_processing_is_named_in_the_answer(db, owner) -> 
     assert message.metadata["retrieval"]["not_ready"] == [{"file_id": pending.id, "status": "pending"}]
 
 
-def test_when_every_model_fails_before_writing_the_passages_are_given_instead(db, owner, models) -> None:  # noqa: ANN001
+def test_when_every_model_fails_before_writing_the_passages_are_given_instead(db, owner, models) -> None:
     ingest(db, owner, policy_pdf(), "travel.pdf", PDF)
     models(*[ProviderUnavailable("down")] * 10)
     event = new_turn(db, "When are refunds paid?")

@@ -85,7 +85,7 @@ def test_the_login_form_is_korean_and_carries_the_request_along(client: TestClie
     assert challenge in page.text
 
 
-def test_code_with_pkce_gives_tokens_the_api_accepts(client: TestClient, db) -> None:  # noqa: ANN001
+def test_code_with_pkce_gives_tokens_the_api_accepts(client: TestClient, db) -> None:
     # Given a person who signs in on the form as an administrator
     verifier, challenge = _pkce()
     code = _sign_in(client, challenge, admin="true")

@@ -23,19 +23,19 @@ SEED_TABLES = {
 }
 
 
-def test_all_twelve_seed_tables_exist(db) -> None:  # noqa: ANN001
+def test_all_twelve_seed_tables_exist(db) -> None:
     rows = db.fetch_all(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
     )
     assert {r["table_name"] for r in rows} >= SEED_TABLES
 
 
-def test_both_views_exist(db) -> None:  # noqa: ANN001
+def test_both_views_exist(db) -> None:
     rows = db.fetch_all("SELECT table_name FROM information_schema.views WHERE table_schema = 'public'")
     assert {"active_workspaces", "recent_activity"} <= {r["table_name"] for r in rows}
 
 
-def test_updated_at_triggers_fire(db) -> None:  # noqa: ANN001
+def test_updated_at_triggers_fire(db) -> None:
     db.execute("INSERT INTO users (empno, name_ko, updated_at) VALUES ('E1', 'a', now() - interval '1 day')")
     before = db.fetch_one("SELECT updated_at FROM users WHERE empno = 'E1'")["updated_at"]
     db.execute("UPDATE users SET name_ko = 'b' WHERE empno = 'E1'")
@@ -50,7 +50,7 @@ def test_updated_at_triggers_fire(db) -> None:  # noqa: ANN001
     }
 
 
-def test_seed_indexes_exist(db) -> None:  # noqa: ANN001
+def test_seed_indexes_exist(db) -> None:
     names = {
         r["indexname"] for r in db.fetch_all("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")
     }
@@ -65,18 +65,18 @@ def test_seed_indexes_exist(db) -> None:  # noqa: ANN001
     } <= names
 
 
-def test_every_migration_is_tracked_and_a_second_run_applies_nothing(db) -> None:  # noqa: ANN001
+def test_every_migration_is_tracked_and_a_second_run_applies_nothing(db) -> None:
     assert applied_versions(db) == [m.version for m in load_migrations()]
     assert apply_migrations(db) == []
 
 
-def test_a_changed_applied_migration_is_refused(db) -> None:  # noqa: ANN001
+def test_a_changed_applied_migration_is_refused(db) -> None:
     first = load_migrations()[0]
     with pytest.raises(MigrationDrift, match=first.name):
         apply_migrations(db, [Migration(first.version, first.name, first.sql + "\n-- edited")])
 
 
-def test_a_failing_migration_leaves_nothing_behind(db) -> None:  # noqa: ANN001
+def test_a_failing_migration_leaves_nothing_behind(db) -> None:
     broken = Migration(
         "9999", "9999_broken.sql", "CREATE TABLE half_done (id int);\nSELECT no_such_function();"
     )
@@ -86,7 +86,7 @@ def test_a_failing_migration_leaves_nothing_behind(db) -> None:  # noqa: ANN001
     assert "9999" not in applied_versions(db)
 
 
-def test_cleanup_expired_cache_function_from_the_seed_works(db) -> None:  # noqa: ANN001
+def test_cleanup_expired_cache_function_from_the_seed_works(db) -> None:
     db.execute(
         "INSERT INTO cache_entries (key, data, expires_at) VALUES ('old', '{}', now() - interval '1 minute')"
     )

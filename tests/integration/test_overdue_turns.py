@@ -18,12 +18,12 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def http(target) -> Iterator[httpx.Client]:  # noqa: ANN001
+def http(target) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=target.base_url, timeout=60) as client:
         yield client
 
 
-def _unanswered_turn(http: httpx.Client, db, *, asked_minutes_ago: int) -> str:  # noqa: ANN001
+def _unanswered_turn(http: httpx.Client, db, *, asked_minutes_ago: int) -> str:
     """A stored question whose workflow never answered (as after an Express time-out)."""
     from portal.db.repositories import messages
 
@@ -44,7 +44,7 @@ def _unanswered_turn(http: httpx.Client, db, *, asked_minutes_ago: int) -> str: 
     return turn_id
 
 
-def test_resuming_a_turn_past_its_deadline_marks_it_failed_and_tells_the_user(target, http, db) -> None:  # noqa: ANN001
+def test_resuming_a_turn_past_its_deadline_marks_it_failed_and_tells_the_user(target, http, db) -> None:
     from portal.agents.failure import USER_MESSAGE_KO
     from portal.db.repositories import messages
 
@@ -64,7 +64,7 @@ def test_resuming_a_turn_past_its_deadline_marks_it_failed_and_tells_the_user(ta
     assert answer.metadata["error"].startswith("States.Timeout")
 
 
-def test_a_repaired_turn_is_repaired_once(target, http, db) -> None:  # noqa: ANN001
+def test_a_repaired_turn_is_repaired_once(target, http, db) -> None:
     from portal.db.repositories import messages
 
     # Given an overdue turn that one resume already repaired
@@ -90,7 +90,7 @@ def test_a_repaired_turn_is_repaired_once(target, http, db) -> None:  # noqa: AN
     assert messages.get_turn_message(db, turn_id=turn_id, role="assistant").status == "failed"
 
 
-def test_a_turn_within_its_deadline_is_left_running(target, http, db) -> None:  # noqa: ANN001
+def test_a_turn_within_its_deadline_is_left_running(target, http, db) -> None:
     from portal.db.repositories import messages
 
     # Given a question asked a minute ago, still unanswered (its worker may still be running)
@@ -104,7 +104,7 @@ def test_a_turn_within_its_deadline_is_left_running(target, http, db) -> None:  
     assert messages.get_turn_message(db, turn_id=turn_id, role="assistant") is None
 
 
-def test_listing_a_conversation_repairs_its_overdue_turn_and_tells_the_open_socket(target, http, db) -> None:  # noqa: ANN001
+def test_listing_a_conversation_repairs_its_overdue_turn_and_tells_the_open_socket(target, http, db) -> None:
     from portal.agents.failure import USER_MESSAGE_KO
 
     # Given a socket that stayed open while its turn's execution died without an answer
@@ -127,7 +127,7 @@ def test_listing_a_conversation_repairs_its_overdue_turn_and_tells_the_open_sock
         assert (closing["type"], closing["code"], closing["turn_id"]) == ("error", "turn_failed", turn_id)
 
 
-def test_listing_a_conversation_leaves_a_running_turn_alone(target, http, db) -> None:  # noqa: ANN001
+def test_listing_a_conversation_leaves_a_running_turn_alone(target, http, db) -> None:
     # Given a turn asked a minute ago, still within its deadline
     turn_id = _unanswered_turn(http, db, asked_minutes_ago=1)
     conversation_id = db.fetch_one(

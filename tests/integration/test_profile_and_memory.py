@@ -16,7 +16,7 @@ def test_topics_are_the_repeated_content_words_without_particles() -> None:
     assert topics("부가세 신고 기한은? 부가세를 언제 내나요? 신고 방법도")[:2] == ["부가세", "신고"]
 
 
-def test_turn_signals_are_stored_once_per_turn(db) -> None:  # noqa: ANN001
+def test_turn_signals_are_stored_once_per_turn(db) -> None:
     users.upsert_from_claims(db, empno="E1", name_ko="a", company=None, company_code=None, roles=[])
     turn = str(uuid.uuid4())
     for _ in range(2):
@@ -35,7 +35,7 @@ def test_turn_signals_are_stored_once_per_turn(db) -> None:  # noqa: ANN001
     assert 0 <= rows[0]["confidence_score"] <= 1
 
 
-def test_opted_out_users_leave_no_signals(db) -> None:  # noqa: ANN001
+def test_opted_out_users_leave_no_signals(db) -> None:
     users.upsert_from_claims(db, empno="E1", name_ko="a", company=None, company_code=None, roles=[])
     assert not record_turn(
         db, empno="E1", turn_id=str(uuid.uuid4()), question="x", agent="general", model=None, collect=False
@@ -43,7 +43,7 @@ def test_opted_out_users_leave_no_signals(db) -> None:  # noqa: ANN001
     assert db.fetch_one("SELECT count(*) AS n FROM profile_collection_logs")["n"] == 0
 
 
-def test_a_turn_through_the_worker_records_signals_unless_opted_out(db, aws) -> None:  # noqa: ANN001
+def test_a_turn_through_the_worker_records_signals_unless_opted_out(db, aws) -> None:
     from portal.agents.runner import run_worker
     from portal.agents.turn import RouteDecision, TurnInput
     from portal.agents.workers.general import answer
@@ -72,7 +72,8 @@ def test_long_history_is_summarised_by_a_quick_model(monkeypatch: pytest.MonkeyP
     from portal.agents.graphs import general as graph
     from portal.llm import service
     from portal.llm.base import ChatMessage
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     model = ScriptedModel(["- 이전 대화 요약"], name="anthropic")
     monkeypatch.setattr(

@@ -36,7 +36,7 @@ def assert_quiet(ws: ClientConnection) -> None:
 class People:
     """Signed-in users of the target and their REST headers."""
 
-    def __init__(self, target) -> None:  # noqa: ANN001
+    def __init__(self, target) -> None:
         self.target = target
         self.http = httpx.Client(base_url=target.base_url, timeout=60)
         self.tokens: dict[str, str] = {}
@@ -53,7 +53,7 @@ class People:
 
 
 @pytest.fixture
-def people(target) -> Iterator[People]:  # noqa: ANN001
+def people(target) -> Iterator[People]:
     p = People(target)
     yield p
     p.http.close()
@@ -88,7 +88,7 @@ def joined(people: People, empno: str, workspace_id: str) -> Iterator[tuple[Clie
         yield ws, presence
 
 
-def wait_for(condition, timeout: float = 10.0) -> None:  # noqa: ANN001
+def wait_for(condition, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
@@ -278,9 +278,10 @@ def test_a_socket_can_join_only_so_many_workspaces(people: People) -> None:
 
 def test_a_chat_turn_in_a_shared_workspace_streams_to_its_members(
     people: People, space: dict, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     reply = "공유 워크스페이스의 모든 구성원이 이 답변을 실시간으로 봅니다. " * 2
     monkeypatch.setattr(

@@ -10,13 +10,13 @@ from portal.db.repositories import conversations, messages, users
 pytestmark = pytest.mark.integration
 
 
-def _user(db, empno: str = "E1001") -> users.User:  # noqa: ANN001
+def _user(db, empno: str = "E1001") -> users.User:
     return users.upsert_from_claims(
         db, empno=empno, name_ko="홍길동", company="ACME", company_code="AC", roles=["user"]
     )
 
 
-def test_user_upsert_creates_then_refreshes_claims(db) -> None:  # noqa: ANN001
+def test_user_upsert_creates_then_refreshes_claims(db) -> None:
     _user(db)
     updated = users.upsert_from_claims(
         db, empno="E1001", name_ko="홍길동2", company=None, company_code=None, roles=["admin"]
@@ -24,13 +24,13 @@ def test_user_upsert_creates_then_refreshes_claims(db) -> None:  # noqa: ANN001
     assert (updated.name_ko, updated.company, updated.is_admin) == ("홍길동2", "ACME", True)
 
 
-def test_user_upsert_with_unchanged_claims_returns_the_row(db) -> None:  # noqa: ANN001
+def test_user_upsert_with_unchanged_claims_returns_the_row(db) -> None:
     first = _user(db)
     again = _user(db)
     assert again.updated_at == first.updated_at
 
 
-def test_conversations_are_listed_by_recent_activity(db) -> None:  # noqa: ANN001
+def test_conversations_are_listed_by_recent_activity(db) -> None:
     _user(db)
     older = conversations.create(db, user_empno="E1001", title="older")
     newer = conversations.create(db, user_empno="E1001", title="newer")
@@ -39,7 +39,7 @@ def test_conversations_are_listed_by_recent_activity(db) -> None:  # noqa: ANN00
     assert newer.id in {c.id for c in conversations.list_for_user(db, user_empno="E1001")}
 
 
-def test_get_owned_hides_other_users_conversations(db) -> None:  # noqa: ANN001
+def test_get_owned_hides_other_users_conversations(db) -> None:
     _user(db)
     _user(db, "E2")
     mine = conversations.create(db, user_empno="E1001", title=None)
@@ -47,7 +47,7 @@ def test_get_owned_hides_other_users_conversations(db) -> None:  # noqa: ANN001
     assert conversations.delete_owned(db, conversation_id=mine.id, user_empno="E2") is False
 
 
-def test_turn_messages_are_written_once(db) -> None:  # noqa: ANN001
+def test_turn_messages_are_written_once(db) -> None:
     _user(db)
     conversation = conversations.create(db, user_empno="E1001", title=None)
     turn = str(uuid.uuid4())
@@ -76,7 +76,7 @@ def test_turn_messages_are_written_once(db) -> None:  # noqa: ANN001
     assert (answer.tokens_used, answer.cost_usd) == (7, pytest.approx(0.0012))
 
 
-def test_recent_excludes_the_current_turn_and_failed_answers(db) -> None:  # noqa: ANN001
+def test_recent_excludes_the_current_turn_and_failed_answers(db) -> None:
     _user(db)
     conversation = conversations.create(db, user_empno="E1001", title=None)
     done, failed, current = (str(uuid.uuid4()) for _ in range(3))

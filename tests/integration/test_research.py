@@ -23,13 +23,14 @@ from portal.agents.research.models import FilePassage
 from portal.agents.turn import TurnInput
 from portal.db.repositories import conversations, messages, users
 from portal.llm.base import ProviderRejected
-from portal.llm.providers.scripted import ScriptedModel
 from portal.local.functions import invoke
 from portal.realtime.stream import finished_event, stored_chunks
 from portal.search import registry
 from portal.search.base import SearchResult
 from portal.search.fetch import FetchPolicy, PageFetcher
 from portal.settings import get_settings, reset_settings
+
+from tests.scripted import ScriptedModel
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +41,7 @@ class _Site(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         body = f"<html><head><title>{self.path}</title></head><body><p>본문 {self.path}: 확정신고 기한은 7월 25일입니다.</p></body></html>"
         data = body.encode()
         self.send_response(200)
@@ -87,7 +88,7 @@ class FakeSearch:
 
 
 @pytest.fixture
-def research(aws: dict, monkeypatch: pytest.MonkeyPatch, site: str):  # noqa: ANN201
+def research(aws: dict, monkeypatch: pytest.MonkeyPatch, site: str):
     """The research machine configured, a loopback-allowed fetcher, and a way to install search."""
     monkeypatch.setenv("PORTAL_RESEARCH_STATE_MACHINE_ARN", aws["research_state_machine_arn"])
     reset_settings()  # not services.reset(): that would close the `db` fixture's executor
@@ -105,7 +106,7 @@ def research(aws: dict, monkeypatch: pytest.MonkeyPatch, site: str):  # noqa: AN
 
 
 @pytest.fixture
-def claude(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def claude(monkeypatch: pytest.MonkeyPatch):
     from portal.llm import service
 
     def install(*replies: object) -> ScriptedModel:
@@ -118,7 +119,7 @@ def claude(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     return install
 
 
-def new_turn(db, content: str = QUESTION) -> dict:  # noqa: ANN001
+def new_turn(db, content: str = QUESTION) -> dict:
     users.upsert_from_claims(db, empno="E1001", name_ko="홍길동", company=None, company_code="C", roles=[])
     conversation = conversations.create(db, user_empno="E1001", title=None)
     turn_id = str(uuid.uuid4())
@@ -152,7 +153,7 @@ def run_research(event: dict, *, timeout: float = 90.0) -> dict:
     raise AssertionError("the research execution did not finish")
 
 
-def answer_of(db, event: dict):  # noqa: ANN001, ANN201
+def answer_of(db, event: dict):
     return messages.get_turn_message(db, turn_id=event["turn_id"], role="assistant")
 
 
@@ -172,7 +173,7 @@ REPORT = "# 부가가치세 확정신고 안내\n\n## 요약\n- 제1기 확정�
 
 def test_a_research_turn_plans_searches_finds_gaps_and_stores_a_cited_report(
     db, research, claude, site
-) -> None:  # noqa: ANN001
+) -> None:
     search = FakeSearch(site)
     research(search)
     model = claude(json.dumps(PLAN, ensure_ascii=False), json.dumps(GAPS, ensure_ascii=False), REPORT)
@@ -228,7 +229,7 @@ def test_a_research_turn_plans_searches_finds_gaps_and_stores_a_cited_report(
 
 def test_with_the_offline_model_the_report_is_an_honest_compilation_of_the_sources(
     db, research, site
-) -> None:  # noqa: ANN001
+) -> None:
     search = FakeSearch(site)
     research(search)
     event = new_turn(db)
@@ -247,7 +248,7 @@ def test_with_the_offline_model_the_report_is_an_honest_compilation_of_the_sourc
     assert answer.metadata["research"]["answered_by"] == "offline"
 
 
-def test_one_crashing_query_is_reported_and_the_others_carry_the_research(db, research, site) -> None:  # noqa: ANN001
+def test_one_crashing_query_is_reported_and_the_others_carry_the_research(db, research, site) -> None:
     from portal.agents.research.plan import rules_queries
 
     crashing = rules_queries(QUESTION, max_queries=get_settings().research_max_queries)[1]
@@ -265,7 +266,7 @@ def test_one_crashing_query_is_reported_and_the_others_carry_the_research(db, re
 
 def test_a_failing_report_reaches_the_failure_handler_which_marks_the_turn_failed(
     db, research, claude, site
-) -> None:  # noqa: ANN001
+) -> None:
     research(FakeSearch(site))
     claude(
         json.dumps(PLAN, ensure_ascii=False),
@@ -288,7 +289,7 @@ def test_a_failing_report_reaches_the_failure_handler_which_marks_the_turn_faile
     assert answer_of(db, event).status == "failed"
 
 
-def test_without_any_source_to_search_the_turn_gets_a_clear_not_configured_answer(db, research) -> None:  # noqa: ANN001
+def test_without_any_source_to_search_the_turn_gets_a_clear_not_configured_answer(db, research) -> None:
     research()  # no search provider, and no file retriever is connected
     event = new_turn(db)
 
@@ -306,7 +307,7 @@ def test_without_any_source_to_search_the_turn_gets_a_clear_not_configured_answe
 
 def test_without_the_research_machine_the_answer_says_the_workflow_is_missing(
     db, research, site, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     research(FakeSearch(site))
     monkeypatch.delenv("PORTAL_RESEARCH_STATE_MACHINE_ARN")
     reset_settings()
@@ -317,7 +318,7 @@ def test_without_the_research_machine_the_answer_says_the_workflow_is_missing(
     assert "PORTAL_RESEARCH_STATE_MACHINE_ARN" in answer_of(db, event).content
 
 
-def test_the_users_files_are_searched_when_a_retriever_is_connected(db, research, monkeypatch) -> None:  # noqa: ANN001
+def test_the_users_files_are_searched_when_a_retriever_is_connected(db, research, monkeypatch) -> None:
     class Files:
         def __init__(self) -> None:
             self.calls: list[tuple[str, str]] = []
@@ -348,7 +349,7 @@ def test_the_users_files_are_searched_when_a_retriever_is_connected(db, research
     assert "세무가이드.pdf (p.3)" in answer.content
 
 
-def test_a_repeated_start_neither_restarts_the_research_nor_repeats_the_note(db, research, site) -> None:  # noqa: ANN001
+def test_a_repeated_start_neither_restarts_the_research_nor_repeats_the_note(db, research, site) -> None:
     research(FakeSearch(site))
     event = new_turn(db)
 
@@ -364,7 +365,7 @@ def test_a_repeated_start_neither_restarts_the_research_nor_repeats_the_note(db,
     assert len(chunks(event["turn_id"])) == chunks_after_first
 
 
-def test_research_streams_to_a_real_websocket_through_the_local_target(target, site, monkeypatch) -> None:  # noqa: ANN001
+def test_research_streams_to_a_real_websocket_through_the_local_target(target, site, monkeypatch) -> None:
     """The local target end to end with the offline model: note, progress and report as numbered chunks, then done."""
     from websockets.sync.client import connect
 
@@ -403,7 +404,7 @@ def test_research_streams_to_a_real_websocket_through_the_local_target(target, s
 )
 def test_a_toggled_turn_through_rest_starts_research_and_ends_with_the_report(
     target, site, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     import httpx
 
     from tests.conftest import make_token

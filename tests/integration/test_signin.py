@@ -23,7 +23,7 @@ def client(database_url: str, aws: dict) -> TestClient:
     return TestClient(create_app())
 
 
-def _users(db) -> int:  # noqa: ANN001
+def _users(db) -> int:
     return db.fetch_one("SELECT count(*) AS n FROM users")["n"]
 
 
@@ -71,7 +71,7 @@ def _signed(**overrides: Any) -> str:
         pytest.param(lambda: _signed(token_use="access"), id="access token"),
     ],
 )
-def test_a_bad_token_is_401_and_nothing_is_stored(client: TestClient, db, token) -> None:  # noqa: ANN001
+def test_a_bad_token_is_401_and_nothing_is_stored(client: TestClient, db, token) -> None:
     # Given a token that must not sign anyone in
     # When it is used
     response = _me(client, token())
@@ -81,7 +81,7 @@ def test_a_bad_token_is_401_and_nothing_is_stored(client: TestClient, db, token)
     assert _users(db) == 0
 
 
-def test_hs256_signed_with_the_public_key_is_401_and_nothing_is_stored(client: TestClient, db) -> None:  # noqa: ANN001
+def test_hs256_signed_with_the_public_key_is_401_and_nothing_is_stored(client: TestClient, db) -> None:
     from cryptography.hazmat.primitives import serialization
     from portal.auth.local_issuer import signing_key
     from portal.settings import get_settings
@@ -101,7 +101,7 @@ def test_hs256_signed_with_the_public_key_is_401_and_nothing_is_stored(client: T
     assert _users(db) == 0
 
 
-def test_a_group_named_admin_is_not_the_admin_group(client: TestClient, db) -> None:  # noqa: ANN001
+def test_a_group_named_admin_is_not_the_admin_group(client: TestClient, db) -> None:
     # Given a user whose IdP groups include something called "admin", but not portal-admins
     token = _signed(**{"custom:empno": "E3003", "cognito:groups": ["admin", "portal-admin"]})
     # When they sign in
@@ -114,7 +114,7 @@ def test_a_group_named_admin_is_not_the_admin_group(client: TestClient, db) -> N
 
 def test_first_sign_in_creates_the_user_and_later_ones_update_name_department_company(
     client: TestClient, db
-) -> None:  # noqa: ANN001
+) -> None:
     # Given a first sign-in
     first = make_token("E4004", "이영희", department="인사팀", company="본사")
     assert _me(client, first).status_code == 200
@@ -130,7 +130,7 @@ def test_first_sign_in_creates_the_user_and_later_ones_update_name_department_co
 
 def test_outside_the_email_domain_allow_list_is_403_in_korean_and_nothing_is_stored(
     client: TestClient,
-    db,  # noqa: ANN001
+    db,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from portal import services
@@ -151,7 +151,7 @@ def test_outside_the_email_domain_allow_list_is_403_in_korean_and_nothing_is_sto
 
 def test_a_listed_idp_group_admits_and_others_are_refused(
     client: TestClient,
-    db,  # noqa: ANN001
+    db,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from portal import services

@@ -39,7 +39,7 @@ def _only_connection(empno: str = "E1001") -> str:
     return ids[0]
 
 
-def test_a_frame_after_the_token_expired_gets_auth_expired_and_the_socket_closes(target) -> None:  # noqa: ANN001
+def test_a_frame_after_the_token_expired_gets_auth_expired_and_the_socket_closes(target) -> None:
     # Given a socket opened with a token that expires in two seconds
     with connect(f"{target.ws_url}?token={make_token(ttl_seconds=SHORT)}") as ws:
         send(ws, action="ping")
@@ -52,7 +52,7 @@ def test_a_frame_after_the_token_expired_gets_auth_expired_and_the_socket_closes
         assert_closed(ws)
 
 
-def test_re_authenticating_in_time_keeps_the_socket_alive(target) -> None:  # noqa: ANN001
+def test_re_authenticating_in_time_keeps_the_socket_alive(target) -> None:
     # Given a socket with a short-lived token
     with connect(f"{target.ws_url}?token={make_token(ttl_seconds=SHORT)}") as ws:
         # When the client sends a fresh token for the same person before it expires
@@ -65,7 +65,7 @@ def test_re_authenticating_in_time_keeps_the_socket_alive(target) -> None:  # no
         assert recv(ws) == {"type": "pong"}
 
 
-def test_re_authenticating_as_someone_else_is_refused_and_closes_the_socket(target) -> None:  # noqa: ANN001
+def test_re_authenticating_as_someone_else_is_refused_and_closes_the_socket(target) -> None:
     with connect(f"{target.ws_url}?token={make_token('E1001')}") as ws:
         send(ws, action="auth", token=make_token("E2002", "김철수"))
         error = recv(ws)
@@ -73,7 +73,7 @@ def test_re_authenticating_as_someone_else_is_refused_and_closes_the_socket(targ
         assert_closed(ws)
 
 
-def test_a_bad_re_auth_token_is_an_error_and_the_socket_keeps_its_first_token(target) -> None:  # noqa: ANN001
+def test_a_bad_re_auth_token_is_an_error_and_the_socket_keeps_its_first_token(target) -> None:
     with connect(f"{target.ws_url}?token={make_token()}") as ws:
         send(ws, action="auth", token=make_token(ttl_seconds=-5))
         error = recv(ws)
@@ -82,7 +82,7 @@ def test_a_bad_re_auth_token_is_an_error_and_the_socket_keeps_its_first_token(ta
         assert recv(ws) == {"type": "pong"}
 
 
-def test_a_post_to_a_socket_whose_token_expired_becomes_auth_expired(target) -> None:  # noqa: ANN001
+def test_a_post_to_a_socket_whose_token_expired_becomes_auth_expired(target) -> None:
     from portal import services
 
     # Given a quiet socket whose token has expired
@@ -97,7 +97,7 @@ def test_a_post_to_a_socket_whose_token_expired_becomes_auth_expired(target) -> 
         assert_closed(ws)
 
 
-def test_the_sweep_closes_idle_sockets_whose_token_expired_and_spares_the_others(target) -> None:  # noqa: ANN001
+def test_the_sweep_closes_idle_sockets_whose_token_expired_and_spares_the_others(target) -> None:
     from portal.realtime.expiry import close_expired
 
     # Given one idle socket with an expired token and one with a valid token

@@ -30,7 +30,7 @@ class RecordingGateway:
         self.gone: set[str] = set()
         self.failing: set[str] = set()
 
-    def post_to_connection(self, ConnectionId: str, Data: bytes) -> None:  # noqa: N803 - boto3's names
+    def post_to_connection(self, ConnectionId: str, Data: bytes) -> None:  # boto3's names
         if ConnectionId in self.gone:
             raise ClientError(
                 {"Error": {"Code": "GoneException"}, "ResponseMetadata": {"HTTPStatusCode": 410}},
@@ -57,14 +57,14 @@ def gateway(aws: dict) -> RecordingGateway:
 
 
 @pytest.fixture
-def table(aws: dict):  # noqa: ANN201
+def table(aws: dict):
     from portal import aws as portal_aws
     from portal.settings import get_settings
 
     return portal_aws.dynamodb_table(get_settings().stream_table)
 
 
-def _stream(gateway: RecordingGateway, table, turn_id: str = "turn-1", audience: tuple[str, ...] = ("c1",)):  # noqa: ANN001, ANN202
+def _stream(gateway: RecordingGateway, table, turn_id: str = "turn-1", audience: tuple[str, ...] = ("c1",)):
     from portal import services
     from portal.realtime.sender import Sender
     from portal.realtime.stream import TurnStream
@@ -82,7 +82,7 @@ def _stream(gateway: RecordingGateway, table, turn_id: str = "turn-1", audience:
     )
 
 
-def _subscribe(table, connection_id: str, after_seq: int, turn_id: str = "turn-1") -> bool:  # noqa: ANN001
+def _subscribe(table, connection_id: str, after_seq: int, turn_id: str = "turn-1") -> bool:
     from portal.realtime import stream
 
     return stream.subscribe(
@@ -93,7 +93,7 @@ def _subscribe(table, connection_id: str, after_seq: int, turn_id: str = "turn-1
 # --- the handoff, at every point a resume can arrive ----------------------------------------------
 
 
-def test_a_resume_mid_turn_gets_the_missed_chunks_then_the_live_ones_once_each(gateway, table) -> None:  # noqa: ANN001
+def test_a_resume_mid_turn_gets_the_missed_chunks_then_the_live_ones_once_each(gateway, table) -> None:
     s = _stream(gateway, table)
     for piece in ("가", "나", "다"):
         s.write(piece)
@@ -115,7 +115,7 @@ def test_a_resume_mid_turn_gets_the_missed_chunks_then_the_live_ones_once_each(g
     }
 
 
-def test_a_resume_after_the_last_chunk_is_served_by_finish(gateway, table) -> None:  # noqa: ANN001
+def test_a_resume_after_the_last_chunk_is_served_by_finish(gateway, table) -> None:
     s = _stream(gateway, table)
     s.write("하나")
     s.write("둘")
@@ -126,7 +126,7 @@ def test_a_resume_after_the_last_chunk_is_served_by_finish(gateway, table) -> No
     assert gateway.received["c2"][-1]["type"] == "done"
 
 
-def test_a_resume_after_the_turn_finished_is_replayed_from_the_table(gateway, table) -> None:  # noqa: ANN001
+def test_a_resume_after_the_turn_finished_is_replayed_from_the_table(gateway, table) -> None:
     from portal import services
     from portal.realtime import stream
     from portal.realtime.sender import Sender
@@ -152,7 +152,7 @@ def test_a_resume_after_the_turn_finished_is_replayed_from_the_table(gateway, ta
     assert gateway.received["c2"][-1] == gateway.received["c1"][-1]  # the same done the live sockets got
 
 
-def test_a_resume_claiming_more_than_was_sent_gets_no_chunk_twice(gateway, table) -> None:  # noqa: ANN001
+def test_a_resume_claiming_more_than_was_sent_gets_no_chunk_twice(gateway, table) -> None:
     s = _stream(gateway, table)
     s.write("a")
     assert _subscribe(table, "c1", after_seq=3)  # c1 resumes claiming it saw up to 3
@@ -162,7 +162,7 @@ def test_a_resume_claiming_more_than_was_sent_gets_no_chunk_twice(gateway, table
     assert gateway.seqs("c1") == [1, 4, 5]
 
 
-def test_a_socket_whose_send_fails_never_gets_a_later_chunk_after_the_gap(gateway, table) -> None:  # noqa: ANN001
+def test_a_socket_whose_send_fails_never_gets_a_later_chunk_after_the_gap(gateway, table) -> None:
     s = _stream(gateway, table, audience=("c1", "c2"))
     s.write("a")
     gateway.failing.add("c1")
@@ -177,7 +177,7 @@ def test_a_socket_whose_send_fails_never_gets_a_later_chunk_after_the_gap(gatewa
 
 def test_a_fresh_stream_finishing_a_turn_continues_its_numbering_and_serves_waiting_resumes(
     gateway, table
-) -> None:  # noqa: ANN001
+) -> None:
     worker = _stream(gateway, table)
     for piece in ("a", "b", "c"):
         worker.write(piece)
@@ -191,7 +191,7 @@ def test_a_fresh_stream_finishing_a_turn_continues_its_numbering_and_serves_wait
     assert gateway.received["c2"][-1]["type"] == "error"
 
 
-def test_resumes_of_one_turn_are_capped(gateway, table) -> None:  # noqa: ANN001
+def test_resumes_of_one_turn_are_capped(gateway, table) -> None:
     from portal.realtime.stream import MAX_SUBSCRIBERS, TooManyResumes
 
     for n in range(MAX_SUBSCRIBERS):
@@ -212,7 +212,7 @@ class GatedModel:
         self.before, self.after = before, after
         self.gate = threading.Event()
 
-    def stream(self, request):  # noqa: ANN001, ANN201
+    def stream(self, request):
         from portal.llm.base import Completed, TextDelta, Usage
 
         for piece in self.before:
@@ -248,7 +248,7 @@ def assert_quiet(ws: ClientConnection) -> None:
 
 
 @pytest.fixture
-def http(target) -> Iterator[httpx.Client]:  # noqa: ANN001
+def http(target) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=target.base_url, timeout=60) as client:
         yield client
 
@@ -282,7 +282,7 @@ def _wait_until_subscribed(turn_id: str) -> None:
 
 def test_a_client_that_reconnects_with_resume_gets_every_missed_chunk_once_in_order(
     target, http, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     from portal.llm import service
 
     before = [f"앞부분 문장 {n}번은 충분히 길어서 한 조각이 됩니다. " for n in range(6)]
@@ -308,9 +308,10 @@ def test_a_client_that_reconnects_with_resume_gets_every_missed_chunk_once_in_or
     assert "".join(e["text"] for e in seen) + "".join(c["text"] for c in chunks) == "".join(before + after)
 
 
-def test_resuming_a_finished_turn_replays_what_was_missed_then_done(target, http, monkeypatch) -> None:  # noqa: ANN001
+def test_resuming_a_finished_turn_replays_what_was_missed_then_done(target, http, monkeypatch) -> None:
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     reply = "끝난 턴의 답변을 다시 받아 봅니다. 놓친 부분만 차례대로 옵니다. " * 3
     scripted = ScriptedModel([reply], name="offline", chunk_size=5)
@@ -329,9 +330,10 @@ def test_resuming_a_finished_turn_replays_what_was_missed_then_done(target, http
     assert replayed[-1] == live_events[-1]  # the same done, message id and last_seq
 
 
-def test_a_member_of_the_workspace_can_resume_a_colleagues_turn(target, http, monkeypatch) -> None:  # noqa: ANN001
+def test_a_member_of_the_workspace_can_resume_a_colleagues_turn(target, http, monkeypatch) -> None:
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     monkeypatch.setattr(
         service, "providers", lambda: {"offline": ScriptedModel(["팀이 함께 보는 답변"], name="offline")}
@@ -354,9 +356,10 @@ def test_a_member_of_the_workspace_can_resume_a_colleagues_turn(target, http, mo
     assert "".join(e["text"] for e in events if e["type"] == "chunk") == "팀이 함께 보는 답변"
 
 
-def test_resuming_someone_elses_turn_is_refused_and_sends_nothing(target, http, monkeypatch) -> None:  # noqa: ANN001
+def test_resuming_someone_elses_turn_is_refused_and_sends_nothing(target, http, monkeypatch) -> None:
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     monkeypatch.setattr(
         service, "providers", lambda: {"offline": ScriptedModel(["개인 답변"], name="offline")}
@@ -384,7 +387,7 @@ def test_resuming_someone_elses_turn_is_refused_and_sends_nothing(target, http, 
     ],
     ids=["no-turn", "negative-seq", "seq-as-text", "seq-as-bool", "malformed-turn", "unknown-turn"],
 )
-def test_bad_resume_frames_get_an_error_and_register_nothing(target, frame: dict, code: str) -> None:  # noqa: ANN001
+def test_bad_resume_frames_get_an_error_and_register_nothing(target, frame: dict, code: str) -> None:
     from portal import aws as portal_aws
     from portal.settings import get_settings
 

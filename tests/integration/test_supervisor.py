@@ -10,7 +10,8 @@ from portal.agents import supervisor
 from portal.agents.turn import TurnInput, TurnOptions
 from portal.db.repositories import conversations, messages, permissions, preferences, users
 from portal.db.repositories.preferences import FeaturePreferences
-from portal.llm.providers.scripted import ScriptedModel
+
+from tests.scripted import ScriptedModel
 
 pytestmark = pytest.mark.integration
 
@@ -23,7 +24,7 @@ def workers_all(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(supervisor, "WORKERS", {a: a for a in registry.ALL_AGENTS})
 
 
-def _turn(db, text: str, *, empno: str = "E1", admin: bool = False, **options: object) -> TurnInput:  # noqa: ANN001
+def _turn(db, text: str, *, empno: str = "E1", admin: bool = False, **options: object) -> TurnInput:
     users.upsert_from_claims(
         db, empno=empno, name_ko="테스터", company=None, company_code="C", roles=["admin"] if admin else []
     )
@@ -41,20 +42,20 @@ def _turn(db, text: str, *, empno: str = "E1", admin: bool = False, **options: o
     )
 
 
-def test_the_classifier_decides_when_confident(db, aws, workers_all) -> None:  # noqa: ANN001
+def test_the_classifier_decides_when_confident(db, aws, workers_all) -> None:
     decision = supervisor.route(_turn(db, "Canvas에 신제품 출시 보고서 초안을 작성해줘"))
     assert (decision.agent, decision.decided_by) == ("canvas", "classifier")
     assert decision.confidence >= 0.55 and decision.reason
 
 
-def test_a_toggle_wins_over_the_classifier(db, aws, workers_all) -> None:  # noqa: ANN001
+def test_a_toggle_wins_over_the_classifier(db, aws, workers_all) -> None:
     decision = supervisor.route(_turn(db, "부가세 신고 기한 알려줘", toggle="deep_research"))
     assert (decision.agent, decision.decided_by) == ("deep_research", "toggle")
 
 
 def test_an_explicit_agent_wins_and_carries_a_suggestion_when_another_fits_clearly(
     db, aws, workers_all
-) -> None:  # noqa: ANN001
+) -> None:
     decision = supervisor.route(
         _turn(db, "이번 분기 부가세 신고 기한과 원천징수 신고 방법 알려줘", admin=True, agent="general")
     )
@@ -62,13 +63,13 @@ def test_an_explicit_agent_wins_and_carries_a_suggestion_when_another_fits_clear
     assert decision.suggestion and decision.suggestion["agent"] == "tax"
 
 
-def test_restricted_agents_are_not_candidates_without_a_grant(db, aws, workers_all) -> None:  # noqa: ANN001
+def test_restricted_agents_are_not_candidates_without_a_grant(db, aws, workers_all) -> None:
     decision = supervisor.route(_turn(db, "이번 분기 부가세 신고 기한과 원천징수 신고 방법 알려줘"))
     assert decision.agent != "tax"
     assert "tax" not in dict(decision.runners_up)
 
 
-def test_a_live_grant_makes_the_agent_a_candidate_and_an_expired_one_does_not(db, aws, workers_all) -> None:  # noqa: ANN001
+def test_a_live_grant_makes_the_agent_a_candidate_and_an_expired_one_does_not(db, aws, workers_all) -> None:
     text = "이번 분기 부가세 신고 기한과 원천징수 신고 방법 알려줘"
     turn = _turn(db, text)
     permissions.grant(
@@ -82,18 +83,18 @@ def test_a_live_grant_makes_the_agent_a_candidate_and_an_expired_one_does_not(db
     assert supervisor.route(turn).agent != "tax"
 
 
-def test_switched_off_features_are_not_candidates(db, aws, workers_all) -> None:  # noqa: ANN001
+def test_switched_off_features_are_not_candidates(db, aws, workers_all) -> None:
     turn = _turn(db, "Canvas에 신제품 출시 보고서 초안을 작성해줘")
     preferences.save(db, empno="E1", prefs=FeaturePreferences(enable_canvas_mode=False))
     assert supervisor.route(turn).agent != "canvas"
 
 
-def test_web_search_is_not_a_candidate_without_a_search_provider(db, aws, workers_all) -> None:  # noqa: ANN001
+def test_web_search_is_not_a_candidate_without_a_search_provider(db, aws, workers_all) -> None:
     decision = supervisor.route(_turn(db, "오늘 원달러 환율 최신 뉴스 검색해줘"))
     assert decision.agent != "web_search"
 
 
-def test_an_unsure_classifier_asks_the_llm(db, aws, workers_all, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_an_unsure_classifier_asks_the_llm(db, aws, workers_all, monkeypatch: pytest.MonkeyPatch) -> None:
     from portal.llm import service
 
     model = ScriptedModel(['{"agent": "canvas", "reason": "wants a document"}'], name="anthropic")
@@ -108,7 +109,7 @@ def test_an_unsure_classifier_asks_the_llm(db, aws, workers_all, monkeypatch: py
 
 def test_an_llm_reply_naming_no_candidate_leaves_the_classifier_decision(
     db, aws, workers_all, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     from portal.llm import service
 
     model = ScriptedModel(['{"agent": "tax"}', "no json at all"], name="anthropic")
@@ -119,14 +120,14 @@ def test_an_llm_reply_naming_no_candidate_leaves_the_classifier_decision(
     assert decision.decided_by == "classifier"
 
 
-def test_without_a_worker_general_answers_and_the_trace_says_so(db, aws, monkeypatch) -> None:  # noqa: ANN001
+def test_without_a_worker_general_answers_and_the_trace_says_so(db, aws, monkeypatch) -> None:
     # Given a deployment where the tax worker is not wired (e.g. mid-rollout)
     monkeypatch.setattr(supervisor, "WORKERS", {"general": "GeneralWorker"})
     decision = supervisor.route(_turn(db, "hello", admin=True, agent="tax"))
     assert (decision.agent, decision.decided_by, decision.requested_agent) == ("general", "fallback", "tax")
 
 
-def test_an_attached_uploaded_file_is_classified_by_its_name(db, aws, workers_all) -> None:  # noqa: ANN001
+def test_an_attached_uploaded_file_is_classified_by_its_name(db, aws, workers_all) -> None:
     from portal.db.repositories import files
 
     # Given a file the user uploaded, attached to a question by its id (as the UI sends it)
@@ -149,7 +150,7 @@ def test_an_attached_uploaded_file_is_classified_by_its_name(db, aws, workers_al
     assert supervisor.route(turn).agent == "multimodal_rag"
 
 
-def test_someone_elses_file_id_gives_no_attachment_cue(db, aws, workers_all) -> None:  # noqa: ANN001
+def test_someone_elses_file_id_gives_no_attachment_cue(db, aws, workers_all) -> None:
     from portal.db.repositories import files
 
     users.upsert_from_claims(db, empno="OTHER", name_ko="타인", company=None, company_code="X", roles=[])
@@ -170,7 +171,7 @@ def test_someone_elses_file_id_gives_no_attachment_cue(db, aws, workers_all) -> 
     assert supervisor.attachment_names(db, turn, "C") == []
 
 
-def test_the_intent_calls_tokens_and_cost_are_stored_on_the_answer(db, aws, monkeypatch) -> None:  # noqa: ANN001
+def test_the_intent_calls_tokens_and_cost_are_stored_on_the_answer(db, aws, monkeypatch) -> None:
     from portal.agents.runner import run_worker
     from portal.agents.workers.general import answer
     from portal.llm import service

@@ -15,7 +15,7 @@ from tests.conftest import make_token
 pytestmark = pytest.mark.integration
 
 
-def _events_until(ws, turn_id: str, final: set[str], timeout: float = 30.0) -> list[dict]:  # noqa: ANN001
+def _events_until(ws, turn_id: str, final: set[str], timeout: float = 30.0) -> list[dict]:
     events: list[dict] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -28,10 +28,11 @@ def _events_until(ws, turn_id: str, final: set[str], timeout: float = 30.0) -> l
 
 
 @pytest.fixture
-def scripted(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def scripted(monkeypatch: pytest.MonkeyPatch):
     """Replace the providers with a scripted fake answering as the offline model."""
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     def install(*replies: object) -> ScriptedModel:
         model = ScriptedModel(list(replies), name="offline", chunk_size=3)
@@ -41,7 +42,7 @@ def scripted(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     return install
 
 
-def test_a_turn_streams_numbered_chunks_in_order_then_done(target, scripted) -> None:  # noqa: ANN001
+def test_a_turn_streams_numbered_chunks_in_order_then_done(target, scripted) -> None:
     reply = "안녕하세요! 무엇을 도와드릴까요? 오늘도 좋은 하루 보내세요. " * 3
     model = scripted(reply)
     token = make_token()
@@ -72,7 +73,7 @@ def test_a_turn_streams_numbered_chunks_in_order_then_done(target, scripted) -> 
     assert model.requests[0].messages[-1].content == "안녕하세요"
 
 
-def test_every_socket_of_the_user_receives_the_stream(target, scripted) -> None:  # noqa: ANN001
+def test_every_socket_of_the_user_receives_the_stream(target, scripted) -> None:
     scripted("두 탭 모두에 보입니다.")
     token = make_token()
     with (
@@ -92,10 +93,11 @@ def test_every_socket_of_the_user_receives_the_stream(target, scripted) -> None:
         assert json.loads(stranger.recv(timeout=5)) == {"type": "pong"}  # nothing of the turn arrived first
 
 
-def test_provider_failure_falls_back_and_the_answer_says_which_model(target, monkeypatch) -> None:  # noqa: ANN001
+def test_provider_failure_falls_back_and_the_answer_says_which_model(target, monkeypatch) -> None:
     from portal.llm import service
     from portal.llm.base import ProviderThrottled
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     claude = ScriptedModel([ProviderThrottled("slow down"), "대체 모델의 답변입니다."], name="anthropic")
     monkeypatch.setattr(
@@ -117,7 +119,7 @@ def test_provider_failure_falls_back_and_the_answer_says_which_model(target, mon
     assert answer["metadata"]["fallbacks"] == [{"model": first, "error": "ProviderThrottled"}]
 
 
-def test_a_failing_turn_reaches_the_catch_marks_it_failed_and_tells_the_socket(target, scripted) -> None:  # noqa: ANN001
+def test_a_failing_turn_reaches_the_catch_marks_it_failed_and_tells_the_socket(target, scripted) -> None:
     from portal.llm.base import ProviderRejected
 
     scripted(ProviderRejected("content refused"))
@@ -137,7 +139,7 @@ def test_a_failing_turn_reaches_the_catch_marks_it_failed_and_tells_the_socket(t
         assert "content refused" in stored[-1]["metadata"]["error"]
 
 
-def test_websocket_without_a_valid_token_is_refused(target) -> None:  # noqa: ANN001
+def test_websocket_without_a_valid_token_is_refused(target) -> None:
     for url in (
         target.ws_url,
         f"{target.ws_url}?token=garbage",
@@ -158,14 +160,14 @@ def test_websocket_without_a_valid_token_is_refused(target) -> None:  # noqa: AN
     ],
     ids=["malformed", "unknown-action", "not-an-object", "oversized"],
 )
-def test_bad_frames_get_an_error_event(target, frame: str, code: str) -> None:  # noqa: ANN001
+def test_bad_frames_get_an_error_event(target, frame: str, code: str) -> None:
     with connect(f"{target.ws_url}?token={make_token()}") as ws:
         ws.send(frame)
         event = json.loads(ws.recv(timeout=5))
         assert event["type"] == "error" and event["code"] == code
 
 
-def test_a_socket_that_vanished_is_removed_on_the_next_send(target, database_url) -> None:  # noqa: ANN001
+def test_a_socket_that_vanished_is_removed_on_the_next_send(target, database_url) -> None:
     from portal import services
 
     store = services.connections()

@@ -20,7 +20,7 @@ class FakeTime:
         self.now += seconds
 
 
-def _question(db) -> str:  # noqa: ANN001
+def _question(db) -> str:
     from portal.db.repositories import conversations, messages, users
 
     users.upsert_from_claims(db, empno="E1001", name_ko="홍길동", company=None, company_code=None, roles=[])
@@ -32,7 +32,7 @@ def _question(db) -> str:  # noqa: ANN001
     return turn_id
 
 
-def test_no_answer_within_the_budget_is_none_after_waiting_the_budget(db) -> None:  # noqa: ANN001
+def test_no_answer_within_the_budget_is_none_after_waiting_the_budget(db) -> None:
     from portal.agents.waiting import wait_for_answer
 
     # Given a turn nobody answers
@@ -46,7 +46,7 @@ def test_no_answer_within_the_budget_is_none_after_waiting_the_budget(db) -> Non
     assert 20.0 < time.now <= 25.0
 
 
-def test_a_stored_answer_is_returned_at_once(db) -> None:  # noqa: ANN001
+def test_a_stored_answer_is_returned_at_once(db) -> None:
     from portal.agents.waiting import wait_for_answer
     from portal.db.repositories import messages
 

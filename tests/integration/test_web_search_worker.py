@@ -21,10 +21,11 @@ from portal.agents.workers.web_search import answer
 from portal.db.repositories import conversations, messages, users
 from portal.llm.base import ProviderRejected
 from portal.llm.catalog import get_model
-from portal.llm.providers.scripted import ScriptedModel
 from portal.search import registry
 from portal.search.base import SearchResult, SearchUnavailable
 from portal.search.fetch import FetchPolicy, PageFetcher
+
+from tests.scripted import ScriptedModel
 
 pytestmark = pytest.mark.integration
 
@@ -38,7 +39,7 @@ class _Site(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         body = PAGES.get(self.path)
         self.send_response(200 if body else 404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -71,7 +72,7 @@ class FakeSearch:
 
 
 @pytest.fixture
-def web(monkeypatch: pytest.MonkeyPatch, site: str):  # noqa: ANN201
+def web(monkeypatch: pytest.MonkeyPatch, site: str):
     """Install search providers and a fetcher that may reach the local site."""
     fetcher = PageFetcher(
         FetchPolicy(allow_networks=(ipaddress.ip_network("127.0.0.1/32"),), allowed_ports=None)
@@ -85,7 +86,7 @@ def web(monkeypatch: pytest.MonkeyPatch, site: str):  # noqa: ANN201
 
 
 @pytest.fixture
-def models(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def models(monkeypatch: pytest.MonkeyPatch):
     """Scripted Claude (plus an offline model that must not be asked)."""
     from portal.llm import service
 
@@ -109,7 +110,7 @@ def results(site: str) -> list[SearchResult]:
     ]
 
 
-def new_turn(db, content: str, *, history: tuple[tuple[str, str], ...] = ()) -> dict:  # noqa: ANN001
+def new_turn(db, content: str, *, history: tuple[tuple[str, str], ...] = ()) -> dict:
     """A stored user message (after optional earlier turns) and the worker's event for it."""
     users.upsert_from_claims(db, empno="E1001", name_ko="홍길동", company=None, company_code="C", roles=[])
     conversation = conversations.create(db, user_empno="E1001", title=None)
@@ -146,11 +147,11 @@ def streamed_text(turn_id: str) -> str:
     return "".join(str(i["text"]) for i in stored_chunks(table, turn_id, after_seq=0))
 
 
-def stored(db, event: dict):  # noqa: ANN001, ANN201
+def stored(db, event: dict):
     return messages.get_turn_message(db, turn_id=event["turn_id"], role="assistant")
 
 
-def test_the_answer_cites_the_pages_it_read_and_ends_with_their_urls(db, aws, web, models, site) -> None:  # noqa: ANN001
+def test_the_answer_cites_the_pages_it_read_and_ends_with_their_urls(db, aws, web, models, site) -> None:
     search = FakeSearch(results(site))
     web(search)
     claude = models("제1기 확정신고 기한은 7월 25일입니다 [1]. 홈택스에서 전자신고할 수 있습니다 [2].")
@@ -181,7 +182,7 @@ def test_the_answer_cites_the_pages_it_read_and_ends_with_their_urls(db, aws, we
 
 def test_without_a_search_provider_the_answer_says_what_the_admin_must_configure(
     db, aws, web, models
-) -> None:  # noqa: ANN001
+) -> None:
     web()  # no provider
     claude = models()  # a model call would fail the script
     event = new_turn(db, "오늘 코스피 지수 알려줘")
@@ -196,7 +197,7 @@ def test_without_a_search_provider_the_answer_says_what_the_admin_must_configure
     assert claude.requests == []
 
 
-def test_an_english_question_gets_the_not_configured_answer_in_english(db, aws, web) -> None:  # noqa: ANN001
+def test_an_english_question_gets_the_not_configured_answer_in_english(db, aws, web) -> None:
     web()
     event = new_turn(db, "What is the weather in Seoul today?")
     run_worker(event, answer)
@@ -205,7 +206,7 @@ def test_an_english_question_gets_the_not_configured_answer_in_english(db, aws, 
 
 def test_with_the_offline_model_the_answer_lists_the_results_and_says_it_is_offline(
     db, aws, web, site
-) -> None:  # noqa: ANN001
+) -> None:
     web(FakeSearch(results(site)))  # no model keys: the real offline provider is the only model
     event = new_turn(db, "부가세 확정신고 기한이 언제야?")
 
@@ -219,7 +220,7 @@ def test_with_the_offline_model_the_answer_lists_the_results_and_says_it_is_offl
     assert message.model_used is None and message.metadata["search"]["answered_by"] == "offline"
 
 
-def test_when_the_first_provider_fails_the_next_one_answers(db, aws, web, models, site) -> None:  # noqa: ANN001
+def test_when_the_first_provider_fails_the_next_one_answers(db, aws, web, models, site) -> None:
     broken = FakeSearch(SearchUnavailable("502 from upstream", provider="tavily"), name="tavily")
     working = FakeSearch(results(site)[:1], name="brave")
     web(broken, working)
@@ -233,7 +234,7 @@ def test_when_the_first_provider_fails_the_next_one_answers(db, aws, web, models
     assert search["provider_failures"][0]["provider"] == "tavily"
 
 
-def test_when_every_provider_fails_the_answer_says_so_plainly(db, aws, web, models) -> None:  # noqa: ANN001
+def test_when_every_provider_fails_the_answer_says_so_plainly(db, aws, web, models) -> None:
     web(FakeSearch(SearchUnavailable("down", provider="tavily")))
     claude = models()
     event = new_turn(db, "부가세 확정신고 기한")
@@ -246,7 +247,7 @@ def test_when_every_provider_fails_the_answer_says_so_plainly(db, aws, web, mode
     assert claude.requests == []
 
 
-def test_a_search_that_finds_nothing_is_answered_without_a_model(db, aws, web, models) -> None:  # noqa: ANN001
+def test_a_search_that_finds_nothing_is_answered_without_a_model(db, aws, web, models) -> None:
     web(FakeSearch([]))
     claude = models()
     event = new_turn(db, "존재하지 않는 검색어 zxqv")
@@ -255,7 +256,7 @@ def test_a_search_that_finds_nothing_is_answered_without_a_model(db, aws, web, m
     assert claude.requests == []
 
 
-def test_a_result_pointing_at_the_metadata_service_is_not_fetched(db, aws, web, models, site) -> None:  # noqa: ANN001
+def test_a_result_pointing_at_the_metadata_service_is_not_fetched(db, aws, web, models, site) -> None:
     trap = SearchResult(
         title="trap", url="http://169.254.169.254/latest/meta-data/", snippet="", source="tavily"
     )
@@ -273,7 +274,7 @@ def test_a_result_pointing_at_the_metadata_service_is_not_fetched(db, aws, web, 
     assert "Excerpt" not in claude.requests[0].system.split("[2]")[0]  # nothing read from the trap
 
 
-def test_a_follow_up_question_is_rewritten_into_a_standalone_query(db, aws, web, models, site) -> None:  # noqa: ANN001
+def test_a_follow_up_question_is_rewritten_into_a_standalone_query(db, aws, web, models, site) -> None:
     search = FakeSearch(results(site)[:1])
     web(search)
     models("2025년 부가가치세 제1기 확정신고 기한", "7월 25일입니다 [1].")
@@ -290,7 +291,7 @@ def test_a_follow_up_question_is_rewritten_into_a_standalone_query(db, aws, web,
 
 def test_when_the_model_refuses_before_writing_the_results_are_still_given(
     db, aws, web, models, site
-) -> None:  # noqa: ANN001
+) -> None:
     web(FakeSearch(results(site)))
     models(ProviderRejected("content refused"))
     event = new_turn(db, "부가세 확정신고 기한")
@@ -301,7 +302,7 @@ def test_when_the_model_refuses_before_writing_the_results_are_still_given(
     assert message.content.startswith("[검색 결과만 제공]") and f"{site}/vat" in message.content
 
 
-def test_a_repeated_delivery_does_not_answer_twice(db, aws, web, models, site) -> None:  # noqa: ANN001
+def test_a_repeated_delivery_does_not_answer_twice(db, aws, web, models, site) -> None:
     web(FakeSearch(results(site)))
     claude = models("한 번만 답합니다 [1].")
     event = new_turn(db, "부가세 확정신고 기한")
@@ -317,7 +318,7 @@ def test_a_repeated_delivery_does_not_answer_twice(db, aws, web, models, site) -
     "web_search" not in WORKERS,
     reason="the chat state machine does not route to web_search yet (lead wires it)",
 )
-def test_a_toggled_turn_through_the_local_target_answers_with_the_offline_model(target, web, site) -> None:  # noqa: ANN001
+def test_a_toggled_turn_through_the_local_target_answers_with_the_offline_model(target, web, site) -> None:
     import httpx
 
     from tests.conftest import make_token

@@ -47,14 +47,14 @@ def _workspace(client: TestClient, headers: dict, **body: object) -> dict:
     return response.json()
 
 
-def _count(db, table: str) -> int:  # noqa: ANN001
+def _count(db, table: str) -> int:
     return db.fetch_one(f"SELECT count(*) AS n FROM {table}")["n"]
 
 
 # --- create, read, list ----------------------------------------------------------
 
 
-def test_creating_a_workspace_makes_the_caller_its_owner_and_logs_it(client, owner, db) -> None:  # noqa: ANN001
+def test_creating_a_workspace_makes_the_caller_its_owner_and_logs_it(client, owner, db) -> None:
     created = _workspace(client, owner, description="3분기", visibility="team")
 
     assert created["role"] == "owner" and created["owner_empno"] == "E1001"
@@ -80,7 +80,7 @@ def test_creating_a_workspace_makes_the_caller_its_owner_and_logs_it(client, own
     ],
     ids=["blank-title", "long-title", "bad-visibility", "no-title", "huge-settings"],
 )
-def test_bad_workspace_bodies_are_422_and_store_nothing(client, owner, db, body: dict) -> None:  # noqa: ANN001
+def test_bad_workspace_bodies_are_422_and_store_nothing(client, owner, db, body: dict) -> None:
     response = client.post("/api/workspaces", json=body, headers=owner)
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"
@@ -89,7 +89,7 @@ def test_bad_workspace_bodies_are_422_and_store_nothing(client, owner, db, body:
 
 def test_the_list_has_mine_and_those_shared_with_me_but_not_other_companies_team_spaces(
     client, owner, colleague, outsider
-) -> None:  # noqa: ANN001
+) -> None:
     mine = _workspace(client, owner, title="내 공간")
     shared = _workspace(client, colleague, title="같이 쓰는 공간")
     client.post(
@@ -115,7 +115,7 @@ def test_the_list_has_mine_and_those_shared_with_me_but_not_other_companies_team
 @pytest.mark.parametrize("visibility", ["private", "team"])
 def test_a_workspace_the_caller_cannot_read_is_404_like_an_unknown_one(
     client, owner, outsider, visibility: str
-) -> None:  # noqa: ANN001
+) -> None:
     created = _workspace(client, owner, visibility=visibility)
     for path in (created["id"], str(uuid.uuid4()), "not-a-uuid"):
         response = client.get(f"/api/workspaces/{path}", headers=outsider)
@@ -123,7 +123,7 @@ def test_a_workspace_the_caller_cannot_read_is_404_like_an_unknown_one(
         assert response.json()["error"] == {"code": "not_found", "message": "Workspace not found"}
 
 
-def test_a_public_workspace_is_readable_by_anyone_as_a_viewer(client, owner, outsider) -> None:  # noqa: ANN001
+def test_a_public_workspace_is_readable_by_anyone_as_a_viewer(client, owner, outsider) -> None:
     created = _workspace(client, owner, visibility="public")
     response = client.get(f"/api/workspaces/{created['id']}", headers=outsider)
     assert response.status_code == 200 and response.json()["role"] == "viewer"
@@ -132,7 +132,7 @@ def test_a_public_workspace_is_readable_by_anyone_as_a_viewer(client, owner, out
 # --- update and archive -------------------------------------------------------------
 
 
-def test_the_owner_updates_settings_and_visibility(client, owner, db) -> None:  # noqa: ANN001
+def test_the_owner_updates_settings_and_visibility(client, owner, db) -> None:
     created = _workspace(client, owner)
     response = client.patch(
         f"/api/workspaces/{created['id']}",
@@ -151,7 +151,7 @@ def test_the_owner_updates_settings_and_visibility(client, owner, db) -> None:  
     assert logged["metadata"] == {"changed": ["settings", "title", "visibility"]}
 
 
-def test_an_editor_cannot_change_settings_and_nothing_changes(client, owner, colleague) -> None:  # noqa: ANN001
+def test_an_editor_cannot_change_settings_and_nothing_changes(client, owner, colleague) -> None:
     created = _workspace(client, owner)
     client.post(
         f"/api/workspaces/{created['id']}/collaborators",
@@ -172,12 +172,12 @@ def test_an_editor_cannot_change_settings_and_nothing_changes(client, owner, col
     assert (after["title"], after["status"], len(after["collaborators"])) == ("분기 보고서", "active", 1)
 
 
-def test_an_empty_update_is_422(client, owner) -> None:  # noqa: ANN001
+def test_an_empty_update_is_422(client, owner) -> None:
     created = _workspace(client, owner)
     assert client.patch(f"/api/workspaces/{created['id']}", json={}, headers=owner).status_code == 422
 
 
-def test_archiving_makes_a_workspace_read_only_until_restored(client, owner) -> None:  # noqa: ANN001
+def test_archiving_makes_a_workspace_read_only_until_restored(client, owner) -> None:
     created = _workspace(client, owner)
     archived = client.post(f"/api/workspaces/{created['id']}/archive", headers=owner)
     assert archived.status_code == 200 and archived.json()["status"] == "archived"
@@ -206,7 +206,7 @@ def test_archiving_makes_a_workspace_read_only_until_restored(client, owner) -> 
 # --- collaborators ---------------------------------------------------------------------
 
 
-def test_the_owner_adds_a_collaborator_then_changes_their_role(client, owner, colleague) -> None:  # noqa: ANN001
+def test_the_owner_adds_a_collaborator_then_changes_their_role(client, owner, colleague) -> None:
     created = _workspace(client, owner)
     added = client.post(
         f"/api/workspaces/{created['id']}/collaborators",
@@ -241,7 +241,7 @@ def test_the_owner_adds_a_collaborator_then_changes_their_role(client, owner, co
 )
 def test_bad_collaborators_are_refused_and_nothing_changes(
     client, owner, colleague, db, body: dict, status: int, code: str
-) -> None:  # noqa: ANN001
+) -> None:
     created = _workspace(client, owner)
     response = client.post(f"/api/workspaces/{created['id']}/collaborators", json=body, headers=owner)
     assert response.status_code == status and response.json()["error"]["code"] == code
@@ -249,7 +249,7 @@ def test_bad_collaborators_are_refused_and_nothing_changes(
     assert _count(db, "activity_logs") == 1  # only the creation
 
 
-def test_the_owner_removes_a_collaborator_who_then_loses_access(client, owner, colleague) -> None:  # noqa: ANN001
+def test_the_owner_removes_a_collaborator_who_then_loses_access(client, owner, colleague) -> None:
     created = _workspace(client, owner)
     client.post(
         f"/api/workspaces/{created['id']}/collaborators",
@@ -265,7 +265,7 @@ def test_the_owner_removes_a_collaborator_who_then_loses_access(client, owner, c
     assert again.status_code == 404
 
 
-def test_a_collaborator_may_leave_but_not_remove_others(client, owner, colleague) -> None:  # noqa: ANN001
+def test_a_collaborator_may_leave_but_not_remove_others(client, owner, colleague) -> None:
     third = _as(client, "E3003", "이영희")
     created = _workspace(client, owner)
     for empno in ("E2002", "E3003"):
@@ -287,7 +287,7 @@ def test_a_collaborator_may_leave_but_not_remove_others(client, owner, colleague
 # --- activity -------------------------------------------------------------------------------
 
 
-def test_activity_lists_the_workspace_and_artifact_changes_newest_first(client, owner, colleague) -> None:  # noqa: ANN001
+def test_activity_lists_the_workspace_and_artifact_changes_newest_first(client, owner, colleague) -> None:
     created = _workspace(client, owner)
     other = _workspace(client, owner, title="다른 공간")
     client.post(
@@ -321,6 +321,6 @@ def test_activity_lists_the_workspace_and_artifact_changes_newest_first(client, 
     assert items[2]["metadata"] == {"empno": "E2002", "role": "editor", "previous_role": None}
 
 
-def test_activity_of_a_workspace_the_caller_cannot_read_is_404(client, owner, outsider) -> None:  # noqa: ANN001
+def test_activity_of_a_workspace_the_caller_cannot_read_is_404(client, owner, outsider) -> None:
     created = _workspace(client, owner)
     assert client.get(f"/api/workspaces/{created['id']}/activity", headers=outsider).status_code == 404

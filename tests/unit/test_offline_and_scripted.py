@@ -25,7 +25,8 @@ from portal.llm.providers.anthropic_provider import AnthropicProvider
 from portal.llm.providers.gemini_provider import GeminiProvider
 from portal.llm.providers.offline import OfflineProvider
 from portal.llm.providers.registry import build_providers
-from portal.llm.providers.scripted import ScriptedModel, ScriptExhausted
+
+from tests.scripted import ScriptedModel, ScriptExhausted
 
 LAYER = Path(__file__).resolve().parents[2] / "layers" / "portal"
 

@@ -35,14 +35,14 @@ def _request(text: str, dims: int) -> dict:
 
 
 @pytest.fixture
-def bedrock():  # noqa: ANN201
+def bedrock():
     client = boto3.client("bedrock-runtime", region_name="ap-northeast-2")
     with Stubber(client) as stub:
         yield client, stub
         stub.assert_no_pending_responses()
 
 
-def test_titan_sends_one_text_per_call_and_returns_vectors_in_order(bedrock) -> None:  # noqa: ANN001
+def test_titan_sends_one_text_per_call_and_returns_vectors_in_order(bedrock) -> None:
     client, stub = bedrock
     first, second = [0.6, 0.8] + [0.0] * 254, [0.0, 1.0] + [0.0] * 254
     stub.add_response("invoke_model", _titan_response(first), _request("출장 규정", 256))
@@ -52,7 +52,7 @@ def test_titan_sends_one_text_per_call_and_returns_vectors_in_order(bedrock) -> 
     assert embedder.key == "titan-embed-text-v2@256"
 
 
-def test_titan_refuses_a_response_of_the_wrong_dimension(bedrock) -> None:  # noqa: ANN001
+def test_titan_refuses_a_response_of_the_wrong_dimension(bedrock) -> None:
     client, stub = bedrock
     stub.add_response("invoke_model", _titan_response([0.1, 0.2]), _request("q", 512))
     embedder = TitanEmbedder(client, model_id="amazon.titan-embed-text-v2:0", dimensions=512)
@@ -60,7 +60,7 @@ def test_titan_refuses_a_response_of_the_wrong_dimension(bedrock) -> None:  # no
         embedder.embed_query("q")
 
 
-def test_titan_errors_reach_the_caller(bedrock) -> None:  # noqa: ANN001
+def test_titan_errors_reach_the_caller(bedrock) -> None:
     client, stub = bedrock
     stub.add_client_error("invoke_model", service_error_code="ValidationException", http_status_code=400)
     embedder = TitanEmbedder(client, model_id="amazon.titan-embed-text-v2:0", dimensions=1024)

@@ -6,11 +6,11 @@ import time
 
 import pytest
 from portal.llm.catalog import all_models
-from portal.llm.providers.scripted import ScriptedModel
 from portal.rag.errors import FileRejected
 from portal.rag.extract import Limits, decode_text, extract
 from portal.rag.vision import ModelVision
 
+from tests.scripted import ScriptedModel
 from tests.unit.rag_samples import (
     budget_xlsx,
     corrupt_pdf,

@@ -75,7 +75,7 @@ class _Site(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:  # http.server's naming
         _Site.hosts_seen.append(self.headers.get("Host", ""))
         url = urlparse(self.path)
         query = parse_qs(url.query)

@@ -199,7 +199,7 @@ def issuer() -> Iterator[tuple[str, rsa.RSAPrivateKey]]:
     jwk.update({"kid": "k1", "use": "sig", "alg": "RS256"})
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             base = f"http://127.0.0.1:{self.server.server_address[1]}"
             body = {
                 "/.well-known/openid-configuration": {"issuer": base, "jwks_uri": f"{base}/keys"},
@@ -225,7 +225,7 @@ def _aws_verifier(url: str) -> tuple[Settings, TokenVerifier]:
     return s, TokenVerifier(s, IssuerJwks(url))
 
 
-def test_rs256_tokens_verify_against_the_issuers_jwks(issuer) -> None:  # noqa: ANN001
+def test_rs256_tokens_verify_against_the_issuers_jwks(issuer) -> None:
     url, key = issuer
     s, verifier = _aws_verifier(url)
     token = jwt.encode(
@@ -235,7 +235,7 @@ def test_rs256_tokens_verify_against_the_issuers_jwks(issuer) -> None:  # noqa: 
     assert (claims.empno, claims.is_admin) == ("E1001", True)
 
 
-def test_a_token_for_another_app_client_of_the_same_issuer_is_unauthorized(issuer) -> None:  # noqa: ANN001
+def test_a_token_for_another_app_client_of_the_same_issuer_is_unauthorized(issuer) -> None:
     url, key = issuer
     s, verifier = _aws_verifier(url)
     token = jwt.encode(_claims(s, aud="some-other-app"), key, "RS256", headers={"kid": "k1"})

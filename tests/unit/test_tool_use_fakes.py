@@ -18,7 +18,8 @@ from portal.llm.base import (
 from portal.llm.providers.anthropic_provider import AnthropicProvider
 from portal.llm.providers.gemini_provider import GeminiProvider
 from portal.llm.providers.offline import OfflineProvider
-from portal.llm.providers.scripted import ScriptedModel
+
+from tests.scripted import ScriptedModel
 
 SEARCH = ToolSpec(
     "search_regulations",

@@ -7,7 +7,7 @@ because DynamoDB deletes expired items late (up to days).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from portal.settings import Settings
 
@@ -44,7 +44,7 @@ class TableSpec:
     def table_name(self, settings: Settings) -> str:
         return str(getattr(settings, self.settings_attr))
 
-    def create_table_kwargs(self, name: str) -> dict:
+    def create_table_kwargs(self, name: str) -> dict[str, Any]:
         """Arguments for boto3 ``create_table`` (the local target and tests)."""
         keys = [self.partition] + ([self.sort] if self.sort else [])
         attrs = {k.name: k.type for k in keys}
@@ -52,7 +52,7 @@ class TableSpec:
             attrs[idx.partition.name] = idx.partition.type
             if idx.sort:
                 attrs[idx.sort.name] = idx.sort.type
-        kwargs: dict = {
+        kwargs: dict[str, Any] = {
             "TableName": name,
             "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": [{"AttributeName": self.partition.name, "KeyType": "HASH"}]

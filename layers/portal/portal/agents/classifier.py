@@ -43,11 +43,20 @@ class Classification:
     reason: str
     runners_up: list[tuple[str, float]] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)  # raw evidence points per agent
+    # The top confidence had every agent been a candidate (None: every agent was one). Restricting
+    # the candidates renormalises the scores and would make a message with no cues look confident.
+    confidence_over_all: float | None = None
 
     @property
     def unsure(self) -> bool:
         """True when the supervisor should confirm with an LLM intent call."""
         return self.confidence < UNSURE_BELOW
+
+    @property
+    def unsure_over_all(self) -> bool:
+        """Unsure among the candidates or, had every agent been one, among all of them."""
+        over_all = self.confidence if self.confidence_over_all is None else self.confidence_over_all
+        return self.unsure or over_all < UNSURE_BELOW
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (CLI, logs, traces)."""
@@ -247,4 +256,7 @@ def classify(
         reason=reason,
         runners_up=runners_up,
         scores={a: round(s, 3) for a, s in scores.items() if s},
+        confidence_over_all=None
+        if allowed is None
+        else max(_softmax({a: max(0.0, s) for a, s in scores.items()}).values()),
     )

@@ -7,6 +7,7 @@ from collections import Counter
 
 from portal.agents.workers.prompts import is_korean
 from portal.db.executor import Executor
+from portal.db.repositories import profile_logs
 
 _WORD = re.compile(r"[\uac00-\ud7a3]{2,}|[A-Za-z][A-Za-z0-9+#.-]{3,}")
 # Korean particles/endings that would otherwise dominate the counts.
@@ -84,18 +85,4 @@ def record_turn(
     }
     # More content words -> a more reliable topic signal; language and agent alone are weak.
     confidence = round(min(0.9, 0.3 + 0.12 * len(found)), 2)
-    return (
-        db.execute(
-            """
-            INSERT INTO profile_collection_logs (empno, data_source, collected_data, confidence_score)
-            SELECT :empno::varchar, 'chat_interaction', :data::jsonb, :confidence::float
-            WHERE NOT EXISTS (
-                SELECT 1 FROM profile_collection_logs
-                WHERE empno = :empno::varchar AND data_source = 'chat_interaction'
-                  AND collected_data->>'turn_id' = :turn_id::text
-            )
-            """,
-            {"empno": empno, "data": data, "confidence": confidence, "turn_id": turn_id},
-        )
-        == 1
-    )
+    return profile_logs.add_turn_signals(db, empno=empno, turn_id=turn_id, data=data, confidence=confidence)

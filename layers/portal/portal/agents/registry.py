@@ -51,6 +51,8 @@ WORKERS: dict[str, str] = {
 }
 
 
-def has_worker(agent: str) -> bool:
-    """True when a worker for this agent is deployed."""
-    return agent in WORKERS
+def agent_name(value: str) -> AgentName:
+    """The agent of this name, typed; a name that is none of them is a bug (ValueError)."""
+    if value not in ALL_AGENTS:
+        raise ValueError(f"not an agent: {value!r}")
+    return value  # type: ignore[return-value]  # checked against the Literal's values just above

@@ -86,10 +86,6 @@ class RoutingReport:
         return {a: round(s.recall, 4) for a, s in self.per_agent.items() if s.support}
 
     @property
-    def per_agent_precision(self) -> dict[str, float]:
-        return {a: round(s.precision, 4) for a, s in self.per_agent.items() if s.predicted}
-
-    @property
     def sure_accuracy(self) -> float:
         """Accuracy on the cases the classifier was confident about (no LLM call needed)."""
         sure = self.n - self.unsure

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -27,15 +27,20 @@ class TurnInput(BaseModel):
     options: TurnOptions = Field(default_factory=TurnOptions)
 
 
+# What decided a route: the feature toggle, the user's explicit choice, the local classifier, the
+# LLM intent call (classifier unsure), or the fallback to general when no worker is deployed.
+DecidedBy = Literal["toggle", "explicit", "classifier", "llm", "fallback"]
+
+
 class RouteDecision(BaseModel):
     """The supervisor's choice and why (the route trace stored with the answer)."""
 
-    agent: str
+    agent: AgentName
     confidence: float
     reason: str
-    decided_by: str  # toggle | explicit | classifier | llm | fallback
+    decided_by: DecidedBy
     runners_up: list[tuple[str, float]] = Field(default_factory=list)
-    requested_agent: str | None = None
+    requested_agent: AgentName | None = None
     suggestion: dict[str, Any] | None = None  # {"agent","reason"} when a forced agent fits worse
     calls: list[dict[str, Any]] = Field(default_factory=list)  # model calls made to decide (intent)
 

@@ -1,4 +1,5 @@
-"""FastAPI dependencies as Annotated aliases: `user: CurrentUser`, `db: Db`."""
+"""FastAPI dependencies as Annotated aliases: `user: CurrentUser`, `db: Db`, and the ones several
+route modules share (`ClientOrigin`, `OwnedConversation`), so that routes never import each other."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from portal import services
+from portal.api.ids import uuid_or_404
 from portal.auth.principal import authenticate
 from portal.db.executor import Executor
+from portal.db.repositories import conversations
+from portal.db.repositories.activity import Origin
 from portal.db.repositories.users import User
-from portal.errors import Forbidden, Unauthorized
+from portal.errors import Forbidden, NotFound, Unauthorized
 
 
 def _bearer(request: Request) -> str | None:
@@ -44,3 +48,30 @@ def database() -> Executor:
 CurrentUser = Annotated[User, Depends(current_user)]
 AdminUser = Annotated[User, Depends(admin_user)]
 Db = Annotated[Executor, Depends(database)]
+
+
+def owned_conversation(db: Db, user: CurrentUser, conversation_id: str) -> conversations.Conversation:
+    """The user's conversation, or 404 for unknown ids and other users' conversations alike."""
+    found = conversations.get_owned(
+        db, conversation_id=uuid_or_404(conversation_id, "Conversation"), user_empno=user.empno
+    )
+    if found is None:
+        raise NotFound("Conversation not found")
+    return found
+
+
+def client_origin(request: Request) -> Origin:
+    """The caller's address and user agent, for the activity log."""
+    return Origin(
+        ip_address=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+    )
+
+
+def workspace_id_or_404(workspace_id: str) -> str:
+    """The canonical id; a malformed one is simply unknown."""
+    return uuid_or_404(workspace_id, "Workspace")
+
+
+OwnedConversation = Annotated[conversations.Conversation, Depends(owned_conversation)]
+ClientOrigin = Annotated[Origin, Depends(client_origin)]

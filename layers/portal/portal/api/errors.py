@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,7 +14,7 @@ from portal.errors import PortalError
 from portal.observability import logger
 
 
-def error_body(code: str, message: str, **details: object) -> dict:
+def error_body(code: str, message: str, **details: object) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **details}}
 
 

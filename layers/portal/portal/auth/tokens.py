@@ -55,7 +55,7 @@ class IssuerJwks:
     @cached_property
     def _client(self) -> jwt.PyJWKClient:
         url = f"{self._issuer}/.well-known/openid-configuration"
-        with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 (https enforced by settings)
+        with urllib.request.urlopen(url, timeout=5) as resp:  # https enforced by settings
             jwks_uri = json.load(resp)["jwks_uri"]
         return jwt.PyJWKClient(jwks_uri, cache_keys=True, lifespan=3600)
 

@@ -7,7 +7,10 @@ import json
 import sys
 
 
-def register(commands: argparse._SubParsersAction, evals: argparse._SubParsersAction) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    evals: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
     p = commands.add_parser("chat", help="send one message through the local portal and print the answer")
     p.add_argument("text")
     p.add_argument("--json", action="store_true", help="print one JSON line")

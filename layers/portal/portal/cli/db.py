@@ -6,7 +6,10 @@ import argparse
 import json
 
 
-def register(commands: argparse._SubParsersAction, evals: argparse._SubParsersAction) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    evals: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
     p = commands.add_parser("db", help="database maintenance")
     sub = p.add_subparsers(dest="db_command", metavar="ACTION")
     sub.required = True

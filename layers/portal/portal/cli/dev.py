@@ -6,7 +6,10 @@ import argparse
 import sys
 
 
-def register(commands: argparse._SubParsersAction, evals: argparse._SubParsersAction) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    evals: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
     p = commands.add_parser("dev", help="run the portal locally (embedded PostgreSQL, moto, web UI)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)

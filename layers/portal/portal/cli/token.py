@@ -6,7 +6,10 @@ import argparse
 import sys
 
 
-def register(commands: argparse._SubParsersAction, evals: argparse._SubParsersAction) -> None:
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    evals: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
     p = commands.add_parser("token", help="mint an ID token from the local issuer (local target only)")
     p.add_argument("--empno", required=True)
     p.add_argument("--name", required=True)

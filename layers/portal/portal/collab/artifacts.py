@@ -77,7 +77,8 @@ def create(
             status=status,
             turn_id=turn_id,
         )
-        if not _logged(tx, created):
+        # A repeated canvas turn gets its earlier artifact back: log its creation only once.
+        if not activity.exists(tx, resource_type="artifact", resource_id=created.version_id):
             _log(tx, user, "artifact.create", created, origin, title=title, via=source, turn_id=turn_id)
     broadcast.artifact_updated(created, actor_empno=user.empno, actor_name=user.name_ko, source=source)
     return created
@@ -151,12 +152,3 @@ def stale(db: Executor, workspace_id: str, artifact_id: str, base_version: int) 
         f"merge with it and save again with base_version={latest.version}",
         current=latest.model_dump(mode="json"),
     )
-
-
-def _logged(db: Executor, artifact: Artifact) -> bool:
-    # A repeated canvas turn gets its earlier artifact back: log its creation only once.
-    row = db.fetch_one(
-        "SELECT 1 AS one FROM activity_logs WHERE resource_type = 'artifact' AND resource_id = :id::uuid LIMIT 1",
-        {"id": artifact.version_id},
-    )
-    return row is not None

@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection, Sequence
 from enum import StrEnum
 
-from portal.errors import BadRequest, PayloadTooLarge
+from portal.errors import BadRequest, PayloadTooLarge, PortalError
 from portal.llm.catalog import CatalogModel, get_model, load_catalog
 
 
@@ -182,14 +182,8 @@ def choose_models(
         return [catalog.offline]
     fitting = [m for m in configured if _fits(m, context_tokens, has_images, reserve_output_tokens)]
     if not fitting:
-        if has_images and not any(m.supports_images for m in configured):
-            raise NoModelAvailable(
-                "no configured model accepts images", providers=sorted(configured_providers)
-            )
-        largest = max(m.context_window for m in configured)
-        raise PayloadTooLarge(
-            f"the conversation needs ~{context_tokens:,} tokens; the largest configured context window is {largest:,}",
-            context_tokens=context_tokens,
+        raise _none_fits(
+            configured, configured_providers, has_images=has_images, context_tokens=context_tokens
         )
     scores = _scores(fitting, task, prio, context_tokens)
     ordered = sorted(fitting, key=lambda m: (not _in_pool(m, task), -scores[m.key], m.key))
@@ -197,3 +191,16 @@ def choose_models(
         # An explicit choice wins when it can serve the request; otherwise it is ignored.
         ordered = [wanted, *(m for m in ordered if m.key != wanted.key)]
     return _mix_providers(ordered)
+
+
+def _none_fits(
+    configured: list[CatalogModel], providers: Collection[str], *, has_images: bool, context_tokens: int
+) -> PortalError:
+    """Why no configured model can take the request: images nobody reads, or too long a conversation."""
+    if has_images and not any(m.supports_images for m in configured):
+        return NoModelAvailable("no configured model accepts images", providers=sorted(providers))
+    largest = max(m.context_window for m in configured)
+    return PayloadTooLarge(
+        f"the conversation needs ~{context_tokens:,} tokens; the largest configured context window is {largest:,}",
+        context_tokens=context_tokens,
+    )

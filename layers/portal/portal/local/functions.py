@@ -101,7 +101,7 @@ def invoke(name: str, event: Any) -> tuple[Any, str | None]:
     running = running_function.set(BY_NAME[name].spec_name)
     try:
         return load_handler(name)(event, LambdaContext(name)), None
-    except Exception as exc:  # noqa: BLE001 - Lambda reports every exception as a function error
+    except Exception as exc:  # Lambda reports every exception as a function error
         return {"errorType": type(exc).__name__, "errorMessage": str(exc)}, "Unhandled"
     finally:
         running_function.reset(running)

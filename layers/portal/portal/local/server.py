@@ -45,7 +45,7 @@ def _connection_id() -> str:
 
 def _ws_event(
     route_key: str, connection_id: str, *, query: dict[str, str] | None = None, body: str | None = None
-) -> dict:
+) -> dict[str, Any]:
     event: dict[str, Any] = {
         "requestContext": {
             "routeKey": route_key,
@@ -132,7 +132,10 @@ def create_local_app(web_dist: Path | None = None) -> FastAPI:
         sock = sockets.get(connection_id)
         if sock is None:
             return _gone(connection_id)
-        iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))  # noqa: E731
+
+        def iso(t: float) -> str:
+            return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
         return JSONResponse({"ConnectedAt": iso(sock.connected_at), "LastActiveAt": iso(sock.last_active)})
 
     @app.delete("/@connections/{connection_id}")
@@ -147,7 +150,7 @@ def create_local_app(web_dist: Path | None = None) -> FastAPI:
         return Response(status_code=204)
 
     @app.get("/config.json")
-    def runtime_config(request: Request) -> dict:
+    def runtime_config(request: Request) -> dict[str, Any]:
         host = request.headers.get("host", "localhost")
         settings = get_settings()
         return {

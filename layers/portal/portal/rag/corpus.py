@@ -201,7 +201,7 @@ def docx_bytes(title: str, sections: list[tuple[str, list[str]]], *, page_break_
     document.add_heading(title, level=0)
     for number, (heading, paragraphs) in enumerate(sections):
         if number and page_break_each:
-            document.add_page_break()
+            document.add_page_break()  # type: ignore[no-untyped-call]  # python-docx has no annotations here
         document.add_heading(heading, level=1)
         for paragraph in paragraphs:
             document.add_paragraph(paragraph)

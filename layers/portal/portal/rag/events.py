@@ -48,7 +48,9 @@ def handle_s3_event(event: dict[str, Any], context: Any) -> dict[str, Any]:
         deadline = time.monotonic() + max(5.0, remaining() / 1000 - _SAFETY_SECONDS)
     run = Run.configured(deadline=deadline)
 
-    @idempotent_function(data_keyword_argument="record", persistence_store=persistence, config=config)
+    @idempotent_function(  # type: ignore[untyped-decorator]  # Powertools' decorator is untyped
+        data_keyword_argument="record", persistence_store=persistence, config=config
+    )
     def ingest_record(record: dict[str, Any]) -> dict[str, Any]:
         s3 = record["s3"]
         key = storage.event_key(s3["object"]["key"])

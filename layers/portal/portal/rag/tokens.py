@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 
 # Runs of Hangul syllables, of CJK ideographs / kana, and Latin-script words or numbers.
 _RUN = re.compile(
@@ -198,8 +197,3 @@ def tsvector_literal(tokens: list[str]) -> str:
 def tsquery_literal(tokens: list[str]) -> str:
     """An OR of the tokens as a tsquery literal (empty string when there are none)."""
     return " | ".join(_quote(t) for t in dict.fromkeys(tokens))
-
-
-def term_counts(tokens: list[str]) -> Counter[str]:
-    """Term frequencies of a token list."""
-    return Counter(tokens)

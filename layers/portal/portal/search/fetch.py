@@ -357,7 +357,7 @@ class PageFetcher:
                 return pdf_to_text(body)
             except ImportError as exc:
                 raise UnsupportedContent("reading PDFs needs the pypdf package", url=url) from exc
-            except Exception as exc:  # noqa: BLE001 - a malformed PDF is the page's fault, not ours
+            except Exception as exc:  # a malformed PDF is the page's fault, not ours
                 raise UnsupportedContent(f"the PDF could not be read: {exc}", url=url) from exc
         if media_type in HTML_TYPES:
             return html_to_text(decode(body, header, is_html=True))

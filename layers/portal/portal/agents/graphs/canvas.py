@@ -252,7 +252,13 @@ def save(state: CanvasState, config: RunnableConfig) -> CanvasState:
 
 
 def _edit(
-    db: Any, user: Any, state: CanvasState, artifact_id: str, base: int, meta: dict | None, turn_id: str
+    db: Any,
+    user: Any,
+    state: CanvasState,
+    artifact_id: str,
+    base: int,
+    meta: dict[str, Any] | None,
+    turn_id: str,
 ) -> Artifact:
     return collab_artifacts.update(
         db,
@@ -287,7 +293,7 @@ def _saved_note(saved: Artifact, korean: bool, rebased_from: int | None) -> str:
 
 
 @cache
-def build_graph() -> CompiledStateGraph:
+def build_graph() -> CompiledStateGraph[Any, Any, Any, Any]:
     """START -> locate -> write -> save -> END, compiled once per container."""
     graph = StateGraph(CanvasState)
     graph.add_node("locate", locate)

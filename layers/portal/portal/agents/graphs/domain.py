@@ -75,15 +75,18 @@ class DomainState(TypedDict, total=False):
 
 
 def _stream(config: RunnableConfig) -> TurnStream:
-    return config["configurable"]["stream"]
+    stream: TurnStream = config["configurable"]["stream"]
+    return stream
 
 
 def _toolbox(config: RunnableConfig) -> McpToolbox:
-    return config["configurable"]["toolbox"]
+    toolbox: McpToolbox = config["configurable"]["toolbox"]
+    return toolbox
 
 
 def _db(config: RunnableConfig) -> Executor:
-    return config["configurable"]["db"]
+    db: Executor = config["configurable"]["db"]
+    return db
 
 
 # --- nodes -----------------------------------------------------------------------------------
@@ -250,7 +253,7 @@ def after_discover(state: DomainState) -> Literal["tool_loop", "offline_lookup",
 
 
 @cache
-def build_graph() -> CompiledStateGraph:
+def build_graph() -> CompiledStateGraph[Any, Any, Any, Any]:
     """The domain graph, compiled once per container."""
     graph = StateGraph(DomainState)
     graph.add_node("load_config", load_config)

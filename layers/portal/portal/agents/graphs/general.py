@@ -93,7 +93,7 @@ def respond(state: GeneralState, config: RunnableConfig) -> GeneralState:
 
 
 @cache
-def build_graph() -> CompiledStateGraph:
+def build_graph() -> CompiledStateGraph[Any, Any, Any, Any]:
     """START -> remember -> respond -> END, compiled once per container."""
     graph = StateGraph(GeneralState)
     graph.add_node("remember", remember)

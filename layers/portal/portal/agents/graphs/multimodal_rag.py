@@ -262,7 +262,7 @@ def _offline_listing(
 
 
 @cache
-def build_graph() -> CompiledStateGraph:
+def build_graph() -> CompiledStateGraph[Any, Any, Any, Any]:
     """The multimodal_rag graph, compiled once per container."""
     graph = StateGraph(RagState)
     graph.add_node("retrieve", retrieve)

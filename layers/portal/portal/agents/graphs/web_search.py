@@ -283,7 +283,7 @@ def _offline_listing(
 
 
 @cache
-def build_graph() -> CompiledStateGraph:
+def build_graph() -> CompiledStateGraph[Any, Any, Any, Any]:
     """The web_search graph, compiled once per container."""
     graph = StateGraph(WebSearchState)
     graph.add_node("not_configured", not_configured)

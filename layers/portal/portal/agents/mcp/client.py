@@ -221,7 +221,7 @@ class McpToolbox:
         """Close every session (stdio servers get their stdin closed, then are stopped) and the loop."""
         try:
             self._stack.close()
-        except Exception as exc:  # noqa: BLE001 - a server that fails to shut down must not fail the turn
+        except Exception as exc:  # a server that fails to shut down must not fail the turn
             logger.warning("closing MCP sessions failed", extra={"error": describe_error(exc)})
         finally:
             self._connections.clear()
@@ -246,7 +246,7 @@ class McpToolbox:
             try:
                 client = self._stack.enter_context(portal.wrap_async_context_manager(_connect(server)))
                 listed = portal.call(_list_tools, client)
-            except Exception as exc:  # noqa: BLE001 - any failure of a remote server is reported, not raised
+            except Exception as exc:  # any failure of a remote server is reported, not raised
                 self.problems.append(ServerProblem(server.name, describe_error(exc)))
                 logger.warning(
                     "MCP server unavailable", extra={"server": server.name, "error": describe_error(exc)}
@@ -332,7 +332,7 @@ class McpToolbox:
         try:
             with anyio.fail_after(timeout):
                 result = await connection.client.call_tool(tool.name, arguments, read_timeout_seconds=timeout)
-        except Exception as exc:  # noqa: BLE001 - the model is told the call failed and may try something else
+        except Exception as exc:  # the model is told the call failed and may try something else
             reason = describe_error(exc)
             return outcome(False, f"The tool call failed: {reason}", error=reason)
         text = result_text(result)

@@ -10,7 +10,7 @@ from portal.llm.catalog import all_models
 def history_messages(ctx: WorkerContext) -> list[ChatMessage]:
     """Earlier completed messages as the model sees them."""
     return [
-        ChatMessage(role=m.role, content=m.content)  # type: ignore[arg-type]
+        ChatMessage(role=m.role, content=m.content)
         for m in ctx.history
         if m.role in ("user", "assistant") and m.content.strip()
     ]

@@ -20,7 +20,7 @@ from portal.realtime.stream import TurnStream
 def _history(ctx: WorkerContext) -> list[ChatMessage]:
     """Earlier completed messages as the model sees them."""
     return [
-        ChatMessage(role=m.role, content=m.content)  # type: ignore[arg-type]
+        ChatMessage(role=m.role, content=m.content)
         for m in ctx.history
         if m.role in ("user", "assistant") and m.content.strip()
     ]

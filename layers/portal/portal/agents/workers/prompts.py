@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -12,7 +13,7 @@ def is_korean(text: str) -> bool:
     return bool(_HANGUL.search(text))
 
 
-def general_system_prompt(*, name: str, company: str | None, preferences: dict) -> str:
+def general_system_prompt(*, name: str, company: str | None, preferences: dict[str, Any]) -> str:
     """The general assistant's instructions, personalised with what the portal knows of the user."""
     style = preferences.get("answer_style")
     lines = [

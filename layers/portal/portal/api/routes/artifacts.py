@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path, Query
 
-from portal.api.deps import CurrentUser, Db
+from portal.api.deps import ClientOrigin, CurrentUser, Db, workspace_id_or_404
 from portal.api.ids import uuid_or_404
-from portal.api.routes.workspaces import ClientOrigin, workspace_id_or_404
 from portal.api.schemas_workspaces import (
     MAX_VERSION,
     ArtifactCreate,

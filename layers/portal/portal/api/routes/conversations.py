@@ -4,23 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Response
 
-from portal.api.deps import CurrentUser, Db
+from portal.api.deps import CurrentUser, Db, OwnedConversation, owned_conversation
 from portal.api.ids import uuid_or_404
 from portal.api.schemas import ConversationCreate, ConversationList, ConversationOut, MessageList, MessageOut
 from portal.db.repositories import conversations, messages, workspaces
 from portal.errors import NotFound
 
 router = APIRouter(prefix="/conversations", tags=["conversations"])
-
-
-def owned_or_404(db: Db, user: CurrentUser, conversation_id: str) -> conversations.Conversation:
-    """The user's conversation, or 404 for unknown ids and other users' conversations alike."""
-    found = conversations.get_owned(
-        db, conversation_id=uuid_or_404(conversation_id, "Conversation"), user_empno=user.empno
-    )
-    if found is None:
-        raise NotFound("Conversation not found")
-    return found
 
 
 @router.post("", response_model=ConversationOut, status_code=201)
@@ -48,8 +38,8 @@ def list_conversations(user: CurrentUser, db: Db, limit: int = Query(50, ge=1, l
 
 
 @router.get("/{conversation_id}", response_model=ConversationOut)
-def get_conversation(conversation_id: str, user: CurrentUser, db: Db) -> ConversationOut:
-    return ConversationOut.model_validate(owned_or_404(db, user, conversation_id).model_dump())
+def get_conversation(conversation: OwnedConversation) -> ConversationOut:
+    return ConversationOut.model_validate(conversation.model_dump())
 
 
 @router.delete("/{conversation_id}", status_code=204)
@@ -67,7 +57,7 @@ def list_messages(
     conversation_id: str, user: CurrentUser, db: Db, limit: int = Query(200, ge=1, le=1000)
 ) -> MessageList:
     """The conversation's messages, oldest first."""
-    conversation = owned_or_404(db, user, conversation_id)
+    conversation = owned_conversation(db, user, conversation_id)
     items = messages.list_for_conversation(db, conversation_id=conversation.id, limit=limit)
     from portal.agents import overdue  # only reached when listing; keeps the API's cold start lean
 

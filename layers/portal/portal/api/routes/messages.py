@@ -9,8 +9,7 @@ from fastapi.responses import JSONResponse
 from portal import services
 from portal.agents import turns, waiting
 from portal.agents.turn import TurnOptions
-from portal.api.deps import CurrentUser, Db
-from portal.api.routes.conversations import owned_or_404
+from portal.api.deps import CurrentUser, Db, owned_conversation
 from portal.api.schemas import MessageCreate, MessageOut, TurnAccepted
 from portal.errors import NotConfigured, PortalError
 from portal.observability import logger
@@ -36,7 +35,7 @@ def post_message(
     ),
 ) -> JSONResponse:
     """Store the user's message and start the chat workflow; the answer streams over the WebSocket."""
-    conversation = owned_or_404(db, user, conversation_id)
+    conversation = owned_conversation(db, user, conversation_id)
     options = TurnOptions(
         agent=body.agent, model=body.model, toggle=body.toggle, attachments=body.attachments
     )

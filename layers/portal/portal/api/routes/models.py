@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter
 
@@ -37,7 +37,7 @@ def cost_tier(model: CatalogModel) -> CostTier:
 
 
 @router.get("/models")
-def list_models(user: CurrentUser) -> dict:
+def list_models(user: CurrentUser) -> dict[str, Any]:
     """Models a user can pick here, the default one, and the whole catalog with availability.
 
     `models` holds the usable ones (what a message may name); `catalog` every real model, with

@@ -67,7 +67,7 @@ def update_preferences(body: PreferencesUpdate, user: CurrentUser, db: Db) -> Fe
 
 
 @router.get("/agents")
-def my_agents(user: CurrentUser, db: Db) -> dict:
+def my_agents(user: CurrentUser, db: Db) -> dict[str, Any]:
     """Every agent, whether this user can use it now, and why not."""
     access = agent_access(db, user)
     missing = unavailable_agents()

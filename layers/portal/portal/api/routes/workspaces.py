@@ -6,12 +6,11 @@ can read but lack the role for is 403.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
-from portal.api.deps import CurrentUser, Db
-from portal.api.ids import uuid_or_404
+from portal.api.deps import ClientOrigin, CurrentUser, Db, workspace_id_or_404
 from portal.api.schemas_workspaces import (
     ActivityList,
     ActivityOut,
@@ -24,30 +23,13 @@ from portal.api.schemas_workspaces import (
 from portal.collab import workspaces as service
 from portal.collab.access import require_workspace
 from portal.db.repositories import activity, workspaces
-from portal.db.repositories.activity import Origin
 from portal.db.repositories.workspaces import Workspace
 
 router = APIRouter(prefix="/workspaces", tags=["workspaces"])
 
 
-def client_origin(request: Request) -> Origin:
-    """The caller's address and user agent, for the activity log."""
-    return Origin(
-        ip_address=request.client.host if request.client else None,
-        user_agent=request.headers.get("user-agent"),
-    )
-
-
-ClientOrigin = Annotated[Origin, Depends(client_origin)]
-
-
 def _out(workspace: Workspace) -> WorkspaceOut:
     return WorkspaceOut.model_validate(workspace.model_dump())
-
-
-def workspace_id_or_404(workspace_id: str) -> str:
-    """The canonical id; a malformed one is simply unknown."""
-    return uuid_or_404(workspace_id, "Workspace")
 
 
 @router.post("", response_model=WorkspaceOut, status_code=201)

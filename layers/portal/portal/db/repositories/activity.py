@@ -85,3 +85,12 @@ def for_workspace(db: Executor, *, workspace_id: str, limit: int = 50) -> list[A
         {"workspace_id": workspace_id, "limit": limit},
     )
     return [Activity.model_validate(r) for r in rows]
+
+
+def exists(db: Executor, *, resource_type: str, resource_id: str) -> bool:
+    """Whether anything was logged about this resource (a repeated step logs once)."""
+    row = db.fetch_one(
+        "SELECT 1 AS one FROM activity_logs WHERE resource_type = :type AND resource_id = :id::uuid LIMIT 1",
+        {"type": resource_type, "id": resource_id},
+    )
+    return row is not None

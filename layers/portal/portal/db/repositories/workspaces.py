@@ -251,7 +251,8 @@ def put_collaborator(
     )
     if row is None:
         raise LookupError(workspace_id)
-    return row["previous"]
+    previous: str | None = row["previous"]
+    return previous
 
 
 def remove_collaborator(db: Executor, *, workspace_id: str, empno: str) -> bool:

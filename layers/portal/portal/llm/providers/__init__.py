@@ -1,1 +1,1 @@
-"""Model provider adapters (Anthropic, Gemini, offline, scripted); SDKs are imported lazily."""
+"""Model provider adapters (Anthropic, Gemini, offline); the scripted test fake is tests/scripted.py; SDKs are imported lazily."""

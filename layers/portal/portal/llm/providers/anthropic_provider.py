@@ -78,7 +78,8 @@ class AnthropicProvider:
             with self._lock:
                 if self._client is None:
                     self._client = self._build_client()
-        return self._client
+        client: anthropic.Anthropic | anthropic.AnthropicBedrock = self._client
+        return client
 
     def _build_client(self) -> anthropic.Anthropic | anthropic.AnthropicBedrock:
         import anthropic
@@ -106,54 +107,73 @@ class AnthropicProvider:
             ) from exc
 
     def _stream(self, request: ModelRequest) -> Iterator[StreamEvent]:
-        kwargs: dict[str, Any] = {
-            "model": request.model_id,
-            "max_tokens": request.max_tokens,
-            "messages": [_message_param(m) for m in request.messages],
-        }
-        if request.system:
-            kwargs["system"] = request.system
-        if request.tools:
-            kwargs["tools"] = [
-                {"name": t.name, "description": t.description, "input_schema": t.input_schema}
-                for t in request.tools
-            ]
-            if request.tool_choice == "none":
-                kwargs["tool_choice"] = {"type": "none"}
-        # request.temperature is deliberately not sent: SDK 2.x removed the parameter and API
-        # version 2026-10-21 (the SDK default) answers 400 to any temperature, even 1.0.
-        input_tokens = output_tokens = 0
-        stop_reason: str | None = None
-        # Tool-use blocks by content index: (id, name, partial JSON pieces) until the block stops.
-        pending: dict[int, tuple[str, str, list[str]]] = {}
+        reading = _EventReader()
         # create(stream=True) yields the raw documented events; `with` closes the HTTP
         # response even when the consumer stops reading early.
-        with self.client.messages.create(stream=True, **kwargs) as events:
+        with self.client.messages.create(stream=True, **_request_kwargs(request)) as events:
             for event in events:
-                if event.type == "message_start":
-                    usage = event.message.usage
-                    input_tokens = _total_input(usage)
-                    output_tokens = usage.output_tokens or 0
-                elif event.type == "content_block_start":
-                    block = event.content_block
-                    if block.type == "tool_use":
-                        pending[event.index] = (block.id, block.name, [])
-                elif event.type == "content_block_delta":
-                    if event.delta.type == "text_delta" and event.delta.text:
-                        yield TextDelta(event.delta.text)
-                    elif event.delta.type == "input_json_delta" and event.index in pending:
-                        pending[event.index][2].append(event.delta.partial_json)
-                elif event.type == "content_block_stop" and event.index in pending:
-                    tool_use = _tool_use(*pending.pop(event.index))
-                    if tool_use is not None:
-                        yield tool_use
-                elif event.type == "message_delta":
-                    # message_delta usage is cumulative; input_tokens there is optional.
-                    output_tokens = event.usage.output_tokens
-                    if event.usage.input_tokens is not None:
-                        input_tokens = _total_input(event.usage)
-                    stop_reason = event.delta.stop_reason or stop_reason
-        yield Completed(Usage(input_tokens, output_tokens), request.model_id, stop_reason)
+                yield from reading.read(event)
+        yield Completed(
+            Usage(reading.input_tokens, reading.output_tokens), request.model_id, reading.stop_reason
+        )
+
+
+def _request_kwargs(request: ModelRequest) -> dict[str, Any]:
+    """The Messages API arguments of a request."""
+    kwargs: dict[str, Any] = {
+        "model": request.model_id,
+        "max_tokens": request.max_tokens,
+        "messages": [_message_param(m) for m in request.messages],
+    }
+    if request.system:
+        kwargs["system"] = request.system
+    if request.tools:
+        kwargs["tools"] = [
+            {"name": t.name, "description": t.description, "input_schema": t.input_schema}
+            for t in request.tools
+        ]
+        if request.tool_choice == "none":
+            kwargs["tool_choice"] = {"type": "none"}
+    # request.temperature is deliberately not sent: SDK 2.x removed the parameter and API
+    # version 2026-10-21 (the SDK default) answers 400 to any temperature, even 1.0.
+    return kwargs
+
+
+class _EventReader:
+    """Turns the raw stream events into ours, keeping usage, stop reason and unfinished tool calls."""
+
+    def __init__(self) -> None:
+        self.input_tokens = self.output_tokens = 0
+        self.stop_reason: str | None = None
+        # Tool-use blocks by content index: (id, name, partial JSON pieces) until the block stops.
+        self.pending: dict[int, tuple[str, str, list[str]]] = {}
+
+    def read(self, event: Any) -> Iterator[StreamEvent]:
+        if event.type == "message_start":
+            usage = event.message.usage
+            self.input_tokens = _total_input(usage)
+            self.output_tokens = usage.output_tokens or 0
+        elif event.type == "content_block_start":
+            if event.content_block.type == "tool_use":
+                self.pending[event.index] = (event.content_block.id, event.content_block.name, [])
+        elif event.type == "content_block_delta":
+            yield from self._delta(event)
+        elif event.type == "content_block_stop" and event.index in self.pending:
+            tool_use = _tool_use(*self.pending.pop(event.index))
+            if tool_use is not None:
+                yield tool_use
+        elif event.type == "message_delta":
+            # message_delta usage is cumulative; input_tokens there is optional.
+            self.output_tokens = event.usage.output_tokens
+            if event.usage.input_tokens is not None:
+                self.input_tokens = _total_input(event.usage)
+            self.stop_reason = event.delta.stop_reason or self.stop_reason
+
+    def _delta(self, event: Any) -> Iterator[StreamEvent]:
+        if event.delta.type == "text_delta" and event.delta.text:
+            yield TextDelta(event.delta.text)
+        elif event.delta.type == "input_json_delta" and event.index in self.pending:
+            self.pending[event.index][2].append(event.delta.partial_json)
 
 
 def _tool_use(tool_id: str, name: str, pieces: list[str]) -> ToolUse | None:

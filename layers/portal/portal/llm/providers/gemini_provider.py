@@ -64,7 +64,8 @@ class GeminiProvider:
                     # retry_options is set, which suits the router's fallback.
                     options = types.HttpOptions(timeout=int(self._timeout * 1000))
                     self._client = genai.Client(api_key=self._api_key, http_options=options)
-        return self._client
+        client: genai.Client = self._client  # built above, or the one the caller passed
+        return client
 
     def stream(self, request: ModelRequest) -> Iterator[StreamEvent]:
         """Stream one generateContent call, translating SDK faults into ProviderError."""
@@ -81,60 +82,13 @@ class GeminiProvider:
             raise mapped from exc
 
     def _stream(self, request: ModelRequest) -> Iterator[StreamEvent]:
-        from google.genai import types
-
-        config = types.GenerateContentConfig(
-            system_instruction=request.system or None,
-            max_output_tokens=request.max_tokens,
-            temperature=request.temperature,
-        )
-        if request.tools:
-            config.tools = [
-                types.Tool(
-                    function_declarations=[
-                        # parameters_json_schema takes the JSON Schema as is (MCP tools publish
-                        # full JSON Schema, which the narrower `parameters` Schema would reject).
-                        types.FunctionDeclaration(
-                            name=t.name, description=t.description, parameters_json_schema=t.input_schema
-                        )
-                        for t in request.tools
-                    ]
-                )
-            ]
-            if request.tool_choice == "none":
-                config.tool_config = types.ToolConfig(
-                    function_calling_config=types.FunctionCallingConfig(
-                        mode=types.FunctionCallingConfigMode.NONE
-                    )
-                )
-        contents = [_content(m) for m in request.messages]
-        usage = Usage()
-        finish_reason: str | None = None
-        called = False
+        reading = _ChunkReader(self.name, request.model_id)
         chunks = self.client.models.generate_content_stream(
-            model=request.model_id, contents=contents, config=config
+            model=request.model_id, contents=[_content(m) for m in request.messages], config=_config(request)
         )
         try:
             for chunk in chunks:
-                feedback = chunk.prompt_feedback
-                if feedback is not None and feedback.block_reason is not None:
-                    # A blocked prompt streams no candidates at all; without this it would look
-                    # like an empty answer. Refused content is the request's fault, not the model's.
-                    reason = getattr(feedback.block_reason, "value", feedback.block_reason)
-                    raise ProviderRejected(
-                        f"google: prompt blocked ({reason})", provider=self.name, model_id=request.model_id
-                    )
-                for part in _parts(chunk):
-                    if part.function_call is not None:
-                        called = True
-                        yield _tool_use(part)
-                    elif part.text and not part.thought:  # thought summaries are not the answer
-                        yield TextDelta(part.text)
-                if chunk.usage_metadata is not None:
-                    usage = _usage(chunk.usage_metadata)  # counts are cumulative; the last wins
-                if chunk.candidates and chunk.candidates[0].finish_reason is not None:
-                    reason = chunk.candidates[0].finish_reason
-                    finish_reason = getattr(reason, "value", str(reason))
+                yield from reading.read(chunk)
         finally:
             # Close the SDK generator (and its HTTP response) even when the consumer stops early;
             # it is typed as a plain Iterator, hence getattr.
@@ -143,7 +97,69 @@ class GeminiProvider:
                 close()
         # Gemini ends a function-calling turn with finishReason STOP; the portal's callers look
         # for "tool_use", as Claude reports it.
-        yield Completed(usage, request.model_id, "tool_use" if called else finish_reason)
+        yield Completed(
+            reading.usage, request.model_id, "tool_use" if reading.called else reading.finish_reason
+        )
+
+
+def _config(request: ModelRequest) -> Any:
+    """The request's GenerateContentConfig: system prompt, limits and tools."""
+    from google.genai import types
+
+    config = types.GenerateContentConfig(
+        system_instruction=request.system or None,
+        max_output_tokens=request.max_tokens,
+        temperature=request.temperature,
+    )
+    if request.tools:
+        config.tools = [
+            types.Tool(
+                function_declarations=[
+                    # parameters_json_schema takes the JSON Schema as is (MCP tools publish
+                    # full JSON Schema, which the narrower `parameters` Schema would reject).
+                    types.FunctionDeclaration(
+                        name=t.name, description=t.description, parameters_json_schema=t.input_schema
+                    )
+                    for t in request.tools
+                ]
+            )
+        ]
+        if request.tool_choice == "none":
+            config.tool_config = types.ToolConfig(
+                function_calling_config=types.FunctionCallingConfig(mode=types.FunctionCallingConfigMode.NONE)
+            )
+    return config
+
+
+class _ChunkReader:
+    """Turns streamed chunks into our events, keeping usage, finish reason and whether a tool was called."""
+
+    def __init__(self, provider: str, model_id: str) -> None:
+        self.provider, self.model_id = provider, model_id
+        self.usage = Usage()
+        self.finish_reason: str | None = None
+        self.called = False
+
+    def read(self, chunk: Any) -> Iterator[StreamEvent]:
+        feedback = chunk.prompt_feedback
+        if feedback is not None and feedback.block_reason is not None:
+            # A blocked prompt streams no candidates at all; without this it would look
+            # like an empty answer. Refused content is the request's fault, not the model's.
+            reason = getattr(feedback.block_reason, "value", feedback.block_reason)
+            raise ProviderRejected(
+                f"google: prompt blocked ({reason})", provider=self.provider, model_id=self.model_id
+            )
+        for part in _parts(chunk):
+            if part.function_call is not None:
+                self.called = True
+                yield _tool_use(part)
+            elif part.text and not part.thought:  # thought summaries are not the answer
+                yield TextDelta(part.text)
+        if chunk.usage_metadata is not None:
+            self.usage = _usage(chunk.usage_metadata)  # counts are cumulative; the last wins
+        if chunk.candidates and chunk.candidates[0].finish_reason is not None:
+            finish = chunk.candidates[0].finish_reason
+            self.finish_reason = getattr(finish, "value", str(finish))
 
 
 def _parts(chunk: Any) -> list[Any]:

@@ -1,4 +1,8 @@
-"""A scripted fake ChatModel for tests: replays canned replies and faults in order."""
+"""A scripted fake ChatModel for tests: replays canned replies and faults in order.
+
+Test-only, so it lives here and not in the Lambda layer; `portal dev` needs no scripted model (it
+answers with the offline provider, portal.llm.providers.offline, when no key is configured).
+"""
 
 from __future__ import annotations
 
