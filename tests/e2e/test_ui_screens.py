@@ -90,7 +90,7 @@ def _isolated_env() -> None:
 
 
 @pytest.fixture(scope="module")
-def ui_target(pg_server: Any) -> Iterator[Any]:  # noqa: ANN401
+def ui_target(pg_server: Any) -> Iterator[Any]:
     """One local target over one database for the whole module, in a clean local environment."""
     from portal import services
     from portal.local.target import LocalTarget

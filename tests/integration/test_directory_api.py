@@ -46,7 +46,7 @@ def _search(client: TestClient, headers: dict[str, str], q: str, **params: Any) 
     return response.json()["items"]
 
 
-def test_finds_colleagues_by_part_of_a_name_or_the_start_of_an_employee_number(client, people) -> None:  # noqa: ANN001
+def test_finds_colleagues_by_part_of_a_name_or_the_start_of_an_employee_number(client, people) -> None:
     assert [u["name"] for u in _search(client, people["me"], "김철")] == ["김철민", "김철수"]
     assert [u["empno"] for u in _search(client, people["me"], "E20")] == ["E2010", "E2002"]
     assert [u["empno"] for u in _search(client, people["me"], "e2002")] == ["E2002"]
@@ -57,19 +57,19 @@ def test_finds_colleagues_by_part_of_a_name_or_the_start_of_an_employee_number(c
     }
 
 
-def test_never_returns_the_caller_or_another_company(client, people) -> None:  # noqa: ANN001
+def test_never_returns_the_caller_or_another_company(client, people) -> None:
     assert _search(client, people["me"], "홍길동") == []
     assert "E2099" not in [u["empno"] for u in _search(client, people["me"], "E")]
     # ...and the other company's user sees none of ours.
     assert _search(client, people["other"], "김") == []
 
 
-def test_like_wildcards_are_literal(client, people) -> None:  # noqa: ANN001
+def test_like_wildcards_are_literal(client, people) -> None:
     assert _search(client, people["me"], "%") == []
     assert _search(client, people["me"], "E_0") == []
 
 
-def test_needs_a_signed_in_user_and_a_sensible_query(client, people) -> None:  # noqa: ANN001
+def test_needs_a_signed_in_user_and_a_sensible_query(client, people) -> None:
     assert client.get("/api/directory/users", params={"q": "김"}).status_code == 401
     assert client.get("/api/directory/users", params={"q": ""}, headers=people["me"]).status_code == 422
     assert client.get("/api/directory/users", params={"q": "x" * 51}, headers=people["me"]).status_code == 422
@@ -91,7 +91,7 @@ class _RecordingSender:
 
 def test_an_invited_colleague_s_sockets_hear_of_it_and_of_the_removal(
     client, people, monkeypatch: pytest.MonkeyPatch
-) -> None:  # noqa: ANN001
+) -> None:
     from portal import services
     from portal.realtime import broadcast
 

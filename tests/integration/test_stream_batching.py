@@ -30,7 +30,7 @@ class Gateway:
         self.clock = clock
         self.frames: dict[str, list[tuple[float, Any]]] = {}
 
-    def post_to_connection(self, ConnectionId: str, Data: bytes) -> None:  # noqa: N803 - boto3's names
+    def post_to_connection(self, ConnectionId: str, Data: bytes) -> None:
         self.frames.setdefault(ConnectionId, []).append((self.clock.now, json.loads(Data)))
 
     def events(self, connection_id: str) -> list[dict]:
@@ -73,7 +73,7 @@ def table(aws: dict) -> CountingTable:
     return CountingTable(portal_aws.dynamodb_table(get_settings().stream_table))
 
 
-def _stream(gateway: Gateway, table: CountingTable, clock: Clock, audience: tuple[str, ...] = ("c1",)):  # noqa: ANN202
+def _stream(gateway: Gateway, table: CountingTable, clock: Clock, audience: tuple[str, ...] = ("c1",)):
     from portal import services
     from portal.realtime.sender import Sender
     from portal.realtime.stream import TurnStream
@@ -88,7 +88,7 @@ def _stream(gateway: Gateway, table: CountingTable, clock: Clock, audience: tupl
     )
 
 
-def test_a_fast_model_gets_one_post_per_50_ms_and_every_character_once(clock, table) -> None:  # noqa: ANN001
+def test_a_fast_model_gets_one_post_per_50_ms_and_every_character_once(clock, table) -> None:
     gateway = Gateway(clock)
     s = _stream(gateway, table, clock)
     text = "".join(f"토큰{n} " for n in range(200))
@@ -108,14 +108,14 @@ def test_a_fast_model_gets_one_post_per_50_ms_and_every_character_once(clock, ta
     assert all(isinstance(frame, dict) for _, frame in gateway.frames["c1"])
 
 
-def test_the_first_text_goes_out_at_once(clock, table) -> None:  # noqa: ANN001
+def test_the_first_text_goes_out_at_once(clock, table) -> None:
     gateway = Gateway(clock)
     s = _stream(gateway, table, clock)
     s.write("안")
     assert [e["text"] for e in gateway.events("c1")] == ["안"]
 
 
-def test_the_resume_header_is_read_every_half_second_not_every_flush(clock, table) -> None:  # noqa: ANN001
+def test_the_resume_header_is_read_every_half_second_not_every_flush(clock, table) -> None:
     from portal.realtime import stream
 
     gateway = Gateway(clock)
@@ -143,7 +143,7 @@ def test_the_resume_header_is_read_every_half_second_not_every_flush(clock, tabl
         assert gateway.events(connection_id)[-1]["type"] == "done"
 
 
-def test_a_resume_between_polls_is_served_by_finish_exactly_once(clock, table) -> None:  # noqa: ANN001
+def test_a_resume_between_polls_is_served_by_finish_exactly_once(clock, table) -> None:
     from portal.realtime import stream
 
     gateway = Gateway(clock)

@@ -34,7 +34,7 @@ ANCHORS = {
 SHOWN = ("portal-api", "portal-ws", "portal-supervisor", "portal-worker-general", "portal-ingest")
 
 
-def register(commands: argparse._SubParsersAction, evals: argparse._SubParsersAction) -> None:
+def register(commands: Any, evals: Any) -> None:
     bench = commands.choices.get("bench") or commands.add_parser(
         "bench", help="measure the portal's throughput"
     )

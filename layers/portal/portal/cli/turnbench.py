@@ -104,7 +104,7 @@ class Recorder:
                     else:
                         t.worker_start, t.worker_end = start, end
 
-        functions.invoke = timed_invoke  # type: ignore[assignment]
+        functions.invoke = timed_invoke
         for cls in (psycopg_executor.PsycopgExecutor, psycopg_executor._ConnectionExecutor):
             for method in ("fetch_all", "fetch_one", "execute"):
                 setattr(cls, method, self._timed(getattr(cls, method)))
@@ -126,7 +126,7 @@ class Recorder:
         return timed
 
 
-def register(commands: argparse._SubParsersAction, evals: argparse._SubParsersAction) -> None:
+def register(commands: Any, evals: Any) -> None:
     bench = commands.choices.get("bench") or commands.add_parser(
         "bench", help="measure the portal's throughput"
     )
@@ -353,7 +353,7 @@ def run(args: argparse.Namespace) -> int:
                 results[str(concurrency)] = summary
                 _print(concurrency, summary)
     finally:
-        service.providers = original_providers  # type: ignore[assignment]
+        service.providers = original_providers
         _drop_database(url, database)
     if errors:
         for error in errors[:5]:
