@@ -89,10 +89,11 @@ def register(commands: Any, evals: Any) -> None:
         help="recall@1, recall@5 and MRR of hybrid retrieval on labelled questions",
         description='Ingests --docs into a fresh index; each line of FILE.jsonl is {"question", "file", '
         '"pages": [...]}; a hit is a retrieved chunk from that file (by name) on one of those pages '
-        "(any page when the list is empty).",
+        "(any page when the list is empty). Figures are also given per question language and "
+        "document language (ko/en, from the share of Hangul).",
     )
     retrieval.add_argument("--docs", nargs="+", type=Path, required=True, metavar="PATH")
-    retrieval.add_argument("--questions", type=Path, required=True, metavar="FILE.jsonl")
+    retrieval.add_argument("--questions", nargs="+", type=Path, required=True, metavar="FILE.jsonl")
     retrieval.add_argument("--json", action="store_true", help="the last line is the summary as JSON")
     retrieval.add_argument("--depth", type=int, default=10, help="ranks looked at for MRR (default 10)")
     retrieval.add_argument("--data-dir", default=".local")
@@ -265,20 +266,42 @@ def _load_questions(path: Path) -> list[dict[str, Any]]:
     return questions
 
 
+def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """recall@1, recall@5 and MRR of ranked results ({"rank": int | None}, rank 1 = first)."""
+    n = len(results)
+    return {
+        "recall_at_1": round(sum(1 for r in results if r["rank"] == 1) / n, 4),
+        "recall_at_5": round(sum(1 for r in results if r["rank"] is not None and r["rank"] <= 5) / n, 4),
+        "mrr": round(sum(1 / r["rank"] for r in results if r["rank"] is not None) / n, 4),
+        "questions": n,
+    }
+
+
+def by_language(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The same figures per "question language→document language" ("ko→en": Korean over English)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in results:
+        groups.setdefault(f"{r['question_language']}→{r['document_language']}", []).append(r)
+    return {key: summarize(groups[key]) for key in sorted(groups)}
+
+
 def _eval_retrieval(args: argparse.Namespace) -> int:
-    missing = [str(p) for p in args.docs if not p.is_file()]
+    missing = [str(p) for p in [*args.docs, *args.questions] if not p.is_file()]
     if missing:
         return _error("eval retrieval", f"not a file: {', '.join(missing)}")
-    try:
-        questions = _load_questions(args.questions)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return _error("eval retrieval", f"{args.questions}: {exc}")
+    questions = []
+    for path in args.questions:
+        try:
+            questions.extend(_load_questions(path))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            return _error("eval retrieval", f"{path}: {exc}")
     names = {p.name for p in args.docs}
     unknown = sorted({q["file"] for q in questions} - names)
     if unknown:
         return _error("eval retrieval", f"questions name files not among --docs: {', '.join(unknown)}")
 
     from portal.db.repositories import users
+    from portal.rag.language import language_of
     from portal.rag.retrieve import search
 
     with fresh_database(args.data_dir, "eval") as db:
@@ -287,6 +310,7 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
         )
         run = _direct_run(db)
         by_name: dict[str, str] = {}
+        document_language: dict[str, str] = {}
         chunks = 0
         for path in args.docs:
             outcome = ingest_direct(
@@ -296,6 +320,8 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
                 print(f"warning: {path} {outcome.status}: {outcome.reason}", file=sys.stderr)
             by_name[outcome.file_id] = path.name
             chunks += outcome.chunks
+            text = " ".join(c.content for c in run.index.stored_chunks(outcome.file_id))
+            document_language[path.name] = language_of(text)
         results = []
         for q in questions:
             passages = search(
@@ -316,18 +342,22 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
             )
             top = passages[0] if passages else None
             results.append(
-                {**q, "rank": rank, "top": f"{by_name.get(top.file_id)} p.{top.page}" if top else None}
+                {
+                    **q,
+                    "rank": rank,
+                    "top": f"{by_name.get(top.file_id)} p.{top.page}" if top else None,
+                    "question_language": language_of(q["question"]),
+                    "document_language": document_language[q["file"]],
+                }
             )
     n = len(results)
     summary = {
-        "recall_at_1": round(sum(1 for r in results if r["rank"] == 1) / n, 4),
-        "recall_at_5": round(sum(1 for r in results if r["rank"] is not None and r["rank"] <= 5) / n, 4),
-        "mrr": round(sum(1 / r["rank"] for r in results if r["rank"] is not None) / n, 4),
+        **summarize(results),
         "mrr_depth": args.depth,
-        "questions": n,
         "documents": len(args.docs),
         "chunks": chunks,
         "misses": sum(1 for r in results if r["rank"] is None or r["rank"] > 5),
+        "by_language": by_language(results),
     }
     for r in results:
         mark = f"#{r['rank']}" if r["rank"] else "miss"
@@ -337,9 +367,14 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False))
     else:
         print(
-            f"recall@1 {summary['recall_at_1']:.3f}  recall@5 {summary['recall_at_5']:.3f}  "
-            f"MRR@{args.depth} {summary['mrr']:.3f}  ({n} questions, {len(args.docs)} documents, {chunks} chunks)"
+            f"{'question→document':<18} {'n':>4} {'recall@1':>9} {'recall@5':>9} {'MRR@' + str(args.depth):>8}"
         )
+        for key, row in [*summary["by_language"].items(), ("all", summary)]:
+            print(
+                f"{key:<18} {row['questions']:>4} {row['recall_at_1']:>9.3f} {row['recall_at_5']:>9.3f} "
+                f"{row['mrr']:>8.3f}"
+            )
+        print(f"({n} questions, {len(args.docs)} documents, {chunks} chunks)")
     return EXIT_OK
 
 
