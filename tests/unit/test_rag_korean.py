@@ -14,7 +14,9 @@ from portal.rag.korean import stem
         ("압축합니다", "압축"),
         ("변경되었습니다", "변경"),
         ("바꾸려면", "바꾸"),
-        ("셸을", "셸"),
+        ("셸을", "셸을"),  # a one-syllable particle is not taken from a two-syllable word...
+        ("휴가", "휴가"),  # ...which is far more often a noun like this one
+        ("휴가는", "휴가"),
         ("압축", "압축"),  # nothing to strip
         ("을", "을"),  # a word is never stripped to nothing
     ],

@@ -95,6 +95,13 @@ def register(commands: Any, evals: Any) -> None:
     retrieval.add_argument("--docs", nargs="+", type=Path, required=True, metavar="PATH")
     retrieval.add_argument("--questions", nargs="+", type=Path, required=True, metavar="FILE.jsonl")
     retrieval.add_argument("--json", action="store_true", help="the last line is the summary as JSON")
+    retrieval.add_argument(
+        "--rewrites",
+        type=Path,
+        metavar="FILE.jsonl",
+        help='recorded cross-lingual rewrites ({"question", "rewrite"} per line) played as the model\'s '
+        "replies, so the eval measures retrieval as with a model key; without it, as offline",
+    )
     retrieval.add_argument("--depth", type=int, default=10, help="ranks looked at for MRR (default 10)")
     retrieval.add_argument("--data-dir", default=".local")
     retrieval.set_defaults(func=_eval_retrieval)
@@ -242,6 +249,44 @@ def ingest_direct(run: Any, *, empno: str, name: str, data: bytes, mime: str) ->
 EVAL_EMPNO = "EVAL"
 
 
+class RecordedRewrites:
+    """A ChatModel that answers a rewrite request with the recorded rewrite of its question."""
+
+    name = "anthropic"  # stands in for a configured provider, so the router picks its models
+
+    def __init__(self, rewrites: dict[str, str]) -> None:
+        self.rewrites = rewrites
+        self.missing: list[str] = []
+
+    def stream(self, request: Any) -> Iterator[Any]:
+        from portal.llm.base import Completed, ProviderError, TextDelta, Usage
+
+        question = request.messages[-1].content
+        if question not in self.rewrites:
+            self.missing.append(question)
+            raise ProviderError(f"no recorded rewrite for {question!r}", provider=self.name)
+        text = self.rewrites[question]
+        yield TextDelta(text)
+        yield Completed(Usage(len(question) // 3 + 60, len(text) // 3), request.model_id, "end_turn")
+
+
+def _load_rewrites(path: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"line {number}: not JSON ({exc.msg})") from None
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), str) for k in ("question", "rewrite")
+        ):
+            raise ValueError(f'line {number}: needs "question" and "rewrite" strings')
+        out[item["question"]] = item["rewrite"]
+    return out
+
+
 def _load_questions(path: Path) -> list[dict[str, Any]]:
     questions = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -295,12 +340,19 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
             questions.extend(_load_questions(path))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             return _error("eval retrieval", f"{path}: {exc}")
+    recorded: RecordedRewrites | None = None
+    if args.rewrites is not None:
+        try:
+            recorded = RecordedRewrites(_load_rewrites(args.rewrites))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            return _error("eval retrieval", f"{args.rewrites}: {exc}")
     names = {p.name for p in args.docs}
     unknown = sorted({q["file"] for q in questions} - names)
     if unknown:
         return _error("eval retrieval", f"questions name files not among --docs: {', '.join(unknown)}")
 
     from portal.db.repositories import users
+    from portal.rag.crosslingual import rewrite_question
     from portal.rag.language import language_of
     from portal.rag.retrieve import search
 
@@ -323,7 +375,11 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
             text = " ".join(c.content for c in run.index.stored_chunks(outcome.file_id))
             document_language[path.name] = language_of(text)
         results = []
+        rewritten = 0
         for q in questions:
+            # Offline (no --rewrites) the step reports "unavailable", as in a turn without a model key.
+            rewrite = rewrite_question(q["question"], {"anthropic": recorded} if recorded else {})
+            rewritten += rewrite.status == "rewritten"
             passages = search(
                 db,
                 empno=EVAL_EMPNO,
@@ -331,6 +387,7 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
                 k=args.depth,
                 index=run.index,
                 embedder=run.embedder,
+                rewrites=[rewrite.query] if rewrite.query else [],
             )
             rank = next(
                 (
@@ -357,6 +414,8 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
         "documents": len(args.docs),
         "chunks": chunks,
         "misses": sum(1 for r in results if r["rank"] is None or r["rank"] > 5),
+        "cross_lingual": "recorded rewrites" if recorded else "unavailable (no model)",
+        "rewritten": rewritten,
         "by_language": by_language(results),
     }
     for r in results:
@@ -374,7 +433,10 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
                 f"{key:<18} {row['questions']:>4} {row['recall_at_1']:>9.3f} {row['recall_at_5']:>9.3f} "
                 f"{row['mrr']:>8.3f}"
             )
-        print(f"({n} questions, {len(args.docs)} documents, {chunks} chunks)")
+        print(
+            f"({n} questions, {len(args.docs)} documents, {chunks} chunks; cross-lingual: "
+            f"{summary['cross_lingual']}, {rewritten} rewritten)"
+        )
     return EXIT_OK
 
 

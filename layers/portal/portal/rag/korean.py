@@ -9,9 +9,9 @@ this stripper but needs a 105 MB model (the ingest function has no layer slot no
 budget left for it) and analysed about 8 pages/s, under the ingest goal of 20 pages/s;
 mecab-ko has no wheel for Lambda's arm64 Python 3.14. The numbers are in the issue's note.
 
-The stripper removes the longest known suffix and keeps at least one syllable, the same
-way for documents and questions, so both sides meet on the same stem even where a
-stem is cut short ("회의" -> "회"): consistency matters more than linguistic accuracy.
+The stripper removes the longest known suffix, the same way for documents and questions,
+so both sides meet on the same stem even where a stem is cut wrongly: consistency matters
+more than linguistic accuracy.
 """
 
 from __future__ import annotations
@@ -234,8 +234,12 @@ _BY_LENGTH = tuple(
 
 
 def stem(word: str) -> str:
-    """The word without its longest known particle or ending; at least one syllable is kept."""
+    """The word without its longest known particle or ending; at least one syllable is kept.
+
+    A one-syllable suffix is only taken from a word of three syllables or more: two-syllable
+    nouns end in particle-like syllables too often (휴가, 결과, 정도, 회의).
+    """
     for length, suffixes in _BY_LENGTH:
-        if len(word) > length and word[-length:] in suffixes:
+        if len(word) - length >= (2 if length == 1 else 1) and word[-length:] in suffixes:
             return word[:-length]
     return word

@@ -127,7 +127,7 @@ def search(
         by_vector = index.vector_search(
             embedder.embed_query(query), embedding_model=embedder.key, scope=scope, k=candidates
         )
-        by_keyword = index.keyword_search(query_tokens(query), scope=scope, k=candidates)
+        by_keyword = index.keyword_search(query_tokens(query), scope=scope, k=candidates, question=query)
         if query is not question:
             language = language_of(query)
             by_vector = [
