@@ -46,6 +46,38 @@ def test_eval_retrieval_on_the_development_set_reports_recall_and_mrr(database_u
     assert summary["questions"] == 40 and summary["documents"] == 4
     assert summary["recall_at_5"] >= 0.95 and summary["mrr"] >= 0.85
     assert set(summary) >= {"recall_at_1", "recall_at_5", "mrr"}
+    assert set(summary["by_language"]) == {"en→en", "ko→ko"}
+    assert summary["by_language"]["en→en"]["recall_at_5"] == 1.0
+    assert summary["cross_lingual"] == "unavailable (no model)" and summary["rewritten"] == 0
+
+
+def test_eval_retrieval_with_recorded_rewrites_finds_english_pages_for_korean_questions(
+    database_url, capsys
+) -> None:
+    docs = [str(DEVSET / "travel-expense-policy.pdf"), str(DEVSET / "q3-2026-results.pptx")]
+    args = ["eval", "retrieval", "--json", "--docs", *docs, "--questions", str(DEVSET / "questions-ko.jsonl")]
+    assert main([*args, "--rewrites", str(DEVSET.parent / "rewrites.jsonl")]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["rewritten"] == summary["questions"] == 18
+    assert summary["by_language"]["ko→en"]["recall_at_5"] >= 0.85
+
+
+def test_eval_retrieval_refuses_a_malformed_rewrites_file(database_url, tmp_path, capsys) -> None:
+    rewrites = tmp_path / "r.jsonl"
+    rewrites.write_text('{"question": "x"}\n', encoding="utf-8")
+    code = main(
+        [
+            "eval",
+            "retrieval",
+            "--docs",
+            str(DEVSET / "q3-2026-results.pptx"),
+            "--questions",
+            str(DEVSET / "questions.jsonl"),
+            "--rewrites",
+            str(rewrites),
+        ]
+    )
+    assert code == 2 and "line 1" in capsys.readouterr().err
 
 
 def test_eval_retrieval_refuses_questions_about_unknown_files(database_url, tmp_path, capsys) -> None:

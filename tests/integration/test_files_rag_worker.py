@@ -77,7 +77,7 @@ def models(monkeypatch: pytest.MonkeyPatch):
 
 def test_the_answer_cites_file_and_page_of_the_excerpts_it_used(db, owner, models) -> None:
     policy = ingest(db, owner, policy_pdf(), "travel.pdf", PDF)
-    claude = models("Refunds are paid within 14 days [1].")
+    claude = models("환불은 언제 지급되나요?", "Refunds are paid within 14 days [1].")  # rewrite, answer
     event = new_turn(db, "When are refunds paid?")
     run_worker(event, answer)
     message = stored(db, event)
@@ -87,8 +87,35 @@ def test_the_answer_cites_file_and_page_of_the_excerpts_it_used(db, owner, model
     ]
     assert message.content.startswith("Refunds are paid within 14 days [1].")
     assert "[1] travel.pdf, p. 2" in message.content
-    prompt = claude.requests[0].system
+    prompt = claude.requests[1].system
     assert "[1] travel.pdf, page 2" in prompt and "Refunds are paid within 14 days" in prompt
+
+
+def test_a_korean_question_finds_the_english_page_through_the_rewrite_and_pays_for_it(
+    db, owner, models
+) -> None:
+    policy = ingest(db, owner, policy_pdf(), "travel.pdf", PDF)
+    claude = models("When are refunds paid?", "환불은 14일 안에 지급됩니다 [1].")
+    event = new_turn(db, "환불은 언제 받을 수 있어?")
+    run_worker(event, answer)
+    message = stored(db, event)
+    assert "Korean" not in claude.requests[0].system and "English" in claude.requests[0].system
+    assert claude.requests[0].messages[0].content == "환불은 언제 받을 수 있어?"
+    assert message.metadata["retrieval"]["cross_lingual"] == {
+        "status": "rewritten",
+        "language": "en",
+        "query": "When are refunds paid?",
+    }
+    assert message.metadata["citations"][0] == {
+        "file_id": policy.id,
+        "name": "travel.pdf",
+        "page": 2,
+        "ref": 1,
+    }
+    calls = message.metadata["calls"]
+    assert [c["purpose"] for c in calls] == ["query_rewrite", "answer"]
+    assert message.cost_usd == pytest.approx(sum(float(c["cost_usd"]) for c in calls), abs=1e-6)
+    assert calls[0]["cost_usd"] > 0
 
 
 def test_offline_the_answer_quotes_the_best_passages_with_their_citations_and_says_so(db, owner) -> None:
@@ -100,12 +127,14 @@ def test_offline_the_answer_quotes_the_best_passages_with_their_citations_and_sa
     assert "10일의 출산휴가" in message.content and "연차.docx, 2쪽" in message.content
     assert message.metadata["citations"][0] == {"file_id": leave.id, "name": "연차.docx", "page": 2, "ref": 1}
     assert message.model_used is None
+    assert message.metadata["retrieval"]["cross_lingual"]["status"] == "unavailable"
+    assert "no language model" in message.metadata["retrieval"]["cross_lingual"]["reason"]
 
 
 def test_attachments_restrict_the_search_to_those_files(db, owner, models) -> None:
     ingest(db, owner, policy_pdf(), "travel.pdf", PDF)
     leave = ingest(db, owner, leave_docx(), "연차.docx", DOCX)
-    models("답변 [1]")
+    models("환불은 언제 지급되나요?", "답변 [1]")
     event = new_turn(db, "When are refunds paid?", attachments=[leave.id, "notes.txt"])
     run_worker(event, answer)
     message = stored(db, event)

@@ -28,6 +28,7 @@ class Recorder:
     def __init__(self, response: dict[str, Any]) -> None:
         self.response = response
         self.bodies: list[dict[str, Any]] = []
+        self.mappings: list[dict[str, Any]] = []  # put_mapping bodies
         self.indices = self
 
     def exists(self, index: str) -> bool:
@@ -35,6 +36,9 @@ class Recorder:
 
     def get_mapping(self, index: str) -> dict[str, Any]:
         return {index: {"mappings": {"properties": {vector_field(MODEL): {}}}}}
+
+    def put_mapping(self, index: str, body: dict[str, Any]) -> None:
+        self.mappings.append(body)
 
     def search(self, index: str, body: dict[str, Any]) -> dict[str, Any]:
         self.bodies.append(body)
@@ -126,3 +130,19 @@ def test_no_operation_serverless_lacks_is_used() -> None:
     index.delete_file(FILE)
     paths = {path for _, path, _ in cluster.requests}
     assert not any(p.endswith(("_delete_by_query", "_refresh")) or "scroll" in p for p in paths)
+
+
+def test_a_keyword_search_adds_nori_matches_on_the_text_to_the_token_match() -> None:
+    client = Recorder(_shape("search_response.json"))
+    OpenSearchIndex(client, "portal-chunks").keyword_search(
+        ["압축", "확인"], scope=SearchScope(owner="E1001"), k=5, question="압축 파일을 확인할 수 있어?"
+    )
+    query = client.bodies[0]["query"]["bool"]
+    assert query["must"] == [{"match": {"keywords": {"query": "압축 확인", "operator": "or"}}}]
+    assert query["should"] == [{"match": {"body": {"query": "압축 파일을 확인할 수 있어?"}}}]
+
+
+def test_an_index_made_before_the_nori_field_gets_it_added() -> None:
+    client = Recorder({"hits": {"hits": []}})
+    OpenSearchIndex(client, "portal-chunks").keyword_search(["a"], scope=SearchScope(owner="E1001"), k=1)
+    assert client.mappings == [{"properties": {"body": {"type": "text", "analyzer": "nori"}}}]

@@ -89,11 +89,19 @@ def register(commands: Any, evals: Any) -> None:
         help="recall@1, recall@5 and MRR of hybrid retrieval on labelled questions",
         description='Ingests --docs into a fresh index; each line of FILE.jsonl is {"question", "file", '
         '"pages": [...]}; a hit is a retrieved chunk from that file (by name) on one of those pages '
-        "(any page when the list is empty).",
+        "(any page when the list is empty). Figures are also given per question language and "
+        "document language (ko/en, from the share of Hangul).",
     )
     retrieval.add_argument("--docs", nargs="+", type=Path, required=True, metavar="PATH")
-    retrieval.add_argument("--questions", type=Path, required=True, metavar="FILE.jsonl")
+    retrieval.add_argument("--questions", nargs="+", type=Path, required=True, metavar="FILE.jsonl")
     retrieval.add_argument("--json", action="store_true", help="the last line is the summary as JSON")
+    retrieval.add_argument(
+        "--rewrites",
+        type=Path,
+        metavar="FILE.jsonl",
+        help='recorded cross-lingual rewrites ({"question", "rewrite"} per line) played as the model\'s '
+        "replies, so the eval measures retrieval as with a model key; without it, as offline",
+    )
     retrieval.add_argument("--depth", type=int, default=10, help="ranks looked at for MRR (default 10)")
     retrieval.add_argument("--data-dir", default=".local")
     retrieval.set_defaults(func=_eval_retrieval)
@@ -241,6 +249,44 @@ def ingest_direct(run: Any, *, empno: str, name: str, data: bytes, mime: str) ->
 EVAL_EMPNO = "EVAL"
 
 
+class RecordedRewrites:
+    """A ChatModel that answers a rewrite request with the recorded rewrite of its question."""
+
+    name = "anthropic"  # stands in for a configured provider, so the router picks its models
+
+    def __init__(self, rewrites: dict[str, str]) -> None:
+        self.rewrites = rewrites
+        self.missing: list[str] = []
+
+    def stream(self, request: Any) -> Iterator[Any]:
+        from portal.llm.base import Completed, ProviderError, TextDelta, Usage
+
+        question = request.messages[-1].content
+        if question not in self.rewrites:
+            self.missing.append(question)
+            raise ProviderError(f"no recorded rewrite for {question!r}", provider=self.name)
+        text = self.rewrites[question]
+        yield TextDelta(text)
+        yield Completed(Usage(len(question) // 3 + 60, len(text) // 3), request.model_id, "end_turn")
+
+
+def _load_rewrites(path: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"line {number}: not JSON ({exc.msg})") from None
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), str) for k in ("question", "rewrite")
+        ):
+            raise ValueError(f'line {number}: needs "question" and "rewrite" strings')
+        out[item["question"]] = item["rewrite"]
+    return out
+
+
 def _load_questions(path: Path) -> list[dict[str, Any]]:
     questions = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -265,20 +311,49 @@ def _load_questions(path: Path) -> list[dict[str, Any]]:
     return questions
 
 
+def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """recall@1, recall@5 and MRR of ranked results ({"rank": int | None}, rank 1 = first)."""
+    n = len(results)
+    return {
+        "recall_at_1": round(sum(1 for r in results if r["rank"] == 1) / n, 4),
+        "recall_at_5": round(sum(1 for r in results if r["rank"] is not None and r["rank"] <= 5) / n, 4),
+        "mrr": round(sum(1 / r["rank"] for r in results if r["rank"] is not None) / n, 4),
+        "questions": n,
+    }
+
+
+def by_language(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The same figures per "question language→document language" ("ko→en": Korean over English)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in results:
+        groups.setdefault(f"{r['question_language']}→{r['document_language']}", []).append(r)
+    return {key: summarize(groups[key]) for key in sorted(groups)}
+
+
 def _eval_retrieval(args: argparse.Namespace) -> int:
-    missing = [str(p) for p in args.docs if not p.is_file()]
+    missing = [str(p) for p in [*args.docs, *args.questions] if not p.is_file()]
     if missing:
         return _error("eval retrieval", f"not a file: {', '.join(missing)}")
-    try:
-        questions = _load_questions(args.questions)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return _error("eval retrieval", f"{args.questions}: {exc}")
+    questions = []
+    for path in args.questions:
+        try:
+            questions.extend(_load_questions(path))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            return _error("eval retrieval", f"{path}: {exc}")
+    recorded: RecordedRewrites | None = None
+    if args.rewrites is not None:
+        try:
+            recorded = RecordedRewrites(_load_rewrites(args.rewrites))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            return _error("eval retrieval", f"{args.rewrites}: {exc}")
     names = {p.name for p in args.docs}
     unknown = sorted({q["file"] for q in questions} - names)
     if unknown:
         return _error("eval retrieval", f"questions name files not among --docs: {', '.join(unknown)}")
 
     from portal.db.repositories import users
+    from portal.rag.crosslingual import rewrite_question
+    from portal.rag.language import language_of
     from portal.rag.retrieve import search
 
     with fresh_database(args.data_dir, "eval") as db:
@@ -287,6 +362,7 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
         )
         run = _direct_run(db)
         by_name: dict[str, str] = {}
+        document_language: dict[str, str] = {}
         chunks = 0
         for path in args.docs:
             outcome = ingest_direct(
@@ -296,8 +372,14 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
                 print(f"warning: {path} {outcome.status}: {outcome.reason}", file=sys.stderr)
             by_name[outcome.file_id] = path.name
             chunks += outcome.chunks
+            text = " ".join(c.content for c in run.index.stored_chunks(outcome.file_id))
+            document_language[path.name] = language_of(text)
         results = []
+        rewritten = 0
         for q in questions:
+            # Offline (no --rewrites) the step reports "unavailable", as in a turn without a model key.
+            rewrite = rewrite_question(q["question"], {"anthropic": recorded} if recorded else {})
+            rewritten += rewrite.status == "rewritten"
             passages = search(
                 db,
                 empno=EVAL_EMPNO,
@@ -305,6 +387,7 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
                 k=args.depth,
                 index=run.index,
                 embedder=run.embedder,
+                rewrites=[rewrite.query] if rewrite.query else [],
             )
             rank = next(
                 (
@@ -316,18 +399,24 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
             )
             top = passages[0] if passages else None
             results.append(
-                {**q, "rank": rank, "top": f"{by_name.get(top.file_id)} p.{top.page}" if top else None}
+                {
+                    **q,
+                    "rank": rank,
+                    "top": f"{by_name.get(top.file_id)} p.{top.page}" if top else None,
+                    "question_language": language_of(q["question"]),
+                    "document_language": document_language[q["file"]],
+                }
             )
     n = len(results)
     summary = {
-        "recall_at_1": round(sum(1 for r in results if r["rank"] == 1) / n, 4),
-        "recall_at_5": round(sum(1 for r in results if r["rank"] is not None and r["rank"] <= 5) / n, 4),
-        "mrr": round(sum(1 / r["rank"] for r in results if r["rank"] is not None) / n, 4),
+        **summarize(results),
         "mrr_depth": args.depth,
-        "questions": n,
         "documents": len(args.docs),
         "chunks": chunks,
         "misses": sum(1 for r in results if r["rank"] is None or r["rank"] > 5),
+        "cross_lingual": "recorded rewrites" if recorded else "unavailable (no model)",
+        "rewritten": rewritten,
+        "by_language": by_language(results),
     }
     for r in results:
         mark = f"#{r['rank']}" if r["rank"] else "miss"
@@ -337,8 +426,16 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False))
     else:
         print(
-            f"recall@1 {summary['recall_at_1']:.3f}  recall@5 {summary['recall_at_5']:.3f}  "
-            f"MRR@{args.depth} {summary['mrr']:.3f}  ({n} questions, {len(args.docs)} documents, {chunks} chunks)"
+            f"{'question→document':<18} {'n':>4} {'recall@1':>9} {'recall@5':>9} {'MRR@' + str(args.depth):>8}"
+        )
+        for key, row in [*summary["by_language"].items(), ("all", summary)]:
+            print(
+                f"{key:<18} {row['questions']:>4} {row['recall_at_1']:>9.3f} {row['recall_at_5']:>9.3f} "
+                f"{row['mrr']:>8.3f}"
+            )
+        print(
+            f"({n} questions, {len(args.docs)} documents, {chunks} chunks; cross-lingual: "
+            f"{summary['cross_lingual']}, {rewritten} rewritten)"
         )
     return EXIT_OK
 

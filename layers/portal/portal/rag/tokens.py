@@ -1,10 +1,11 @@
 """Keyword tokens for hybrid search, the same for documents and questions, in every backend.
 
-PostgreSQL's text search has no Korean dictionary and the embedded server has no pg_trgm,
-and a morphological analyser (mecab-ko and its dictionary) is a large native dependency. Korean
-words carry particles and endings (부가가치세를, 신고하려면), so whole words rarely match;
-overlapping character bigrams do: "부가가치세를" -> 부가 가가 가치 치세 세를 shares four
-tokens with the question's "부가가치세". The same holds for Chinese and Japanese runs. Latin
+PostgreSQL's text search has no Korean dictionary and the embedded server has no pg_trgm.
+Korean words carry particles and endings (부가가치세를, 신고하려면), so whole words rarely
+match: each Hangul word is first stripped to its stem (portal.rag.korean: 부가가치세를 ->
+부가가치세, 신고하려면 -> 신고), then split into overlapping character bigrams, so compound
+nouns still meet their parts ("부가가치세" -> 부가 가가 가치 치세 shares 가치 with "가치세").
+Chinese and Japanese runs get bigrams as they are. Latin
 words and numbers are lower-cased, accents folded, a light plural stem applied and English
 stop words dropped. BM25 over these tokens (not ts_rank) weighs rare tokens up and the
 ubiquitous Korean endings (습니, 니다) down.
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+from portal.rag.korean import stem as korean_stem
 
 # Runs of Hangul syllables, of CJK ideographs / kana, and Latin-script words or numbers.
 _RUN = re.compile(
@@ -161,7 +164,10 @@ def tokenize(text: str) -> list[str]:
     tokens: list[str] = []
     for match in _RUN.finditer(unicodedata.normalize("NFC", text)):
         kind, run = match.lastgroup, match.group()
-        if kind in ("hangul", "cjk"):
+        if kind == "hangul":
+            tokens.extend(_bigrams(korean_stem(run)))
+            continue
+        if kind == "cjk":
             tokens.extend(_bigrams(run))
             continue
         # A Latin word can hold Hangul-free letters of other scripts (Cyrillic, Greek): keep them.

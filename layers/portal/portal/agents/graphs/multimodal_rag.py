@@ -4,6 +4,9 @@
                              |
                              +-> nothing_found -> END
 
+retrieve first rewrites the question into the other document language (Korean <-> English)
+with one cheap model call when a model is configured (portal.rag.crosslingual).
+
 Runtime collaborators (the turn's stream, the database, the index and the embedder) travel in
 the run's config, so the state stays plain data and tests can hand in their own index.
 """
@@ -21,10 +24,12 @@ from langgraph.graph.state import CompiledStateGraph
 
 from portal.agents.graphs.reply import Reply
 from portal.db.repositories.files import UploadedFile
+from portal.llm import service
 from portal.llm.base import ChatMessage, ModelRequest
 from portal.llm.router import Priority, TaskType, choose_models
 from portal.llm.service import AllModelsFailed, configured_providers, stream_answer
 from portal.observability import logger
+from portal.rag.crosslingual import Rewrite, rewrite_question
 from portal.rag.retrieve import Passage, search
 
 EXCERPT_CHARS = 1_500  # of each passage, in the model's prompt and the offline listing
@@ -46,6 +51,7 @@ class RagState(TypedDict, total=False):
     waiting: list[UploadedFile]  # attached files not processed yet (said in the answer)
     top_k: int
     passages: list[Passage]  # numbered 1.. in this order
+    rewrite: Rewrite  # the question in the other document language, or why there is none
     reply: Reply
 
 
@@ -59,6 +65,7 @@ def _write(config: RunnableConfig) -> Callable[[str], None]:
 
 def retrieve(state: RagState, config: RunnableConfig) -> RagState:
     """Hybrid search over the files the user may read (only the attached ones, when there are any)."""
+    rewrite = rewrite_question(state["question"], service.providers())
     passages = search(
         _cfg(config, "db"),
         empno=state["empno"],
@@ -67,8 +74,9 @@ def retrieve(state: RagState, config: RunnableConfig) -> RagState:
         file_ids=state.get("attachments"),
         index=_cfg(config, "index"),
         embedder=_cfg(config, "embedder"),
+        rewrites=[rewrite.query] if rewrite.query else [],
     )
-    return {"passages": passages}
+    return {"passages": passages, "rewrite": rewrite}
 
 
 def _found(state: RagState) -> Literal["respond", "nothing_found"]:

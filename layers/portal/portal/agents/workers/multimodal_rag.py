@@ -65,6 +65,9 @@ def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
             for p in passages
         ],
     }
+    rewrite = state.get("rewrite")
+    if rewrite is not None:
+        retrieval["cross_lingual"] = rewrite.metadata()
     if waiting:
         retrieval["not_ready"] = [{"file_id": f.id, "status": f.processing_status} for f in waiting]
     metadata: dict[str, Any] = {"citations": reply.citations, "retrieval": retrieval}
@@ -79,4 +82,6 @@ def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
         output_tokens=reply.usage.output_tokens,
         cost_usd=reply.cost_usd,
         metadata=metadata,
+        # The rewrite is paid for like any call of the turn (the runner adds it to the cost).
+        side_calls=[rewrite.call] if rewrite is not None and rewrite.call else [],
     )

@@ -103,6 +103,12 @@ class VectorIndex(Protocol):
         """The k nearest chunks (cosine) made by this model, within the scope."""
         ...
 
-    def keyword_search(self, tokens: Sequence[str], *, scope: SearchScope, k: int) -> list[Hit]:
-        """The k best BM25 matches of the tokens, within the scope."""
+    def keyword_search(
+        self, tokens: Sequence[str], *, scope: SearchScope, k: int, question: str = ""
+    ) -> list[Hit]:
+        """The k best BM25 matches of the tokens, within the scope.
+
+        `question` is the text the tokens came from, for an index that also analyses it itself
+        (OpenSearch's nori); one that does not ignores it.
+        """
         ...

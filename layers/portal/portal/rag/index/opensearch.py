@@ -4,7 +4,9 @@ Documents are chunks with id "<file_id>:<chunk_index>", so writing one again rep
 Every model gets its own knn_vector field ("vector_<model>_<dims>": a field has one
 dimension), mirroring pgvector's per-row model. `keywords` holds our own tokens
 (portal.rag.tokens) joined by spaces and analysed by whitespace only, so BM25 sees exactly
-the tokens pgvector ranks. Only operations OpenSearch Serverless supports are used: no
+the tokens pgvector ranks; `body` holds the same text analysed by `nori`, OpenSearch's Korean
+morphological analyser (built into Amazon OpenSearch Service), whose matches add to a chunk's
+score, so the index gets a real morpheme analysis without shipping one in Lambda. Only operations OpenSearch Serverless supports are used: no
 scroll, no delete-by-query, no refresh (deletes are found by search, then bulk-deleted).
 """
 
@@ -29,6 +31,9 @@ def _dims(embedding_model: str) -> int:
     return int(embedding_model.rsplit("@", 1)[1])
 
 
+# Korean morphemes (particles and endings dropped by nori_part_of_speech), English lower-cased.
+BODY_FIELD: dict[str, Any] = {"type": "text", "analyzer": "nori"}
+
 BASE_MAPPING: dict[str, Any] = {
     "dynamic": "strict",
     "properties": {
@@ -43,6 +48,7 @@ BASE_MAPPING: dict[str, Any] = {
         "token_count": {"type": "integer"},
         "tokens": {"type": "keyword", "index": False},
         "keywords": {"type": "text", "analyzer": "whitespace"},
+        "body": BODY_FIELD,
         "embedding_model": {"type": "keyword"},
     },
 }
@@ -103,6 +109,9 @@ class OpenSearchIndex:
             mapping = self._client.indices.get_mapping(index=self._index)
             properties = next(iter(mapping.values()))["mappings"].get("properties", {})
             self._fields = set(properties)
+            if "body" not in self._fields:  # an index made before the nori field: add it (new chunks fill it)
+                self._client.indices.put_mapping(index=self._index, body={"properties": {"body": BODY_FIELD}})
+                self._fields.add("body")
         if embedding_model is not None:
             field = vector_field(embedding_model)
             if field not in self._fields:
@@ -149,6 +158,7 @@ class OpenSearchIndex:
                     "token_count": c.token_count,
                     "tokens": c.tokens,
                     "keywords": " ".join(c.tokens),
+                    "body": f"{c.section}\n{c.content}" if c.section else c.content,
                     "embedding_model": embedding_model,
                     field: list(c.embedding),
                 }
@@ -281,8 +291,10 @@ class OpenSearchIndex:
         response = self._client.search(index=self._index, body=body)
         return [_hit(d) for d in response["hits"]["hits"]]
 
-    def keyword_search(self, tokens: Sequence[str], *, scope: SearchScope, k: int) -> list[Hit]:
-        """BM25 on the whitespace-analysed token field."""
+    def keyword_search(
+        self, tokens: Sequence[str], *, scope: SearchScope, k: int, question: str = ""
+    ) -> list[Hit]:
+        """BM25 on the whitespace-analysed token field, plus nori's morpheme matches on the text."""
         distinct = list(dict.fromkeys(tokens))
         if not distinct:
             return []
@@ -293,6 +305,7 @@ class OpenSearchIndex:
             "query": {
                 "bool": {
                     "must": [{"match": {"keywords": {"query": " ".join(distinct), "operator": "or"}}}],
+                    "should": [{"match": {"body": {"query": question}}}] if question else [],
                     "filter": scope_filter(scope),
                 }
             },

@@ -200,8 +200,13 @@ class PgVectorIndex:
         )
         return _hits(rows)
 
-    def keyword_search(self, tokens: Sequence[str], *, scope: SearchScope, k: int) -> list[Hit]:
-        """BM25 over the scope's chunks: document frequencies come from the same readable set."""
+    def keyword_search(
+        self, tokens: Sequence[str], *, scope: SearchScope, k: int, question: str = ""
+    ) -> list[Hit]:
+        """BM25 over the scope's chunks: document frequencies come from the same readable set.
+
+        `question` is not used: PostgreSQL has no Korean analyser, the tokens carry the analysis.
+        """
         distinct = list(dict.fromkeys(tokens))
         if not distinct:
             return []

@@ -1,0 +1,56 @@
+"""The cross-lingual rewrite: one cheap call into the other language, or a plain reason why not."""
+
+from __future__ import annotations
+
+from portal.llm.base import ProviderUnavailable
+from portal.rag.crosslingual import rewrite_question, target_language
+
+from tests.scripted import ScriptedModel
+
+
+def test_a_korean_question_is_rewritten_into_english_and_the_call_is_accounted() -> None:
+    claude = ScriptedModel(["Can I test a compressed file without decompressing it?\n"], name="anthropic")
+    rewrite = rewrite_question("압축 파일이 깨졌는지 풀지 않고 확인만 할 수 있어?", {"anthropic": claude})
+    assert rewrite.status == "rewritten" and rewrite.language == "en"
+    assert rewrite.query == "Can I test a compressed file without decompressing it?"
+    assert "English" in claude.requests[0].system and claude.requests[0].temperature == 0.0
+    assert rewrite.call is not None and rewrite.call["purpose"] == "query_rewrite"
+    assert float(str(rewrite.call["cost_usd"])) > 0
+    assert rewrite.metadata() == {"status": "rewritten", "language": "en", "query": rewrite.query}
+
+
+def test_an_english_question_is_rewritten_into_korean() -> None:
+    assert target_language("How do I change my login shell?") == "ko"
+
+
+def test_offline_the_rewrite_is_unavailable_and_says_why() -> None:
+    offline = ScriptedModel([], name="offline")
+    rewrite = rewrite_question("로그인 쉘을 바꾸려면?", {"offline": offline})
+    assert rewrite.status == "unavailable" and rewrite.query is None and rewrite.call is None
+    assert offline.requests == []  # the offline provider is never asked to translate
+    assert "no language model" in str(rewrite.metadata()["reason"])
+
+
+def test_when_the_models_fail_the_search_goes_on_without_a_rewrite() -> None:
+    claude = ScriptedModel([ProviderUnavailable("down"), ProviderUnavailable("down")], name="anthropic")
+    rewrite = rewrite_question("로그인 쉘을 바꾸려면?", {"anthropic": claude})
+    assert rewrite.status == "failed" and rewrite.query is None and len(rewrite.models_tried) == 2
+
+
+def test_fusion_weights_follow_the_question_language_and_the_embedder() -> None:
+    from portal.rag.retrieve import is_multilingual, weights_for
+
+    assert weights_for("When does the policy start?") == (1.0, 1.0)
+    vector, keyword = weights_for("출장 규정은 언제부터 적용돼?")
+    assert vector < 0.3 and keyword == 1.0  # MiniLM reads Hangul as noise
+    assert is_multilingual("titan-embed-text-v2@1024") and not is_multilingual("all-minilm-l6-v2@384")
+    assert weights_for("출장 규정은 언제부터 적용돼?", multilingual=True) == (1.0, 1.0)
+
+
+def test_a_vector_hit_score_is_read_as_cosine_for_either_index() -> None:
+    from portal.rag.index import Hit
+    from portal.rag.retrieve import cosine
+
+    hit = Hit("f", 0, 1, None, "text", 0.7)
+    assert cosine(hit, "pgvector") == 0.7
+    assert round(cosine(hit, "opensearch"), 6) == 0.4  # Lucene's (1 + cos) / 2
