@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from portal.api.errors import install_error_handlers
+from portal.api.ratelimit import rate_limited
 from portal.api.routes import (
     admin_agents,
     admin_permissions,
@@ -19,6 +20,7 @@ from portal.api.routes import (
     preferences,
     workspaces,
 )
+from portal.api.shape_guard import ShapeGuard
 from portal.settings import get_settings
 
 API_PREFIX = "/api"
@@ -33,6 +35,8 @@ def create_app() -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
+    # Added first, so it sits inside CORS: a refused body still carries the CORS headers.
+    app.add_middleware(ShapeGuard)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -41,8 +45,9 @@ def create_app() -> FastAPI:
         allow_headers=["Authorization", "Content-Type", "X-Correlation-Id"],
     )
     install_error_handlers(app)
+    app.include_router(health.router, prefix=API_PREFIX)  # unauthenticated, read-only
+    # Every other route: signed in, and its mutating calls counted per user (portal.api.ratelimit).
     for module in (
-        health,
         me,
         preferences,
         conversations,
@@ -54,5 +59,5 @@ def create_app() -> FastAPI:
         artifacts,
         files,
     ):
-        app.include_router(module.router, prefix=API_PREFIX)
+        app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(rate_limited)])
     return app
