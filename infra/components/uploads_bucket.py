@@ -87,6 +87,11 @@ class UploadsBucket(Construct):
         """Presigned PUT/GET URLs and deletes under the uploads prefix (the API)."""
         self._grant(fn, ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"])
 
+    def grant_ingest(self, fn: PortalFunction) -> None:
+        """Read uploaded files, and delete an object that has no file row (uploaded after its
+        file was deleted, through a presigned POST that was still valid)."""
+        self._grant(fn, ["s3:GetObject", "s3:DeleteObject"])
+
     def grant_read(self, fn: PortalFunction) -> None:
         """Read uploaded files (ingest, RAG workers)."""
         self._grant(fn, ["s3:GetObject"])
