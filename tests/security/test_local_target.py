@@ -65,11 +65,11 @@ def test_the_portal_page_and_the_vite_dev_server_are_let_through(client: TestCli
 
 
 def test_a_socket_from_a_foreign_origin_is_closed(client: TestClient) -> None:
-    with pytest.raises(WebSocketDisconnect):
-        with client.websocket_connect(
-            f"/ws?token={make_token()}", headers={"Origin": "http://attacker.example"}
-        ):
-            pass
+    with (
+        pytest.raises(WebSocketDisconnect),
+        client.websocket_connect(f"/ws?token={make_token()}", headers={"Origin": "http://attacker.example"}),
+    ):
+        pass
 
 
 def test_an_allowed_lan_name_is_answered(monkeypatch) -> None:  # noqa: ANN001
