@@ -29,11 +29,15 @@ API_PREFIX = "/api"
 def create_app() -> FastAPI:
     """Build the app; routers are thin and call into portal's logic."""
     settings = get_settings()
+    # The interactive docs and the schema are for developers on the local target; in AWS they
+    # would map every route for anyone (no auth), so they are not served at all.
+    local = settings.is_local
     app = FastAPI(
         title="AI Portal API",
         version="0.1.0",
-        docs_url=f"{API_PREFIX}/docs",
-        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs" if local else None,
+        redoc_url=None,
+        openapi_url=f"{API_PREFIX}/openapi.json" if local else None,
     )
     # Added first, so it sits inside CORS: a refused body still carries the CORS headers.
     app.add_middleware(ShapeGuard)
