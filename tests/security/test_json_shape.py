@@ -64,6 +64,14 @@ def alice(client: TestClient) -> dict[str, str]:
     return headers
 
 
+@pytest.fixture
+def guarded() -> TestClient:
+    """The app with no database: the guard refuses before any route (or the database) is reached."""
+    from portal.api.app import create_app
+
+    return TestClient(create_app())
+
+
 def test_deep_workspace_settings_are_refused_and_the_list_still_answers(
     client: TestClient, alice: dict, db
 ) -> None:  # noqa: ANN001
@@ -103,8 +111,8 @@ def test_deep_artifact_metadata_is_refused(client: TestClient, alice: dict, db) 
         ("/api/workspaces", {"title": "설정", "settings": {"theme": "da\x00rk"}}),
     ],
 )
-def test_nul_characters_are_422_not_500(client: TestClient, alice: dict, path: str, body: dict) -> None:
-    response = client.post(path, json=body, headers=alice)
+def test_nul_characters_are_422_not_500(guarded: TestClient, path: str, body: dict) -> None:
+    response = guarded.post(path, json=body, headers={"Authorization": f"Bearer {make_token()}"})
     assert response.status_code == 422, response.text
     assert response.json()["error"]["code"] == "invalid_shape"
 
@@ -121,18 +129,16 @@ def test_nul_in_a_message_or_artifact_content_is_422(client: TestClient, alice: 
     assert db.fetch_one("SELECT count(*) AS n FROM messages")["n"] == 0
 
 
-def test_nul_in_the_query_string_is_422(client: TestClient, alice: dict) -> None:
-    response = client.get("/api/files?workspace_id=%00", headers=alice)
+def test_nul_in_the_query_string_is_422(guarded: TestClient) -> None:
+    response = guarded.get("/api/files?workspace_id=%00", headers={"Authorization": f"Bearer {make_token()}"})
     assert response.status_code == 422
 
 
-def test_an_oversized_body_is_413(client: TestClient, alice: dict) -> None:
+def test_an_oversized_body_is_413(guarded: TestClient) -> None:
     from portal.api.shape_guard import MAX_BODY_BYTES
 
     body = json.dumps({"title": "x", "description": "y" * (MAX_BODY_BYTES + 1)})
-    response = client.post(
-        "/api/workspaces", content=body, headers={**alice, "Content-Type": "application/json"}
-    )
+    response = guarded.post("/api/workspaces", content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 413
 
 
