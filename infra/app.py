@@ -107,6 +107,7 @@ def build(app: cdk.App, builder: LayerBuilder | None = None) -> dict[str, cdk.St
         app,
         f"{p}-Web",
         api=api,
+        data=data,
         realtime=realtime,
         sign_in=sign_in,
         cognito=identity.cognito if identity else None,

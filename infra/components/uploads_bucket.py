@@ -7,6 +7,7 @@ import re
 from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
+from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from infra.components.defaults import data_removal
@@ -20,7 +21,7 @@ RESEARCH_PREFIX = "research/"  # deep research scratch (portal.agents.research.s
 
 
 class UploadsBucket(Construct):
-    """Private, S3-managed encryption, TLS only, CORS for browser PUTs, no leftover multipart parts."""
+    """Private, S3-managed encryption, TLS only, no leftover multipart parts (CORS: UploadsCors)."""
 
     def __init__(self, scope: Construct, id: str, *, config: PortalConfig, access_logs: s3.IBucket) -> None:
         super().__init__(scope, id)
@@ -33,23 +34,8 @@ class UploadsBucket(Construct):
             enforce_ssl=True,
             server_access_logs_bucket=access_logs,
             server_access_logs_prefix="uploads-bucket/",
-            cors=[
-                s3.CorsRule(
-                    # POST: presigned POST uploads, whose policy makes S3 enforce the size.
-                    allowed_methods=[
-                        s3.HttpMethods.POST,
-                        s3.HttpMethods.PUT,
-                        s3.HttpMethods.GET,
-                        s3.HttpMethods.HEAD,
-                    ],
-                    # The presigned URL is the authorization; CORS only decides which pages
-                    # may use one. `allowed_origins` pins it to the portal's own origins.
-                    allowed_origins=list(config.allowed_origins) or ["*"],
-                    allowed_headers=["*"],
-                    exposed_headers=["ETag"],
-                    max_age=3000,
-                )
-            ],
+            # No CORS here: the Web stack sets it to the site's origin once CloudFront's URL is
+            # known (UploadsCors); a rule in this template would have to allow "*" before then.
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="abort-incomplete-uploads",
@@ -87,6 +73,55 @@ class UploadsBucket(Construct):
         """Presigned PUT/GET URLs and deletes under the uploads prefix (the API)."""
         self._grant(fn, ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"])
 
+    def grant_ingest(self, fn: PortalFunction) -> None:
+        """Read uploaded files, and delete an object that has no file row (uploaded after its
+        file was deleted, through a presigned POST that was still valid)."""
+        self._grant(fn, ["s3:GetObject", "s3:DeleteObject"])
+
     def grant_read(self, fn: PortalFunction) -> None:
         """Read uploaded files (ingest, RAG workers)."""
         self._grant(fn, ["s3:GetObject"])
+
+
+# What a browser does with a presigned POST: the POST itself (S3 enforces the size from its
+# policy); GET/HEAD for presigned downloads.
+CORS_METHODS = ["POST", "PUT", "GET", "HEAD"]
+
+
+class UploadsCors(Construct):
+    """Lets only the portal's own pages use presigned uploads: CORS = the site's origin (plus
+    any configured extra origins). Set from the Web stack, where CloudFront's URL exists."""
+
+    def __init__(self, scope: Construct, id: str, *, bucket: s3.IBucket, origins: list[str]) -> None:
+        super().__init__(scope, id)
+        rules = {
+            "CORSRules": [
+                {
+                    # The presigned URL is the authorization; CORS decides which pages may use one.
+                    "AllowedOrigins": origins,
+                    "AllowedMethods": CORS_METHODS,
+                    "AllowedHeaders": ["*"],
+                    "ExposeHeaders": ["ETag"],
+                    "MaxAgeSeconds": 3000,
+                }
+            ]
+        }
+        put = cr.AwsSdkCall(
+            service="S3",
+            action="putBucketCors",
+            parameters={"Bucket": bucket.bucket_name, "CORSConfiguration": rules},
+            physical_resource_id=cr.PhysicalResourceId.of(f"{id}-cors"),
+        )
+        self.resource = cr.AwsCustomResource(
+            self,
+            "Put",
+            on_create=put,
+            on_update=put,
+            on_delete=cr.AwsSdkCall(
+                service="S3", action="deleteBucketCors", parameters={"Bucket": bucket.bucket_name}
+            ),
+            policy=cr.AwsCustomResourcePolicy.from_statements(
+                [iam.PolicyStatement(actions=["s3:PutBucketCORS"], resources=[bucket.bucket_arn])]
+            ),
+            install_latest_aws_sdk=False,
+        )

@@ -42,7 +42,7 @@ class IngestStack(Stack):
         # file.status events go to the owner's sockets (a gone socket is deleted).
         data.tables.grant(fn, CONNECTIONS, Access.READ_DELETE)
         realtime.web_socket.grant_post_to_connections(fn)
-        data.uploads.grant_read(fn)
+        data.uploads.grant_ingest(fn)
         # Gemini captions/OCR for images and scanned pages when a Google key is configured.
         data.secrets.grant_provider_keys(fn)
         grant_model_invocation(fn, config, chat=False)

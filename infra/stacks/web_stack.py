@@ -9,9 +9,11 @@ from constructs import Construct
 
 from infra.components.identity import CognitoSignIn, SignIn, WebClientUrls
 from infra.components.log_bucket import AccessLogsBucket
+from infra.components.uploads_bucket import UploadsCors
 from infra.components.web_site import API_PREFIX, WebSite
 from infra.config import PortalConfig
 from infra.stacks.api_stack import ApiStack
+from infra.stacks.data_stack import DataStack
 from infra.stacks.realtime_stack import RealtimeStack
 
 
@@ -23,6 +25,7 @@ class WebStack(Stack):
         *,
         config: PortalConfig,
         api: ApiStack,
+        data: DataStack,
         realtime: RealtimeStack,
         sign_in: SignIn,
         cognito: CognitoSignIn | None,
@@ -48,6 +51,13 @@ class WebStack(Stack):
             runtime_config=runtime_config,
             access_logs=access_logs.bucket,
             config=config,
+        )
+        # Only the portal's own pages may use presigned uploads (no "*" before the URL is known).
+        UploadsCors(
+            self,
+            "UploadsCors",
+            bucket=data.uploads.bucket,
+            origins=[self.site.url, *(o.rstrip("/") for o in config.allowed_origins)],
         )
         if cognito is not None:
             # Only now is the site's URL known: the web client's callback and logout URLs follow it.

@@ -118,9 +118,8 @@ def test_uploads_bucket_is_private_encrypted_tls_only_with_cors_and_multipart_cl
                 "IgnorePublicAcls": True,
                 "RestrictPublicBuckets": True,
             },
-            "CorsConfiguration": {
-                "CorsRules": [Match.object_like({"AllowedMethods": Match.array_with(["PUT"])})]
-            },
+            # CORS is set by the Web stack to the site's origin (UploadsCors), never "*" here.
+            "CorsConfiguration": Match.absent(),
             "LifecycleConfiguration": {
                 "Rules": [
                     Match.object_like({"AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}),
@@ -142,18 +141,6 @@ def test_uploads_bucket_is_private_encrypted_tls_only_with_cors_and_multipart_cl
                         )
                     ]
                 )
-            }
-        },
-    )
-
-
-def test_allowed_origins_pin_the_upload_cors_rule(synth_variant) -> None:
-    app = synth_variant(allowed_origins='["https://portal.example.com"]')
-    app.template("data").has_resource_properties(
-        "AWS::S3::Bucket",
-        {
-            "CorsConfiguration": {
-                "CorsRules": [Match.object_like({"AllowedOrigins": ["https://portal.example.com"]})]
             }
         },
     )

@@ -101,7 +101,11 @@ def test_a_second_put_replaces_the_servers_and_keeps_the_first_author(client: Te
     other_admin = {"Authorization": f"Bearer {make_token('A0002', '다른관리자', admin=True)}"}
     replacement = {
         "name": "세법 검색",
-        "config_data": {"servers": [{"name": "tax-law", "transport": "stdio", "command": "tax-mcp"}]},
+        "config_data": {
+            "servers": [
+                {"name": "tax-law", "transport": "streamable_http", "url": "https://tax.example.com/mcp"}
+            ]
+        },
     }
 
     response = client.put("/api/admin/agents/tax/mcp", json=replacement, headers=other_admin)

@@ -70,6 +70,15 @@ def http_server() -> Iterator[dict[str, str]]:
     process.wait(timeout=10)
 
 
+@pytest.fixture(autouse=True)
+def _stdio_opted_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests run the shipped server as a subprocess: the developer's opt-in, as documented."""
+    from portal.settings import reset_settings
+
+    monkeypatch.setenv("PORTAL_MCP_ALLOW_STDIO", "true")
+    reset_settings()
+
+
 @pytest.fixture
 def scripted(monkeypatch: pytest.MonkeyPatch):
     """Replace the providers with a scripted fake answering as the offline model (it can call tools)."""
@@ -408,6 +417,7 @@ def test_stdio_servers_are_not_started_when_the_deployment_forbids_them(
 ) -> None:
     configure(db, "regulations", STDIO_SERVER)
     monkeypatch.setenv("PORTAL_ENVIRONMENT", "aws")
+    monkeypatch.delenv("PORTAL_MCP_ALLOW_STDIO")
     from portal.settings import reset_settings
 
     reset_settings()

@@ -137,7 +137,7 @@ def test_workspace_files_are_listed_and_readable_by_collaborators_only(client, d
     workspace = str(uuid.uuid4())
     db.execute(
         """INSERT INTO workspaces (id, owner_empno, title, collaborators)
-           VALUES (:id::uuid, 'E1001', 'w', '[{"empno": "E2002"}]'::jsonb)""",
+           VALUES (:id::uuid, 'E1001', 'w', '[{"empno": "E2002", "role": "viewer"}]'::jsonb)""",
         {"id": workspace},
     )
     created = _create(client, workspace_id=workspace)

@@ -20,7 +20,8 @@ REDIRECT = "http://127.0.0.1:8000/"
 def client(database_url: str, aws: dict) -> TestClient:
     from portal.local.server import create_local_app
 
-    return TestClient(create_local_app(), follow_redirects=False)
+    # The local origin (the default issuer's): the server refuses any other Host (DNS rebinding).
+    return TestClient(create_local_app(), base_url="http://127.0.0.1:8000", follow_redirects=False)
 
 
 def _pkce() -> tuple[str, str]:

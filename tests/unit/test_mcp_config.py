@@ -143,11 +143,35 @@ def test_a_bare_list_is_not_a_config() -> None:
 # --- the deployment policy -------------------------------------------------------------------
 
 
-def test_locally_both_transports_may_run() -> None:
-    check_deployable(
-        McpAgentConfig.model_validate({"servers": [{**HTTP, "url": "http://127.0.0.1:8765/mcp"}, STDIO]}),
-        Settings(),
-    )
+def test_locally_http_on_loopback_may_run_and_stdio_only_when_the_developer_opts_in() -> None:
+    local_http = {**HTTP, "url": "http://127.0.0.1:8765/mcp"}
+    check_deployable(McpAgentConfig.model_validate({"servers": [local_http]}), Settings())
+    with_stdio = McpAgentConfig.model_validate({"servers": [local_http, STDIO]})
+    with pytest.raises(InvalidMcpConfig, match="PORTAL_MCP_ALLOW_STDIO=true"):
+        check_deployable(with_stdio, Settings())
+    check_deployable(with_stdio, Settings(mcp_allow_stdio=True))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://169.254.169.254/latest/meta-data/",
+        "https://0x7f.1:5432/",
+        "https://[::ffff:10.0.0.1]/mcp",
+        "https://10.1.2.3/mcp",
+        "https://localhost/mcp",
+    ],
+)
+def test_in_aws_special_purpose_addresses_are_refused(url: str) -> None:
+    config = McpAgentConfig.model_validate({"servers": [{**HTTP, "url": url}]})
+    with pytest.raises(InvalidMcpConfig, match="refusing to connect"):
+        check_deployable(config, aws_settings())
+
+
+def test_locally_only_loopback_is_let_through() -> None:
+    metadata = McpAgentConfig.model_validate({"servers": [{**HTTP, "url": "http://169.254.169.254/"}]})
+    with pytest.raises(InvalidMcpConfig, match="metadata"):
+        check_deployable(metadata, Settings())
 
 
 def test_in_aws_stdio_servers_are_refused_unless_the_deployer_allows_them() -> None:

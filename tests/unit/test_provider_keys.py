@@ -9,7 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 from portal import secrets
-from portal.settings import Settings
+from portal.settings import Settings, reveal
 
 
 @pytest.fixture
@@ -37,14 +37,14 @@ def test_the_fresh_secret_configures_no_provider(secret_arn: str) -> None:
 def test_keys_the_operator_put_are_used_and_empty_ones_are_not_configured(secret_arn: str) -> None:
     put(secret_arn, json.dumps({"GOOGLE_API_KEY": "g-key", "ANTHROPIC_API_KEY": "", "TAVILY_API_KEY": "  "}))
     settings = secrets.settings_with_provider_keys(Settings(provider_keys_secret_arn=secret_arn))
-    assert settings.google_api_key == "g-key"
+    assert reveal(settings.google_api_key) == "g-key"
     assert settings.anthropic_api_key is None and settings.tavily_api_key is None
 
 
 def test_an_environment_value_wins_over_the_secret(secret_arn: str) -> None:
     put(secret_arn, json.dumps({"GOOGLE_API_KEY": "from-secret"}))
     settings = Settings(provider_keys_secret_arn=secret_arn, GOOGLE_API_KEY="from-env")
-    assert secrets.settings_with_provider_keys(settings).google_api_key == "from-env"
+    assert reveal(secrets.settings_with_provider_keys(settings).google_api_key) == "from-env"
 
 
 @pytest.mark.parametrize("value", ["not json", "[]", '"a string"', json.dumps({"GOOGLE_API_KEY": 42})])

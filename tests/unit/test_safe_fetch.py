@@ -203,7 +203,12 @@ def test_public_urls_pass_the_url_check() -> None:
 
 @pytest.mark.parametrize(
     ("address", "reason"),
-    [("8.8.8.8", None), ("2606:4700:4700::1111", None), ("198.18.0.1", "private"), ("192.0.2.10", "private")],
+    [
+        ("8.8.8.8", None),
+        ("2606:4700:4700::1111", None),
+        ("198.18.0.1", "special-purpose"),
+        ("192.0.2.10", "special-purpose"),
+    ],
 )
 def test_address_classes(address: str, reason: str | None) -> None:
     assert refusal_reason(ipaddress.ip_address(address)) == reason

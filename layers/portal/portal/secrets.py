@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+from pydantic import SecretStr
+
 from portal.observability import logger
 from portal.settings import Settings
 
@@ -48,7 +50,7 @@ def settings_with_provider_keys(settings: Settings) -> Settings:
         return settings
     keys = _secret_keys(settings.provider_keys_secret_arn)
     update = {
-        field: keys[name]
+        field: SecretStr(keys[name])
         for name, field in PROVIDER_KEYS.items()
         if name in keys and field in Settings.model_fields and not getattr(settings, field, None)
     }

@@ -14,11 +14,13 @@ import importlib
 import threading
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from portal.api.errors import install_error_handlers
+from portal.api.ratelimit import rate_limited
+from portal.api.shape_guard import ShapeGuard
 from portal.settings import get_settings
 
 if TYPE_CHECKING:
@@ -96,7 +98,10 @@ class LazyRoutes:
         module = importlib.import_module(f"portal.api.routes.{name}")
         routes = self._app.router.routes
         before = len(routes)
-        self._app.include_router(module.router, prefix=API_PREFIX)
+        # health is unauthenticated and read-only; every other route is signed in, and its
+        # mutating calls are counted per user (portal.api.ratelimit).
+        dependencies = [] if name == "health" else [Depends(rate_limited)]
+        self._app.include_router(module.router, prefix=API_PREFIX, dependencies=dependencies)
         added = routes[before:]
         del routes[before:]
         routes[self._anchor : self._anchor] = added
@@ -124,15 +129,21 @@ def create_app(*, load_routes: bool = False) -> FastAPI:
     load_routes=True includes every route module now (for code that inspects app.routes).
     """
     settings = get_settings()
+    # The interactive docs and the schema are for developers on the local target; in AWS they
+    # would map every route for anyone (no auth), so they are not served at all.
+    local = settings.is_local
     app = FastAPI(
         title="AI Portal API",
         version="0.1.0",
-        docs_url=f"{API_PREFIX}/docs",
-        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs" if local else None,
+        redoc_url=None,
+        openapi_url=f"{API_PREFIX}/openapi.json" if local else None,
     )
     routes = LazyRoutes(app)
     app.state.routes = routes
-    # Added first, so it runs inside CORS: a preflight is answered without loading anything.
+    # Added first, so both run inside CORS: a refused body still carries the CORS headers, and a
+    # preflight is answered without loading any route module.
+    app.add_middleware(ShapeGuard)
     app.add_middleware(_LoadRoutesFirst, routes=routes)
     app.add_middleware(
         CORSMiddleware,

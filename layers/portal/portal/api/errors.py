@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -36,8 +37,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PortalError)
     async def _portal_error(_: Request, exc: PortalError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
-        if exc.retry_after is not None:
-            headers["Retry-After"] = str(exc.retry_after)
+        retry_after = exc.retry_after
+        if retry_after is None and isinstance(exc.details.get("retry_at"), int):
+            # A limit that says when its window ends (the chat limit): tell the client how long.
+            retry_after = max(1, exc.details["retry_at"] - int(time.time()))
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
         return JSONResponse(
             error_body(exc.code, exc.message, **exc.details),
             status_code=exc.status_code,

@@ -32,6 +32,7 @@ class RateDecision:
     allowed: bool
     remaining: int  # calls left in this window after this one
     reset_at: float  # epoch seconds when the current window ends (for Retry-After)
+    key: str | None = None  # the counter this call was counted on (None: not counted)
 
 
 class RateLimiter:
@@ -78,7 +79,32 @@ class RateLimiter:
         except BotoCoreError as exc:
             return self._unavailable(bucket, limit, reset_at, exc)
         count = int(response["Attributes"]["count"])
-        return RateDecision(allowed=True, remaining=max(0, limit - count), reset_at=reset_at)
+        return RateDecision(
+            allowed=True,
+            remaining=max(0, limit - count),
+            reset_at=reset_at,
+            key=f"{bucket}#{subject}#{window_start}",
+        )
+
+    def release(self, decision: RateDecision) -> None:
+        """Give back a call that was counted but not accepted (the request failed).
+
+        Only accepted requests use up the quota. Reserve-then-release keeps the check atomic:
+        counting after success instead would let concurrent requests overshoot the limit.
+        """
+        if decision.key is None:
+            return
+        try:
+            self._table.update_item(
+                Key={"pk": decision.key},
+                UpdateExpression="ADD #count :minus_one",
+                ConditionExpression="#count > :zero",
+                ExpressionAttributeNames={"#count": "count"},
+                ExpressionAttributeValues={":minus_one": -1, ":zero": 0},
+            )
+        except (ClientError, BotoCoreError) as exc:
+            # The window expires anyway; a lost refund costs the user one call, never an error.
+            logger.warning("rate-limit refund not recorded", extra={"key": decision.key, "error": str(exc)})
 
     def _refused(self, bucket: str, reset_at: float) -> RateDecision:
         try:

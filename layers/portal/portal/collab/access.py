@@ -4,6 +4,8 @@ manages settings, visibility, collaborators and archiving.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from portal.db.executor import Executor
 from portal.db.repositories import workspaces
 from portal.db.repositories.users import User
@@ -39,3 +41,23 @@ def require_active(workspace: Workspace) -> None:
     """Archived workspaces are read-only."""
     if workspace.status != "active":
         raise WorkspaceArchived("The workspace is archived; the owner can restore it to make changes")
+
+
+# What a caller writes into a workspace, and the least role each write needs. A chat message
+# in a workspace conversation is seen by every member (broadcast), so it needs current read
+# access; files feed every member's RAG and artifacts are shared work, so they need an editor.
+Write = Literal["message", "file", "artifact"]
+WRITE_ROLE: dict[Write, Role] = {"message": "viewer", "file": "editor", "artifact": "editor"}
+
+
+def require_write(db: Executor, user: User, workspace_id: str, what: Write) -> Workspace:
+    """The one check before anything is written into a workspace (REST, WebSocket and workers).
+
+    It re-reads the workspace's access every time, so a collaborator removed a second ago, or
+    a reader who lost team access, is refused (404, as for any workspace they cannot read). Files
+    and artifacts also need the workspace to be active (archived workspaces are read-only).
+    """
+    workspace = require_workspace(db, user, workspace_id, role=WRITE_ROLE[what])
+    if what != "message":
+        require_active(workspace)
+    return workspace

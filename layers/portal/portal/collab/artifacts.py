@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from portal.collab.access import require_active, require_workspace
+from portal.collab.access import require_write
 from portal.collab.content import validate_content
 from portal.db.executor import Executor
 from portal.db.repositories import activity, artifacts
@@ -61,8 +61,7 @@ def create(
     origin: Origin | None = None,
 ) -> Artifact:
     """Version 1 of a new artifact (editors and the owner)."""
-    workspace = require_workspace(db, user, workspace_id, role="editor")
-    require_active(workspace)
+    workspace = require_write(db, user, workspace_id, "artifact")
     validate_content(type, content)
     with db.transaction() as tx:
         created = artifacts.create(
@@ -103,8 +102,7 @@ def update(
     """The next version, based on ``base_version``; StaleVersion (409, with the current version)
     when someone saved a newer one first.
     """
-    workspace = require_workspace(db, user, workspace_id, role="editor")
-    require_active(workspace)
+    workspace = require_write(db, user, workspace_id, "artifact")
     current = artifacts.current(db, workspace_id=workspace.id, artifact_id=artifact_id)
     if current is None:
         raise NotFound("Artifact not found")

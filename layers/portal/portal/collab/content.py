@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from portal import shape
 from portal.errors import BadRequest, PayloadTooLarge
 
 # The RDS Data API returns at most 1 MiB per call; a version must fit with room to spare.
@@ -22,6 +23,8 @@ def validate_content(artifact_type: str, content: Any) -> None:
     """
     if content is None:
         raise BadRequest("content is required")
+    # The canvas worker stores model output here too, not only REST bodies the guard has seen.
+    shape.check_value(content, what="content")
     size = len(json.dumps(content, ensure_ascii=False).encode())
     if size > MAX_CONTENT_BYTES:
         raise PayloadTooLarge(f"Artifact content is {size} bytes; the limit is {MAX_CONTENT_BYTES}")

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from portal.api.app import create_app
 from portal.local import oidc, uploads
 from portal.local.functions import invoke, repo_root
+from portal.local.origin_guard import LocalOriginGuard
 from portal.observability import logger
 from portal.settings import get_settings
 
@@ -69,6 +70,8 @@ def _ws_event(
 def create_local_app(web_dist: Path | None = None) -> FastAPI:
     """The REST app plus the local-only routes of the API Gateway stand-in."""
     app = create_app()
+    # Outermost: nothing of the local target answers a foreign Host or Origin (DNS rebinding).
+    app.add_middleware(LocalOriginGuard, settings=get_settings())
     app.include_router(uploads.router)  # presigned POSTs to the uploads bucket (S3 stand-in)
     app.include_router(oidc.router)  # the local identity provider (Cognito's stand-in)
     sockets: dict[str, _Socket] = {}

@@ -113,7 +113,11 @@ def ingest_object(bucket: str, key: str, etag: str, *, run: Run) -> IngestOutcom
         return None
     found = files.get_by_path(run.db, storage_path=key)
     if found is None:
-        logger.warning("no file row for an uploaded object (deleted meanwhile?)", extra={"key": key})
+        # The row is created before the upload is presigned, so an object without one was
+        # uploaded after its file was deleted (the presigned POST outlives the row): left in
+        # place it would escape the quota and be orphaned data. Deleting twice is harmless.
+        logger.warning("deleting an uploaded object that has no file row", extra={"key": key})
+        aws.client("s3").delete_object(Bucket=bucket, Key=key)
         return None
     started = files.start_processing(run.db, file_id=found.id, etag=etag)
     if started is None:

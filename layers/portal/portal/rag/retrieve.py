@@ -12,6 +12,11 @@ English rewrite of a question about a Korean page must not push English pages ab
 On the dev sets this lifts Korean->English recall@5 from 0.0 to 1.0 and keeps Korean->Korean
 within one question of where it was (0.742 -> 0.727; without the language filter and the gate, 0.59).
 Every hit's file is re-checked in PostgreSQL (completed, readable) before it is returned.
+
+Scope: by default the user's own files and the files of workspaces they are a current member
+of (owner or collaborator); a file of a public or team workspace they merely can read is
+searched only when the turn attaches it explicitly. Each passage says whose file it is and
+which workspace holds it, so a citation never passes someone else's document off as theirs.
 """
 
 from __future__ import annotations
@@ -45,10 +50,29 @@ class Passage:
     content: str
     chunk_index: int
     score: float
+    owner: str | None = None  # the uploader's empno
+    owner_name: str | None = None
+    workspace_id: str | None = None
+    workspace: str | None = None  # the workspace's title, when the file belongs to one
 
     def citation(self) -> dict[str, object]:
-        """The {file_id, name, page} stored on an answer."""
-        return {"file_id": self.file_id, "name": self.name, "page": self.page}
+        """The {file_id, name, page, owner, owner_name, workspace_id, workspace} stored on an answer."""
+        return {
+            "file_id": self.file_id,
+            "name": self.name,
+            "page": self.page,
+            "owner": self.owner,
+            "owner_name": self.owner_name,
+            "workspace_id": self.workspace_id,
+            "workspace": self.workspace,
+        }
+
+    def source(self, *, korean: bool) -> str:
+        """Who owns the file and where it lives, e.g. "홍길동, 워크스페이스 ‘기획’"."""
+        parts = [self.owner_name or self.owner or ""]
+        if self.workspace:
+            parts.append(f"워크스페이스 ‘{self.workspace}’" if korean else f"workspace “{self.workspace}”")
+        return ", ".join(p for p in parts if p)
 
 
 def is_multilingual(embedding_model: str) -> bool:
@@ -103,16 +127,23 @@ def search(
     embedder: Embedder | None = None,
     rewrites: Sequence[str] = (),
 ) -> list[Passage]:
-    """The k best passages for a question among the files this user may read (or only `file_ids`).
+    """The k best passages among the user's own and member-workspace files (or only `file_ids`,
+    the turn's explicit attachments, which may be any file the user can read).
 
     `rewrites` are the question in other languages (portal.rag.crosslingual), each searched
     among chunks of its own language.
     """
     user = users.get(db, empno=empno)
     company_code = user.company_code if user else None
+    # Attached files may come from any workspace the user can read; the default scope does not.
+    workspace_ids = (
+        files.member_workspace_ids(db, empno=empno)
+        if file_ids is None
+        else files.readable_workspace_ids(db, empno=empno, company_code=company_code)
+    )
     scope = SearchScope(
         owner=empno,
-        workspace_ids=tuple(files.readable_workspace_ids(db, empno=empno, company_code=company_code)),
+        workspace_ids=tuple(workspace_ids),
         file_ids=tuple(file_ids) if file_ids is not None else None,
     )
     if scope.file_ids is not None and not scope.file_ids:
@@ -141,11 +172,18 @@ def search(
     readable = files.readable_completed(
         db, file_ids=[h.file_id for h in fused], empno=empno, company_code=company_code
     )
-    passages = [
+    kept = [h for h in fused if h.file_id in readable][:k]
+    origin = files.provenance(db, file_ids=[h.file_id for h in kept])
+    return [
         Passage(
-            h.file_id, readable[h.file_id].original_name, h.page, h.section, h.content, h.chunk_index, h.score
+            h.file_id,
+            readable[h.file_id].original_name,
+            h.page,
+            h.section,
+            h.content,
+            h.chunk_index,
+            h.score,
+            **(origin[h.file_id].model_dump() if h.file_id in origin else {}),
         )
-        for h in fused
-        if h.file_id in readable
+        for h in kept
     ]
-    return passages[:k]

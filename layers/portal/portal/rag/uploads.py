@@ -12,11 +12,12 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from portal import aws, services
+from portal.collab.access import require_write
 from portal.db.executor import Executor
 from portal.db.repositories import files
 from portal.db.repositories.files import UploadedFile
 from portal.db.repositories.users import User
-from portal.errors import BadRequest, Forbidden, NotConfigured, NotFound, PayloadTooLarge, PortalError
+from portal.errors import BadRequest, NotConfigured, NotFound, PayloadTooLarge, PortalError
 from portal.observability import logger
 from portal.rag import storage
 from portal.rag.detect import kind_of_mime
@@ -45,22 +46,8 @@ def _workspace_for_upload(db: Executor, user: User, workspace_id: str) -> str:
         wanted = str(uuid.UUID(workspace_id))
     except (ValueError, AttributeError, TypeError):
         raise NotFound("Workspace not found") from None
-    row = db.fetch_one(
-        """
-        SELECT w.id, (w.owner_empno = :empno
-                      OR w.collaborators @> jsonb_build_array(jsonb_build_object('empno', :empno::text)))
-                     AS can_write
-        FROM workspaces w WHERE w.id = :id::uuid AND w.status = 'active'
-        """,
-        {"id": wanted, "empno": user.empno},
-    )
-    readable = files.readable_workspace_ids(db, empno=user.empno, company_code=user.company_code)
-    if row is None or row["id"] not in readable:
-        raise NotFound("Workspace not found")
-    if not row["can_write"]:
-        # They can see the workspace, so saying "not found" would be a lie.
-        raise Forbidden("Only the workspace's owner and collaborators can add files to it")
-    return str(row["id"])
+    # Files feed every member's RAG: editors and the owner only, in an active workspace.
+    return require_write(db, user, wanted, "file").id
 
 
 def normalise_type(mime_type: str) -> str:

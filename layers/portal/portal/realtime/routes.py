@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from typing import Any
 
-from portal import services
+from portal import services, shape
 from portal.auth import principal
 from portal.errors import PortalError
 from portal.observability import MetricName, logger, metrics
@@ -58,7 +57,9 @@ def handle_default(event: dict[str, Any]) -> dict[str, Any]:
     if len(body.encode()) > MAX_FRAME_BYTES:
         return _error(connection_id, "frame_too_large", f"Frames are limited to {MAX_FRAME_BYTES} bytes")
     try:
-        frame = json.loads(body)
+        frame = shape.loads(body, what="프레임")
+    except shape.ShapeRejected as exc:
+        return _error(connection_id, exc.code, exc.message, **exc.details)
     except ValueError:
         return _error(connection_id, "malformed_json", "Frames must be JSON objects")
     if not isinstance(frame, dict) or not isinstance(frame.get("action"), str):

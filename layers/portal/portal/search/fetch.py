@@ -5,11 +5,11 @@ account, so a fetch must never reach the instance metadata service, the VPC, or 
 machine. Two layers enforce that:
 
 * every URL (the first and each redirect hop) is checked before a request: http(s) only,
-  no credentials, an allowed port, and an IP-literal host must be public;
-* the connection itself goes through a network backend that resolves the host, refuses
-  the whole host if any address is not public, and connects to the address it checked.
-  Resolving once and connecting to that address pins it, which defeats DNS rebinding
-  (a name that resolves to a public address for the check and a private one later).
+  no credentials, an allowed port, and an IP-literal host must pass the SSRF guard;
+* the connection itself goes through the guard's network backend (portal.net), which
+  resolves the host, refuses the whole host if any address is in a special-purpose range,
+  and connects to the address it checked. Resolving once and connecting to that address
+  pins it, which defeats DNS rebinding (public for the check, private later).
 
 Bodies are read under a byte limit and a total deadline; only HTML, plain text and PDF
 are accepted, and come back as readable text.
@@ -17,34 +17,22 @@ are accepted, and come back as readable text.
 
 from __future__ import annotations
 
-import ipaddress
-import re
-import socket
 import ssl
 import time
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 import certifi
 import httpcore
 import httpx
 
+from portal.net import ssrf
+from portal.net.backends import GuardedBackend
+from portal.net.ssrf import AddressRefused, IPNetwork, Resolver, refusal_reason, system_resolver
 from portal.search.extract import decode, html_to_text, pdf_to_text
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-Resolver = Callable[[str, int], list[str]]
+__all__ = ["FetchPolicy", "PageFetcher", "check_url", "refusal_reason", "system_resolver"]
 
-# Cloud instance metadata endpoints (AWS IMDS over IPv4 and IPv6).
-METADATA_ADDRESSES = frozenset(
-    {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
-)
-_SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT (RFC 6598)
-_THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # well-known NAT64 prefix: the last 32 bits are IPv4
 _REDIRECTS = {301, 302, 303, 307, 308}
-_LEGACY_IPV4 = re.compile(r"(?:0x[0-9a-f]+|[0-9]+)(?:\.(?:0x[0-9a-f]+|[0-9]+)){0,3}", re.IGNORECASE)
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain"})
@@ -115,64 +103,8 @@ class UnsupportedContent(FetchError):
     code = "unsupported_content"
 
 
-def _effective(ip: IPAddress) -> IPAddress:
-    """The IPv4 address an IPv6 address really reaches (mapped, NAT64 or 6to4), else itself."""
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return ip.ipv4_mapped
-        if ip in _NAT64:
-            return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if ip.sixtofour is not None:
-            return ip.sixtofour
-    return ip
-
-
-def refusal_reason(ip: IPAddress, allow: Iterable[IPNetwork] = ()) -> str | None:
-    """Why an address must not be fetched from (None when it is a public address)."""
-    ip = _effective(ip)
-    if any(ip.version == net.version and ip in net for net in allow):
-        return None
-    if ip in METADATA_ADDRESSES:
-        return "metadata"
-    if ip.is_unspecified or (isinstance(ip, ipaddress.IPv4Address) and ip in _THIS_NETWORK):
-        return "unspecified"
-    if ip.is_loopback:
-        return "loopback"
-    if ip.is_link_local:
-        return "link-local"
-    if ip.is_multicast:
-        return "multicast"
-    if ip.is_reserved:
-        return "reserved"
-    if ip.is_private or (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local):
-        return "private"
-    if isinstance(ip, ipaddress.IPv4Address) and ip in _SHARED_ADDRESS_SPACE:
-        return "shared-address-space"
-    if not ip.is_global:
-        return "not-global"
-    return None
-
-
-def _refuse_address(ip: IPAddress, host: str, policy: FetchPolicy) -> None:
-    reason = refusal_reason(ip, policy.allow_networks)
-    if reason is not None:
-        where = host if host == str(ip) else f"{host} ({ip})"
-        raise FetchRefused(f"refusing to fetch from {where}: {reason} address", code=reason)
-
-
-def _ip_literal(host: str) -> IPAddress | None:
-    """The address a host names literally, including the legacy IPv4 spellings resolvers accept
-    (2130706433, 0x7f.1, 127.1), so they are checked before any lookup."""
-    try:
-        return ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        pass
-    if _LEGACY_IPV4.fullmatch(host):
-        try:
-            return ipaddress.IPv4Address(socket.inet_aton(host))
-        except OSError:
-            return None
-    return None
+def _refused(exc: AddressRefused, url: str = "") -> FetchRefused:
+    return FetchRefused(str(exc), code=exc.code, url=url)
 
 
 def check_url(raw: str | httpx.URL, policy: FetchPolicy) -> httpx.URL:
@@ -192,64 +124,11 @@ def check_url(raw: str | httpx.URL, policy: FetchPolicy) -> httpx.URL:
     port = url.port or (443 if url.scheme == "https" else 80)
     if policy.allowed_ports is not None and port not in policy.allowed_ports:
         raise FetchRefused(f"port {port} is not fetched from", code="port")
-    host = url.host.lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        # Resolvers answer these from /etc/hosts; say so before any lookup.
-        _refuse_address(ipaddress.ip_address("127.0.0.1"), url.host, policy)
-    literal = _ip_literal(url.host)
-    if literal is not None:
-        _refuse_address(literal, url.host, policy)
-    return url
-
-
-def system_resolver(host: str, port: int) -> list[str]:
-    """Every address the system resolver gives for host (IPv4 and IPv6), in its order."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
-
-
-class _GuardedBackend(httpcore.NetworkBackend):
-    """Resolves, checks every address, and connects only to an address it checked."""
-
-    def __init__(self, policy: FetchPolicy, resolver: Resolver) -> None:
-        self._policy = policy
-        self._resolver = resolver
-        self._inner = httpcore.SyncBackend()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        literal = _ip_literal(host)
-        addresses = [str(literal)] if literal is not None else self._resolver(host, port)
-        if not addresses:
-            raise httpcore.ConnectError(f"{host} has no address")
-        parsed = [ipaddress.ip_address(a.split("%", 1)[0]) for a in addresses]
-        for ip in parsed:  # one private address taints the name (round-robin tricks)
-            _refuse_address(ip, host, self._policy)
-        last: Exception | None = None
-        for ip in parsed:
-            try:
-                return self._inner.connect_tcp(str(ip), port, timeout, local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-        assert last is not None
-        raise last
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:
-        raise FetchRefused("unix sockets are not fetched from", code="scheme")
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
+        ssrf.check_host(url.host, policy.allow_networks)
+    except AddressRefused as exc:
+        raise _refused(exc) from None
+    return url
 
 
 class _GuardedTransport(httpx.HTTPTransport):
@@ -263,7 +142,7 @@ class _GuardedTransport(httpx.HTTPTransport):
             ssl_context=ssl.create_default_context(cafile=certifi.where()),
             max_connections=20,
             max_keepalive_connections=5,
-            network_backend=_GuardedBackend(policy, resolver),
+            network_backend=GuardedBackend(policy.allow_networks, resolver),
         )
 
 
@@ -296,6 +175,8 @@ class PageFetcher:
             )
             try:
                 response = self._client.send(request, stream=True)
+            except AddressRefused as exc:  # the guard refused an address at connect time
+                raise _refused(exc, url) from exc
             except httpx.TimeoutException as exc:
                 raise FetchTimeout(f"{current} did not answer in time", url=url) from exc
             except httpx.HTTPError as exc:

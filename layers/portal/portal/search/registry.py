@@ -14,7 +14,7 @@ from typing import Any
 from portal.observability import MetricName, logger, metrics
 from portal.search.base import SearchError, SearchProvider, SearchResult
 from portal.search.fetch import FetchPolicy, PageFetcher
-from portal.settings import Settings, get_settings
+from portal.settings import Settings, get_settings, reveal
 
 # The order providers are tried in. Tavily returns LLM-ready extracts; Brave is the fallback.
 PROVIDER_ORDER = ("tavily", "brave")
@@ -55,9 +55,9 @@ def configured_search_providers(settings: Settings) -> list[SearchProvider]:
 
     found: list[SearchProvider] = []
     if settings.tavily_api_key:
-        found.append(TavilySearch(settings.tavily_api_key))
+        found.append(TavilySearch(reveal(settings.tavily_api_key) or ""))
     if settings.brave_api_key:
-        found.append(BraveSearch(settings.brave_api_key))
+        found.append(BraveSearch(reveal(settings.brave_api_key) or ""))
     return found
 
 

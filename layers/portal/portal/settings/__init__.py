@@ -1,5 +1,21 @@
 """Typed configuration, read from the environment once per cold start."""
 
-from portal.settings.model import Environment, Settings, get_settings, reset_settings
+from portal.settings.model import (
+    Environment,
+    Settings,
+    SettingsInvalid,
+    get_settings,
+    load_settings,
+    reset_settings,
+    reveal,
+)
 
-__all__ = ["Environment", "Settings", "get_settings", "reset_settings"]
+__all__ = [
+    "Environment",
+    "Settings",
+    "SettingsInvalid",
+    "get_settings",
+    "load_settings",
+    "reset_settings",
+    "reveal",
+]

@@ -6,7 +6,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The local target's issuer and web client (portal.local.oidc); `portal dev` serves on :8000.
@@ -77,17 +77,24 @@ class Settings(BaseSettings):
     # Who may sign in (empty: everyone the issuer vouches for). Either list admitting a user is enough.
     signin_allowed_email_domains: list[str] = []
     signin_allowed_groups: list[str] = []
+    # Host names (name:port) the local target answers besides its own origin and loopback
+    # (`portal dev --allow-host` for a LAN name); anything else is refused (DNS rebinding).
+    local_allowed_hosts: list[str] = []
     # Lifetime of the local issuer's ID and access tokens (the e2e test makes it short).
     local_token_ttl_seconds: int = Field(default=3600, ge=1)
 
     # --- Chat limits ------------------------------------------------------
     max_message_chars: int = 10_000
-    chat_rate_limit_per_hour: int = 50
+    # Per-user limits of accepted mutating requests per hour, by route family (the seed's
+    # 100/h default, 50/h chat, 20/h upload; portal.api.ratelimit). Everyone, admins included.
+    rate_limit_per_hour: int = Field(default=100, ge=0)
+    chat_rate_limit_per_hour: int = Field(default=50, ge=0)
+    upload_rate_limit_per_hour: int = Field(default=20, ge=0)
     context_messages: int = 20
 
     # --- Models -----------------------------------------------------------
-    anthropic_api_key: str | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
-    google_api_key: str | None = Field(default=None, validation_alias="GOOGLE_API_KEY")
+    anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
+    google_api_key: SecretStr | None = Field(default=None, validation_alias="GOOGLE_API_KEY")
     use_bedrock: bool = False  # Claude through Bedrock (IAM, no key) in AWS
     # Secrets Manager JSON {"ANTHROPIC_API_KEY": ..., "GOOGLE_API_KEY": ..., "TAVILY_API_KEY": ...}
     provider_keys_secret_arn: str | None = None
@@ -95,8 +102,8 @@ class Settings(BaseSettings):
 
     # --- Web search and deep research ----------------------------------------
     # Search API keys (unset -> no web search); in AWS they come from the provider-keys secret.
-    tavily_api_key: str | None = Field(default=None, validation_alias="TAVILY_API_KEY")
-    brave_api_key: str | None = Field(default=None, validation_alias="BRAVE_API_KEY")
+    tavily_api_key: SecretStr | None = Field(default=None, validation_alias="TAVILY_API_KEY")
+    brave_api_key: SecretStr | None = Field(default=None, validation_alias="BRAVE_API_KEY")
     web_search_max_results: int = Field(default=5, ge=1, le=10)
     web_fetch_pages: int = Field(default=3, ge=0, le=5)  # pages read per web_search answer
     web_fetch_max_bytes: int = 2_000_000
@@ -145,7 +152,8 @@ class Settings(BaseSettings):
     rag_top_k: int = Field(default=6, ge=1, le=20)
 
     # --- Domain agents over MCP (portal.agents.mcp) ---------------------------
-    # stdio servers run as subprocesses of the worker; in AWS only a deployer who bundled one enables them.
+    # stdio servers run commands as subprocesses of the worker: off everywhere unless enabled
+    # (in AWS by a deployer who bundled one; locally by the developer, for their own machine).
     mcp_allow_stdio: bool = False
     mcp_max_tool_rounds: int = Field(default=6, ge=1, le=20)  # model calls that may use tools, per turn
     mcp_max_result_chars: int = Field(default=12_000, ge=500, le=200_000)  # of one tool result, for the model
@@ -162,10 +170,32 @@ class Settings(BaseSettings):
         return self.environment is Environment.LOCAL
 
 
+class SettingsInvalid(ValueError):
+    """The environment does not make valid settings. The message names each variable and what
+    is wrong with it, never its value: a value may be a secret (an API key, a database URL)."""
+
+
+def reveal(value: SecretStr | str | None) -> str | None:
+    """The plain text of a secret setting, at the one place it is handed to a client."""
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment (and overrides); SettingsInvalid without any value in it."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(p) for p in e.get('loc', ())) or 'settings'}: {e.get('msg', 'invalid')}"
+            for e in exc.errors(include_input=False, include_url=False, include_context=False)
+        ]
+        raise SettingsInvalid("invalid settings: " + "; ".join(problems)) from None
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The settings of this process, validated once (cold start)."""
-    return Settings()
+    return load_settings()
 
 
 def reset_settings() -> None:

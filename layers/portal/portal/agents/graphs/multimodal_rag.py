@@ -122,9 +122,9 @@ def nothing_found(state: RagState, config: RunnableConfig) -> RagState:
 
 
 def _where(p: Passage, korean: bool) -> str:
-    if p.page is None:
-        return p.name
-    return f"{p.name}, {p.page}쪽" if korean else f"{p.name}, p. {p.page}"
+    where = p.name if p.page is None else (f"{p.name}, {p.page}쪽" if korean else f"{p.name}, p. {p.page}")
+    source = p.source(korean=korean)
+    return f"{where} ({source})" if source else where
 
 
 def excerpts_block(passages: list[Passage]) -> str:
@@ -132,6 +132,9 @@ def excerpts_block(passages: list[Passage]) -> str:
     blocks = []
     for n, p in enumerate(passages, start=1):
         head = f"[{n}] {p.name}" + (f", page {p.page}" if p.page is not None else "")
+        source = p.source(korean=False)
+        if source:
+            head += f" (owner: {source})"
         if p.section:
             head += f" — {p.section}"
         blocks.append(f"{head}\n{p.content[:EXCERPT_CHARS]}")
@@ -222,7 +225,19 @@ def footer(citations: list[dict[str, object]], *, korean: bool) -> str:
     for c in citations:
         page = c.get("page")
         where = "" if page is None else (f", {page}쪽" if korean else f", p. {page}")
-        lines.append(f"[{c['ref']}] {c['name']}{where}")
+        owner = c.get("owner_name") or c.get("owner")
+        workspace = c.get("workspace")
+        source = ", ".join(
+            str(part)
+            for part in (
+                owner,
+                (f"워크스페이스 ‘{workspace}’" if korean else f"workspace “{workspace}”")
+                if workspace
+                else None,
+            )
+            if part
+        )
+        lines.append(f"[{c['ref']}] {c['name']}{where}" + (f" ({source})" if source else ""))
     return "\n".join(lines)
 
 

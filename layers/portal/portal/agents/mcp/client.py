@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from portal.agents.mcp.config import McpServerConfig
+from portal.agents.mcp.config import McpServerConfig, allowed_networks
 from portal.llm.base import ToolSpec
+from portal.net.backends import guarded_async_transport
 from portal.observability import logger
+from portal.settings import get_settings
 
 if TYPE_CHECKING:
     from anyio.from_thread import BlockingPortal
@@ -164,7 +166,11 @@ async def _connect(server: McpServerConfig) -> AsyncIterator[Client]:
         # Our own client so headers (credentials) and the timeout apply to every request;
         # reading waits as long as a call may take.
         timeout = httpx2.Timeout(server.timeout_seconds, read=server.timeout_seconds + 5)
-        async with httpx2.AsyncClient(headers=server.headers, timeout=timeout) as http:
+        # Every connection (redirects included) passes the SSRF guard at connect time.
+        guarded = guarded_async_transport(allowed_networks(get_settings()))
+        async with httpx2.AsyncClient(
+            headers=server.headers, timeout=timeout, transport=guarded, trust_env=False
+        ) as http:
             transport = streamable_http_client(server.url, http_client=http)
             async with Client(
                 transport,

@@ -8,7 +8,12 @@ be bundled into the worker (nothing an admin types can be installed there), and 
 runs with the worker's IAM role. So with ``PORTAL_ENVIRONMENT=aws`` stdio servers are refused
 unless the deployer sets ``PORTAL_MCP_ALLOW_STDIO=true`` for a bundled server, and HTTP servers
 must use https (the workers run outside any VPC; headers often carry credentials). Locally
-(the local target, tests) both transports are allowed.
+stdio is refused too unless the developer sets the same variable: an admin (or whoever reaches
+the local target) would otherwise run commands on the developer's machine.
+
+Every HTTP server's address passes the SSRF guard (portal.net.ssrf): the URL's host when it
+is an IP literal or a localhost name, at save, and every address it resolves to, at connect.
+Locally, loopback is allowed (a developer's MCP server on this machine); nothing else is.
 """
 
 from __future__ import annotations
@@ -20,7 +25,11 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from portal.errors import PortalError
+from portal.net import ssrf
 from portal.settings import Settings
+
+# Locally an MCP server on this machine is normal; in AWS loopback is the worker itself.
+_LOCAL_LOOPBACK: tuple[ssrf.IPNetwork, ...] = (ssrf.ip_network("127.0.0.0/8"), ssrf.ip_network("::1/128"))
 
 DOMAIN_AGENTS: tuple[str, ...] = ("regulations", "legal", "accounting", "tax")
 MAX_SERVERS = 8
@@ -163,17 +172,32 @@ class McpAgentConfig(BaseModel):
         return self
 
 
+def allowed_networks(settings: Settings) -> tuple[ssrf.IPNetwork, ...]:
+    """Special-purpose addresses an MCP HTTP server may still be reached at (loopback, locally)."""
+    return _LOCAL_LOOPBACK if settings.is_local else ()
+
+
 def deployment_problem(server: McpServerConfig, settings: Settings) -> str | None:
     """Why this deployment will not use the server (None when it may)."""
-    if settings.is_local:
-        return None
     if server.transport == "stdio" and not settings.mcp_allow_stdio:
+        if settings.is_local:
+            return (
+                f"server {server.name!r}: stdio servers run commands on this machine and are off by "
+                "default; the developer enables them with PORTAL_MCP_ALLOW_STDIO=true"
+            )
         return (
             f"server {server.name!r}: stdio servers are disabled in AWS (a stdio server must be bundled "
             "into the worker; the deployer enables it with PORTAL_MCP_ALLOW_STDIO=true)"
         )
-    if server.transport == "streamable_http" and urlsplit(server.url or "").scheme != "https":
+    if server.transport != "streamable_http":
+        return None
+    parts = urlsplit(server.url or "")
+    if not settings.is_local and parts.scheme != "https":
         return f"server {server.name!r}: use an https:// url in AWS"
+    try:
+        ssrf.check_host(parts.hostname or "", allowed_networks(settings))
+    except ssrf.AddressRefused as exc:
+        return f"server {server.name!r}: {exc}"
     return None
 
 

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Query, Response
 from portal.api.deps import CurrentUser, Db, OwnedConversation, owned_conversation
 from portal.api.ids import uuid_or_404
 from portal.api.schemas import ConversationCreate, ConversationList, ConversationOut, MessageList, MessageOut
-from portal.db.repositories import conversations, messages, workspaces
+from portal.collab.access import require_write
+from portal.db.repositories import conversations, messages
 from portal.errors import NotFound
 
 router = APIRouter(prefix="/conversations", tags=["conversations"])
@@ -18,14 +19,7 @@ def create_conversation(body: ConversationCreate, user: CurrentUser, db: Db) -> 
     """Start an empty conversation, optionally inside a workspace the user can access."""
     workspace_id = None
     if body.workspace_id is not None:
-        workspace_id = workspaces.accessible_workspace_id(
-            db,
-            workspace_id=uuid_or_404(body.workspace_id, "Workspace"),
-            empno=user.empno,
-            company_code=user.company_code,
-        )
-        if workspace_id is None:
-            raise NotFound("Workspace not found")
+        workspace_id = require_write(db, user, uuid_or_404(body.workspace_id, "Workspace"), "message").id
     created = conversations.create(db, user_empno=user.empno, title=body.title, workspace_id=workspace_id)
     return ConversationOut.model_validate(created.model_dump())
 

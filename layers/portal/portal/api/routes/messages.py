@@ -11,6 +11,7 @@ from portal.agents import turns, waiting
 from portal.agents.turn import TurnOptions
 from portal.api.deps import CurrentUser, Db, owned_conversation
 from portal.api.schemas import MessageCreate, MessageOut, TurnAccepted
+from portal.collab.access import require_write
 from portal.errors import NotConfigured, PortalError
 from portal.observability import logger
 from portal.realtime import broadcast
@@ -36,6 +37,10 @@ def post_message(
 ) -> JSONResponse:
     """Store the user's message and start the chat workflow; the answer streams over the WebSocket."""
     conversation = owned_conversation(db, user, conversation_id)
+    if conversation.workspace_id is not None:
+        # The conversation's workspace_id was checked when it was created; access may have
+        # been revoked since, and this message is broadcast to the workspace's members.
+        require_write(db, user, conversation.workspace_id, "message")
     options = TurnOptions(
         agent=body.agent, model=body.model, toggle=body.toggle, attachments=body.attachments
     )

@@ -192,6 +192,48 @@ def readable_completed(
     return {r["id"]: UploadedFile.model_validate(r) for r in rows}
 
 
+# Workspaces the user is a current member of (owner or collaborator): the default scope of
+# retrieval. Readable public and team workspaces are left out on purpose: anyone can put a file
+# into their own public workspace, and it must not be quoted to others as their documents.
+_MEMBER_WORKSPACES = """
+    SELECT w.id FROM workspaces w
+    WHERE w.status <> 'deleted' AND (
+          w.owner_empno = :empno
+       OR w.collaborators @> jsonb_build_array(jsonb_build_object('empno', :empno::text)))
+"""
+
+
+def member_workspace_ids(db: Executor, *, empno: str) -> list[str]:
+    """Ids of the workspaces the user owns or collaborates on (not merely can read)."""
+    return [r["id"] for r in db.fetch_all(_MEMBER_WORKSPACES, {"empno": empno})]
+
+
+class Provenance(BaseModel):
+    """Whose file a passage comes from and where it lives, shown with every citation."""
+
+    owner: str
+    owner_name: str | None = None
+    workspace_id: str | None = None
+    workspace: str | None = None  # the workspace's title
+
+
+def provenance(db: Executor, *, file_ids: list[str]) -> dict[str, Provenance]:
+    """Owner and workspace of each of these files, by id."""
+    if not file_ids:
+        return {}
+    rows = db.fetch_all(
+        """
+        SELECT f.id, f.user_empno AS owner, u.name_ko AS owner_name, f.workspace_id, w.title AS workspace
+        FROM uploaded_files f
+        LEFT JOIN users u ON u.empno = f.user_empno
+        LEFT JOIN workspaces w ON w.id = f.workspace_id
+        WHERE f.id IN (SELECT value::uuid FROM jsonb_array_elements_text(:ids::jsonb))
+        """,
+        {"ids": sorted(set(file_ids))},
+    )
+    return {r["id"]: Provenance.model_validate(r) for r in rows}
+
+
 def start_processing(db: Executor, *, file_id: str, etag: str) -> UploadedFile | None:
     """Mark the file processing for this object version; None when it is already done for it.
 

@@ -1,0 +1,79 @@
+"""Per-user rate limits for every mutating REST route, by route family (the seed's limits).
+
+Families: ``chat`` (posting a message: a model call), ``upload`` (starting a file upload) and
+``default`` (every other POST, PUT, PATCH and DELETE). Reads are not limited. Counters are
+DynamoDB items updated atomically (portal.cache.ratelimit), so every Lambda sees one count.
+
+Only accepted requests count: the call is reserved before the route runs and given back when
+the route fails (any error response), so a 500 or a refused body never uses up the hour.
+The seed names no exemption, so administrators are limited like everyone.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from typing import Literal
+
+from fastapi import Request
+
+from portal import services
+from portal.api.deps import CurrentUser
+from portal.errors import RateLimited
+from portal.settings import Settings, get_settings
+
+Family = Literal["default", "chat", "upload"]
+WINDOW_SECONDS = 3600
+_MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# (method, route template as its router declares it, without /api) -> family; anything else
+# mutating is "default".
+_FAMILIES: dict[tuple[str, str], Family] = {
+    ("POST", "/conversations/{conversation_id}/messages"): "chat",
+    ("POST", "/files"): "upload",
+}
+_FAMILY_NAMES: dict[Family, str] = {"default": "요청", "chat": "채팅 메시지", "upload": "파일 업로드"}
+
+
+def family_of(method: str, route_path: str) -> Family | None:
+    """The route family a request counts against (None: not limited)."""
+    if method not in _MUTATING:
+        return None
+    return _FAMILIES.get((method, route_path), "default")
+
+
+def limit_of(family: Family, settings: Settings) -> int:
+    return {
+        "default": settings.rate_limit_per_hour,
+        "chat": settings.chat_rate_limit_per_hour,
+        "upload": settings.upload_rate_limit_per_hour,
+    }[family]
+
+
+def rate_limited(request: Request, user: CurrentUser) -> Iterator[None]:
+    """Reserve one call of the caller's family before the route, give it back if the route fails."""
+    route = request.scope.get("route")
+    family = family_of(request.method, str(getattr(route, "path", "")))
+    if family is None:
+        yield
+        return
+    limit = limit_of(family, get_settings())
+    limiter = services.rate_limiter()
+    # "api-" keeps these counters apart from older per-feature buckets with other rules.
+    decision = limiter.hit(f"api-{family}", user.empno, limit, WINDOW_SECONDS)
+    if not decision.allowed:
+        wait = max(1, math.ceil(decision.reset_at - time.time()))
+        refused = RateLimited(
+            f"{_FAMILY_NAMES[family]} 한도(시간당 {limit}회)를 넘었습니다. "
+            f"{math.ceil(wait / 60)}분 후에 다시 시도해 주세요.",
+            family=family,
+            limit=limit,
+            retry_at=int(decision.reset_at),
+        )
+        refused.retry_after = wait
+        raise refused
+    try:
+        yield
+    except BaseException:
+        limiter.release(decision)
+        raise
