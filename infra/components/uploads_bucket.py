@@ -17,6 +17,9 @@ from infra.nag import ref_pattern, suppress_grant_wildcard
 # Every uploaded object lives under this prefix; the ingest notification filters on it.
 UPLOADS_PREFIX = "uploads/"
 RESEARCH_PREFIX = "research/"  # deep research scratch (portal.agents.research.store)
+# An overwritten or deleted upload can be restored this long (README "Restoring data"); after
+# that its old versions go, so versioning does not double the storage bill for ever.
+NONCURRENT_DAYS = 30
 
 
 class UploadsBucket(Construct):
@@ -50,6 +53,8 @@ class UploadsBucket(Construct):
                     max_age=3000,
                 )
             ],
+            # A mistaken delete or overwrite of a user's file is recoverable (noncurrent versions).
+            versioned=True,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="abort-incomplete-uploads",
@@ -58,6 +63,11 @@ class UploadsBucket(Construct):
                 # Deep research keeps fetched page text here between workflow steps only.
                 s3.LifecycleRule(
                     id="expire-research-scratch", prefix=RESEARCH_PREFIX, expiration=Duration.days(7)
+                ),
+                s3.LifecycleRule(
+                    id="expire-noncurrent-versions",
+                    noncurrent_version_expiration=Duration.days(NONCURRENT_DAYS),
+                    expired_object_delete_marker=True,
                 ),
             ],
             removal_policy=data_removal(config),

@@ -37,6 +37,10 @@ HEADER_SEQ = 0
 MAX_SUBSCRIBERS = 200
 
 
+class TurnClosed(Exception):
+    """The turn was ended by someone else (its conversation deleted, the failure handler): stop streaming."""
+
+
 class TooManyResumes(PortalError):
     status_code = 429
     code = "too_many_resumes"
@@ -101,23 +105,39 @@ class TurnStream:
             self._table.put_item(
                 Item={"turn_id": self.turn_id, "seq": self.seq, "text": chunk, "ttl": self._expiry()}
             )
-        resumed = self._new_subscribers(self._read_header())
+        header = self._read_header()
+        if header.get("status") == "finished":
+            # Ended elsewhere (conversation deleted, failure handler): the user has its closing
+            # event, so a later chunk would only confuse; the worker stops here.
+            raise TurnClosed(f"turn {self.turn_id} was closed while streaming")
+        resumed = self._new_subscribers(header)
         if resumed:
             self._mark_served()
         self._deliver(resumed, start=self.seq - 1)
 
-    def finish(self, event: dict[str, Any]) -> None:
-        """Flush the rest, then send the closing event (done or error) and close the turn's header."""
+    def finish(self, event: dict[str, Any]) -> bool:
+        """Flush the rest, then send the closing event (done or error) and close the turn's header.
+
+        A turn has one closing event: False (and nothing sent) when it was already closed.
+        """
         self.flush()
         if not self._chunks:
             # A fresh stream for a turn that already streamed (the failure handler, a re-run):
             # continue its numbering so last_seq tells clients how many chunks there were.
             self.seq = max(self.seq, last_stored_seq(self._table, self.turn_id))
         closing = {**event, "turn_id": self.turn_id, "last_seq": self.seq}
-        resumed = self._new_subscribers(self._close_header(closing))
+        header = self._close_header(closing)
+        if header is None:
+            return False
+        resumed = self._new_subscribers(header)
         self._deliver(resumed, start=self.seq, closing=closing)
         if resumed:
             self._mark_served()  # a duplicate run of the turn (Express) must not replay them again
+        return True
+
+    def closed(self) -> bool:
+        """Whether the turn already got its closing event (from this or any other stream)."""
+        return self._read_header().get("status") == "finished"
 
     # --- delivery -------------------------------------------------------------
 
@@ -164,21 +184,30 @@ class TurnStream:
             return {}
         return self._table.get_item(Key=_header_key(self.turn_id), ConsistentRead=True).get("Item") or {}
 
-    def _close_header(self, closing: dict[str, Any]) -> dict[str, Any]:
+    def _close_header(self, closing: dict[str, Any]) -> dict[str, Any] | None:
+        """Mark the header finished; None when another stream of the turn already did."""
         if self._table is None:
             return {}
-        return self._table.update_item(
-            Key=_header_key(self.turn_id),
-            UpdateExpression="SET #status = :finished, #final = :final, last_seq = :last, #ttl = :ttl",
-            ExpressionAttributeNames={"#status": "status", "#final": "final", "#ttl": "ttl"},
-            ExpressionAttributeValues={
-                ":finished": "finished",
-                ":final": json.dumps(closing, ensure_ascii=False),
-                ":last": self.seq,
-                ":ttl": self._expiry(),
-            },
-            ReturnValues="ALL_NEW",
-        )["Attributes"]
+        try:
+            return dict(
+                self._table.update_item(
+                    Key=_header_key(self.turn_id),
+                    UpdateExpression="SET #status = :finished, #final = :final, last_seq = :last, #ttl = :ttl",
+                    ConditionExpression="attribute_not_exists(#status)",
+                    ExpressionAttributeNames={"#status": "status", "#final": "final", "#ttl": "ttl"},
+                    ExpressionAttributeValues={
+                        ":finished": "finished",
+                        ":final": json.dumps(closing, ensure_ascii=False),
+                        ":last": self.seq,
+                        ":ttl": self._expiry(),
+                    },
+                    ReturnValues="ALL_NEW",
+                )["Attributes"]
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            return None
 
     def _new_subscribers(self, header: dict[str, Any]) -> list[tuple[str, int]]:
         """(connection, cursor) for subscriber entries this stream has not applied yet."""
