@@ -47,6 +47,7 @@ def test_concurrent_users_lose_duplicate_and_reorder_nothing(target, monkeypatch
         users=USERS,
         token_for=lambda n: make_token(f"C{n:05d}", f"사용자{n}"),
         timeout=90,
+        agent="general",
     )
 
     # Then nothing is lost, duplicated or out of order, and what streamed is what was stored
@@ -54,4 +55,4 @@ def test_concurrent_users_lose_duplicate_and_reorder_nothing(target, monkeypatch
     assert (report.accepted, report.answered, report.http_5xx) == (USERS, USERS, 0), report
     assert (report.lost, report.lost_chunks, report.duplicated, report.out_of_order) == (0, 0, 0, 0), report
     assert report.stored_mismatch == 0
-    assert all(reply.strip() in r.text for r in runs)  # the worker may add its own note around it
+    assert all(r.text == reply for r in runs), runs[0].text[:300]

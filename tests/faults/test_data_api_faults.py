@@ -81,7 +81,9 @@ def test_a_throttled_call_that_clears_is_retried_not_reported(
 ) -> None:
     from portal.db.data_api import DataApiExecutor
 
-    client: Any = boto3.client("rds-data", region_name="ap-northeast-2")
+    client: Any = boto3.client(  # as portal.db.build_executor makes it: the executor retries, not botocore
+        "rds-data", region_name="ap-northeast-2", config=Config(retries={"total_max_attempts": 1})
+    )
     stubber = Stubber(client)
     stubber.add_client_error(
         "execute_statement", service_error_code="ThrottlingException", http_status_code=400

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-QUESTION = "분기 보고서의 핵심 내용을 세 줄로 요약해 주세요. (load test {n})"
+QUESTION = "점심 메뉴를 하나 추천해 주세요. (부하 테스트 {n})"
 
 
 @dataclass
@@ -107,7 +107,7 @@ def summarize(runs: list[UserRun], wall: float) -> LoadReport:
 
 
 async def _one_user(
-    n: int, *, base_url: str, ws_url: str, token: str, start: asyncio.Event, timeout: float
+    n: int, *, base_url: str, ws_url: str, token: str, start: asyncio.Event, timeout: float, agent: str | None
 ) -> UserRun:
     import httpx
     from websockets.asyncio.client import connect
@@ -128,7 +128,7 @@ async def _one_user(
             began = time.monotonic()
             posted = await http.post(
                 f"/api/conversations/{conversation_id}/messages",
-                json={"content": QUESTION.format(n=n)},
+                json={"content": QUESTION.format(n=n), **({"agent": agent} if agent else {})},
                 headers=headers,
             )
             run.status = posted.status_code
@@ -163,13 +163,27 @@ async def _one_user(
 
 
 async def drive(
-    *, base_url: str, ws_url: str, users: int, token_for: Callable[[int], str], timeout: float = 120.0
+    *,
+    base_url: str,
+    ws_url: str,
+    users: int,
+    token_for: Callable[[int], str],
+    timeout: float = 120.0,
+    agent: str | None = None,
 ) -> tuple[list[UserRun], float]:
     """Run `users` users against a running portal; (their runs, wall seconds from the start signal)."""
     start = asyncio.Event()
     tasks = [
         asyncio.create_task(
-            _one_user(n, base_url=base_url, ws_url=ws_url, token=token_for(n), start=start, timeout=timeout)
+            _one_user(
+                n,
+                base_url=base_url,
+                ws_url=ws_url,
+                token=token_for(n),
+                start=start,
+                timeout=timeout,
+                agent=agent,
+            )
         )
         for n in range(users)
     ]
@@ -181,10 +195,19 @@ async def drive(
 
 
 def run_load(
-    *, base_url: str, ws_url: str, users: int, token_for: Callable[[int], str], timeout: float = 120.0
+    *,
+    base_url: str,
+    ws_url: str,
+    users: int,
+    token_for: Callable[[int], str],
+    timeout: float = 120.0,
+    agent: str | None = None,
 ) -> tuple[LoadReport, list[UserRun]]:
+    """Drive the users and summarize (`agent` forces one worker, e.g. "general")."""
     runs, wall = asyncio.run(
-        drive(base_url=base_url, ws_url=ws_url, users=users, token_for=token_for, timeout=timeout)
+        drive(
+            base_url=base_url, ws_url=ws_url, users=users, token_for=token_for, timeout=timeout, agent=agent
+        )
     )
     return summarize(runs, wall), runs
 
@@ -206,6 +229,7 @@ def register(commands: argparse._SubParsersAction, evals: argparse._SubParsersAc
     p.add_argument("--url", default="http://127.0.0.1:8000", help="the running `portal dev`")
     p.add_argument("--data-dir", default=".local", help="`portal dev`'s data dir (its issuer's signing key)")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds each user waits for its answer")
+    p.add_argument("--agent", default=None, help="force one worker (default: the supervisor routes)")
     p.add_argument("--json", action="store_true", help="print only the JSON summary")
     p.set_defaults(func=run)
 
