@@ -68,6 +68,7 @@ def test_an_outage_answers_503_fast_on_rest_websocket_and_ready_then_heals(
         # and readiness says so as fast
         ready, took = _timed(lambda: http.get("/api/ready"))
         assert ready.status_code == 503 and took < FAST and ready.json()["checks"]["database"] is False
+        assert int(ready.headers["Retry-After"]) > 0 and "데이터베이스" in ready.json()["message"]
 
         # and a socket action that needs the database gets an error event with the same code
         started = time.monotonic()
