@@ -136,11 +136,11 @@ def test_a_turn_in_flight_when_the_database_stops_still_ends_and_is_recorded_aft
         db = services.db()
         wait_for(db.ping, timeout=20, what="the database to answer")
         question = messages.get_turn_message(db, turn_id=turn_id, role="user")
-        assert (
-            question is not None and messages.get_turn_message(db, turn_id=turn_id, role="assistant") is None
-        )
-        later = datetime.now(UTC) + timedelta(minutes=6)
-        assert overdue.repair_if_overdue(db, question, None, now=later)
+        assert question is not None
+        if messages.get_turn_message(db, turn_id=turn_id, role="assistant") is None:
+            # (the failure task's own retry may already have recorded it, if it ran after the restart)
+            later = datetime.now(UTC) + timedelta(minutes=6)
+            assert overdue.repair_if_overdue(db, question, None, now=later)
 
         # Then the stored state converges to "failed", and the user is not told twice
         stored = messages.get_turn_message(db, turn_id=turn_id, role="assistant")

@@ -7,6 +7,7 @@ surfaces as ``DatabaseUnavailable`` (503 + Retry-After), never as a 30 s hang th
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,6 +25,8 @@ from portal.observability import logger
 
 # Keep this much of a Lambda invocation for answering when waiting for a pooled connection.
 RESERVED_SECONDS = 1.0
+# How long a request queues for a pooled connection while the database is up but all are busy.
+BUSY_WAIT_SECONDS = 15.0
 
 
 def _prepare(params: Params | None) -> dict[str, Any]:
@@ -84,6 +87,7 @@ class PsycopgExecutor:
     ) -> None:
         self.conninfo = conninfo
         self._pool_wait = pool_wait
+        self._connect_timeout = connect_timeout
         self._pool = ConnectionPool(
             conninfo,
             min_size=min_size,
@@ -104,16 +108,39 @@ class PsycopgExecutor:
     def close(self) -> None:
         self._pool.close()
 
-    def _wait(self) -> float:
-        """The pool wait, shortened to what the current Lambda invocation can spare."""
+    def _budget(self, seconds: float) -> float:
+        """`seconds`, shortened to what the current Lambda invocation can spare."""
         left = remaining_seconds()
-        return self._pool_wait if left is None else max(0.1, min(self._pool_wait, left - RESERVED_SECONDS))
+        return seconds if left is None else max(0.1, min(seconds, left - RESERVED_SECONDS))
+
+    def _getconn(self) -> psycopg.Connection:
+        """A pooled connection: fail within the pool wait when the database is down, but keep
+        queueing (up to BUSY_WAIT_SECONDS) when it is up and every connection is simply busy.
+
+        The two look the same to a waiter (no connection yet); after each pool wait one direct
+        connection attempt tells them apart (it fails at once, or within the connect timeout,
+        when the server is down). A burst of turns on the local target (one pool standing in
+        for many Lambdas) must queue, not answer 503.
+        """
+        started, budget = time.monotonic(), self._budget(BUSY_WAIT_SECONDS)
+        while True:
+            wait = min(self._budget(self._pool_wait), max(0.1, budget - (time.monotonic() - started)))
+            try:
+                return self._pool.getconn(timeout=wait)
+            except PoolTimeout:
+                if time.monotonic() - started >= budget:
+                    raise
+                # Raises OperationalError (the caller's 503) when the server does not answer.
+                psycopg.connect(self.conninfo, connect_timeout=self._connect_timeout).close()
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection]:
         try:
-            with self._pool.connection(timeout=self._wait()) as conn:
+            conn = self._getconn()
+            try:
                 yield conn
+            finally:
+                self._pool.putconn(conn)
         except (PoolTimeout, psycopg.OperationalError) as exc:
             # Down, restarting, or a statement past its timeout (QueryCanceled is operational too).
             logger.warning(
