@@ -146,7 +146,7 @@ SWEEP = FunctionSpec(
     name="sweep",
     directory="maintenance",
     handler="sweep.handler",
-    description="Every 15 minutes: cache sweep and stale connections (never touches Aurora)",
+    description="Every 5 minutes: cache sweep, stale connections, overdue turns (Aurora only for those)",
     timeout_seconds=120,
 )
 

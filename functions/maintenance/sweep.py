@@ -1,8 +1,10 @@
-"""Scheduled sweep: expired cache entries (DynamoDB TTL deletes late; readers already ignore them)
-and idle sockets whose sign-in token has expired (told `auth_expired`, then closed).
+"""Scheduled sweep: expired cache entries (DynamoDB TTL deletes late; readers already ignore them),
+idle sockets whose sign-in token has expired (told `auth_expired`, then closed), and open turns
+past their deadline (their sockets told `error`, the turn recorded failed).
 """
 
 from portal import services
+from portal.agents.overdue import sweep
 from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 from portal.realtime.expiry import close_expired
@@ -16,4 +18,5 @@ def handler(event: dict, context: object) -> dict:
     return {
         "cache_entries_removed": services.cache().cleanup(force=True),
         "expired_sockets_closed": close_expired(),
+        **sweep(),
     }

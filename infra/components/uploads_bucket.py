@@ -18,6 +18,9 @@ from infra.nag import ref_pattern, suppress_grant_wildcard
 # Every uploaded object lives under this prefix; the ingest notification filters on it.
 UPLOADS_PREFIX = "uploads/"
 RESEARCH_PREFIX = "research/"  # deep research scratch (portal.agents.research.store)
+# An overwritten or deleted upload can be restored this long (README "Restoring data"); after
+# that its old versions go, so versioning does not double the storage bill for ever.
+NONCURRENT_DAYS = 30
 
 
 class UploadsBucket(Construct):
@@ -36,6 +39,8 @@ class UploadsBucket(Construct):
             server_access_logs_prefix="uploads-bucket/",
             # No CORS here: the Web stack sets it to the site's origin once CloudFront's URL is
             # known (UploadsCors); a rule in this template would have to allow "*" before then.
+            # A mistaken delete or overwrite of a user's file is recoverable (noncurrent versions).
+            versioned=True,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="abort-incomplete-uploads",
@@ -44,6 +49,11 @@ class UploadsBucket(Construct):
                 # Deep research keeps fetched page text here between workflow steps only.
                 s3.LifecycleRule(
                     id="expire-research-scratch", prefix=RESEARCH_PREFIX, expiration=Duration.days(7)
+                ),
+                s3.LifecycleRule(
+                    id="expire-noncurrent-versions",
+                    noncurrent_version_expiration=Duration.days(NONCURRENT_DAYS),
+                    expired_object_delete_marker=True,
                 ),
             ],
             removal_policy=data_removal(config),

@@ -8,7 +8,7 @@ from constructs import Construct
 from infra.components.defaults import log_group
 from infra.components.portal_function import PortalFunction
 from infra.config import PortalConfig
-from infra.nag import suppress
+from infra.nag import suppress, suppress_grant_wildcard
 from infra.workflows import Workflow
 
 
@@ -75,3 +75,13 @@ class PortalWorkflow(Construct):
         """Start executions, and tell the function the ARN (no StartSyncExecution: see launcher.py)."""
         self.state_machine.grant_start_execution(fn.function)
         fn.add_environment(**{self.workflow.env_var: self.arn})
+
+    def grant_stop(self, fn: PortalFunction) -> None:
+        """Stop this machine's executions (deleting a conversation stops its running research)."""
+        self.state_machine.grant_execution(fn.function, "states:StopExecution")
+        suppress_grant_wildcard(
+            fn.role,
+            r"arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\*",
+            "Executions are named by turn id at run time; the grant covers the executions of this "
+            "one state machine only (StopExecution has no finer resource).",
+        )

@@ -54,6 +54,9 @@ class ApiStack(Stack):
         data.secrets.grant_provider_keys(fn)
         for workflow in agents.workflows.values():
             workflow.grant_start(fn)
+        if "research" in agents.workflows:
+            # Deleting a conversation stops its running research first (portal/agents/completion.py).
+            agents.workflows["research"].grant_stop(fn)
         # Workspace changes are broadcast (artifact.updated, message.created, access_revoked).
         realtime.web_socket.grant_post_to_connections(fn)
 

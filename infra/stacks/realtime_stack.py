@@ -57,6 +57,9 @@ class RealtimeStack(Stack):
         sweep = self.maintenance.function
         data.tables.grant(sweep, CACHE, Access.READ_WRITE)
         data.tables.grant(sweep, CONNECTIONS, Access.READ_WRITE)
+        # Overdue turns: found in STREAM's open_turns index, told over the socket, recorded in Aurora.
+        data.tables.grant(sweep, STREAM, Access.READ_WRITE)
+        data.database.grant_data_api(sweep)
         self.web_socket.grant_post_to_connections(sweep)
 
         CfnOutput(self, "WebSocketUrl", value=self.web_socket.url)

@@ -124,6 +124,7 @@ def test_uploads_bucket_is_private_encrypted_tls_only_with_cors_and_multipart_cl
                 "Rules": [
                     Match.object_like({"AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}),
                     Match.object_like({"Prefix": "research/", "ExpirationInDays": 7}),
+                    Match.object_like({"NoncurrentVersionExpiration": {"NoncurrentDays": 30}}),
                 ]
             },
             "LoggingConfiguration": Match.any_value(),

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from portal.db import data_api
 from portal.db.data_api import RESERVED_SECONDS, RESUME_BUDGET_SECONDS, DataApiExecutor
-from portal.errors import DatabaseResuming
+from portal.errors import DatabaseResuming, DatabaseUnavailable
 from portal.observability import MetricName
 
 CLUSTER_ARN = "arn:aws:rds:ap-northeast-2:123456789012:cluster:portal"
@@ -536,9 +536,11 @@ def test_throttling_retries_are_bounded(
             expected_params=statement("SELECT 1"),
         )
 
-    # When the query runs / Then the last error escapes after five attempts
-    with pytest.raises(ClientError, match="ThrottlingException"):
+    # When the query runs / Then it gives up after five attempts as "unavailable" (503 + Retry-After)
+    with pytest.raises(DatabaseUnavailable) as raised:
         executor.fetch_all("SELECT 1")
+    assert isinstance(raised.value.__cause__, ClientError)
+    assert "ThrottlingException" in str(raised.value.__cause__)
     assert sleep.delays == [0.5, 1.0, 2.0, 4.0]
 
 
@@ -574,9 +576,10 @@ def test_statement_timeout_is_not_retried_inside_a_transaction(
     )
     stubber.add_response("rollback_transaction", {"transactionStatus": "Rollback Complete"}, END)
 
-    # When it runs / Then the timeout escapes at once and the transaction is rolled back
-    with pytest.raises(ClientError, match="StatementTimeoutException"), executor.transaction() as tx:
+    # When it runs / Then it fails at once as "unavailable" (503) and the transaction is rolled back
+    with pytest.raises(DatabaseUnavailable) as raised, executor.transaction() as tx:
         tx.fetch_all("SELECT 1")
+    assert "StatementTimeoutException" in str(raised.value.__cause__)
     assert sleep.delays == []
 
 

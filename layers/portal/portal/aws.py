@@ -7,13 +7,31 @@ from typing import Any
 
 from portal.settings import get_settings
 
+# botocore's "standard" retry mode: exponential backoff with full jitter on throttling and
+# transient errors (DynamoDB's ProvisionedThroughputExceeded/ThrottlingException, 5xx), so a
+# burst of turns does not retry in lockstep; 5 attempts is ~1-2 s of backoff at most. ("adaptive"
+# would also rate-limit the client, which suits a batch job, not a request path.)
+RETRIES = {"mode": "standard", "max_attempts": 5}
+# DynamoDB answers in milliseconds; a hung connection must not eat the Lambda's time.
+DYNAMODB_TIMEOUTS = {"connect_timeout": 2, "read_timeout": 5}
+
+
+def client_config(service: str) -> Any:
+    """The botocore Config of a service's clients (retries with jitter; short timeouts for DynamoDB)."""
+    from botocore.config import Config
+
+    timeouts = DYNAMODB_TIMEOUTS if service == "dynamodb" else {}
+    return Config(retries=RETRIES, **timeouts)  # type: ignore[arg-type]
+
 
 @cache
 def client(service: str, endpoint_url: str | None = None) -> Any:
     """A cached boto3 client in the configured region."""
     import boto3
 
-    return boto3.client(service, region_name=get_settings().region, endpoint_url=endpoint_url)
+    return boto3.client(
+        service, region_name=get_settings().region, endpoint_url=endpoint_url, config=client_config(service)
+    )
 
 
 @cache
@@ -21,7 +39,9 @@ def dynamodb_table(name: str) -> Any:
     """A cached DynamoDB Table resource."""
     import boto3
 
-    return boto3.resource("dynamodb", region_name=get_settings().region).Table(name)
+    return boto3.resource(
+        "dynamodb", region_name=get_settings().region, config=client_config("dynamodb")
+    ).Table(name)
 
 
 def reset_clients() -> None:

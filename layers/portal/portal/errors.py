@@ -61,7 +61,26 @@ class NotConfigured(PortalError):
     code = "not_configured"
 
 
-class DatabaseResuming(PortalError):
+class DatabaseUnavailable(PortalError):
+    """The database did not answer in time (down, overloaded, throttled): try again shortly.
+
+    Raised by both executors instead of their driver's errors, so every caller (REST, the
+    WebSocket routes, workers) sees one type and the API answers 503 with Retry-After.
+    """
+
+    status_code = 503
+    code = "database_unavailable"
+    retry_after = 5
+
+    def __init__(
+        self,
+        message: str = "데이터베이스에 일시적으로 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.",
+        **details: Any,
+    ) -> None:
+        super().__init__(message, **details)
+
+
+class DatabaseResuming(DatabaseUnavailable):
     """Aurora is resuming from zero capacity and did not answer within this request's time."""
 
     status_code = 503

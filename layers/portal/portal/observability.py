@@ -14,10 +14,16 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_lambda_powertools.logging import Logger
+from aws_lambda_powertools.logging.formatter import (
+    THREAD_LOCAL_KEYS,
+    LambdaPowertoolsFormatter,
+    clear_context_keys,
+    set_context_keys,
+)
 from aws_lambda_powertools.metrics import EphemeralMetrics, Metrics, MetricUnit
 
 if TYPE_CHECKING:
@@ -26,8 +32,40 @@ if TYPE_CHECKING:
 SERVICE = "ai-portal"
 NAMESPACE = "AIPortal"
 
+
+class ContextLocalFormatter(LambdaPowertoolsFormatter):
+    """Powertools' JSON formatter whose appended keys are context-local, not process-global.
+
+    ``inject_lambda_context`` appends function_name, request id and correlation_id (the turn id
+    in agent tasks) with ``append_keys``, which Powertools keeps in one dict per formatter. In
+    Lambda one invocation runs at a time, so that is enough; the local target runs many
+    handlers at once on threads, and the keys of one turn ended up on another's lines. Here
+    they live in Powertools' own ContextVar, so each invocation (run in its own context by
+    ``portal.local.functions.invoke``) logs its own keys and ``grep <turn_id>`` follows one turn.
+    """
+
+    def append_keys(self, **additional_keys: Any) -> None:
+        set_context_keys(**additional_keys)
+
+    def get_current_keys(self) -> dict[str, Any]:
+        return {**self.log_format, **self.thread_safe_get_current_keys()}
+
+    def remove_keys(self, keys: Iterable[str]) -> None:
+        # A new dict (Powertools' remove_context_keys mutates one shared with the parent context).
+        gone = set(keys)
+        THREAD_LOCAL_KEYS.set({k: v for k, v in THREAD_LOCAL_KEYS.get().items() if k not in gone})
+
+    def clear_state(self) -> None:
+        super().clear_state()
+        clear_context_keys()
+
+
 # stderr: Lambda sends it to CloudWatch like stdout, and CLI commands keep stdout for results.
-logger = Logger(service=SERVICE, logger_handler=logging.StreamHandler(sys.stderr))
+logger = Logger(
+    service=SERVICE,
+    logger_handler=logging.StreamHandler(sys.stderr),
+    logger_formatter=ContextLocalFormatter(),
+)
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 
 XRAY_SDK_ENV = "PORTAL_XRAY_SDK"

@@ -95,7 +95,14 @@ RATE_LIMIT = TableSpec(logical_id="rate_limit", partition=Key("pk"))
 # Powertools Idempotency's own schema (partition "id", TTL "expiration").
 IDEMPOTENCY = TableSpec(logical_id="idempotency", partition=Key("id"), ttl_attribute="expiration")
 
-# Numbered stream chunks of a turn, kept briefly so a reconnecting client can replay.
-STREAM = TableSpec(logical_id="stream", partition=Key("turn_id"), sort=Key("seq", "N"))
+# Numbered stream chunks of a turn, kept briefly so a reconnecting client can replay. The
+# turn's header item (seq 0) carries open_turn/turn_deadline from the start of the turn until
+# it is settled: the sparse index lets the sweep find turns past their deadline without a scan.
+STREAM = TableSpec(
+    logical_id="stream",
+    partition=Key("turn_id"),
+    sort=Key("seq", "N"),
+    indexes=(Index("open_turns", Key("open_turn"), Key("turn_deadline", "N")),),
+)
 
 ALL_TABLES: tuple[TableSpec, ...] = (CONNECTIONS, CACHE, RATE_LIMIT, IDEMPOTENCY, STREAM)

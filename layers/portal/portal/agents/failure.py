@@ -1,17 +1,14 @@
-"""The state machine's Catch: mark the turn failed and tell the user's sockets why."""
+"""The state machine's Catch: tell the user's sockets the turn failed, then mark it failed."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from portal import services
-from portal.agents.runner import open_stream
+from portal.agents.completion import USER_MESSAGE_KO, fail_turn
 from portal.agents.turn import TurnInput
-from portal.db.repositories import messages
-from portal.observability import MetricName, logger, metrics
 
-USER_MESSAGE_KO = "죄송합니다. 답변을 만드는 중 오류가 발생했습니다. 잠시 후 다시 시도해 주세요."
+__all__ = ["USER_MESSAGE_KO", "handle_failure"]
 
 
 def _reason(error: dict[str, Any]) -> str:
@@ -27,27 +24,7 @@ def _reason(error: dict[str, Any]) -> str:
 
 
 def handle_failure(event: dict[str, Any]) -> dict[str, Any]:
-    """Store a failed assistant message for the turn (unless one completed) and send an error event."""
+    """End the turn as failed (unless it completed): sockets first, then the stored answer."""
     turn = TurnInput.model_validate(event)
-    reason = _reason(event.get("error") or {})
-    db = services.db()
-    stored = messages.get_turn_message(db, turn_id=turn.turn_id, role="assistant")
-    if stored is not None and stored.status == "completed":
-        return {"status": "already_completed", "message_id": stored.id}
-    route = event.get("route") or {}
-    saved = messages.save_assistant_message(
-        db,
-        conversation_id=turn.conversation_id,
-        turn_id=turn.turn_id,
-        content=USER_MESSAGE_KO,
-        status="failed",
-        agent_type=route.get("agent"),
-        model_used=None,
-        metadata={"error": reason, **({"route": route} if route else {})},
-    )
-    open_stream(turn).finish(
-        {"type": "error", "code": "turn_failed", "message": USER_MESSAGE_KO, "message_id": saved.id}
-    )
-    metrics.add_metric(name=MetricName.TURN_FAILED, unit="Count", value=1)
-    logger.error("turn failed", extra={"reason": reason})
-    return {"status": "failed", "message_id": saved.id, "reason": reason}
+    outcome = fail_turn(turn, reason=_reason(event.get("error") or {}), route=event.get("route") or None)
+    return outcome.as_result()

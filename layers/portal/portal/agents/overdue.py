@@ -5,26 +5,32 @@ no "Execution Status Change" events to EventBridge (only Standard workflows do),
 in AWS reports it. The chat machine's timeouts add up to less than the cap (checked at
 synth), so this is the fallback for what still slips through: a Lambda killed without an
 error reaching Step Functions, a failure handler that failed. Whoever looks at the turn
-after its deadline (a socket's `resume`, which the UI repeats for a silent turn) repairs it
-with the failure handler's own code, so the at-least-once rule lives in one place.
+after its deadline (a socket's `resume`, which the UI repeats for a silent turn; a REST
+listing of the conversation) repairs it, and the scheduled sweep repairs the open turns
+nobody looks at (``sweep``), all with ``portal.agents.completion.fail_turn``.
+
+The bound: a turn's sockets hear `done` or `error` within the chat machine's worst case
+(284 s, checked at synth) when any Catch runs; otherwise within TURN_DEADLINE (330 s) of the
+question when a screen is watching it, and at most TURN_DEADLINE + the sweep's period (5 min)
+when none is. The stored answer converges at the same time, or at the next sweep after the
+database answers again.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
+from portal.agents import open_turns
+from portal.agents.completion import fail_turn
 from portal.agents.failure import handle_failure
+from portal.agents.open_turns import TURN_DEADLINE
 from portal.agents.turn import TurnInput, TurnOptions
 from portal.db.executor import Executor
 from portal.db.repositories import conversations
 from portal.db.repositories.messages import Message
 from portal.observability import MetricName, logger, metrics
 
-# Express's cap, plus time for the start to happen after the question was stored.
-EXPRESS_LIMIT = timedelta(seconds=300)
-START_GRACE = timedelta(seconds=30)
-TURN_DEADLINE = EXPRESS_LIMIT + START_GRACE
 TIMED_OUT = {"Error": "States.Timeout", "Cause": "The turn passed its deadline without an answer"}
 
 
@@ -75,3 +81,20 @@ def _turn_input(db: Executor, question: Message) -> TurnInput:
         workspace_id=conversation.workspace_id,
         options=TurnOptions.model_validate(options),
     )
+
+
+def sweep(*, now: float | None = None) -> dict[str, int]:
+    """End every open turn past its deadline: tell its sockets, record it failed (scheduled)."""
+    failed = unrecorded = 0
+    for turn in open_turns.overdue(now=now):
+        metrics.add_metric(name=MetricName.TURN_OVERDUE, unit="Count", value=1)
+        try:
+            outcome = fail_turn(turn, reason=f"{TIMED_OUT['Error']}: {TIMED_OUT['Cause']}")
+        except Exception:
+            logger.exception("overdue turn not repaired", extra={"turn_id": turn.turn_id})
+            unrecorded += 1
+            continue
+        failed += outcome.status != "already_completed"
+    if failed or unrecorded:
+        logger.warning("overdue turns swept", extra={"failed": failed, "unrecorded": unrecorded})
+    return {"overdue_turns_failed": failed, "overdue_turns_unrecorded": unrecorded}

@@ -13,6 +13,7 @@ from typing import Any
 
 from portal import aws, services
 from portal.agents import profile
+from portal.agents.completion import FinalAnswer, complete_turn, ended_answer
 from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
 from portal.db.executor import Executor
 from portal.db.repositories import conversations, messages, preferences
@@ -80,13 +81,10 @@ def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:
     settings, db = get_settings(), services.db()
     stream = open_stream(turn)
 
-    stored = messages.get_turn_message(db, turn_id=turn.turn_id, role="assistant")
-    if stored is not None and stored.status == "completed":
-        logger.info("turn already answered; announcing the stored answer")
-        stream.finish(
-            {"type": "done", "message_id": stored.id, "agent": stored.agent_type, "model": stored.model_used}
-        )
-        return WorkerResult(message_id=stored.id, agent=route.agent, model=stored.model_used).model_dump()
+    if (stored := ended_answer(db, stream)) is not None:
+        return WorkerResult(
+            message_id=stored.id, agent=route.agent, model=stored.model_used, status=stored.status
+        ).model_dump()
 
     conversation = conversations.get(db, conversation_id=turn.conversation_id)
     question = messages.get_turn_message(db, turn_id=turn.turn_id, role="user")
@@ -117,22 +115,17 @@ def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:
                 "cost_usd": answer.cost_usd,
             },
         ]
-    saved = messages.save_assistant_message(
-        db,
-        conversation_id=turn.conversation_id,
-        turn_id=turn.turn_id,
+    final = FinalAnswer(
         content=answer.text,
-        status="completed",
-        agent_type=route.agent,
-        model_used=answer.model,
+        agent=route.agent,
+        model=answer.model,
         input_tokens=input_tokens,
         output_tokens=output_tokens,
         cost_usd=cost,
         processing_time=elapsed,
         metadata={"route": route.model_dump(exclude_none=True, exclude={"calls"}), **answer.metadata},
     )
-    conversations.touch(db, conversation_id=turn.conversation_id)
-    stream.finish({"type": "done", "message_id": saved.id, "agent": route.agent, "model": answer.model})
+    saved = complete_turn(db, stream, turn, final)
     profile.record_turn(
         db,
         empno=turn.empno,

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from portal import services
+from portal.agents import open_turns
 from portal.agents.access import agent_access, check_requested
 from portal.agents.turn import TurnInput, TurnOptions
 from portal.db.executor import Executor
@@ -82,9 +83,15 @@ def start_turn(
     return StartedTurn(turn=turn, message=message)
 
 
+def mark_open(started: StartedTurn) -> None:
+    """Record the turn as open until it ends (the sweep ends it if nothing else does by its deadline)."""
+    open_turns.mark_open(started.turn)
+
+
 def forget_turn(db: Executor, started: StartedTurn) -> None:
-    """Undo a stored turn whose workflow could not start (no orphan user message)."""
+    """Undo a stored turn whose workflow could not start (no orphan user message, no open marker)."""
     db.execute("DELETE FROM messages WHERE turn_id = :turn_id::uuid", {"turn_id": started.turn.turn_id})
+    open_turns.forget(started.turn.turn_id)
 
 
 def _validate_options(options: TurnOptions) -> None:

@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "portal.cli.coldstart",
     "portal.cli.turnbench",
     "portal.cli.perfreport",
+    "portal.cli.load",
 )
 
 

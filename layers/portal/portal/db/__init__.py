@@ -13,14 +13,24 @@ def build_executor(settings: Settings) -> Executor:
     if settings.database_url:
         from portal.db.psycopg_executor import PsycopgExecutor  # local-only dependency
 
-        return PsycopgExecutor(settings.database_url)
+        return PsycopgExecutor(
+            settings.database_url,
+            connect_timeout=settings.db_connect_timeout_seconds,
+            pool_wait=settings.db_pool_wait_seconds,
+            statement_timeout=settings.db_statement_timeout_seconds,
+        )
     if settings.db_cluster_arn and settings.db_secret_arn:
         import boto3
+        from botocore.config import Config
 
         from portal.db.data_api import DataApiExecutor
 
         return DataApiExecutor(
-            boto3.client("rds-data", region_name=settings.region),
+            # The executor is the one retry layer (it knows resuming from throttled, and the
+            # invocation's time left); botocore retrying too would multiply the attempts.
+            boto3.client(
+                "rds-data", region_name=settings.region, config=Config(retries={"total_max_attempts": 1})
+            ),
             resource_arn=settings.db_cluster_arn,
             secret_arn=settings.db_secret_arn,
             database=settings.db_name,

@@ -17,10 +17,10 @@ from datetime import time as dtime
 from decimal import Decimal
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from portal.db.executor import Params, Row, param_names
-from portal.errors import DatabaseResuming
+from portal.errors import DatabaseResuming, DatabaseUnavailable
 from portal.invocation import remaining_seconds
 from portal.observability import MetricName, logger, metrics
 
@@ -200,13 +200,24 @@ class DataApiExecutor:
                         raise DatabaseResuming() from exc
                 elif code in retryable and attempt < self._max_attempts:
                     delay = self._base_delay * 2 ** (attempt - 1)
+                elif code in _RETRYABLE | _RETRYABLE_OUTSIDE_TRANSACTION:
+                    # Still throttled, timed out or unavailable: the caller answers 503 + Retry-After
+                    # (one error type for both executors), not a 500.
+                    logger.warning("Data API unavailable", extra={"operation": operation, "error_code": code})
+                    raise DatabaseUnavailable() from exc
                 else:
                     raise
-                logger.info(
-                    "Data API call will be retried",
-                    extra={"operation": operation, "error_code": code, "attempt": attempt, "delay": delay},
+            except (BotoCoreError, ConnectionError) as exc:
+                # The endpoint did not answer in time (read/connect timeout): same as unavailable.
+                logger.warning(
+                    "Data API did not answer", extra={"operation": operation, "error": type(exc).__name__}
                 )
-                self._sleep(delay)
+                raise DatabaseUnavailable() from exc
+            logger.info(
+                "Data API call will be retried",
+                extra={"operation": operation, "error_code": code, "attempt": attempt, "delay": delay},
+            )
+            self._sleep(delay)
 
     def _can_wait_for_resume(self, started: float, delay: float) -> bool:
         """Whether sleeping `delay` more stays within the resume budget and the invocation's time."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import importlib.util
 import json
 import sys
@@ -97,14 +98,20 @@ class LambdaContext:
 
 
 def invoke(name: str, event: Any) -> tuple[Any, str | None]:
-    """Run a handler in-process: (result, None) or (Lambda's error payload, "Unhandled")."""
-    running = running_function.set(BY_NAME[name].spec_name)
+    """Run a handler in-process: (result, None) or (Lambda's error payload, "Unhandled").
+
+    Each invocation runs in a fresh context, as each Lambda invocation starts clean: its log
+    keys (function name, correlation id) and deadline are its own, whatever runs beside it.
+    """
+    return contextvars.Context().run(_invoke, name, event)
+
+
+def _invoke(name: str, event: Any) -> tuple[Any, str | None]:
+    running_function.set(BY_NAME[name].spec_name)
     try:
         return load_handler(name)(event, LambdaContext(name)), None
     except Exception as exc:  # Lambda reports every exception as a function error
         return {"errorType": type(exc).__name__, "errorMessage": str(exc)}, "Unhandled"
-    finally:
-        running_function.reset(running)
 
 
 def invoke_json(name: str, body: bytes | str) -> tuple[bytes, str | None]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import json
 import os
 import time
 import uuid
@@ -28,6 +29,11 @@ from portal.settings import get_settings
 WS_FUNCTION = "portal-ws"
 # What the web UI asks the issuer for (config.json `auth.scope`); refresh tokens come with the code grant.
 AUTH_SCOPE = "openid profile email"
+BINARY_FRAME_ERROR = {
+    "type": "error",
+    "code": "binary_frame",
+    "message": "바이너리 프레임은 지원하지 않습니다. JSON 텍스트로 보내 주세요.",
+}
 
 
 @dataclass
@@ -103,10 +109,20 @@ def create_local_app(web_dist: Path | None = None) -> FastAPI:
         pump_task = asyncio.create_task(pump())
         try:
             while True:
-                message = await websocket.receive_text()
+                frame = await websocket.receive()
+                if frame["type"] == "websocket.disconnect":
+                    break
                 sock.last_active = time.time()
+                if frame.get("text") is None:
+                    # Client actions are JSON text; a binary frame is answered and the socket closed
+                    # properly (1003: unsupported data), not dropped without a close frame.
+                    await sock.queue.put(json.dumps(BINARY_FRAME_ERROR, ensure_ascii=False))
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(sock.queue.join(), timeout=2)
+                    await websocket.close(code=1003)
+                    break
                 await run_in_threadpool(
-                    invoke, WS_FUNCTION, _ws_event("$default", connection_id, body=message)
+                    invoke, WS_FUNCTION, _ws_event("$default", connection_id, body=frame["text"])
                 )
         except WebSocketDisconnect:
             pass

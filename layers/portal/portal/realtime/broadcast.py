@@ -80,28 +80,32 @@ def artifact_updated(
 def message_created(
     message: Message, *, workspace_id: str | None, author_empno: str, author_name: str | None
 ) -> int:
-    """Show a user's chat message to the workspace as its turn starts (the answer streams after);
-    nothing for a conversation outside a workspace.
+    """Show a user's chat message as its turn starts (the answer streams after) to the same
+    audience as the turn's stream: every socket of its author (their other tabs), and everyone
+    joined to the conversation's workspace.
     """
-    if workspace_id is None:
-        return 0
-    return to_workspace(
-        workspace_id,
-        {
-            "type": "message.created",
-            "workspace_id": workspace_id,
-            "conversation_id": message.conversation_id,
-            "turn_id": message.turn_id,
-            "message": {
-                "id": message.id,
-                "role": message.role,
-                "content": message.content,
-                "created_at": message.created_at.isoformat(),
-            },
-            "by": {"empno": author_empno, "name": author_name},
-            "timestamp": time.time(),
+    event = {
+        "type": "message.created",
+        "workspace_id": workspace_id,
+        "conversation_id": message.conversation_id,
+        "turn_id": message.turn_id,
+        "message": {
+            "id": message.id,
+            "role": message.role,
+            "content": message.content,
+            "created_at": message.created_at.isoformat(),
         },
-    )
+        "by": {"empno": author_empno, "name": author_name},
+        "timestamp": time.time(),
+    }
+    try:
+        store = services.connections()
+        members = [m.connection_id for m in store.in_workspace(workspace_id)] if workspace_id else []
+        ids = list(dict.fromkeys([*store.for_user(author_empno), *members]))
+    except (ClientError, BotoCoreError):  # best effort, as to_workspace: the message is stored
+        logger.warning("message.created broadcast skipped", extra={"workspace_id": workspace_id})
+        return 0
+    return services.sender().send_many(ids, event)
 
 
 def to_user(empno: str, event: dict[str, Any]) -> int:

@@ -35,7 +35,9 @@ def parse(frame: dict[str, Any]) -> tuple[str, int]:
     try:
         turn_id = str(uuid.UUID(turn_id))
     except ValueError:
-        raise NotFound("Turn not found", turn_id=turn_id) from None
+        # Echoed back safely: a lone surrogate (valid JSON, not UTF-8) would make the reply unsendable.
+        echoed = turn_id[:64].encode("utf-8", "replace").decode("utf-8")
+        raise NotFound("Turn not found", turn_id=echoed) from None
     if isinstance(after_seq, bool) or not isinstance(after_seq, int) or after_seq < 0:
         raise BadRequest('"after_seq" must be a whole number >= 0 (the last seq this client received)')
     return turn_id, after_seq

@@ -27,10 +27,10 @@ def handle_connect(event: dict[str, Any]) -> dict[str, Any]:
     token = (event.get("queryStringParameters") or {}).get("token")
     try:
         claims = principal.verify(token)
-    except PortalError as exc:  # 401 for a bad token, 403 outside the allow-list
-        logger.info("websocket refused", extra={"reason": exc.message})
+        user = principal.provision(claims)
+    except PortalError as exc:  # 401 bad token, 403 outside the allow-list, 503 database down
+        logger.info("websocket refused", extra={"reason": exc.message, "status": exc.status_code})
         return _response(exc.status_code, exc.message)
-    user = principal.provision(claims)
     services.connections().add(
         connection_id=ctx["connectionId"], user_empno=user.empno, token_exp=claims.expires_at
     )
@@ -78,7 +78,8 @@ def handle_default(event: dict[str, Any]) -> dict[str, Any]:
     try:
         handler(connection, frame)
     except PortalError as exc:
-        return _error(connection_id, exc.code, exc.message, action=action, **exc.details)
+        extra = {"retry_after": exc.retry_after} if exc.retry_after is not None else {}
+        return _error(connection_id, exc.code, exc.message, action=action, **extra, **exc.details)
     return _response(200)
 
 

@@ -47,6 +47,10 @@ HEADER_SEQ = 0
 MAX_SUBSCRIBERS = 200
 
 
+class TurnClosed(Exception):
+    """The turn was ended by someone else (its conversation deleted, the failure handler): stop streaming."""
+
+
 class TooManyResumes(PortalError):
     status_code = 429
     code = "too_many_resumes"
@@ -122,21 +126,32 @@ class TurnStream:
         # (only a finished turn is replayed from the table, and finish stores before it closes).
         self._store(self.seq)
 
-    def finish(self, event: dict[str, Any]) -> None:
-        """Send the rest, then the closing event (done or error), and close the turn's header."""
+    def finish(self, event: dict[str, Any]) -> bool:
+        """Send the rest, then the closing event (done or error), and close the turn's header.
+
+        A turn has one closing event: False (and nothing sent) when it was already closed.
+        """
         emitted = self._emit()
         if not self._chunks:
             # A fresh stream for a turn that already streamed (the failure handler, a re-run):
             # continue its numbering so last_seq tells clients how many chunks there were.
             self.seq = max(self.seq, last_stored_seq(self._table, self.turn_id))
         closing = {**event, "turn_id": self.turn_id, "last_seq": self.seq}
-        resumed = self._new_subscribers(self._close_header(closing))
+        header = self._close_header(closing)
+        if header is None:
+            return False
+        resumed = self._new_subscribers(header)
         # The last chunk (a resumed socket: all it missed), then the closing event in a frame of its
         # own, so a live socket's frames stay one event each.
         self._deliver(resumed, start=self.seq - 1 if emitted else self.seq)
         self._deliver([], start=self.seq, closing=closing)
         if resumed:
             self._mark_served()  # a duplicate run of the turn (Express) must not replay them again
+        return True
+
+    def closed(self) -> bool:
+        """Whether the turn already got its closing event (from this or any other stream)."""
+        return self._read_header().get("status") == "finished"
 
     def _emit(self, *, store: bool = True) -> bool:
         """Number what is buffered as the next chunk and keep it (memory, and the table unless
@@ -162,7 +177,12 @@ class TurnStream:
         if self._table is None or self._clock() - self._last_header_read < self._header_poll:
             return []
         self._last_header_read = self._clock()
-        return self._new_subscribers(self._read_header())
+        header = self._read_header()
+        if header.get("status") == "finished":
+            # Ended elsewhere (conversation deleted, failure handler): the user has its closing
+            # event, so a later chunk would only confuse; the worker stops here.
+            raise TurnClosed(f"turn {self.turn_id} was closed while streaming")
+        return self._new_subscribers(header)
 
     # --- delivery -------------------------------------------------------------
 
@@ -215,21 +235,30 @@ class TurnStream:
             return {}
         return self._table.get_item(Key=_header_key(self.turn_id), ConsistentRead=True).get("Item") or {}
 
-    def _close_header(self, closing: dict[str, Any]) -> dict[str, Any]:
+    def _close_header(self, closing: dict[str, Any]) -> dict[str, Any] | None:
+        """Mark the header finished; None when another stream of the turn already did."""
         if self._table is None:
             return {}
-        return self._table.update_item(
-            Key=_header_key(self.turn_id),
-            UpdateExpression="SET #status = :finished, #final = :final, last_seq = :last, #ttl = :ttl",
-            ExpressionAttributeNames={"#status": "status", "#final": "final", "#ttl": "ttl"},
-            ExpressionAttributeValues={
-                ":finished": "finished",
-                ":final": json.dumps(closing, ensure_ascii=False),
-                ":last": self.seq,
-                ":ttl": self._expiry(),
-            },
-            ReturnValues="ALL_NEW",
-        )["Attributes"]
+        try:
+            return dict(
+                self._table.update_item(
+                    Key=_header_key(self.turn_id),
+                    UpdateExpression="SET #status = :finished, #final = :final, last_seq = :last, #ttl = :ttl",
+                    ConditionExpression="attribute_not_exists(#status)",
+                    ExpressionAttributeNames={"#status": "status", "#final": "final", "#ttl": "ttl"},
+                    ExpressionAttributeValues={
+                        ":finished": "finished",
+                        ":final": json.dumps(closing, ensure_ascii=False),
+                        ":last": self.seq,
+                        ":ttl": self._expiry(),
+                    },
+                    ReturnValues="ALL_NEW",
+                )["Attributes"]
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            return None
 
     def _new_subscribers(self, header: dict[str, Any]) -> list[tuple[str, int]]:
         """(connection, cursor) for subscriber entries this stream has not applied yet."""

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     db_name: str = "portal"
     # How long a Data API call waits for a paused Aurora to resume (the migrate function waits longer).
     db_resume_budget_seconds: float = Field(default=45.0, gt=0, le=840)
+    # psycopg (local target, tests): fail fast instead of the libraries' defaults (no connect
+    # timeout, 30 s pool wait): a database outage answers 503 within ~2 s, and a statement
+    # never outlives the API's 29 s gateway limit.
+    db_connect_timeout_seconds: int = Field(default=2, ge=1, le=30)
+    db_pool_wait_seconds: float = Field(default=2.0, gt=0, le=30)
+    db_statement_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
     local_data_dir: str = ".local"  # the embedded PostgreSQL's files and the local issuer's key
 
     # --- DynamoDB tables, bucket, state machines ----------------------------

@@ -16,11 +16,13 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from portal import aws, services
+from portal.agents import open_turns
+from portal.agents.completion import FinalAnswer, complete_turn, ended_answer, store_placeholder
 from portal.agents.research.retrieval import files_retriever
 from portal.agents.runner import open_stream
 from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
 from portal.agents.workers.prompts import is_korean
-from portal.db.repositories import conversations, messages
+from portal.db.repositories import messages
 from portal.errors import NotConfigured, NotFound
 from portal.observability import MetricName, logger, metrics
 from portal.search.registry import web_search_available
@@ -76,6 +78,11 @@ def _not_available_text(settings: Settings, korean: bool) -> str:
     )
 
 
+def research_execution_arn(state_machine_arn: str, turn_id: str) -> str:
+    """The research execution of a turn (executions are named by the turn id)."""
+    return f"{state_machine_arn.replace(':stateMachine:', ':execution:')}:{turn_id}"
+
+
 class ResearchLauncher:
     """StartExecution on the research machine, named by the turn id (a repeat start is harmless)."""
 
@@ -95,7 +102,7 @@ class ResearchLauncher:
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ExecutionAlreadyExists":
                 logger.info("research already started", extra={"turn_id": turn.turn_id})
-                return f"{self._arn.replace(':stateMachine:', ':execution:')}:{turn.turn_id}"
+                return research_execution_arn(self._arn, turn.turn_id)
             raise
         return str(out["executionArn"])
 
@@ -112,17 +119,13 @@ def start_research(event: dict[str, Any]) -> dict[str, Any]:
     db, settings = services.db(), get_settings()
     stream = open_stream(turn)
 
+    if (ended := ended_answer(db, stream)) is not None:
+        # Express runs at least once: the research (or a not-configured answer) already ended;
+        # a repeated delivery must not put the turn back to "streaming" with nothing to finish it.
+        return WorkerResult(
+            message_id=ended.id, agent=route.agent, model=ended.model_used, status=ended.status
+        ).model_dump()
     stored = messages.get_turn_message(db, turn_id=turn.turn_id, role="assistant")
-    if stored is not None and stored.status == "completed":
-        # Express runs at least once: the research (or a not-configured answer) already finished.
-        stream.finish(
-            {"type": "done", "message_id": stored.id, "agent": stored.agent_type, "model": stored.model_used}
-        )
-        return WorkerResult(message_id=stored.id, agent=route.agent, model=stored.model_used).model_dump()
-    if stored is not None and stored.status == "failed":
-        # The research already failed and the failure handler told the user; a repeated
-        # delivery must not put the turn back to "streaming" with nothing left to finish it.
-        return WorkerResult(message_id=stored.id, agent=route.agent, status="failed").model_dump()
     if stored is not None and stored.status == "streaming":
         launcher().start(turn, route)  # a repeated delivery: make sure it runs, say nothing twice
         return WorkerResult(message_id=stored.id, agent=route.agent, status=STARTED).model_dump()
@@ -135,35 +138,40 @@ def start_research(event: dict[str, Any]) -> dict[str, Any]:
     if not deep_research_available(settings):
         text = _not_available_text(settings, korean)
         stream.write(text)
-        saved = messages.save_assistant_message(
+        saved = complete_turn(
             db,
-            conversation_id=turn.conversation_id,
-            turn_id=turn.turn_id,
-            content=text,
-            status="completed",
-            agent_type=route.agent,
-            model_used=None,
-            metadata={"route": route.model_dump(exclude_none=True), "research": {"status": "not_configured"}},
+            stream,
+            turn,
+            FinalAnswer(
+                content=text,
+                agent=route.agent,
+                model=None,
+                metadata={
+                    "route": route.model_dump(exclude_none=True),
+                    "research": {"status": "not_configured"},
+                },
+            ),
         )
-        conversations.touch(db, conversation_id=turn.conversation_id)
-        stream.finish({"type": "done", "message_id": saved.id, "agent": route.agent, "model": None})
         return WorkerResult(message_id=saved.id, agent=route.agent).model_dump()
 
     note = NOTE_KO if korean else NOTE_EN
     # Stored before the execution starts, so a fast report can never be overwritten by it.
-    placeholder = messages.save_assistant_message(
+    placeholder = store_placeholder(
         db,
-        conversation_id=turn.conversation_id,
-        turn_id=turn.turn_id,
-        content=note.strip(),
-        status="streaming",
-        agent_type=route.agent,
-        model_used=None,
-        metadata={"route": route.model_dump(exclude_none=True), "research": {"status": "running"}},
+        turn,
+        FinalAnswer(
+            content=note.strip(),
+            agent=route.agent,
+            model=None,
+            metadata={"route": route.model_dump(exclude_none=True), "research": {"status": "running"}},
+        ),
     )
     stream.write(note)
     stream.flush()
     execution_arn = launcher().start(turn, route)
+    # From here the Standard execution owns the turn: its Catch and EventBridge's status events
+    # end it (minutes later), not the chat turn's deadline.
+    open_turns.settle(turn.turn_id)
     metrics.add_metric(name=MetricName.RESEARCH_STARTED, unit="Count", value=1)
     logger.info("research started", extra={"execution_arn": execution_arn})
     return WorkerResult(message_id=placeholder.id, agent=route.agent, status=STARTED).model_dump()

@@ -12,13 +12,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from portal import services
+from portal.agents.completion import FinalAnswer, complete_turn, ended_answer
 from portal.agents.research import progress, store
 from portal.agents.research.llm import real_chain, usage_of
 from portal.agents.research.models import Findings, FindingSummary, GapReport, SearchPlan, StepUsage
 from portal.agents.research.prompts import REPORT_SYSTEM
 from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
 from portal.agents.workers.prompts import is_korean
-from portal.db.repositories import conversations, messages
+from portal.db.repositories import messages
 from portal.errors import NotFound
 from portal.llm.base import ChatMessage, ModelRequest
 from portal.llm.router import TaskType
@@ -232,13 +233,11 @@ def synthesize_step(event: dict[str, Any]) -> dict[str, Any]:
     db, settings = services.db(), get_settings()
     stream = progress.continue_stream(turn)
 
-    stored = messages.get_turn_message(db, turn_id=turn.turn_id, role="assistant")
-    if stored is not None and stored.status == "completed":
-        logger.info("research already reported; announcing the stored report")
-        stream.finish(
-            {"type": "done", "message_id": stored.id, "agent": stored.agent_type, "model": stored.model_used}
-        )
-        return WorkerResult(message_id=stored.id, agent=route.agent, model=stored.model_used).model_dump()
+    if (ended := ended_answer(db, stream)) is not None:
+        return WorkerResult(
+            message_id=ended.id, agent=route.agent, model=ended.model_used, status=ended.status
+        ).model_dump()
+    stored = messages.get_turn_message(db, turn_id=turn.turn_id, role="assistant")  # the placeholder
     question = messages.get_turn_message(db, turn_id=turn.turn_id, role="user")
     if question is None:
         raise NotFound(f"Turn {turn.turn_id} has no stored user message")
@@ -307,22 +306,21 @@ def synthesize_step(event: dict[str, Any]) -> dict[str, Any]:
         metadata["fallbacks"] = fallbacks
     if suggestion := _suggestion(plan):
         metadata["suggestion"] = suggestion
-    saved = messages.save_assistant_message(
+    saved = complete_turn(
         db,
-        conversation_id=turn.conversation_id,
-        turn_id=turn.turn_id,
-        content=text,
-        status="completed",
-        agent_type=route.agent,
-        model_used=model_key,
-        input_tokens=usage.input_tokens,
-        output_tokens=usage.output_tokens,
-        cost_usd=usage.cost_usd,
-        processing_time=elapsed,
-        metadata=metadata,
+        stream,
+        turn,
+        FinalAnswer(
+            content=text,
+            agent=route.agent,
+            model=model_key,
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cost_usd=usage.cost_usd,
+            processing_time=elapsed,
+            metadata=metadata,
+        ),
     )
-    conversations.touch(db, conversation_id=turn.conversation_id)
-    stream.finish({"type": "done", "message_id": saved.id, "agent": route.agent, "model": model_key})
     _record_metrics(usage)
     logger.info(
         "research reported", extra={"message_id": saved.id, "sources": len(sources), "by": answered_by}

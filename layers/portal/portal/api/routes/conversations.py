@@ -38,7 +38,12 @@ def get_conversation(conversation: OwnedConversation) -> ConversationOut:
 
 @router.delete("/{conversation_id}", status_code=204)
 def delete_conversation(conversation_id: str, user: CurrentUser, db: Db) -> Response:
-    """Delete the conversation and its messages."""
+    """Stop the conversation's running turns, then delete it and its messages."""
+    conversation = conversations.get(db, conversation_id=uuid_or_404(conversation_id, "Conversation"))
+    if conversation is not None and conversation.user_empno == user.empno:
+        from portal.agents.completion import stop_conversation_turns  # keeps the API's cold start lean
+
+        stop_conversation_turns(db, conversation)
     if not conversations.delete_owned(
         db, conversation_id=uuid_or_404(conversation_id, "Conversation"), user_empno=user.empno
     ):

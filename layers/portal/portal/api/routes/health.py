@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from portal import aws, services
+from portal.errors import DatabaseUnavailable
 from portal.settings import get_settings
 from portal.tables import ALL_TABLES
 
@@ -35,6 +36,18 @@ def ready() -> JSONResponse:
         except Exception:  # any failure means "not ready", reported per check
             checks[f"table:{spec.logical_id}"] = False
     ok = all(checks.values())
+    if ok:
+        return JSONResponse({"status": "ready", "checks": checks})
+    # Load balancers and the UI retry after this; the message says what is down, in Korean.
+    down = DatabaseUnavailable() if not checks["database"] else None
     return JSONResponse(
-        {"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503
+        {
+            "status": "not_ready",
+            "checks": checks,
+            "message": down.message
+            if down
+            else "일부 구성 요소가 준비되지 않았습니다. 잠시 후 다시 시도해 주세요.",
+        },
+        status_code=503,
+        headers={"Retry-After": str(DatabaseUnavailable.retry_after)},
     )

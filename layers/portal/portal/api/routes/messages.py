@@ -55,6 +55,7 @@ def post_message(
         author_name=user.name_ko,
     )
     try:
+        turns.mark_open(started)
         services.launcher().start(started.turn)
     except (ClientError, NotConfigured) as exc:
         turns.forget_turn(db, started)

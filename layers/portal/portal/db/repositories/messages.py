@@ -68,8 +68,12 @@ def save_assistant_message(
     cost_usd: float | None = None,
     processing_time: float | None = None,
     metadata: dict[str, Any] | None = None,
+    message_id: str | None = None,
 ) -> Message:
-    """Write the assistant's answer of a turn; a re-run of the turn overwrites its own row only."""
+    """Write the assistant's answer of a turn; a re-run of the turn overwrites its own row only.
+
+    `message_id` names a new row (an id already announced to the user); an existing row keeps its id.
+    """
     tokens = (
         (input_tokens or 0) + (output_tokens or 0)
         if input_tokens is not None or output_tokens is not None
@@ -77,9 +81,10 @@ def save_assistant_message(
     )
     row = db.fetch_one(
         f"""
-        INSERT INTO messages (conversation_id, turn_id, role, content, status, agent_type, model_used,
+        INSERT INTO messages (id, conversation_id, turn_id, role, content, status, agent_type, model_used,
                               tokens_used, input_tokens, output_tokens, cost_usd, processing_time, metadata)
-        VALUES (:conversation_id::uuid, :turn_id::uuid, 'assistant', :content, :status, :agent_type, :model_used,
+        VALUES (COALESCE(:message_id::uuid, gen_random_uuid()), :conversation_id::uuid, :turn_id::uuid,
+                'assistant', :content, :status, :agent_type, :model_used,
                 :tokens_used, :input_tokens, :output_tokens, :cost_usd, :processing_time, :metadata::jsonb)
         ON CONFLICT (turn_id, role) WHERE turn_id IS NOT NULL DO UPDATE SET
             content = EXCLUDED.content, status = EXCLUDED.status, agent_type = EXCLUDED.agent_type,
@@ -102,6 +107,7 @@ def save_assistant_message(
             "cost_usd": cost_usd,
             "processing_time": processing_time,
             "metadata": metadata or {},
+            "message_id": message_id,
         },
     )
     assert row is not None
@@ -143,3 +149,35 @@ def recent(
         {"conversation_id": conversation_id, "limit": limit, "before_turn": before_turn},
     )
     return [Message.model_validate(r) for r in reversed(rows)]
+
+
+def running_turns(db: Executor, *, conversation_id: str) -> list[Message]:
+    """The questions of a conversation whose turn has not ended (no answer yet, or one still streaming)."""
+    rows = db.fetch_all(
+        f"""
+        SELECT {", ".join("q." + c.strip() for c in _COLUMNS.split(","))} FROM messages q
+        LEFT JOIN messages a ON a.turn_id = q.turn_id AND a.role = 'assistant'
+        WHERE q.conversation_id = :conversation_id::uuid AND q.role = 'user' AND q.turn_id IS NOT NULL
+          AND (a.id IS NULL OR a.status IN ('pending', 'streaming'))
+        ORDER BY q.created_at
+        """,
+        {"conversation_id": conversation_id},
+    )
+    return [Message.model_validate(r) for r in rows]
+
+
+def unanswered_before(
+    db: Executor, *, asked_before: datetime, asked_after: datetime, limit: int
+) -> list[Message]:
+    """Questions asked in a window that have no answer at all (the overdue sweep's candidates)."""
+    rows = db.fetch_all(
+        f"""
+        SELECT {", ".join("q." + c.strip() for c in _COLUMNS.split(","))} FROM messages q
+        WHERE q.role = 'user' AND q.turn_id IS NOT NULL
+          AND q.created_at < :asked_before AND q.created_at > :asked_after
+          AND NOT EXISTS (SELECT 1 FROM messages a WHERE a.turn_id = q.turn_id AND a.role = 'assistant')
+        ORDER BY q.created_at LIMIT :limit
+        """,
+        {"asked_before": asked_before, "asked_after": asked_after, "limit": limit},
+    )
+    return [Message.model_validate(r) for r in rows]

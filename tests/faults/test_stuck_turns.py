@@ -1,0 +1,93 @@
+"""A turn whose workflow dies without any Catch running (a Lambda killed, a failure handler
+that failed, an execution lost): the scheduled sweep ends it after its deadline, tells the
+socket, records it failed, once; and an idle portal's sweep never touches the database."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from websockets.sync.client import connect
+
+from tests.conftest import make_token
+from tests.faults.conftest import assert_nothing_more, events_until_closing, start_turn
+
+pytestmark = pytest.mark.integration
+
+
+class LostLauncher:
+    """A workflow start that is accepted and then never runs (what the sweep exists for)."""
+
+    def start(self, turn: object) -> None:
+        return None
+
+
+@pytest.fixture
+def http(target) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=target.base_url, timeout=60) as client:
+        yield client
+
+
+def test_the_sweep_ends_a_turn_whose_workflow_vanished(target, http, db, monkeypatch) -> None:
+    from portal import services
+    from portal.agents import open_turns, overdue
+    from portal.agents.completion import USER_MESSAGE_KO
+    from portal.db.repositories import messages
+
+    # Given a turn whose workflow was started and then lost, and the user's screen open
+    monkeypatch.setattr(services, "launcher", functools.cache(LostLauncher))  # services.reset() clears it
+    with connect(f"{target.ws_url}?token={make_token()}") as ws:
+        _, turn_id = start_turn(http)
+        assert [t.turn_id for t in open_turns.overdue(now=time.time() + 3600)] == [turn_id]
+
+        # When the sweep runs before the deadline, nothing happens
+        assert overdue.sweep()["overdue_turns_failed"] == 0
+        # and when it runs after the deadline
+        swept = overdue.sweep(now=time.time() + open_turns.TURN_DEADLINE.total_seconds() + 1)
+
+        # Then the socket is told in Korean, and the turn is stored failed, saying why
+        events = events_until_closing(ws, turn_id)
+        assert swept == {"overdue_turns_failed": 1, "overdue_turns_unrecorded": 0}
+        assert events[-1]["type"] == "error" and events[-1]["message"] == USER_MESSAGE_KO
+        stored = messages.get_turn_message(db, turn_id=turn_id, role="assistant")
+        assert (
+            stored is not None
+            and stored.status == "failed"
+            and stored.metadata["error"].startswith("States.Timeout")
+        )
+
+        # And a later sweep finds nothing more to do, and the user is told once
+        assert open_turns.overdue(now=time.time() + 3600) == []
+        assert overdue.sweep(now=time.time() + 3600)["overdue_turns_failed"] == 0
+        assert_nothing_more(ws)
+
+
+def test_an_answered_turn_is_no_longer_open(target, http, monkeypatch) -> None:
+    from portal.agents import open_turns
+    from portal.llm import service
+    from portal.llm.providers.scripted import ScriptedModel
+
+    monkeypatch.setattr(
+        service, "providers", lambda: {"offline": ScriptedModel(["답했습니다"], name="offline")}
+    )
+    with connect(f"{target.ws_url}?token={make_token()}") as ws:
+        _, turn_id = start_turn(http)
+        assert events_until_closing(ws, turn_id)[-1]["type"] == "done"
+    assert open_turns.overdue(now=time.time() + 3600) == []
+
+
+def test_an_idle_portals_sweep_never_touches_the_database(aws: dict, monkeypatch) -> None:
+    from portal import services
+    from portal.agents import overdue
+
+    # Given no open turn, and a database that must not be woken (any use fails the test)
+    def no_database() -> object:
+        raise AssertionError("the sweep reached for the database with no overdue turn")
+
+    monkeypatch.setattr(services, "db", no_database)
+
+    # When the sweep runs, Then it reports nothing and never asked for the database
+    assert overdue.sweep(now=time.time() + 3600) == {"overdue_turns_failed": 0, "overdue_turns_unrecorded": 0}
