@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "portal.cli.routing",
     "portal.cli.files",
     "portal.cli.coldstart",
+    "portal.cli.embedder",
 )
 
 

@@ -134,6 +134,11 @@ class Settings(BaseSettings):
     titan_embedding_model_id: str = "amazon.titan-embed-text-v2:0"
     titan_embedding_dimensions: Literal[256, 512, 1024] = 1024
     embedding_concurrency: int = Field(default=8, ge=1, le=32)  # parallel Titan calls per batch
+    # The local backend: any sentence-transformers model (a directory, a name in the Hugging Face
+    # cache, or the packaged MiniLM), exported once to ONNX under local_embedder_dir (portal.rag.local_model).
+    local_embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    local_embedding_quantize: bool = False  # int8 weights: faster, vectors differ (own key, "-int8")
+    local_embedder_dir: str | None = None  # default <local_data_dir>/embedders
     vector_store: Literal["pgvector", "opensearch"] = "pgvector"
     opensearch_endpoint: str | None = None
     opensearch_index: str = "portal-chunks"
