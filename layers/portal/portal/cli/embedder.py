@@ -22,7 +22,12 @@ def register(commands: Any, evals: Any) -> None:
         "Ingest and retrieval do this on first use; `make install` does it ahead of time.",
     )
     export.add_argument("--model", help="a sentence-transformers model (default: the setting)")
-    export.add_argument("--quantize", action="store_true", default=None, help="int8 weights")
+    export.add_argument(
+        "--quantize",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="int8 weights, or --no-quantize for the float model (default: PORTAL_LOCAL_EMBEDDING_QUANTIZE)",
+    )
     export.add_argument("--force", action="store_true", help="export again even if an export is current")
     export.add_argument("--json", action="store_true", help="print the manifest as JSON")
     export.set_defaults(func=_export)
