@@ -393,7 +393,7 @@ def _rates(pages: int, mb: float, seconds: float) -> dict[str, float]:
     return {
         "seconds": round(seconds, 3),
         "pages_per_second": round(pages / seconds, 1) if seconds else 0.0,
-        "mb_per_second": round(mb / seconds, 3) if seconds else 0.0,
+        "mb_per_second": round(mb / seconds, 4) if seconds else 0.0,
     }
 
 

