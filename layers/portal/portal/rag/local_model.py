@@ -15,6 +15,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -239,13 +240,21 @@ def _export(source: Path, out: Path, *, name: str, fingerprint: str, quantize: b
         import onnx
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        # Weights to int8 once; activations are quantized per batch at run time.
-        quantize_dynamic(
-            str(plain),
-            str(out / "model.onnx"),
-            weight_type=QuantType.QInt8,
-            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},  # fused ops carry no inferred type
-        )
+        # Weights to int8 once; activations are quantized per batch at run time. Its advice to
+        # pre-process first goes to the root logger; the graph is already optimized (_fuse).
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)
+        try:
+            quantize_dynamic(
+                str(plain),
+                str(out / "model.onnx"),
+                weight_type=QuantType.QInt8,
+                # Fused ops have no inferred type: say that their tensors are float.
+                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+            )
+        finally:
+            root.setLevel(level)
         plain.unlink()
     tokenizer.backend_tokenizer.save(str(out / "tokenizer.json"))
     prompts = {k: v for k, v in (getattr(model, "prompts", None) or {}).items() if isinstance(v, str) and v}
@@ -272,8 +281,6 @@ def _fuse(plain: Path, fused: Path, sample: dict[str, Any]) -> Path:
     it gives the plain graph's vectors on a sample batch: a graph it cannot fuse, or fuses
     wrongly (it guesses the attention heads), stays as exported, correct and a little slower.
     """
-    import logging
-
     import numpy as np
     import onnxruntime
     from onnxruntime.transformers.optimizer import optimize_model
