@@ -20,6 +20,7 @@ $(VENV)/.installed: $(LOCKS) pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes --no-deps $(addprefix -r ,$(LOCKS))
 	$(BIN)/pip install --quiet --no-deps -e .
 	$(BIN)/pip check
+	$(BIN)/portal embedder export  # the local embedder as ONNX in .local/ (once; later runs reuse it)
 	touch $@
 
 install: $(VENV)/.installed

@@ -41,6 +41,9 @@ LOCAL_ENV = {**LOCAL_AWS_ENV, "POWERTOOLS_LOG_LEVEL": "WARNING"}
 LOCAL_DATA_DIR = tempfile.mkdtemp(prefix="portal-local-")
 os.environ["PORTAL_LOCAL_DATA_DIR"] = LOCAL_DATA_DIR
 atexit.register(shutil.rmtree, LOCAL_DATA_DIR, ignore_errors=True)
+# The local embedder's ONNX export (portal.rag.local_model) is kept in the repo's .local/ across
+# sessions and shared by parallel workers (a file lock): `make install` exports it once, ahead.
+EMBEDDER_DIR = str(Path(__file__).resolve().parents[1] / ".local" / "embedders")
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +63,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for key, value in LOCAL_ENV.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("PORTAL_LOCAL_DATA_DIR", LOCAL_DATA_DIR)
+    monkeypatch.setenv("PORTAL_LOCAL_EMBEDDER_DIR", EMBEDDER_DIR)
     services.reset()
     _reset_llm()
     yield

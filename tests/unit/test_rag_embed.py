@@ -1,16 +1,18 @@
-"""Embedders: Titan v2 through bedrock-runtime (stubbed with its real response shape) and the local MiniLM."""
+"""Embedders: Titan v2 through bedrock-runtime (stubbed with its real response shape) and the local ONNX model."""
 
 from __future__ import annotations
 
 import io
 import json
 import math
+import threading
+import time
 
 import boto3
 import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
-from portal.rag.embed import LocalMiniLM, TitanEmbedder, backend_of, get_embedder
+from portal.rag.embed import LocalEmbedder, TitanEmbedder, backend_of, get_embedder
 from portal.settings import Settings
 
 
@@ -60,6 +62,63 @@ def test_titan_refuses_a_response_of_the_wrong_dimension(bedrock) -> None:
         embedder.embed_query("q")
 
 
+def test_titan_waits_and_retries_a_throttled_call(bedrock) -> None:
+    client, stub = bedrock
+    vector = [1.0] + [0.0] * 255
+    stub.add_client_error("invoke_model", service_error_code="ThrottlingException", http_status_code=429)
+    stub.add_client_error("invoke_model", service_error_code="ThrottlingException", http_status_code=429)
+    stub.add_response("invoke_model", _titan_response(vector), _request("q", 256))
+    waits: list[float] = []
+    embedder = TitanEmbedder(
+        client, model_id="amazon.titan-embed-text-v2:0", dimensions=256, sleep=waits.append
+    )
+    assert embedder.embed_query("q") == vector
+    assert embedder.throttled == 2
+    # Full jitter: each wait is drawn below a cap that doubles per attempt.
+    assert 0 <= waits[0] <= embedder.backoff_base and 0 <= waits[1] <= 2 * embedder.backoff_base
+
+
+def test_titan_gives_up_after_its_attempts(bedrock) -> None:
+    client, stub = bedrock
+    embedder = TitanEmbedder(
+        client, model_id="amazon.titan-embed-text-v2:0", dimensions=256, sleep=lambda _s: None
+    )
+    for _ in range(embedder.max_attempts):
+        stub.add_client_error("invoke_model", service_error_code="ThrottlingException", http_status_code=429)
+    with pytest.raises(client.exceptions.ThrottlingException):
+        embedder.embed_query("q")
+
+
+class _CountingBedrock:
+    """invoke_model that records how many calls were in flight at once."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.in_flight = self.peak = 0
+
+    def invoke_model(self, **request: str) -> dict:
+        with self.lock:
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+        time.sleep(0.01)
+        with self.lock:
+            self.in_flight -= 1
+        return _titan_response([1.0] + [0.0] * 255)
+
+
+def test_titan_keeps_its_calls_in_flight_within_the_concurrency_across_batches() -> None:
+    bedrock = _CountingBedrock()
+    embedder = TitanEmbedder(bedrock, model_id="amazon.titan-embed-text-v2:0", dimensions=256, concurrency=3)
+    other = TitanEmbedder(bedrock, model_id="amazon.titan-embed-text-v2:0", dimensions=256, concurrency=3)
+    threads = [threading.Thread(target=e.embed_documents, args=(["x"] * 12,)) for e in (embedder, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Two batches at once, each with a pool of 3, still share the process's 3 slots.
+    assert bedrock.peak == 3
+
+
 def test_titan_errors_reach_the_caller(bedrock) -> None:
     client, stub = bedrock
     stub.add_client_error("invoke_model", service_error_code="ValidationException", http_status_code=400)
@@ -77,7 +136,7 @@ def test_auto_backend_is_titan_in_aws_and_minilm_locally() -> None:
     assert backend_of(Settings(environment="local")) == "local"
     aws = Settings.model_construct(environment="aws", embedding_backend="auto")
     assert backend_of(aws) == "titan"
-    assert isinstance(get_embedder(Settings(embedding_backend="local")), LocalMiniLM)
+    assert isinstance(get_embedder(Settings(embedding_backend="local")), LocalEmbedder)
 
 
 def _cos(a: list[float], b: list[float]) -> float:

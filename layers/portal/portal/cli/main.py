@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "portal.cli.turnbench",
     "portal.cli.perfreport",
     "portal.cli.load",
+    "portal.cli.embedder",
 )
 
 

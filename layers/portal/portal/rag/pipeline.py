@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +36,7 @@ from portal.rag.uploads import push_status
 from portal.settings import Settings, get_settings
 
 MAX_ATTEMPTS = 3  # the ingest function's own try plus Lambda's two async retries
-EMBED_BATCH = 32
+EMBED_BATCH = 128  # chunks per embedding call and upsert: enough to batch by length
 _PROGRESS_STEP = 5  # percent between pushes
 _EXTRACTED_TEXT_CHARS = 1_000_000  # kept on the row for reuse; the chunks hold everything
 # Progress bands: extraction 5-40 %, chunking 45 %, embedding and indexing 45-98 %.
@@ -242,35 +243,50 @@ def _embed_and_index(
             "resuming: chunks already stored", extra={"file_id": file.id, "stored": len(chunks) - len(todo)}
         )
     ref = FileRef(file_id=file.id, owner=file.user_empno, workspace_id=file.workspace_id)
+    # Similar lengths in one batch pad less (the order of the upserts does not matter: each
+    # chunk is keyed by its index, and a resumed run finds the stored ones by fingerprint).
+    todo.sort(key=lambda c: len(c.embed_text))
+    batches = [todo[start : start + EMBED_BATCH] for start in range(0, len(todo), EMBED_BATCH)]
     embed_seconds = index_seconds = 0.0
-    for start in range(0, len(todo), EMBED_BATCH):
-        if run.past_deadline():
-            raise Interrupted(f"stopped after {start} of {len(todo)} chunks")
-        batch = todo[start : start + EMBED_BATCH]
+
+    def embed(batch: Sequence[Chunk]) -> tuple[list[list[float]], float]:
         clock = time.perf_counter()
         vectors = run.embedder.embed_documents([c.embed_text for c in batch])
-        embed_seconds += time.perf_counter() - clock
-        clock = time.perf_counter()
-        run.index.upsert(
-            ref,
-            [
-                ChunkRecord(
-                    chunk_index=c.index,
-                    content=c.text,
-                    page=c.page,
-                    section=c.section,
-                    token_count=c.token_count,
-                    content_hash=c.fingerprint(model),
-                    tokens=tokenize(f"{c.section}\n{c.text}" if c.section else c.text),
-                    embedding=v,
-                )
-                for c, v in zip(batch, vectors, strict=True)
-            ],
-            embedding_model=model,
-        )
-        index_seconds += time.perf_counter() - clock
-        done = start + len(batch)
-        progress(_EMBED_FROM + (_EMBED_TO - _EMBED_FROM) * done // len(todo))
+        return vectors, time.perf_counter() - clock
+
+    # The next batch is embedded while this one is written: the model (ONNX Runtime, or Titan
+    # calls in flight) and PostgreSQL work at the same time. Only this thread touches the database.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as ahead:
+        pending = ahead.submit(embed, batches[0]) if batches else None
+        done = 0
+        for number, batch in enumerate(batches):
+            if run.past_deadline():
+                raise Interrupted(f"stopped after {done} of {len(todo)} chunks")
+            assert pending is not None
+            vectors, seconds = pending.result()
+            embed_seconds += seconds
+            pending = ahead.submit(embed, batches[number + 1]) if number + 1 < len(batches) else None
+            clock = time.perf_counter()
+            run.index.upsert(
+                ref,
+                [
+                    ChunkRecord(
+                        chunk_index=c.index,
+                        content=c.text,
+                        page=c.page,
+                        section=c.section,
+                        token_count=c.token_count,
+                        content_hash=c.fingerprint(model),
+                        tokens=tokenize(f"{c.section}\n{c.text}" if c.section else c.text),
+                        embedding=v,
+                    )
+                    for c, v in zip(batch, vectors, strict=True)
+                ],
+                embedding_model=model,
+            )
+            index_seconds += time.perf_counter() - clock
+            done += len(batch)
+            progress(_EMBED_FROM + (_EMBED_TO - _EMBED_FROM) * done // len(todo))
     stages["embed"] = embed_seconds
     stages["index"] = index_seconds
     return len(todo)
