@@ -301,6 +301,53 @@ def test_the_owner_invites_a_colleague_who_sees_the_workspace_live(
         _close(colleague)
 
 
+@pytest.mark.parametrize("label", list(SIZES))
+def test_a_member_sees_the_owner_s_workspace_conversation_appear_and_reads_it(
+    browser: Any, ui_target: Any, label: str
+) -> None:
+    """Two browser contexts: the owner asks in a workspace; the member's list gains that
+    conversation live (workspace and owner shown), they open and read it, and lose it when removed."""
+    size = SIZES[label]
+    phone = size is PHONE
+    suffix = "5" if phone else "6"
+    member = _signed_in(browser, ui_target, size, empno=f"E60{suffix}1", name=f"윤서진{suffix}")
+    owner = _signed_in(browser, ui_target, size, empno=f"E60{suffix}2", name=f"오민준{suffix}")
+    try:
+        title = f"예산 검토 {label}"
+        _open_drawer_if_phone(owner, phone)
+        owner.locator(".ws-section").get_by_role("button", name="+ 만들기").click()
+        owner.get_by_role("textbox", name="워크스페이스 이름").fill(title)
+        owner.get_by_role("textbox", name="워크스페이스 이름").press("Enter")
+        members = owner.get_by_test_id("members")
+        members.get_by_role("searchbox").fill(f"E60{suffix}1")
+        members.get_by_role("button", name="초대").click()
+        expect(members.locator(f'[data-empno="E60{suffix}1"]')).to_be_visible()
+        members.get_by_label(f"윤서진{suffix}의 권한").select_option("viewer")
+        expect(members.get_by_label(f"윤서진{suffix}의 권한")).to_have_value("viewer")
+
+        _open_drawer_if_phone(member, phone)
+        expect(member.locator(".ws-list")).to_contain_text(title, timeout=10_000)
+        question = f"3분기 예산 검토 일정을 정리해 주세요 {label}"
+        _ask(owner, question)
+
+        shared = member.locator(".conv-list li", has_text=f"{title} · 오민준{suffix}님")
+        expect(shared).to_have_count(1, timeout=10_000)
+        expect(shared.get_by_role("button", name="대화 삭제")).to_have_count(0)
+        shared.locator(".conv-open").click()
+        expect(member.locator(".msg-user")).to_contain_text(question)
+        expect(member.locator(".msg-assistant").first).to_be_visible()
+        expect(member.locator(".read-only-note")).to_contain_text(f"오민준{suffix}님의 대화입니다")
+        _check_screen(member, label, "shared-conversation")
+
+        # Removed from the workspace: the conversation leaves the member's list at once.
+        members.get_by_role("button", name=f"윤서진{suffix} 내보내기").click()
+        expect(member.locator(".read-only-note")).to_have_count(0, timeout=10_000)
+        expect(member.locator(".conv-list")).not_to_contain_text(title, timeout=10_000)
+    finally:
+        _close(owner)
+        _close(member)
+
+
 def _open_drawer_if_phone(page: Any, phone: bool) -> None:
     if phone:
         page.get_by_role("button", name="대화 목록 열기").click()

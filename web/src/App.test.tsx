@@ -318,6 +318,49 @@ describe('App chat flow', () => {
   });
 });
 
+describe('App workspace conversations', () => {
+  it("lists a member's workspace conversation live, opens it read-only and drops it on removal", async () => {
+    signedInAs('tok');
+    const shared = {
+      ...CONV,
+      id: 'c9',
+      title: '예산 검토',
+      workspace_id: 'w1',
+      workspace_title: '분기 계획',
+      owner_empno: 'E2002',
+      owner_name: '김철수',
+      shared: true,
+    };
+    let listed = [CONV];
+    const be = backend([
+      { method: 'GET', match: '/api/conversations/c9/messages', respond: () => ({ status: 200, body: { items: storedAnswer() } }) },
+      { method: 'GET', match: '/api/conversations', respond: () => ({ status: 200, body: { items: listed } }) },
+    ]);
+    renderApp(be.fetchImpl);
+    await waitFor(() => byText('.conv-title', '세금 문의'));
+    await act(async () => FakeSocket.latest().open());
+
+    await serverSends(FakeSocket.latest(), { type: 'conversation.created', workspace_id: 'w1', conversation: shared });
+    const item = await waitFor(() => byText('.conv', '예산 검토'));
+    expect(item.querySelector('.conv-shared')!.textContent).toBe('분기 계획 · 김철수님');
+    expect(item.querySelector('.conv-del')).toBeNull(); // not theirs to delete
+    expect($('.banner')!.textContent).toContain('김철수님이 분기 계획에 새 대화를 시작했습니다');
+
+    await click(item.querySelector('.conv-open')!);
+    await waitFor(() => byText('.msg-user', '연말정산 공제 항목 알려줘'));
+    expect($('.read-only-note')!.textContent).toContain('김철수님의 대화입니다');
+    const ta = $<HTMLTextAreaElement>('textarea')!;
+    await typeInto(ta, '저도 질문할게요');
+    await pressEnter(ta);
+    expect(be.calls.some((c) => c.method === 'POST' && c.url.includes('/messages'))).toBe(false);
+
+    listed = [CONV];
+    await serverSends(FakeSocket.latest(), { type: 'workspace.membership', workspace_id: 'w1', role: null, by: { empno: 'E2002' } });
+    await waitFor(() => !byText('.conv', '예산 검토'));
+    expect($('.read-only-note')).toBeNull();
+  });
+});
+
 describe('App turn fallbacks', () => {
   it('finishes a turn over REST when its done event was lost during a disconnect', async () => {
     signedInAs('tok');

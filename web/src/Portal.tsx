@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { RETRYING_MESSAGE, type FetchLike } from './api';
 import { AGENT_LABELS } from './format';
 import { t } from './messages';
-import type { AgentAccessInfo, AgentType, Me, ModelsResponse, PostMessageRequest, RuntimeConfig } from './types';
+import type { AgentAccessInfo, AgentType, Conversation, Me, ModelsResponse, PostMessageRequest, RuntimeConfig, ServerEvent } from './types';
 import type { PortalSocketOptions, SocketFactory } from './ws';
 import { Banners } from './components/Banners';
 import { ChatPane } from './components/ChatPane';
@@ -55,6 +55,31 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
     },
     timing,
   );
+  // A workspace member started a conversation: it joins the list live. Joining or leaving a
+  // workspace changes which conversations are listed, so the list is re-read.
+  const onConversationEvent = (ev: ServerEvent): boolean => {
+    const e = ev as unknown as { type: string; conversation?: Conversation; workspace_id?: unknown };
+    if (e.type === 'conversation.created' && e.conversation && typeof e.conversation.id === 'string') {
+      chat.added(e.conversation);
+      banners.push(
+        'info',
+        t('conv.sharedNew', {
+          owner: e.conversation.owner_name ?? e.conversation.owner_empno ?? '',
+          workspace: e.conversation.workspace_title ?? '',
+        }),
+      );
+      return true;
+    }
+    if (e.type === 'workspace.membership') {
+      // Removed from its workspace: the open shared conversation is no longer readable.
+      const open = chat.state.conversations.find((c) => c.id === chat.activeId());
+      if ((e as { role?: unknown }).role == null && open?.shared && open.workspace_id === e.workspace_id) {
+        chat.open(null);
+      }
+      void chat.refreshConversations();
+    }
+    return false;
+  };
   conn.handlers.current = {
     onStatus: (st, s) => {
       // A new connection is in no workspace: (re)join the open one.
@@ -65,6 +90,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
     onEvent: (ev) => {
       // A Canvas turn outside a workspace creates the personal "내 캔버스": list it at once.
       if (ev.type === 'done' && ev.agent === 'canvas') void workspace.refresh();
+      if (onConversationEvent(ev)) return;
       if (turns.onEvent(ev)) return;
       // file.status, presence, user_joined/left, artifact.updated
       files.onEvent(ev);
@@ -128,6 +154,12 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
   const send = async (text: string): Promise<boolean> => {
     const content = text.trim();
     if (!content) return false;
+    // Another member's conversation is read here; the server refuses writes into it.
+    const current = chat.state.conversations.find((c) => c.id === chat.activeId());
+    if (current?.shared) {
+      banners.push('info', t('conv.readOnly', { owner: current.owner_name ?? current.owner_empno ?? '' }));
+      return false;
+    }
     // A locked agent is refused here, before a conversation is created for the message.
     const locked = settings.agent ? agents.find((a) => a.agent === settings.agent && !a.usable) : undefined;
     if (locked && settings.agent) {
@@ -239,6 +271,11 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
           isAdmin={me?.is_admin ?? false}
         />
         <div className="composer-wrap">
+          {activeConv?.shared && (
+            <p className="read-only-note" role="note">
+              {t('conv.readOnly', { owner: activeConv.owner_name ?? activeConv.owner_empno ?? '' })}
+            </p>
+          )}
           <Composer
             settings={settings}
             onSettings={setSettings}

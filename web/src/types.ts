@@ -90,6 +90,12 @@ export interface Conversation {
   workspace_id: string | null;
   created_at: string;
   updated_at: string;
+  /** For a workspace's conversation: its title and the conversation's owner. */
+  workspace_title?: string | null;
+  owner_empno?: string | null;
+  owner_name?: string | null;
+  /** Someone else's, seen as a member of its workspace: read here, not written. */
+  shared?: boolean;
 }
 
 export interface RouteInfo {

@@ -58,8 +58,14 @@ export function Sidebar({ conversations, activeId, loading, me, streamingIds, on
                     {streamingIds.has(c.id) && <span className="conv-live" aria-label="응답 중" />}
                     {c.title || '새 대화'}
                   </span>
+                  {c.shared && (
+                    <span className="conv-shared">
+                      {t('conv.sharedBy', { workspace: c.workspace_title ?? '', owner: c.owner_name ?? c.owner_empno ?? '' })}
+                    </span>
+                  )}
                   <span className="conv-time">{formatRelative(c.updated_at || c.created_at)}</span>
                 </button>
+                {!c.shared && (
                 <button
                   type="button"
                   className={confirming ? 'conv-del confirm' : 'conv-del'}
@@ -76,6 +82,7 @@ export function Sidebar({ conversations, activeId, loading, me, streamingIds, on
                 >
                   {confirming ? '삭제?' : <Icon name="trash" size={15} />}
                 </button>
+                )}
               </li>
             );
           })}

@@ -18,6 +18,8 @@ export interface ChatApi {
   /** A new conversation (titled from the first message), opened. */
   create: (firstMessage: string, workspaceId: string | null) => Promise<Conversation>;
   remove: (id: string) => Promise<void>;
+  /** A conversation announced by the server (a workspace member started it): listed, not opened. */
+  added: (conversation: Conversation) => void;
 }
 
 export function useChat(api: ApiClient, pushError: (e: unknown) => void): ChatApi {
@@ -91,6 +93,11 @@ export function useChat(api: ApiClient, pushError: (e: unknown) => void): ChatAp
     void refreshConversations();
   }, [refreshConversations]);
 
+  const added = useCallback(
+    (conversation: Conversation) => dispatch({ type: 'conversation_added', conversation }),
+    [dispatch],
+  );
+
   const activeId = useCallback(() => ref.current.activeId, [ref]);
-  return { state, activeId, refreshConversations, loadMessages, replaceMessages, open, create, remove };
+  return { state, activeId, refreshConversations, loadMessages, replaceMessages, open, create, remove, added };
 }

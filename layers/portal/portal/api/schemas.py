@@ -36,6 +36,12 @@ class ConversationOut(BaseModel):
     workspace_id: str | None
     created_at: datetime
     updated_at: datetime
+    # Set in the list for conversations of a workspace: its title, the conversation's owner,
+    # and whether it is someone else's (seen as a workspace member, read-only here).
+    workspace_title: str | None = None
+    owner_empno: str | None = None
+    owner_name: str | None = None
+    shared: bool = False
 
 
 class ConversationList(BaseModel):

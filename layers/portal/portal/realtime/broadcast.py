@@ -134,3 +134,16 @@ def membership_changed(workspace_id: str, *, empno: str, role: str | None, by_em
             "timestamp": time.time(),
         },
     )
+
+
+def conversation_created(conversation: dict[str, Any], *, members: set[str], by_empno: str) -> int:
+    """Tell a workspace's other members a conversation was started in it, so it appears in
+    their list without a reload; return how many sockets received it."""
+    event = {
+        "type": "conversation.created",
+        "workspace_id": conversation["workspace_id"],
+        "conversation": conversation,
+        "by": {"empno": by_empno},
+        "timestamp": time.time(),
+    }
+    return sum(to_user(empno, event) for empno in sorted(members))

@@ -21,6 +21,23 @@ class Conversation(BaseModel):
     updated_at: datetime
 
 
+class VisibleConversation(Conversation):
+    """A conversation in the caller's list: theirs, or one in a workspace they are a member of."""
+
+    workspace_title: str | None = None
+    owner_name: str | None = None
+    shared: bool = False  # someone else's, seen through workspace membership
+
+
+# A current member of workspace w: its owner or one of its collaborators (any role), while the
+# workspace is not deleted. Team/public readers are not members: their lists would otherwise
+# fill with every conversation of every team workspace.
+_MEMBER = """
+    w.status <> 'deleted' AND (
+          w.owner_empno = :empno
+       OR w.collaborators @> jsonb_build_array(jsonb_build_object('empno', :empno::text)))
+"""
+
 _COLUMNS = "id, user_empno, workspace_id, title, context, agent_config, created_at, updated_at"
 
 
@@ -68,6 +85,44 @@ def list_for_user(
         {"user_empno": user_empno, "limit": limit, "before": before},
     )
     return [Conversation.model_validate(r) for r in rows]
+
+
+def list_visible(
+    db: Executor, *, empno: str, limit: int = 50, before: datetime | None = None
+) -> list[VisibleConversation]:
+    """The user's own conversations and those of workspaces they are a current member of,
+    most recently active first, each with its workspace title and owner's name."""
+    rows = db.fetch_all(
+        f"""
+        SELECT c.id, c.user_empno, c.workspace_id, c.title, c.context, c.agent_config,
+               c.created_at, c.updated_at, w.title AS workspace_title, o.name_ko AS owner_name,
+               c.user_empno <> :empno AS shared
+        FROM conversations c
+        LEFT JOIN workspaces w ON w.id = c.workspace_id
+        LEFT JOIN users o ON o.empno = c.user_empno
+        WHERE (c.user_empno = :empno OR (w.id IS NOT NULL AND {_MEMBER}))
+          AND (:before::timestamptz IS NULL OR c.updated_at < :before::timestamptz)
+        ORDER BY c.updated_at DESC, c.id LIMIT :limit
+        """,
+        {"empno": empno, "limit": limit, "before": before},
+    )
+    return [VisibleConversation.model_validate(r) for r in rows]
+
+
+def get_readable(db: Executor, *, conversation_id: str, empno: str) -> Conversation | None:
+    """The conversation if this user owns it or is a current member of its workspace; None
+    otherwise (callers answer 404). Membership is read on every call, so a removed member
+    loses access at once."""
+    row = db.fetch_one(
+        f"""
+        SELECT c.id, c.user_empno, c.workspace_id, c.title, c.context, c.agent_config,
+               c.created_at, c.updated_at
+        FROM conversations c LEFT JOIN workspaces w ON w.id = c.workspace_id
+        WHERE c.id = :id::uuid AND (c.user_empno = :empno OR (w.id IS NOT NULL AND {_MEMBER}))
+        """,
+        {"id": conversation_id, "empno": empno},
+    )
+    return Conversation.model_validate(row) if row else None
 
 
 def set_title_if_empty(db: Executor, *, conversation_id: str, title: str) -> None:
