@@ -6,18 +6,7 @@ import os
 import subprocess
 import sys
 
-from portal import observability, telemetry
-
 from tests.infra.helpers import ROOT
-
-
-def _metric_names(cls: type) -> dict[str, str]:
-    return {k: v for k, v in vars(cls).items() if k.isupper()}
-
-
-def test_the_runtime_emits_under_the_names_infra_alarms_on() -> None:
-    assert (observability.SERVICE, observability.NAMESPACE) == (telemetry.SERVICE, telemetry.NAMESPACE)
-    assert _metric_names(observability.MetricName) == _metric_names(telemetry.MetricName)
 
 
 def test_infra_imports_no_module_that_creates_clients_even_with_a_profile_that_does_not_exist() -> None:

@@ -21,7 +21,7 @@ def client_config(service: str) -> Any:
     from botocore.config import Config
 
     timeouts = DYNAMODB_TIMEOUTS if service == "dynamodb" else {}
-    return Config(retries=RETRIES, **timeouts)  # type: ignore[arg-type]
+    return Config(retries=RETRIES, **timeouts)
 
 
 @cache

@@ -29,8 +29,10 @@ from aws_lambda_powertools.metrics import EphemeralMetrics, Metrics, MetricUnit
 if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer
 
-SERVICE = "ai-portal"
-NAMESPACE = "AIPortal"
+# The names are data in portal.telemetry (infra reads them there); re-exported for the portal.
+from portal.telemetry import NAMESPACE as NAMESPACE
+from portal.telemetry import SERVICE as SERVICE
+from portal.telemetry import MetricName as MetricName
 
 
 class ContextLocalFormatter(LambdaPowertoolsFormatter):
@@ -107,38 +109,6 @@ class LazyTracer:
 
 
 tracer = LazyTracer(SERVICE)
-
-
-class MetricName:
-    """Every metric the portal emits, in one place (the dashboard reads these names)."""
-
-    TURN_STARTED = "TurnStarted"
-    TURN_COMPLETED = "TurnCompleted"
-    TURN_FAILED = "TurnFailed"
-    TOKENS_INPUT = "TokensInput"
-    TOKENS_OUTPUT = "TokensOutput"
-    COST_USD = "CostUsd"
-    CACHE_L1_HIT = "CacheL1Hit"
-    CACHE_L2_HIT = "CacheL2Hit"
-    CACHE_MISS = "CacheMiss"
-    WS_CONNECT = "WebSocketConnect"
-    WS_DISCONNECT = "WebSocketDisconnect"
-    WS_GONE = "WebSocketGone"
-    RATE_LIMITED = "RateLimited"
-    FILES_INGESTED = "FilesIngested"
-    FILES_FAILED = "FilesFailed"
-    MCP_TOOL_CALLS = "McpToolCalls"
-    MCP_TOOL_FAILED = "McpToolFailed"
-    WEB_SEARCHES = "WebSearches"
-    WEB_SEARCH_FAILED = "WebSearchFailed"
-    PAGES_FETCHED = "PagesFetched"
-    PAGES_REFUSED = "PagesRefused"
-    RESEARCH_STARTED = "ResearchStarted"
-    RESEARCH_COMPLETED = "ResearchCompleted"
-    # The Data API executor gave up waiting for a paused Aurora cluster to resume (alarmed).
-    AURORA_RESUME_GAVE_UP = "AuroraResumeGaveUp"
-    # A chat turn passed its deadline without an answer and was marked failed (Express timed out).
-    TURN_OVERDUE = "TurnOverdue"
 
 
 def emit_model_usage(model: str, *, input_tokens: int, output_tokens: int, cost_usd: float) -> None:

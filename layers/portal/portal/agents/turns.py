@@ -1,11 +1,14 @@
-"""Starting a chat turn: validate, rate-limit, store the user's message, launch the workflow."""
+"""Starting a chat turn: validate, store the user's message, launch the workflow.
+
+The chat rate limit is counted before this, with every other route family's, by the API's
+rate-limit dependency (portal.api.ratelimit): only accepted requests count there.
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
-from portal import services
 from portal.agents import open_turns
 from portal.agents.access import agent_access, check_requested
 from portal.agents.turn import TurnInput, TurnOptions
@@ -14,7 +17,7 @@ from portal.db.repositories import conversations, messages
 from portal.db.repositories.conversations import Conversation
 from portal.db.repositories.messages import Message
 from portal.db.repositories.users import User
-from portal.errors import BadRequest, PayloadTooLarge, RateLimited
+from portal.errors import BadRequest, PayloadTooLarge
 from portal.observability import MetricName, logger, metrics
 from portal.settings import get_settings
 
@@ -40,18 +43,6 @@ def validate_content(content: str) -> str:
     return text
 
 
-def check_rate_limit(user: User) -> None:
-    """The seed's chat limit, counted per user (not per IP: offices share a NAT)."""
-    s = get_settings()
-    decision = services.rate_limiter().hit("chat", user.empno, s.chat_rate_limit_per_hour, 3600)
-    if not decision.allowed:
-        metrics.add_metric(name=MetricName.RATE_LIMITED, unit="Count", value=1)
-        raise RateLimited(
-            f"Chat limit of {s.chat_rate_limit_per_hour} messages per hour reached",
-            retry_at=int(decision.reset_at),
-        )
-
-
 def start_turn(
     db: Executor, *, user: User, conversation: Conversation, content: str, options: TurnOptions
 ) -> StartedTurn:
@@ -59,7 +50,6 @@ def start_turn(
     text = validate_content(content)
     _validate_options(options)
     check_requested(agent_access(db, user), agent=options.agent, toggle=options.toggle)
-    check_rate_limit(user)
     turn_id = str(uuid.uuid4())
     message = messages.add_user_message(
         db,

@@ -167,7 +167,7 @@ def measure(directory: str, module: str, runs: int) -> dict[str, Any]:
     }
 
 
-def register(commands: argparse._SubParsersAction, evals: argparse._SubParsersAction) -> None:
+def register(commands: Any, evals: Any) -> None:
     bench = commands.choices.get("bench") or commands.add_parser(
         "bench", help="measure the portal's throughput"
     )

@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 QUESTION = "점심 메뉴를 하나 추천해 주세요. (부하 테스트 {n})"
 
@@ -212,7 +213,7 @@ def run_load(
     return summarize(runs, wall), runs
 
 
-def register(commands: argparse._SubParsersAction, evals: argparse._SubParsersAction) -> None:
+def register(commands: Any, evals: Any) -> None:
     bench = commands.choices.get("bench") or commands.add_parser(
         "bench", help="measure the portal's throughput"
     )
@@ -220,7 +221,7 @@ def register(commands: argparse._SubParsersAction, evals: argparse._SubParsersAc
     if subcommands is None:
         subcommands = bench.add_subparsers(dest="bench_command", metavar="WHAT")
         subcommands.required = True
-        bench.portal_subcommands = subcommands  # type: ignore[attr-defined]
+        bench.portal_subcommands = subcommands
     p = subcommands.add_parser(
         "load",
         help="N users with sockets ask at once against `portal dev`; lost/duplicated chunks and latency",

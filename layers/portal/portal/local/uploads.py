@@ -135,7 +135,7 @@ def verify_post(
         raise PolicyError(
             "AccessDenied", f"Invalid according to Policy: Extra input fields: {', '.join(sorted(extra))}"
         )
-    return policy
+    return dict(policy)
 
 
 def _error(code: str, message: str, status: int) -> Response:

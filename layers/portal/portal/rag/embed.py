@@ -125,7 +125,7 @@ class LocalEmbedder:
 
         assert self._pool is not None
         list(self._pool.map(run, batches))  # waits for every batch; re-raises a batch's error here
-        return out.tolist()  # type: ignore[no-any-return]
+        return out.tolist()
 
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         """Unit vectors for passages (truncated at the model's maximum length)."""

@@ -184,7 +184,7 @@ def _export(source: Path, out: Path, *, name: str, fingerprint: str, quantize: b
     import transformers
     from sentence_transformers import SentenceTransformer
 
-    transformers.utils.logging.disable_progress_bar()
+    transformers.utils.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
     model = SentenceTransformer(str(source), device="cpu")
     model.eval()

@@ -96,7 +96,7 @@ def _retrieve(task: SearchTask, findings: Findings) -> None:
         return
     try:
         passages = retriever.retrieve(empno=task.empno, query=task.query, limit=FILE_PASSAGES_PER_QUERY)
-    except Exception as exc:  # noqa: BLE001 - the files are one source among several; the report says it failed
+    except Exception as exc:
         logger.warning("file retrieval failed", extra={"query": task.query, "error": str(exc)})
         findings.files_status = "failed"
         findings.errors.append(f"files: {type(exc).__name__}")
