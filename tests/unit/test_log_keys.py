@@ -82,3 +82,50 @@ def test_removed_keys_are_gone_only_in_their_context(captured: io.StringIO) -> N
 
     contextvars.Context().run(inner)
     assert "step" not in [line for line in _lines(captured) if line["message"] == "inner"][0]
+
+
+# Run in a fresh interpreter: under pytest the pool's threads were seen with the caller's keys
+# even without the fix (something in the test process propagates them), so only a plain
+# process shows what a Lambda container does.
+_FAN_OUT = """
+import contextvars, io, json, logging
+from botocore.exceptions import ClientError
+from portal.observability import logger
+from portal.realtime.sender import Sender
+
+class Gateway:  # refuses every post (throttled), so the sender logs a warning per socket
+    def post_to_connection(self, **_kwargs):
+        raise ClientError({"Error": {"Code": "LimitExceededException"}}, "PostToConnection")
+
+class NoConnections:
+    def listed_token_exp(self, _id): return None
+    def get(self, _id): return None
+
+stream = io.StringIO()
+handler = logging.StreamHandler(stream)
+handler.setFormatter(logger.registered_formatter)
+logger._logger.addHandler(handler)
+sender = Sender(Gateway(), NoConnections())
+
+def invocation():
+    logger.append_keys(function_name="portal-worker-general")
+    logger.set_correlation_id("turn-fanout")
+    sender.send_many([f"conn-{n}" for n in range(6)], {"type": "chunk"})
+
+contextvars.Context().run(invocation)
+print(json.dumps([json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]))
+"""
+
+
+def test_the_senders_fan_out_threads_log_the_invocations_keys() -> None:
+    import subprocess
+    import sys
+
+    # When one event goes to several sockets at once (the pool's threads post it, and each post fails)
+    done = subprocess.run([sys.executable, "-c", _FAN_OUT], capture_output=True, text=True, check=True)
+    lines = [line for line in json.loads(done.stdout) if line["message"] == "post_to_connection failed"]
+    # Then the lines the pool's threads wrote carry the turn, so `grep turn-fanout` finds them
+    assert len(lines) == 6
+    assert {(line.get("function_name"), line.get("correlation_id")) for line in lines} == {
+        ("portal-worker-general", "turn-fanout")
+    }

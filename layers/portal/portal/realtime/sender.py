@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 from cachetools import TTLCache
@@ -17,6 +18,7 @@ from portal.realtime.connections import ConnectionStore
 
 # Enough to fan a chunk out to a user's tabs or a workspace's members without queueing.
 _FANOUT_THREADS = 8
+_Item = TypeVar("_Item")
 # The event a socket gets when its token has expired, right before it is closed.
 AUTH_EXPIRED = {"type": "auth_expired"}
 # Several events for one socket go in one frame (a JSON array), under API Gateway's 128 KB
@@ -141,6 +143,12 @@ class Sender:
             logger.warning("post_to_connection failed", extra={"connection_id": connection_id, "code": code})
             return False
 
+    def _map(self, fn: Callable[[_Item], int], items: Iterable[_Item]) -> Iterator[int]:
+        """The pool's map, each call in a copy of the caller's context: the fan-out threads' log
+        lines carry the invocation's keys (function name, turn id), like the caller's own."""
+        context = contextvars.copy_context()
+        return self._pool.map(lambda item: context.copy().run(fn, item), items)
+
     def send_many(self, connection_ids: Iterable[str], event: dict[str, Any]) -> int:
         """Send one event to many connections concurrently; return how many received it."""
         ids = list(dict.fromkeys(connection_ids))
@@ -148,7 +156,7 @@ class Sender:
             return 0
         if len(ids) == 1:
             return int(self.send(ids[0], event))
-        return sum(self._pool.map(lambda cid: self.send(cid, event), ids))
+        return sum(self._map(lambda cid: self.send(cid, event), ids))
 
     def deliver(self, batches: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
         """Send each connection its events in order, in one frame when they fit (connections
@@ -173,7 +181,7 @@ class Sender:
         items = [(cid, events) for cid, events in batches.items() if events]
         if not items or self._client is None:
             return {cid: 0 for cid in batches}
-        counts = map(run, items) if len(items) == 1 else self._pool.map(run, items)
+        counts = map(run, items) if len(items) == 1 else self._map(run, items)
         return {**{cid: 0 for cid in batches}, **dict(zip((cid for cid, _ in items), counts, strict=True))}
 
     def send_to_user(self, user_empno: str, event: dict[str, Any]) -> int:
