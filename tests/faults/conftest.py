@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -63,8 +64,17 @@ def auth(empno: str = "E1001", name: str = "홍길동") -> dict[str, str]:
     return {"Authorization": f"Bearer {make_token(empno, name)}"}
 
 
+# Events a socket received in one frame but a test has not read yet: a resumed socket's catch-up
+# comes as one JSON array (portal.realtime.sender.frames); tests read it one event at a time.
+_unread: weakref.WeakKeyDictionary[ClientConnection, list[dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+
 def recv(ws: ClientConnection, timeout: float = 15.0) -> dict[str, Any]:
-    return dict(json.loads(ws.recv(timeout=timeout)))
+    queue = _unread.setdefault(ws, [])
+    if not queue:
+        frame = json.loads(ws.recv(timeout=timeout))
+        queue.extend(frame if isinstance(frame, list) else [frame])
+    return dict(queue.pop(0))
 
 
 def events_until_closing(ws: ClientConnection, turn_id: str, timeout: float = 30.0) -> list[dict[str, Any]]:

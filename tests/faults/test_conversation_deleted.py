@@ -3,6 +3,7 @@ nothing of it is left (no foreign-key failure leaves the socket waiting)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import httpx
@@ -16,6 +17,7 @@ from tests.faults.conftest import (
     events_until_closing,
     execution_ended,
     next_turn_event,
+    recv,
     start_turn,
     wait_for,
 )
@@ -55,8 +57,15 @@ def test_deleting_a_conversation_mid_turn_stops_the_turn_and_tells_the_socket(
         events = [first, *events_until_closing(ws, turn_id)]
         assert events[-1]["type"] == "error" and events[-1]["code"] == "conversation_deleted"
         assert events[-1]["message"] == DELETED_MESSAGE_KO
-        # and no chunk or second closing event follows once the worker notices
+        # and no second closing event follows; the worker stops at its next look at the turn's
+        # header (every 0.5 s, portal.realtime.stream), so at most the chunks it posted before
+        # that look arrive after the error, and nothing once its execution has ended
         wait_for(lambda: execution_ended(turn_id), what="the chat execution to end")
+        ws.send(json.dumps({"action": "ping"}))
+        late = []
+        while (event := recv(ws))["type"] != "pong":
+            late.append(event)
+        assert all(e["type"] == "chunk" and e["turn_id"] == turn_id for e in late), late
         assert_nothing_more(ws)
 
     # And nothing of the conversation is stored
@@ -67,7 +76,8 @@ def test_deleting_a_conversation_mid_turn_stops_the_turn_and_tells_the_socket(
 
 def test_deleting_a_conversation_with_no_running_turn_sends_nothing(target, http, monkeypatch) -> None:
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     monkeypatch.setattr(
         service, "providers", lambda: {"offline": ScriptedModel(["이미 끝난 답변"], name="offline")}

@@ -33,7 +33,8 @@ def http(target) -> Iterator[httpx.Client]:
 
 def _script(monkeypatch: pytest.MonkeyPatch, reply: str) -> None:
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     monkeypatch.setattr(
         service, "providers", lambda: {"offline": ScriptedModel([reply], name="offline", chunk_size=5)}

@@ -68,7 +68,8 @@ def test_the_sweep_ends_a_turn_whose_workflow_vanished(target, http, db, monkeyp
 def test_an_answered_turn_is_no_longer_open(target, http, monkeypatch) -> None:
     from portal.agents import open_turns
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     monkeypatch.setattr(
         service, "providers", lambda: {"offline": ScriptedModel(["답했습니다"], name="offline")}

@@ -23,7 +23,8 @@ def http(target) -> Iterator[httpx.Client]:
 
 def _script(monkeypatch: pytest.MonkeyPatch, item: object) -> None:
     from portal.llm import service
-    from portal.llm.providers.scripted import ScriptedModel
+
+    from tests.scripted import ScriptedModel
 
     model = ScriptedModel([item], name="offline", chunk_size=6)  # type: ignore[list-item]
     monkeypatch.setattr(service, "providers", lambda: {"offline": model})

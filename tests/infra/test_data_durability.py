@@ -40,7 +40,7 @@ def test_uploads_are_versioned_and_old_versions_expire_after_30_days(portal: Syn
                     ]
                 )
             },
-            "CorsConfiguration": Match.any_value(),  # the uploads bucket, not the log bucket
+            "LoggingConfiguration": Match.any_value(),  # the uploads bucket, not the log bucket
         },
     )
 

@@ -49,10 +49,11 @@ def test_failed_events_go_to_the_dead_letter_queue_after_retries(portal: Synthes
     )
 
 
-def test_ingest_reads_uploads_and_writes_nothing_else_in_s3(portal: Synthesized) -> None:
+def test_ingest_reads_uploads_and_may_only_delete_orphans_in_s3(portal: Synthesized) -> None:
     statements = statements_of_function(portal.json("ingest"), "handler.handler")
     s3 = {a for s in statements for a in actions(s) if a.startswith("s3:")}
-    assert s3 == {"s3:GetObject"}
+    # DeleteObject: an upload whose file row is gone is removed (tests/security, tests/faults)
+    assert s3 == {"s3:GetObject", "s3:DeleteObject"}
     portal.template("ingest").has_resource_properties(
         "AWS::Lambda::Function",
         {

@@ -80,7 +80,16 @@ def test_a_user_uploads_a_pdf_sees_its_progress_and_gets_an_answer_citing_the_ri
     run_worker({**turn.model_dump(), "route": route}, answer)
     reply = messages.get_turn_message(db, turn_id=turn_id, role="assistant")
     assert reply is not None
-    assert reply.metadata["citations"][0] == {"file_id": file_id, "name": "출장규정.pdf", "page": 2, "ref": 1}
+    assert reply.metadata["citations"][0] == {
+        "file_id": file_id,
+        "name": "출장규정.pdf",
+        "page": 2,
+        "ref": 1,
+        "owner": "E1001",
+        "owner_name": "홍길동",
+        "workspace_id": None,
+        "workspace": None,
+    }
     assert "Refunds are paid within 14 days" in reply.content
 
 

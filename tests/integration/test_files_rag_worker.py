@@ -83,7 +83,16 @@ def test_the_answer_cites_file_and_page_of_the_excerpts_it_used(db, owner, model
     message = stored(db, event)
     assert message.status == "completed" and message.agent_type == "multimodal_rag"
     assert message.metadata["citations"] == [
-        {"file_id": policy.id, "name": "travel.pdf", "page": 2, "ref": 1}
+        {
+            "file_id": policy.id,
+            "name": "travel.pdf",
+            "page": 2,
+            "ref": 1,
+            "owner": "E1001",
+            "owner_name": "홍길동",
+            "workspace_id": None,
+            "workspace": None,
+        }
     ]
     assert message.content.startswith("Refunds are paid within 14 days [1].")
     assert "[1] travel.pdf, p. 2" in message.content
@@ -111,6 +120,10 @@ def test_a_korean_question_finds_the_english_page_through_the_rewrite_and_pays_f
         "name": "travel.pdf",
         "page": 2,
         "ref": 1,
+        "owner": "E1001",
+        "owner_name": "홍길동",
+        "workspace_id": None,
+        "workspace": None,
     }
     calls = message.metadata["calls"]
     assert [c["purpose"] for c in calls] == ["query_rewrite", "answer"]
@@ -125,7 +138,16 @@ def test_offline_the_answer_quotes_the_best_passages_with_their_citations_and_sa
     message = stored(db, event)
     assert message.content.startswith("[오프라인 모드]")
     assert "10일의 출산휴가" in message.content and "연차.docx, 2쪽" in message.content
-    assert message.metadata["citations"][0] == {"file_id": leave.id, "name": "연차.docx", "page": 2, "ref": 1}
+    assert message.metadata["citations"][0] == {
+        "file_id": leave.id,
+        "name": "연차.docx",
+        "page": 2,
+        "ref": 1,
+        "owner": "E1001",
+        "owner_name": "홍길동",
+        "workspace_id": None,
+        "workspace": None,
+    }
     assert message.model_used is None
     assert message.metadata["retrieval"]["cross_lingual"]["status"] == "unavailable"
     assert "no language model" in message.metadata["retrieval"]["cross_lingual"]["reason"]

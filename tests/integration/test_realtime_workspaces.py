@@ -243,6 +243,13 @@ def test_a_removed_collaborator_is_dropped_from_the_live_workspace(people: Peopl
             "access_revoked",
             ws_id,
         )
+        # and their workspace list drops it live (sent to all their sockets)
+        membership = recv(bob)
+        assert (membership["type"], membership["workspace_id"], membership["role"]) == (
+            "workspace.membership",
+            ws_id,
+            None,
+        )
         left = recv(alice)
         assert (left["type"], left["empno"]) == ("user_left", "E2002")
         assert members(ws_id) == ["E1001"]
@@ -305,6 +312,9 @@ def test_a_chat_turn_in_a_shared_workspace_streams_to_its_members(
         assert accepted.status_code == 202
         turn_id = accepted.json()["turn_id"]
 
+        # The other member's list gains the conversation live (the author created it)
+        listed = recv(bob)
+        assert (listed["type"], listed["conversation"]["id"]) == ("conversation.created", conversation["id"])
         for ws in (bob, alice):
             created = recv(ws)
             assert created["type"] == "message.created"

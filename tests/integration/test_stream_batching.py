@@ -171,3 +171,30 @@ def test_a_long_catch_up_is_split_into_frames_under_api_gateways_limit() -> None
     assert frames([events[0]]) == [
         (1, json.dumps(events[0], ensure_ascii=False, separators=(",", ":")).encode())
     ]
+
+
+@pytest.mark.parametrize("served_by", ["poll", "finish"])
+def test_a_socket_in_the_audience_that_resumes_gets_no_chunk_it_was_already_sent(
+    clock: Clock, table: CountingTable, served_by: str
+) -> None:
+    """The UI reconnects (a fresh socket, so the user's audience includes it) and sends
+    `resume` after_seq=0; the first chunk is posted to it before the resume is seen (the header
+    is read only every half second). Applying the resume must not send that chunk again."""
+    from portal.realtime import stream
+
+    gateway = Gateway(clock)
+    s = _stream(gateway, table, clock, audience=("c2",))
+    s.write("첫 조각은 바로 나갑니다 충분히 길게 ")
+    assert [e["seq"] for e in gateway.events("c2")] == [1]
+    # Its resume crossed chunk 1 on the wire: it had seen nothing when it sent it.
+    assert stream.subscribe(table, turn_id="turn-b", connection_id="c2", after_seq=0, ttl_seconds=900)
+    clock.now += 0.06 if served_by == "finish" else 0.6
+    s.write("둘째 조각도 충분히 길게 씁니다 스물네 글자 넘게 ")
+    assert table.header_reads == (1 if served_by == "poll" else 0)
+    clock.now += 0.06
+    s.write("마지막")
+    s.finish({"type": "done", "message_id": "m1"})
+
+    events = gateway.events("c2")
+    assert [e["seq"] for e in events if e["type"] == "chunk"] == [1, 2, 3]  # each exactly once
+    assert events[-1] == {"type": "done", "message_id": "m1", "turn_id": "turn-b", "last_seq": 3}

@@ -197,6 +197,9 @@ ROWS: dict[tuple[str, str], Row] = {
     ("GET", "/api/me/preferences"): everyone(lambda w: ("/api/me/preferences", None)),
     ("PUT", "/api/me/preferences"): everyone(lambda w: ("/api/me/preferences", {"priority": "speed"})),
     ("GET", "/api/me/agents"): everyone(lambda w: ("/api/me/agents", None)),
+    # The colleague directory: anyone signed in, and only their own company's people are listed
+    # (tests/integration/test_directory_api.py checks what each one sees).
+    ("GET", "/api/directory/users"): everyone(lambda w: ("/api/directory/users?q=%ED%99%8D", None)),
     ("POST", "/api/conversations"): everyone(lambda w: ("/api/conversations", {}), 201),
     ("GET", "/api/conversations"): everyone(lambda w: ("/api/conversations", None)),
     ("GET", "/api/conversations/{conversation_id}"): Row(
@@ -318,7 +321,7 @@ def route_table() -> set[tuple[str, str]]:
     """(method, path) of every route the app serves, from its own schema."""
     from portal.api.app import create_app
 
-    paths = create_app().openapi()["paths"]
+    paths = create_app(load_routes=True).openapi()["paths"]
     return {(method.upper(), path) for path, ops in paths.items() for method in ops}
 
 

@@ -133,7 +133,7 @@ def test_the_page_fetcher_refuses_at_connect_time() -> None:
 
 def test_the_mcp_http_transport_refuses_at_connect_time() -> None:
     import httpx2
-    from portal.net.backends import guarded_async_transport
+    from portal.net.mcp_transport import guarded_async_transport
 
     async def get() -> None:
         transport = guarded_async_transport(resolver=lambda host, port: ["169.254.169.254"])

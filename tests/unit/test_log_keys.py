@@ -64,11 +64,15 @@ def test_concurrent_invocations_log_their_own_keys(captured: io.StringIO) -> Non
 def test_keys_of_one_invocation_do_not_leak_into_the_caller(captured: io.StringIO) -> None:
     from portal.observability import logger
 
-    # When an invocation in its own context appends a key
-    contextvars.Context().run(logger.append_keys, correlation_id="turn-inside")
+    def caller() -> None:
+        # When an invocation in its own context appends a key
+        contextvars.Context().run(logger.append_keys, correlation_id="turn-inside")
+        # Then the caller's lines do not carry it
+        logger.info("outside")
 
-    # Then the caller's lines do not carry it
-    logger.info("outside")
+    # (the caller itself in a fresh context: other tests in this process may have left keys in
+    # the main one, as any Lambda container's first invocation leaves its own)
+    contextvars.Context().run(caller)
     assert "correlation_id" not in [line for line in _lines(captured) if line["message"] == "outside"][0]
 
 

@@ -92,6 +92,10 @@ class TurnStream:
         # Resumes before the first poll are served by a later poll or by finish (never lost).
         self._last_header_read = clock()
         self._cursors: dict[str, int] | None = None  # connection -> last seq it received
+        # connection -> highest seq this stream actually posted to it. Unlike a cursor (which for
+        # the audience starts where it joined), this is what the socket has on the wire: a resume
+        # whose after_seq is lower crossed those frames and must not be sent them again.
+        self._posted: dict[str, int] = {}
         self._chunks: dict[int, str] = {}  # seq -> text, the replay source for resumed sockets
         self._subscribers_seen = 0  # header subscriber entries already applied
         self.seq = 0
@@ -193,7 +197,10 @@ class TurnStream:
             # The audience is resolved once; later sockets join the turn through `resume`.
             self._cursors = dict.fromkeys(self._recipients(), start)
         for connection_id, after_seq in resumed:
-            self._cursors[connection_id] = after_seq
+            # A socket that was already in the audience (it reconnected before the first chunk
+            # went out) may have been sent chunks after it sent `resume`: it has those, whatever
+            # its after_seq says.
+            self._cursors[connection_id] = max(after_seq, self._posted.get(connection_id, after_seq))
         batches: dict[str, list[dict[str, Any]]] = {}
         for connection_id, cursor in self._cursors.items():
             events: list[dict[str, Any]] = [
@@ -209,6 +216,9 @@ class TurnStream:
         if posting:
             self._last_post = self._clock()
         for connection_id, events in batches.items():
+            sent = [e["seq"] for e in events[: delivered.get(connection_id, 0)] if e["type"] == "chunk"]
+            if sent:
+                self._posted[connection_id] = max(self._posted.get(connection_id, 0), *sent)
             if delivered.get(connection_id, 0) < len(events):
                 # Gone or failing: never send it a later chunk after a missed one (it resumes).
                 self._cursors.pop(connection_id, None)
