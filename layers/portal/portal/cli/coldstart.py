@@ -25,6 +25,8 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from portal.cli import bench
+
 # Modules whose presence after import is reported (and, for the API and WebSocket functions,
 # is a failure of the cold-start budget): heavy SDKs that only some code paths call.
 WATCHED = (
@@ -168,14 +170,7 @@ def measure(directory: str, module: str, runs: int) -> dict[str, Any]:
 
 
 def register(commands: Any, evals: Any) -> None:
-    bench = commands.choices.get("bench") or commands.add_parser(
-        "bench", help="measure the portal's throughput"
-    )
-    subcommands = getattr(bench, "portal_subcommands", None)
-    if subcommands is None:
-        subcommands = bench.add_subparsers(dest="bench_command", metavar="WHAT")
-        subcommands.required = True
-        bench.portal_subcommands = subcommands
+    subcommands = bench.subcommands(commands)
     p = subcommands.add_parser(
         "coldstart", help="import time of every Lambda handler beside its floor, fresh interpreters"
     )

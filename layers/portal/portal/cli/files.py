@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from portal.cli import bench
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -65,14 +67,7 @@ def register(commands: Any, evals: Any) -> None:
     ingest.add_argument("--data-dir", default=".local")
     ingest.set_defaults(func=_ingest)
 
-    bench = commands.choices.get("bench") or commands.add_parser(
-        "bench", help="measure the portal's throughput"
-    )
-    subcommands = getattr(bench, "portal_subcommands", None)
-    if subcommands is None:
-        subcommands = bench.add_subparsers(dest="bench_command", metavar="WHAT")
-        subcommands.required = True
-        bench.portal_subcommands = subcommands  # another command module may add its own benchmark
+    subcommands = bench.subcommands(commands)
     bench_ingest = subcommands.add_parser(
         "ingest",
         help="pages/s and MB/s of the local ingest pipeline, stage by stage, on a generated corpus",

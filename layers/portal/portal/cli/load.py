@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from portal.cli import bench
+
 QUESTION = "점심 메뉴를 하나 추천해 주세요. (부하 테스트 {n})"
 
 
@@ -214,14 +216,7 @@ def run_load(
 
 
 def register(commands: Any, evals: Any) -> None:
-    bench = commands.choices.get("bench") or commands.add_parser(
-        "bench", help="measure the portal's throughput"
-    )
-    subcommands = getattr(bench, "portal_subcommands", None)
-    if subcommands is None:
-        subcommands = bench.add_subparsers(dest="bench_command", metavar="WHAT")
-        subcommands.required = True
-        bench.portal_subcommands = subcommands
+    subcommands = bench.subcommands(commands)
     p = subcommands.add_parser(
         "load",
         help="N users with sockets ask at once against `portal dev`; lost/duplicated chunks and latency",

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.cli import bench
 from portal.llm.base import Completed, ModelRequest, StreamEvent, TextDelta, Usage
 
 # Goal (issue #14): p50 to the first chunk at most this far beyond the state machine's own p50.
@@ -127,14 +128,7 @@ class Recorder:
 
 
 def register(commands: Any, evals: Any) -> None:
-    bench = commands.choices.get("bench") or commands.add_parser(
-        "bench", help="measure the portal's throughput"
-    )
-    subcommands = getattr(bench, "portal_subcommands", None)
-    if subcommands is None:
-        subcommands = bench.add_subparsers(dest="bench_command", metavar="WHAT")
-        subcommands.required = True
-        bench.portal_subcommands = subcommands
+    subcommands = bench.subcommands(commands)
     p = subcommands.add_parser("turn", help="per-turn overhead through the local target (instant model)")
     p.add_argument("--turns", type=int, default=50, help="turns per concurrency level")
     p.add_argument("--concurrency", type=int, nargs="+", default=[1, 8], help="clients sending turns at once")
