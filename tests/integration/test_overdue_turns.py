@@ -4,6 +4,7 @@ and the user is told, by the socket that next resumes it, once the turn is past 
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -59,8 +60,12 @@ def test_resuming_a_turn_past_its_deadline_marks_it_failed_and_tells_the_user(ta
     # Then the socket is told in Korean, and the turn is stored as failed, saying why
     assert events[-1]["type"] == "error" and events[-1]["code"] == "turn_failed"
     assert events[-1]["message"] == USER_MESSAGE_KO
-    answer = messages.get_turn_message(db, turn_id=turn_id, role="assistant")
-    assert answer is not None and answer.status == "failed"
+    # The socket is told first, then the failure is recorded (portal.agents.completion.fail_turn)
+    deadline = time.monotonic() + 15
+    while (answer := messages.get_turn_message(db, turn_id=turn_id, role="assistant")) is None:
+        assert time.monotonic() < deadline, "the failure was never recorded"
+        time.sleep(0.1)
+    assert answer.status == "failed"
     assert answer.metadata["error"].startswith("States.Timeout")
 
 

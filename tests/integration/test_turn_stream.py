@@ -134,7 +134,13 @@ def test_a_failing_turn_reaches_the_catch_marks_it_failed_and_tells_the_socket(t
         ).json()["turn_id"]
         events = _events_until(ws, turn_id, {"done", "error"})
         assert events[-1]["type"] == "error" and events[-1]["code"] == "turn_failed"
-        stored = http.get(f"/api/conversations/{conversation['id']}/messages").json()["items"]
+        # The socket is told first, then the failure is recorded (portal.agents.completion.fail_turn)
+        deadline = time.monotonic() + 15
+        while True:
+            stored = http.get(f"/api/conversations/{conversation['id']}/messages").json()["items"]
+            if stored[-1]["role"] == "assistant" or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
         assert stored[-1]["status"] == "failed"
         assert "content refused" in stored[-1]["metadata"]["error"]
 
