@@ -21,6 +21,7 @@ infra/.build/ under a hash of their inputs, which is also their CDK asset hash.
 from __future__ import annotations
 
 import csv
+import fcntl
 import hashlib
 import json
 import os
@@ -32,7 +33,8 @@ import sys
 import tempfile
 import tomllib
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.parser import HeaderParser
 from pathlib import Path
@@ -273,12 +275,13 @@ class LayerBuilder:
     def get(self, name: str) -> Bundle:
         """The bundle of layer `name` (a Layer value, or "portal")."""
         if name not in self._bundles:
-            if name == "portal":
-                self._bundles[name] = self._portal()
-            elif self.placeholder:
-                self._bundles[name] = self._placeholder(name)
-            else:
-                self._bundles.update(self._dependencies())
+            with self._cache_lock():
+                if name == "portal":
+                    self._bundles[name] = self._portal()
+                elif self.placeholder:
+                    self._bundles[name] = self._placeholder(name)
+                else:
+                    self._bundles.update(self._dependencies())
         self.report(self._bundles[name])
         return self._bundles[name]
 
@@ -373,6 +376,19 @@ class LayerBuilder:
         path = self.cache_dir / sub
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    @contextmanager
+    def _cache_lock(self) -> Iterator[None]:
+        # One builder at a time per cache, across processes (a `cdk synth` beside the tests, or
+        # two test workers): a second builder waits, then finds the first one's bundle complete
+        # instead of replacing the tree the first one's synth is copying.
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        with (self.cache_dir / ".lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     @staticmethod
     def _publish(staging: Path, target: Path) -> None:

@@ -79,6 +79,8 @@ def _reset_llm() -> None:
         clear()
 
 
+# tryfirst: pytest-xdist's own hook reads the xdist_group marks to group the tests; it must see ours.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         path = item.nodeid  # always with "/", relative to the rootdir

@@ -170,3 +170,12 @@ def test_each_function_ships_only_its_own_directory(portal: Synthesized) -> None
             handler_module = resource["Properties"]["Handler"].split(".")[0] + ".py"
             assert handler_module in shipped, json.dumps(shipped)
             assert not [p for p in shipped if p.startswith(("portal/", "python/")) or p.endswith(".pyc")]
+
+
+def test_the_cdk_suites_share_one_xdist_worker(request: pytest.FixtureRequest) -> None:
+    # Every CDK test synthesizes into the same cdk.out and layer cache: two workers doing it at
+    # once broke a CI run. pytest-xdist groups them by the "@cdk" suffix it adds to the node id,
+    # which pytest 9.2 silently dropped; this fails if the grouping stops taking effect.
+    if not getattr(request.config.option, "loadgroup", False):
+        pytest.skip("only meaningful under `make test` (--dist loadgroup)")
+    assert request.node.nodeid.endswith("@cdk"), request.node.nodeid
