@@ -28,7 +28,7 @@ from portal.collab.artifacts import StaleVersion
 from portal.db.repositories import artifacts
 from portal.db.repositories.artifacts import Artifact
 from portal.llm.base import ChatMessage, ModelRequest
-from portal.llm.router import Priority, choose_models, infer_task_type
+from portal.llm.model_choice import Priority, choose_models, infer_task_type
 from portal.llm.service import StreamedAnswer, configured_providers, stream_answer
 
 TITLE_CHARS = 60

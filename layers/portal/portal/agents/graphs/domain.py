@@ -30,7 +30,7 @@ from portal.db.repositories import agent_configs, tool_calls
 from portal.llm import service
 from portal.llm.base import ChatMessage, ModelRequest, Usage
 from portal.llm.catalog import CatalogModel, load_catalog
-from portal.llm.router import Priority, TaskType, choose_models, infer_task_type
+from portal.llm.model_choice import Priority, TaskType, choose_models, infer_task_type
 from portal.observability import MetricName, logger, metrics
 from portal.realtime.stream import TurnStream
 from portal.settings import get_settings

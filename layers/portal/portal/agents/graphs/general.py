@@ -16,7 +16,7 @@ from langgraph.graph.state import CompiledStateGraph
 from portal.agents.workers.prompts import is_korean
 from portal.llm import service
 from portal.llm.base import ChatMessage, ModelRequest, collect
-from portal.llm.router import Priority, TaskType, choose_models, infer_task_type
+from portal.llm.model_choice import Priority, TaskType, choose_models, infer_task_type
 from portal.llm.service import (
     StreamedAnswer,
     call_record,

@@ -26,7 +26,7 @@ from portal.agents.graphs.reply import Reply
 from portal.db.repositories.files import UploadedFile
 from portal.llm import service
 from portal.llm.base import ChatMessage, ModelRequest
-from portal.llm.router import Priority, TaskType, choose_models
+from portal.llm.model_choice import Priority, TaskType, choose_models
 from portal.llm.service import AllModelsFailed, configured_providers, stream_answer
 from portal.observability import logger
 from portal.rag.crosslingual import Rewrite, rewrite_question

@@ -23,7 +23,7 @@ from langgraph.graph.state import CompiledStateGraph
 from portal.agents.graphs.reply import Reply
 from portal.llm.base import ChatMessage, ModelRequest
 from portal.llm.catalog import CatalogModel
-from portal.llm.router import Priority, TaskType, choose_models
+from portal.llm.model_choice import Priority, TaskType, choose_models
 from portal.llm.service import AllModelsFailed, configured_providers, stream_answer
 from portal.observability import MetricName, logger, metrics
 from portal.search import citations

@@ -22,7 +22,7 @@ from portal.agents.workers.prompts import is_korean
 from portal.db.repositories import messages
 from portal.errors import NotFound
 from portal.llm.base import ChatMessage, ModelRequest
-from portal.llm.router import TaskType
+from portal.llm.model_choice import TaskType
 from portal.llm.service import AllModelsFailed, StreamedAnswer, stream_answer
 from portal.observability import MetricName, emit_model_usage, logger, metrics
 from portal.search import citations
