@@ -111,7 +111,9 @@ def turn_event(
 ) -> dict[str, Any]:
     """A stored user message of a new turn (asked by an admin or an employee), and the worker's input."""
     roles = ["admin"] if admin else []
-    users.upsert_from_claims(db, empno=empno, name_ko="홍길동", company="테스트", company_code="C", roles=roles)
+    users.upsert_from_claims(
+        db, empno=empno, name_ko="홍길동", company="테스트", company_code="C", roles=roles
+    )
     conversation = conversations.create(db, user_empno=empno, title=None)
     turn_id = str(uuid.uuid4())
     message = messages.add_user_message(

@@ -196,7 +196,9 @@ def test_without_a_search_provider_an_admin_is_told_what_to_configure(db, aws, w
     assert claude.requests == []
 
 
-def test_without_a_search_provider_an_employee_is_told_to_ask_an_admin_in_korean(db, aws, web, models) -> None:
+def test_without_a_search_provider_an_employee_is_told_to_ask_an_admin_in_korean(
+    db, aws, web, models
+) -> None:
     web()
     claude = models()
     event = new_turn(db, "오늘 코스피 지수 알려줘")

@@ -70,7 +70,11 @@ def test_offline_answers_in_english_otherwise() -> None:
     assert "ANTHROPIC_API_KEY" in answer and "GOOGLE_API_KEY" in answer and "Bedrock" in answer
 
 
-@pytest.mark.parametrize("question", ["사내 VPN 접속이 안 될 때 어떻게 해야 하나요?", "How do I reset my VPN token?"], ids=["ko", "en"])
+@pytest.mark.parametrize(
+    "question",
+    ["사내 VPN 접속이 안 될 때 어떻게 해야 하나요?", "How do I reset my VPN token?"],
+    ids=["ko", "en"],
+)
 def test_offline_tells_an_employee_whom_to_ask_not_which_keys_to_set(question: str) -> None:
     answer = collect(OfflineProvider(), ask(question, admin=False)).text
 
