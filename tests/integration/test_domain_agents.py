@@ -106,9 +106,14 @@ def configure(db, agent: str, *servers: dict[str, Any]) -> agent_configs.AgentMc
     )
 
 
-def turn_event(db, agent: str, text: str = QUESTION, *, empno: str = "E1001") -> dict[str, Any]:
-    """A stored user message of a new turn, and the state machine's input for the worker."""
-    users.upsert_from_claims(db, empno=empno, name_ko="홍길동", company="테스트", company_code="C", roles=[])
+def turn_event(
+    db, agent: str, text: str = QUESTION, *, empno: str = "E1001", admin: bool = False
+) -> dict[str, Any]:
+    """A stored user message of a new turn (asked by an admin or an employee), and the worker's input."""
+    roles = ["admin"] if admin else []
+    users.upsert_from_claims(
+        db, empno=empno, name_ko="홍길동", company="테스트", company_code="C", roles=roles
+    )
     conversation = conversations.create(db, user_empno=empno, title=None)
     turn_id = str(uuid.uuid4())
     message = messages.add_user_message(
@@ -342,7 +347,7 @@ def test_earlier_turns_reach_the_model(db, aws, scripted) -> None:
 @pytest.mark.parametrize("agent", ["regulations", "legal", "accounting", "tax"])
 def test_an_agent_without_a_configuration_says_so_and_what_an_admin_must_do(db, aws, scripted, agent) -> None:
     model = scripted()  # any model call would fail the test: the script is empty
-    event = turn_event(db, agent, "부가세 신고 기한이 언제인가요?")
+    event = turn_event(db, agent, "부가세 신고 기한이 언제인가요?", admin=True)
 
     run_worker(event, domain_worker(agent))
 
@@ -353,6 +358,19 @@ def test_an_agent_without_a_configuration_says_so_and_what_an_admin_must_do(db, 
     assert stored.metadata["mcp"]["status"] == "not_configured"
     assert model.requests == []
     assert streamed_text(event) == stored.content
+
+
+def test_an_employee_is_told_to_ask_an_admin_without_the_admin_api(db, aws, scripted) -> None:
+    model = scripted()
+    event = turn_event(db, "tax", "부가세 신고 기한이 언제인가요?")
+
+    run_worker(event, domain_worker("tax"))
+
+    stored = answer_of(db, event)
+    assert "아직 설정되지 않았습니다" in stored.content and "관리자에게 문의해 주세요" in stored.content
+    assert "/api/admin" not in stored.content and "config_data" not in stored.content
+    assert streamed_text(event) == stored.content
+    assert model.requests == []
 
 
 def test_an_english_question_gets_the_explanation_in_english(db, aws, scripted) -> None:
@@ -373,18 +391,24 @@ def test_a_switched_off_configuration_counts_as_none(db, aws, scripted) -> None:
     assert answer_of(db, event).metadata["mcp"]["status"] == "not_configured"
 
 
-def test_an_unreachable_server_is_explained_without_calling_a_model(db, aws, scripted, http_server) -> None:
+@pytest.mark.parametrize("admin", [True, False], ids=["admin", "employee"])
+def test_an_unreachable_server_is_explained_without_calling_a_model(
+    db, aws, scripted, http_server, admin: bool
+) -> None:
     # The server wants a bearer token this configuration does not send.
     configure(
         db, "regulations", {"name": "regs-http", "transport": "streamable_http", "url": http_server["url"]}
     )
     model = scripted()
-    event = turn_event(db, "regulations")
+    event = turn_event(db, "regulations", admin=admin)
 
     run_worker(event, domain_worker("regulations"))
 
     stored = answer_of(db, event)
-    assert "연결하지 못했습니다" in stored.content and "`regs-http`" in stored.content
+    assert "연결하지 못했습니다" in stored.content
+    # The server and its error are operator detail: admins only (the metadata keeps them for support).
+    assert ("`regs-http`" in stored.content) is admin
+    assert ("/api/admin" in stored.content) is admin
     assert stored.metadata["mcp"]["status"] == "unavailable"
     assert stored.metadata["mcp"]["problems"][0]["server"] == "regs-http"
     assert model.requests == []
@@ -422,7 +446,7 @@ def test_stdio_servers_are_not_started_when_the_deployment_forbids_them(
 
     reset_settings()
     model = scripted()
-    event = turn_event(db, "regulations")
+    event = turn_event(db, "regulations", admin=True)
 
     run_worker(event, domain_worker("regulations"))
 
@@ -460,9 +484,10 @@ def test_only_allowed_tools_are_offered_and_a_missing_one_is_reported(db, aws, s
 # --- no model that can call tools: the offline fallback --------------------------------------
 
 
-def test_offline_the_agent_searches_with_the_question_and_shows_the_results(db, aws) -> None:
+@pytest.mark.parametrize("admin", [True, False], ids=["admin", "employee"])
+def test_offline_the_agent_searches_with_the_question_and_shows_the_results(db, aws, admin: bool) -> None:
     configure(db, "regulations", STDIO_SERVER)  # no keys: the real offline provider is the only model
-    event = turn_event(db, "regulations")
+    event = turn_event(db, "regulations", admin=admin)
 
     run_worker(event, domain_worker("regulations"))
 
@@ -470,7 +495,9 @@ def test_offline_the_agent_searches_with_the_question_and_shows_the_results(db, 
     assert stored.content.startswith("[오프라인 모드]")
     assert "`regulations` 서버의 `search_regulations` 검색 결과" in stored.content
     assert "- **출장비 규정 제7조** (숙박비)" in stored.content
-    assert "ANTHROPIC_API_KEY" in stored.content
+    # How to connect a model is for admins; employees are told whom to ask.
+    assert ("ANTHROPIC_API_KEY" in stored.content) is admin
+    assert ("관리자에게 문의해 주세요" in stored.content) is not admin
     assert stored.model_used == "offline" and stored.metadata["mcp"]["status"] == "offline"
     assert stored.metadata["citations"][0]["section"] == "제7조"
     [log] = tool_calls.list_calls(db, turn_id=event["turn_id"])

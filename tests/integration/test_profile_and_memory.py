@@ -69,7 +69,7 @@ def test_a_turn_through_the_worker_records_signals_unless_opted_out(db, aws) -> 
 
 
 def test_long_history_is_summarised_by_a_quick_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    from portal.agents.graphs import general as graph
+    from portal.agents.graphs.general import nodes as graph
     from portal.llm import service
     from portal.llm.base import ChatMessage
 

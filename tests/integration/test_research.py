@@ -119,8 +119,9 @@ def claude(monkeypatch: pytest.MonkeyPatch):
     return install
 
 
-def new_turn(db, content: str = QUESTION) -> dict:
-    users.upsert_from_claims(db, empno="E1001", name_ko="홍길동", company=None, company_code="C", roles=[])
+def new_turn(db, content: str = QUESTION, *, admin: bool = False) -> dict:
+    roles = ["admin"] if admin else []
+    users.upsert_from_claims(db, empno="E1001", name_ko="홍길동", company=None, company_code="C", roles=roles)
     conversation = conversations.create(db, user_empno="E1001", title=None)
     turn_id = str(uuid.uuid4())
     message = messages.add_user_message(
@@ -289,18 +290,22 @@ def test_a_failing_report_reaches_the_failure_handler_which_marks_the_turn_faile
     assert answer_of(db, event).status == "failed"
 
 
-def test_without_any_source_to_search_the_turn_gets_a_clear_not_configured_answer(db, research) -> None:
+@pytest.mark.parametrize("admin", [True, False], ids=["admin", "employee"])
+def test_without_any_source_to_search_the_turn_gets_a_clear_not_configured_answer(
+    db, research, admin: bool
+) -> None:
     research()  # no search provider, and no file retriever is connected
-    event = new_turn(db)
+    event = new_turn(db, admin=admin)
 
     result, error = invoke("portal-worker-deep-research", event)
 
     assert error is None
     answer = answer_of(db, event)
     assert answer.status == "completed" and answer.id == result["message_id"]
-    assert (
-        answer.content.startswith("심층 리서치가 설정되지 않았습니다") and "TAVILY_API_KEY" in answer.content
-    )
+    assert answer.content.startswith("심층 리서치가 설정되지 않았습니다")
+    # The keys and settings are operator detail: admins only; employees are told whom to ask.
+    assert ("TAVILY_API_KEY" in answer.content) is admin
+    assert ("관리자에게 문의해 주세요" in answer.content) is not admin
     arn = get_settings().research_state_machine_arn
     assert aws.client("stepfunctions").list_executions(stateMachineArn=arn)["executions"] == []
 
@@ -311,7 +316,7 @@ def test_without_the_research_machine_the_answer_says_the_workflow_is_missing(
     research(FakeSearch(site))
     monkeypatch.delenv("PORTAL_RESEARCH_STATE_MACHINE_ARN")
     reset_settings()
-    event = new_turn(db, "Research the EU AI Act timeline")
+    event = new_turn(db, "Research the EU AI Act timeline", admin=True)
 
     invoke("portal-worker-deep-research", event)
 

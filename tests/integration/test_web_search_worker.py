@@ -110,9 +110,10 @@ def results(site: str) -> list[SearchResult]:
     ]
 
 
-def new_turn(db, content: str, *, history: tuple[tuple[str, str], ...] = ()) -> dict:
+def new_turn(db, content: str, *, history: tuple[tuple[str, str], ...] = (), admin: bool = False) -> dict:
     """A stored user message (after optional earlier turns) and the worker's event for it."""
-    users.upsert_from_claims(db, empno="E1001", name_ko="홍길동", company=None, company_code="C", roles=[])
+    roles = ["admin"] if admin else []
+    users.upsert_from_claims(db, empno="E1001", name_ko="홍길동", company=None, company_code="C", roles=roles)
     conversation = conversations.create(db, user_empno="E1001", title=None)
     for question, reply in history:
         earlier = str(uuid.uuid4())
@@ -180,12 +181,10 @@ def test_the_answer_cites_the_pages_it_read_and_ends_with_their_urls(db, aws, we
     assert streamed_text(event["turn_id"]) == message.content
 
 
-def test_without_a_search_provider_the_answer_says_what_the_admin_must_configure(
-    db, aws, web, models
-) -> None:
+def test_without_a_search_provider_an_admin_is_told_what_to_configure(db, aws, web, models) -> None:
     web()  # no provider
     claude = models()  # a model call would fail the script
-    event = new_turn(db, "오늘 코스피 지수 알려줘")
+    event = new_turn(db, "오늘 코스피 지수 알려줘", admin=True)
 
     run_worker(event, answer)
 
@@ -194,6 +193,23 @@ def test_without_a_search_provider_the_answer_says_what_the_admin_must_configure
     assert message.content.startswith("웹 검색이 설정되지 않았습니다")
     assert "TAVILY_API_KEY" in message.content and "BRAVE_API_KEY" in message.content
     assert message.metadata["search"] == {"configured": False, "answered_by": "not_configured"}
+    assert claude.requests == []
+
+
+def test_without_a_search_provider_an_employee_is_told_to_ask_an_admin_in_korean(
+    db, aws, web, models
+) -> None:
+    web()
+    claude = models()
+    event = new_turn(db, "오늘 코스피 지수 알려줘")
+
+    run_worker(event, answer)
+
+    content = stored(db, event).content
+    assert content.startswith("웹 검색이 설정되지 않았습니다") and "관리자에게 문의해 주세요" in content
+    for operator_detail in ("TAVILY_API_KEY", "BRAVE_API_KEY", "Secrets Manager", "provider-keys"):
+        assert operator_detail not in content
+    assert streamed_text(event["turn_id"]) == content
     assert claude.requests == []
 
 
@@ -214,6 +230,7 @@ def test_with_the_offline_model_the_answer_lists_the_results_and_says_it_is_offl
 
     message = stored(db, event)
     assert message.content.startswith("[오프라인 모드]")
+    assert "ANTHROPIC_API_KEY" not in message.content and "관리자에게 문의해 주세요" in message.content
     for path in ("/vat", "/hometax", "/gone"):
         assert f"{site}{path}" in message.content
     assert [c["index"] for c in message.metadata["citations"]] == [1, 2, 3]
@@ -234,16 +251,18 @@ def test_when_the_first_provider_fails_the_next_one_answers(db, aws, web, models
     assert search["provider_failures"][0]["provider"] == "tavily"
 
 
-def test_when_every_provider_fails_the_answer_says_so_plainly(db, aws, web, models) -> None:
+@pytest.mark.parametrize("admin", [True, False], ids=["admin", "employee"])
+def test_when_every_provider_fails_the_answer_says_so_plainly(db, aws, web, models, admin: bool) -> None:
     web(FakeSearch(SearchUnavailable("down", provider="tavily")))
     claude = models()
-    event = new_turn(db, "부가세 확정신고 기한")
+    event = new_turn(db, "부가세 확정신고 기한", admin=admin)
 
     run_worker(event, answer)
 
     message = stored(db, event)
     assert message.status == "completed" and "웹 검색 서비스가 응답하지 않아" in message.content
-    assert "tavily (SearchUnavailable)" in message.content
+    # Which provider failed and why is operator detail: admins only.
+    assert ("tavily (SearchUnavailable)" in message.content) is admin
     assert claude.requests == []
 
 

@@ -31,9 +31,11 @@ from tests.scripted import ScriptedModel, ScriptExhausted
 LAYER = Path(__file__).resolve().parents[2] / "layers" / "portal"
 
 
-def ask(text: str, *, images: int = 0, history: tuple[ChatMessage, ...] = ()) -> ModelRequest:
+def ask(
+    text: str, *, images: int = 0, history: tuple[ChatMessage, ...] = (), admin: bool = True
+) -> ModelRequest:
     attached = tuple(ImagePart("image/png", b"\x89PNG") for _ in range(images))
-    return ModelRequest("offline", (*history, ChatMessage("user", text, attached)))
+    return ModelRequest("offline", (*history, ChatMessage("user", text, attached)), operator_detail=admin)
 
 
 # --- OfflineProvider -----------------------------------------------------------------------
@@ -66,6 +68,19 @@ def test_offline_answers_in_english_otherwise() -> None:
     assert "Attached images: 0" in answer
     assert "Messages in this conversation: 3" in answer
     assert "ANTHROPIC_API_KEY" in answer and "GOOGLE_API_KEY" in answer and "Bedrock" in answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["사내 VPN 접속이 안 될 때 어떻게 해야 하나요?", "How do I reset my VPN token?"],
+    ids=["ko", "en"],
+)
+def test_offline_tells_an_employee_whom_to_ask_not_which_keys_to_set(question: str) -> None:
+    answer = collect(OfflineProvider(), ask(question, admin=False)).text
+
+    for operator_detail in ("ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "PORTAL_USE_BEDROCK", "IAM"):
+        assert operator_detail not in answer
+    assert "관리자에게 문의해 주세요" in answer or "ask your portal administrator" in answer
 
 
 def test_offline_shortens_long_questions_to_one_line() -> None:

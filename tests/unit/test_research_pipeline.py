@@ -126,6 +126,10 @@ def test_the_offline_report_says_so_and_lists_every_source_with_its_url() -> Non
     text = compiled_report("부가세 기한?", plan, GapReport(), found, sources, reason="offline")
     assert text.startswith("[오프라인 모드]")
     assert "https://a/1" in text and "‘q2’: 웹 결과 없음" in text and "기준 시점" in text
+    # How to connect a model is operator detail: an employee is told whom to ask, an admin which keys.
+    assert "ANTHROPIC_API_KEY" not in text and "관리자에게 문의해 주세요" in text
+    admin = compiled_report("부가세 기한?", plan, GapReport(), found, sources, reason="offline", admin=True)
+    assert "ANTHROPIC_API_KEY" in admin and "PORTAL_USE_BEDROCK" in admin
 
 
 def test_a_report_with_nothing_found_says_it_plainly() -> None:

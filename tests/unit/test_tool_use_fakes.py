@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.agents.graphs.domain import search_tool
+from portal.agents.graphs.domain.nodes import search_tool
 from portal.agents.mcp.client import DiscoveredTool, ToolOutcome, expose, truncate
 from portal.agents.mcp.results import citations, render
 from portal.llm.base import (

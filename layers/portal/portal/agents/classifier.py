@@ -164,6 +164,9 @@ def _match_cues(spaced: str, compact: str) -> tuple[dict[str, list[tuple[str, fl
     return hits, penalties
 
 
+_Hits = dict[str, list[tuple[str, float]]]
+
+
 def _evidence(hits: list[tuple[str, float]]) -> float:
     """Sum cue weights with diminishing returns: synonyms piling up are not independent."""
     weights = sorted((w for _, w in hits), reverse=True)
@@ -199,6 +202,57 @@ def _reason(
     return reason
 
 
+def _add_combos(spaced: str, compact: str, hits: _Hits, penalties: dict[str, float]) -> None:
+    """Cue combinations (every part present) add their weights like single cues."""
+    for parts, weights in lx.COMBOS:
+        if all(_part_present(p.lower(), spaced, compact) for p in parts):
+            for agent, weight in weights.items():
+                if weight > 0:
+                    hits[agent].append(("+".join(parts), weight))
+                else:
+                    penalties[agent] += weight
+
+
+def _damp_canvas(scores: dict[str, float], notes: list[str], spaced: str, compact: str) -> None:
+    """A mention of the workspace or a document is not a request to produce one."""
+    if scores[lx.CANVAS] > 0 and not _asks_to_produce(spaced, compact):
+        scores[lx.CANVAS] *= lx.CANVAS_MENTION_FACTOR
+        notes.append("no create/edit request: canvas damped")
+
+
+def _attachment_prior(
+    scores: dict[str, float], notes: list[str], hits: _Hits, spaced: str, attachments: Sequence[str]
+) -> None:
+    """Readable attachments pull towards the files agent, more when the message points at them."""
+    readable = [a for a in attachments if _extension(a) in _READABLE_EXTENSIONS]
+    if not readable:
+        return
+    scores[lx.MULTIMODAL_RAG] += lx.ATTACHMENT_PRIOR
+    tokens = {t.strip(_TOKEN_STRIP) for t in spaced.split(" ")}
+    if hits[lx.MULTIMODAL_RAG] or tokens & lx.DEICTIC_WORDS:
+        scores[lx.MULTIMODAL_RAG] += lx.ATTACHMENT_REFERENCE_BONUS
+    notes.append("attachment: " + ", ".join(readable[:2]) + (" …" if len(readable) > 2 else ""))
+
+
+def _previous_prior(
+    scores: dict[str, float], notes: list[str], spaced: str, compact: str, previous_agent: str | None
+) -> None:
+    """The conversation's previous agent is likelier, a follow-up or a short message more so."""
+    if previous_agent is None or previous_agent not in scores:
+        return
+    follow_up = any(regex.search(spaced) for regex in _FOLLOW_UP)
+    prior = lx.FOLLOW_UP_PRIOR if follow_up else lx.PREVIOUS_AGENT_PRIOR
+    if len(compact) <= lx.SHORT_MESSAGE_CHARS:
+        prior += lx.SHORT_MESSAGE_PRIOR
+    scores[previous_agent] += prior
+    notes.append(f"{'follow-up of' if follow_up else 'previous'} {previous_agent}")
+
+
+def _confidence_over_all(scores: dict[str, float]) -> float:
+    """The winner's confidence had every agent been allowed (the same evidence, one run)."""
+    return max(_softmax({a: max(0.0, s) for a, s in scores.items()}).values())
+
+
 def classify(
     text: str,
     *,
@@ -209,35 +263,12 @@ def classify(
     """Route one chat message to a worker agent."""
     spaced, compact = _normalise(text)
     hits, penalties = _match_cues(spaced, compact)
-    for parts, weights in lx.COMBOS:
-        if all(_part_present(p.lower(), spaced, compact) for p in parts):
-            for agent, weight in weights.items():
-                if weight > 0:
-                    hits[agent].append(("+".join(parts), weight))
-                else:
-                    penalties[agent] += weight
+    _add_combos(spaced, compact, hits, penalties)
     scores = {agent: _evidence(hits[agent]) + penalties[agent] for agent in AGENTS}
     notes: list[str] = []
-    if scores[lx.CANVAS] > 0 and not _asks_to_produce(spaced, compact):
-        # A mention of the workspace or a document is not a request to produce one.
-        scores[lx.CANVAS] *= lx.CANVAS_MENTION_FACTOR
-        notes.append("no create/edit request: canvas damped")
-
-    readable = [a for a in attachments if _extension(a) in _READABLE_EXTENSIONS]
-    if readable:
-        scores[lx.MULTIMODAL_RAG] += lx.ATTACHMENT_PRIOR
-        tokens = {t.strip(_TOKEN_STRIP) for t in spaced.split(" ")}
-        if hits[lx.MULTIMODAL_RAG] or tokens & lx.DEICTIC_WORDS:
-            scores[lx.MULTIMODAL_RAG] += lx.ATTACHMENT_REFERENCE_BONUS
-        notes.append("attachment: " + ", ".join(readable[:2]) + (" …" if len(readable) > 2 else ""))
-
-    if previous_agent is not None and previous_agent in scores:
-        follow_up = any(regex.search(spaced) for regex in _FOLLOW_UP)
-        prior = lx.FOLLOW_UP_PRIOR if follow_up else lx.PREVIOUS_AGENT_PRIOR
-        if len(compact) <= lx.SHORT_MESSAGE_CHARS:
-            prior += lx.SHORT_MESSAGE_PRIOR
-        scores[previous_agent] += prior
-        notes.append(f"{'follow-up of' if follow_up else 'previous'} {previous_agent}")
+    _damp_canvas(scores, notes, spaced, compact)
+    _attachment_prior(scores, notes, hits, spaced, attachments)
+    _previous_prior(scores, notes, spaced, compact, previous_agent)
 
     scores[GENERAL] += lx.GENERAL_BASELINE
     candidates = set(AGENTS) if allowed is None else ({GENERAL} | (set(allowed) & set(AGENTS)))
@@ -256,7 +287,5 @@ def classify(
         reason=reason,
         runners_up=runners_up,
         scores={a: round(s, 3) for a, s in scores.items() if s},
-        confidence_over_all=None
-        if allowed is None
-        else max(_softmax({a: max(0.0, s) for a, s in scores.items()}).values()),
+        confidence_over_all=None if allowed is None else _confidence_over_all(scores),
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from portal.agents.registry import AGENT_DESCRIPTIONS
 from portal.llm import service
 from portal.llm.base import ChatMessage, ModelRequest, ProviderError, collect
-from portal.llm.router import Priority, TaskType, choose_models
+from portal.llm.model_choice import Priority, TaskType, choose_models
 from portal.llm.service import call_record, configured_providers, provider_model_id
 from portal.observability import logger
 

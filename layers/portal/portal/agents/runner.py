@@ -15,6 +15,7 @@ from portal import aws, services
 from portal.agents import profile
 from portal.agents.completion import FinalAnswer, complete_turn, ended_answer
 from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
+from portal.agents.user_context import UserContext, load_user_context
 from portal.db.executor import Executor
 from portal.db.repositories import conversations, messages, preferences
 from portal.db.repositories.conversations import Conversation
@@ -36,6 +37,7 @@ class WorkerContext:
     history: list[Message]
     db: Executor
     settings: Settings
+    user: UserContext  # read once for the turn; workers and graphs take it from here
 
 
 @dataclass
@@ -93,7 +95,8 @@ def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:
     history = messages.recent(
         db, conversation_id=turn.conversation_id, limit=settings.context_messages, before_turn=turn.turn_id
     )
-    ctx = WorkerContext(turn, route, conversation, question, history, db, settings)
+    user = load_user_context(db, empno=turn.empno)
+    ctx = WorkerContext(turn, route, conversation, question, history, db, settings, user)
 
     started = time.monotonic()
     answer = worker(ctx, stream)

@@ -208,6 +208,59 @@ GOAL_RATIO = 1.25
 API = "portal-api"
 
 
+def _sample(
+    runs: int, targets: dict[str, tuple[str, str, Any]], floors: dict[str, Any]
+) -> dict[str, list[dict[str, Any]]]:
+    """`runs` probes of every function and every floor, interleaved: a busy spell hits all alike."""
+    samples: dict[str, list[dict[str, Any]]] = {
+        name: [] for name in [*targets, *(f"floor:{f}" for f in floors)]
+    }
+    for round_no in range(runs):
+        for floor in floors.values():
+            samples[f"floor:{floor.name}"].append(probe(floor.imports))
+        for name, (directory, module, _) in targets.items():
+            samples[name].append(probe((module,), directory, _API_FIRST_REQUEST if name == API else ""))
+        print(f"round {round_no + 1}/{runs} done", file=sys.stderr, flush=True)
+    return samples
+
+
+def _summary_of(got: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "seconds": _stats([s["seconds"] for s in got]),
+        "peak_mb": round(statistics.median(s["peak_mb"] for s in got), 1),
+        "modules": got[-1]["modules"],
+        "loaded": got[-1]["loaded"],
+    }
+
+
+def _function_rows(
+    targets: dict[str, tuple[str, str, Any]],
+    samples: dict[str, list[dict[str, Any]]],
+    floor_rows: dict[str, dict[str, Any]],
+) -> dict[str, dict[str, Any]]:
+    """Each function's times against its floor (the API also with its first request)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for name, (_, _, floor) in targets.items():
+        row = _summary_of(samples[name])
+        floor_median = floor_rows[floor.name]["seconds"]["median"]
+        ratio = round(row["seconds"]["median"] / floor_median, 2) if floor_median else None
+        rows[name] = {
+            **row,
+            "floor": floor.name,
+            "ratio": ratio,
+            "within_goal": ratio is not None and ratio <= GOAL_RATIO,
+        }
+        if name == API:
+            # Import plus the first request, against the same floor (which serves no request at all).
+            with_request = [s["seconds"] + s["first_call_seconds"] for s in samples[name]]
+            rows[name]["with_first_request"] = {
+                "seconds": _stats(with_request),
+                "request": "GET /api/me without a token (401)",
+                "ratio": round(statistics.median(with_request) / floor_median, 2) if floor_median else None,
+            }
+    return rows
+
+
 def run(args: argparse.Namespace) -> int:
     from portal.local.functions import FUNCTIONS, repo_root
 
@@ -226,49 +279,12 @@ def run(args: argparse.Namespace) -> int:
         for fn in selected
     }
     floors = {floor.name: floor for _, _, floor in targets.values()}
-    samples: dict[str, list[dict[str, Any]]] = {
-        name: [] for name in [*targets, *(f"floor:{f}" for f in floors)]
-    }
-    # Interleaved: every function and every floor once per round, so a busy spell hits all alike.
-    for round_no in range(runs):
-        for floor in floors.values():
-            samples[f"floor:{floor.name}"].append(probe(floor.imports))
-        for name, (directory, module, _) in targets.items():
-            samples[name].append(probe((module,), directory, _API_FIRST_REQUEST if name == API else ""))
-        print(f"round {round_no + 1}/{runs} done", file=sys.stderr, flush=True)
-
-    def summary_of(key: str) -> dict[str, Any]:
-        got = samples[key]
-        return {
-            "seconds": _stats([s["seconds"] for s in got]),
-            "peak_mb": round(statistics.median(s["peak_mb"] for s in got), 1),
-            "modules": got[-1]["modules"],
-            "loaded": got[-1]["loaded"],
-        }
-
+    samples = _sample(runs, targets, floors)
     floor_rows = {
-        f.name: {"imports": list(f.imports), "why": f.why, **summary_of(f"floor:{f.name}")}
+        f.name: {"imports": list(f.imports), "why": f.why, **_summary_of(samples[f"floor:{f.name}"])}
         for f in floors.values()
     }
-    rows: dict[str, dict[str, Any]] = {}
-    for name, (_, _, floor) in targets.items():
-        row = summary_of(name)
-        floor_median = floor_rows[floor.name]["seconds"]["median"]
-        ratio = round(row["seconds"]["median"] / floor_median, 2) if floor_median else None
-        rows[name] = {
-            **row,
-            "floor": floor.name,
-            "ratio": ratio,
-            "within_goal": ratio is not None and ratio <= GOAL_RATIO,
-        }
-        if name == API:
-            # Import plus the first request, against the same floor (which serves no request at all).
-            with_request = [s["seconds"] + s["first_call_seconds"] for s in samples[name]]
-            rows[name]["with_first_request"] = {
-                "seconds": _stats(with_request),
-                "request": "GET /api/me without a token (401)",
-                "ratio": round(statistics.median(with_request) / floor_median, 2) if floor_median else None,
-            }
+    rows = _function_rows(targets, samples, floor_rows)
     _print_table(rows, floor_rows, runs)
     summary = {
         "runs": runs,

@@ -405,27 +405,67 @@ def retrieval_quality(
     return summary, results
 
 
-def _eval_retrieval(args: argparse.Namespace) -> int:
+def _eval_inputs(args: argparse.Namespace) -> tuple[list[dict[str, Any]], RecordedRewrites | None] | str:
+    """(questions, recorded rewrites) from the arguments' files, or what is wrong with them."""
     missing = [str(p) for p in [*args.docs, *args.questions] if not p.is_file()]
     if missing:
-        return _error("eval retrieval", f"not a file: {', '.join(missing)}")
+        return f"not a file: {', '.join(missing)}"
     questions = []
     for path in args.questions:
         try:
             questions.extend(_load_questions(path))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            return _error("eval retrieval", f"{path}: {exc}")
+            return f"{path}: {exc}"
     recorded: RecordedRewrites | None = None
     if args.rewrites is not None:
         try:
             recorded = RecordedRewrites(_load_rewrites(args.rewrites))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            return _error("eval retrieval", f"{args.rewrites}: {exc}")
+            return f"{args.rewrites}: {exc}"
     names = {p.name for p in args.docs}
     unknown = sorted({q["file"] for q in questions} - names)
     if unknown:
-        return _error("eval retrieval", f"questions name files not among --docs: {', '.join(unknown)}")
+        return f"questions name files not among --docs: {', '.join(unknown)}"
+    return questions, recorded
 
+
+def _rank_of(passages: list[Any], by_name: dict[str, str], question: dict[str, Any]) -> int | None:
+    """The rank of the first passage from the expected file (and page, when the question names pages)."""
+    return next(
+        (
+            i
+            for i, p in enumerate(passages, start=1)
+            if by_name.get(p.file_id) == question["file"]
+            and (not question["pages"] or p.page in question["pages"])
+        ),
+        None,
+    )
+
+
+def _eval_ingest(run: Any, docs: list[Path]) -> tuple[dict[str, str], dict[str, str], int]:
+    """Ingest the documents: (file id -> name, name -> document language, chunks)."""
+    from portal.rag.language import language_of
+
+    by_name: dict[str, str] = {}
+    document_language: dict[str, str] = {}
+    chunks = 0
+    for path in docs:
+        outcome = ingest_direct(
+            run, empno=EVAL_EMPNO, name=path.name, data=path.read_bytes(), mime=mime_of(path)
+        )
+        if outcome.status != "completed":
+            print(f"warning: {path} {outcome.status}: {outcome.reason}", file=sys.stderr)
+        by_name[outcome.file_id] = path.name
+        chunks += outcome.chunks
+        text = " ".join(c.content for c in run.index.stored_chunks(outcome.file_id))
+        document_language[path.name] = language_of(text)
+    return by_name, document_language, chunks
+
+
+def _eval_questions(
+    args: argparse.Namespace, questions: list[dict[str, Any]], recorded: RecordedRewrites | None
+) -> tuple[list[dict[str, Any]], int, int]:
+    """Every question searched over the ingested documents: (results, chunks, questions rewritten)."""
     from portal.db.repositories import users
     from portal.rag.crosslingual import rewrite_question
     from portal.rag.language import language_of
@@ -436,19 +476,7 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
             db, empno=EVAL_EMPNO, name_ko="평가", company=None, company_code=None, roles=[]
         )
         run = _direct_run(db)
-        by_name: dict[str, str] = {}
-        document_language: dict[str, str] = {}
-        chunks = 0
-        for path in args.docs:
-            outcome = ingest_direct(
-                run, empno=EVAL_EMPNO, name=path.name, data=path.read_bytes(), mime=mime_of(path)
-            )
-            if outcome.status != "completed":
-                print(f"warning: {path} {outcome.status}: {outcome.reason}", file=sys.stderr)
-            by_name[outcome.file_id] = path.name
-            chunks += outcome.chunks
-            text = " ".join(c.content for c in run.index.stored_chunks(outcome.file_id))
-            document_language[path.name] = language_of(text)
+        by_name, document_language, chunks = _eval_ingest(run, args.docs)
         results = []
         rewritten = 0
         for q in questions:
@@ -464,25 +492,46 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
                 embedder=run.embedder,
                 rewrites=[rewrite.query] if rewrite.query else [],
             )
-            rank = next(
-                (
-                    i
-                    for i, p in enumerate(passages, start=1)
-                    if by_name.get(p.file_id) == q["file"] and (not q["pages"] or p.page in q["pages"])
-                ),
-                None,
-            )
             top = passages[0] if passages else None
             results.append(
                 {
                     **q,
-                    "rank": rank,
+                    "rank": _rank_of(passages, by_name, q),
                     "top": f"{by_name.get(top.file_id)} p.{top.page}" if top else None,
                     "question_language": language_of(q["question"]),
                     "document_language": document_language[q["file"]],
                 }
             )
-    n = len(results)
+    return results, chunks, rewritten
+
+
+def _print_eval(results: list[dict[str, Any]], summary: dict[str, Any], args: argparse.Namespace) -> None:
+    """Each question's rank, then recall and MRR by language pair (or the summary as JSON)."""
+    for r in results:
+        mark = f"#{r['rank']}" if r["rank"] else "miss"
+        where = f"{r['file']} p.{','.join(map(str, r['pages'])) or '*'}"
+        print(f"{mark:>5}  {where:<40} top: {r['top'] or '-':<40} {r['question']}")
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+        return
+    print(f"{'question→document':<18} {'n':>4} {'recall@1':>9} {'recall@5':>9} {'MRR@' + str(args.depth):>8}")
+    for key, row in [*summary["by_language"].items(), ("all", summary)]:
+        print(
+            f"{key:<18} {row['questions']:>4} {row['recall_at_1']:>9.3f} {row['recall_at_5']:>9.3f} "
+            f"{row['mrr']:>8.3f}"
+        )
+    print(
+        f"({len(results)} questions, {len(args.docs)} documents, {summary['chunks']} chunks; cross-lingual: "
+        f"{summary['cross_lingual']}, {summary['rewritten']} rewritten)"
+    )
+
+
+def _eval_retrieval(args: argparse.Namespace) -> int:
+    inputs = _eval_inputs(args)
+    if isinstance(inputs, str):
+        return _error("eval retrieval", inputs)
+    questions, recorded = inputs
+    results, chunks, rewritten = _eval_questions(args, questions, recorded)
     summary = {
         **summarize(results),
         "mrr_depth": args.depth,
@@ -493,25 +542,7 @@ def _eval_retrieval(args: argparse.Namespace) -> int:
         "rewritten": rewritten,
         "by_language": by_language(results),
     }
-    for r in results:
-        mark = f"#{r['rank']}" if r["rank"] else "miss"
-        where = f"{r['file']} p.{','.join(map(str, r['pages'])) or '*'}"
-        print(f"{mark:>5}  {where:<40} top: {r['top'] or '-':<40} {r['question']}")
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
-    else:
-        print(
-            f"{'question→document':<18} {'n':>4} {'recall@1':>9} {'recall@5':>9} {'MRR@' + str(args.depth):>8}"
-        )
-        for key, row in [*summary["by_language"].items(), ("all", summary)]:
-            print(
-                f"{key:<18} {row['questions']:>4} {row['recall_at_1']:>9.3f} {row['recall_at_5']:>9.3f} "
-                f"{row['mrr']:>8.3f}"
-            )
-        print(
-            f"({n} questions, {len(args.docs)} documents, {chunks} chunks; cross-lingual: "
-            f"{summary['cross_lingual']}, {rewritten} rewritten)"
-        )
+    _print_eval(results, summary, args)
     return EXIT_OK
 
 
@@ -578,17 +609,53 @@ def _ingest_corpus(
     return time.perf_counter() - started, chunks, stages
 
 
-def _bench(args: argparse.Namespace) -> int:
+def _bench_args_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the bench's arguments (None when nothing is)."""
     if args.pages < 1:
-        return _error("bench ingest", "--pages must be at least 1")
+        return "--pages must be at least 1"
     if args.titan_latency_ms <= 0 or args.titan_rpm < 1 or (args.titan_concurrency or 1) < 1:
-        return _error(
-            "bench ingest", "--titan-latency-ms, --titan-rpm and --titan-concurrency must be positive"
-        )
+        return "--titan-latency-ms, --titan-rpm and --titan-concurrency must be positive"
     if args.vs and not (args.devset / "questions.jsonl").is_file():
-        return _error("bench ingest", f"no development set at {args.devset} (--devset)")
+        return f"no development set at {args.devset} (--devset)"
     if args.vs and args.embedder == "titan-standin":
-        return _error("bench ingest", "--vs compares retrieval too: use the local embedder")
+        return "--vs compares retrieval too: use the local embedder"
+    return None
+
+
+def _print_bench(summary: dict[str, Any], *, mb: float, load_seconds: float) -> None:
+    """The bench's figures as the human-readable report."""
+    import os
+
+    print(
+        f"corpus: {summary['files']} files, {summary['pages']} pages, {mb:.2f} MB -> "
+        f"{summary['chunks']} chunks ({summary['embedder']}, {summary['index']}, {os.cpu_count()} CPUs)"
+    )
+    if "titan_standin" in summary:
+        t = summary["titan_standin"]
+        print(
+            f"Titan stand-in: median latency {t['latency_ms_median']:.0f} ms, quota {t['requests_per_minute']} "
+            f"requests/min, {t['concurrency']} in flight; {t['throttled_calls']} of {t['calls']} calls throttled"
+        )
+    print(f"model load: {load_seconds:.2f} s (once per container, not counted below)")
+    print(
+        f"cpu      {summary['cpu_seconds']:>8.2f} s  {summary['pages_per_cpu_second']:>9.2f} pages per CPU second "
+        f"(this process; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+    )
+    for stage in _STAGES:
+        r = summary["stages"][stage]
+        print(
+            f"{stage:<8} {r['seconds']:>8.2f} s  {r['pages_per_second']:>9.1f} pages/s  {r['mb_per_second']:>8.3f} MB/s"
+        )
+    t = summary["total"]
+    print(
+        f"{'total':<8} {t['seconds']:>8.2f} s  {t['pages_per_second']:>9.1f} pages/s  {t['mb_per_second']:>8.3f} MB/s"
+        "  (stages overlap: the next batch is embedded while one is indexed)"
+    )
+
+
+def _bench(args: argparse.Namespace) -> int:
+    if (problem := _bench_args_problem(args)) is not None:
+        return _error("bench ingest", problem)
     import os
 
     from portal.db.repositories import users
@@ -645,31 +712,7 @@ def _bench(args: argparse.Namespace) -> int:
             "throttled_calls": standin.throttled,
             "latency_source": "parameter (no AWS account here), not a recording",
         }
-    print(
-        f"corpus: {len(corpus)} files, {pages} pages, {mb:.2f} MB -> {chunks} chunks "
-        f"({run.embedder.key}, {run.index.name}, {os.cpu_count()} CPUs)"
-    )
-    if standin is not None:
-        t = summary["titan_standin"]
-        print(
-            f"Titan stand-in: median latency {t['latency_ms_median']:.0f} ms, quota {t['requests_per_minute']} "
-            f"requests/min, {t['concurrency']} in flight; {t['throttled_calls']} of {t['calls']} calls throttled"
-        )
-    print(f"model load: {load_seconds:.2f} s (once per container, not counted below)")
-    print(
-        f"cpu      {summary['cpu_seconds']:>8.2f} s  {summary['pages_per_cpu_second']:>9.2f} pages per CPU second "
-        f"(this process; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
-    )
-    for stage in _STAGES:
-        r = summary["stages"][stage]
-        print(
-            f"{stage:<8} {r['seconds']:>8.2f} s  {r['pages_per_second']:>9.1f} pages/s  {r['mb_per_second']:>8.3f} MB/s"
-        )
-    t = summary["total"]
-    print(
-        f"{'total':<8} {t['seconds']:>8.2f} s  {t['pages_per_second']:>9.1f} pages/s  {t['mb_per_second']:>8.3f} MB/s"
-        "  (stages overlap: the next batch is embedded while one is indexed)"
-    )
+    _print_bench(summary, mb=mb, load_seconds=load_seconds)
     if versus is not None:
         summary["vs_langchain"] = versus
         _print_versus(versus)

@@ -86,6 +86,25 @@ def _percentile(values: list[float], q: float) -> float | None:
     return round(statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1], 3)
 
 
+def _closings(accepted: list[UserRun]) -> dict[str, int]:
+    """How the accepted turns ended: answered, failed, or never closed (lost)."""
+    return {
+        "answered": sum(1 for r in accepted if r.closing == "done"),
+        "failed_turns": sum(1 for r in accepted if r.closing == "error"),
+        "lost": sum(1 for r in accepted if r.closing is None),
+    }
+
+
+def _stream_faults(accepted: list[UserRun]) -> dict[str, int]:
+    """What went wrong in the streams: missing, repeated, reordered chunks, a stored answer that differs."""
+    return {
+        "lost_chunks": sum(r.lost_chunks for r in accepted),
+        "duplicated": sum(r.duplicated for r in accepted),
+        "out_of_order": sum(r.out_of_order for r in accepted),
+        "stored_mismatch": sum(1 for r in accepted if r.stored_matches is False),
+    }
+
+
 def summarize(runs: list[UserRun], wall: float) -> LoadReport:
     accepted = [r for r in runs if r.status == 202]
     firsts = [r.first_chunk_s for r in accepted if r.first_chunk_s is not None]
@@ -93,13 +112,8 @@ def summarize(runs: list[UserRun], wall: float) -> LoadReport:
     return LoadReport(
         users=len(runs),
         accepted=len(accepted),
-        answered=sum(1 for r in accepted if r.closing == "done"),
-        failed_turns=sum(1 for r in accepted if r.closing == "error"),
-        lost=sum(1 for r in accepted if r.closing is None),
-        lost_chunks=sum(r.lost_chunks for r in accepted),
-        duplicated=sum(r.duplicated for r in accepted),
-        out_of_order=sum(r.out_of_order for r in accepted),
-        stored_mismatch=sum(1 for r in accepted if r.stored_matches is False),
+        **_closings(accepted),
+        **_stream_faults(accepted),
         http_5xx=sum(1 for r in runs if r.status is not None and r.status >= 500),
         first_chunk_p50_s=_percentile(firsts, 50),
         first_chunk_p95_s=_percentile(firsts, 95),
@@ -107,6 +121,31 @@ def summarize(runs: list[UserRun], wall: float) -> LoadReport:
         done_p95_s=_percentile(dones, 95),
         wall_s=round(wall, 2),
     )
+
+
+def _apply(run: UserRun, event: dict[str, Any], began: float) -> None:
+    """Record one socket event of the user's turn (chunks, and the closing done/error)."""
+    if event.get("turn_id") != run.turn_id or event.get("type") == "message.created":
+        return
+    if event["type"] == "chunk":
+        if run.first_chunk_s is None:
+            run.first_chunk_s = time.monotonic() - began
+        run.chunks.append(int(event["seq"]))
+        run.text += event["text"]
+    elif event["type"] in ("done", "error"):
+        run.closing = event["type"]
+        run.last_seq = int(event.get("last_seq") or 0)
+        run.done_s = time.monotonic() - began
+
+
+async def _receive_turn(ws: Any, run: UserRun, *, began: float, deadline: float) -> None:
+    """Read the socket until the turn closes or the deadline passes."""
+    while run.closing is None and time.monotonic() < deadline:
+        try:
+            raw = await asyncio.wait_for(ws.recv(), timeout=max(0.05, deadline - time.monotonic()))
+        except TimeoutError:
+            break
+        _apply(run, json.loads(raw), began)
 
 
 async def _one_user(
@@ -138,24 +177,7 @@ async def _one_user(
             if posted.status_code != 202:
                 return run
             run.turn_id = posted.json()["turn_id"]
-            deadline = began + timeout
-            while run.closing is None and time.monotonic() < deadline:
-                try:
-                    raw = await asyncio.wait_for(ws.recv(), timeout=max(0.05, deadline - time.monotonic()))
-                except TimeoutError:
-                    break
-                event = json.loads(raw)
-                if event.get("turn_id") != run.turn_id or event.get("type") == "message.created":
-                    continue
-                if event["type"] == "chunk":
-                    if run.first_chunk_s is None:
-                        run.first_chunk_s = time.monotonic() - began
-                    run.chunks.append(int(event["seq"]))
-                    run.text += event["text"]
-                elif event["type"] in ("done", "error"):
-                    run.closing = event["type"]
-                    run.last_seq = int(event.get("last_seq") or 0)
-                    run.done_s = time.monotonic() - began
+            await _receive_turn(ws, run, began=began, deadline=began + timeout)
             if run.closing == "done":
                 listed = await http.get(f"/api/conversations/{conversation_id}/messages", headers=headers)
                 answers = [m for m in listed.json()["items"] if m["role"] == "assistant"]

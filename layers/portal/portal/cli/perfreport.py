@@ -83,6 +83,61 @@ def _cold_row(name: str, row: dict[str, Any], floors: dict[str, Any]) -> str:
     )
 
 
+def _cold_rows(coldstart: dict[str, Any]) -> list[str]:
+    """Cold start: each shown function, the API's first request, and all functions at once."""
+    rows = []
+    functions = coldstart.get("functions", {})
+    floors = coldstart.get("floors", {})
+    for i, name in enumerate(n for n in SHOWN if n in functions):
+        anchor = ANCHORS["cold_start"] if i == 0 else ""
+        rows.append(_cold_row(name, functions[name], floors) + f" {anchor} |")
+    first = _get(functions, "portal-api", "with_first_request")
+    if first:
+        s = first["seconds"]
+        rows.append(
+            f"| cold start: `portal-api` import + its first request ({first['request']}) | "
+            f"{s['median']:.3f} s (min {s['min']:.3f}, max {s['max']:.3f}), {first['ratio']:.2f}× the same floor | |"
+        )
+    if functions:
+        worst_name, worst = max(functions.items(), key=lambda kv: kv[1]["ratio"] or 0)
+        within = sum(1 for r in functions.values() if r["within_goal"])
+        rows.append(
+            f"| cold start: all {len(functions)} functions | {within} within {coldstart.get('goal_ratio', 1.25)}× "
+            f"their floor; the highest ratio is `{worst_name}` at {worst['ratio']:.2f}× | |"
+        )
+    return rows
+
+
+def _turn_rows(turn: dict[str, Any]) -> list[str]:
+    """A chat turn at each concurrency: first chunk, last chunk, done, and where the time went."""
+    rows = []
+    for level, s in sorted((turn.get("by_concurrency") or {}).items(), key=lambda kv: int(kv[0])):
+        anchor = ANCHORS["first_token"] if level == "1" else ""
+        rows.append(
+            f"| chat turn, {level} at a time (local target, instant model): first chunk / last chunk / done, p50 (p95) | "
+            f"{s['first_chunk_ms']['p50']:.0f} ({s['first_chunk_ms']['p95']:.0f}) / "
+            f"{s['last_chunk_ms']['p50']:.0f} ({s['last_chunk_ms']['p95']:.0f}) / "
+            f"{s['done_ms']['p50']:.0f} ({s['done_ms']['p95']:.0f}) ms; "
+            f"state machine {s['state_machine_ms']['p50']:.0f}, supervisor {s['supervisor_ms']['p50']:.0f}, "
+            f"worker {s['worker_ms']['p50']:.0f} (database {s['database_ms']['p50']:.0f}) ms p50 | {anchor} |"
+        )
+    return rows
+
+
+def _ingest_rows(ingest: dict[str, Any]) -> list[str]:
+    """Ingest end to end (none when the bench did not run)."""
+    pages_per_s = _get(ingest, "total", "pages_per_second")
+    mb_per_s = _get(ingest, "total", "mb_per_second")
+    if pages_per_s is None:
+        return []
+    return [
+        f"| ingest end to end ({_get(ingest, 'pages') or '?'} generated pages, "
+        f"{_get(ingest, 'megabytes') or '?'} MB; embedder `{_get(ingest, 'embedder') or '?'}`) | "
+        f"{pages_per_s} pages/s, {mb_per_s if mb_per_s is not None else '?'} MB/s "
+        f"(model load {_get(ingest, 'model_load_seconds') or '?'} s, once per container) | {ANCHORS['ingest']} |"
+    ]
+
+
 def table(coldstart: dict[str, Any], turn: dict[str, Any], ingest: dict[str, Any], when: str) -> str:
     """The performance section's generated part, as Markdown."""
     m = coldstart.get("machine") or turn.get("machine") or {}
@@ -92,46 +147,9 @@ def table(coldstart: dict[str, Any], turn: dict[str, Any], ingest: dict[str, Any
         "",
         "| what | the portal | what people cite for the alternatives |",
         "|---|---|---|",
-    ]
-    functions = coldstart.get("functions", {})
-    floors = coldstart.get("floors", {})
-    for i, name in enumerate(n for n in SHOWN if n in functions):
-        anchor = ANCHORS["cold_start"] if i == 0 else ""
-        lines.append(_cold_row(name, functions[name], floors) + f" {anchor} |")
-    first = _get(functions, "portal-api", "with_first_request")
-    if first:
-        s = first["seconds"]
-        lines.append(
-            f"| cold start: `portal-api` import + its first request ({first['request']}) | "
-            f"{s['median']:.3f} s (min {s['min']:.3f}, max {s['max']:.3f}), {first['ratio']:.2f}× the same floor | |"
-        )
-    if functions:
-        worst_name, worst = max(functions.items(), key=lambda kv: kv[1]["ratio"] or 0)
-        within = sum(1 for r in functions.values() if r["within_goal"])
-        lines.append(
-            f"| cold start: all {len(functions)} functions | {within} within {coldstart.get('goal_ratio', 1.25)}× "
-            f"their floor; the highest ratio is `{worst_name}` at {worst['ratio']:.2f}× | |"
-        )
-    for level, s in sorted((turn.get("by_concurrency") or {}).items(), key=lambda kv: int(kv[0])):
-        anchor = ANCHORS["first_token"] if level == "1" else ""
-        lines.append(
-            f"| chat turn, {level} at a time (local target, instant model): first chunk / last chunk / done, p50 (p95) | "
-            f"{s['first_chunk_ms']['p50']:.0f} ({s['first_chunk_ms']['p95']:.0f}) / "
-            f"{s['last_chunk_ms']['p50']:.0f} ({s['last_chunk_ms']['p95']:.0f}) / "
-            f"{s['done_ms']['p50']:.0f} ({s['done_ms']['p95']:.0f}) ms; "
-            f"state machine {s['state_machine_ms']['p50']:.0f}, supervisor {s['supervisor_ms']['p50']:.0f}, "
-            f"worker {s['worker_ms']['p50']:.0f} (database {s['database_ms']['p50']:.0f}) ms p50 | {anchor} |"
-        )
-    pages_per_s = _get(ingest, "total", "pages_per_second")
-    mb_per_s = _get(ingest, "total", "mb_per_second")
-    if pages_per_s is not None:
-        lines.append(
-            f"| ingest end to end ({_get(ingest, 'pages') or '?'} generated pages, "
-            f"{_get(ingest, 'megabytes') or '?'} MB; embedder `{_get(ingest, 'embedder') or '?'}`) | "
-            f"{pages_per_s} pages/s, {mb_per_s if mb_per_s is not None else '?'} MB/s "
-            f"(model load {_get(ingest, 'model_load_seconds') or '?'} s, once per container) | {ANCHORS['ingest']} |"
-        )
-    lines += [
+        *_cold_rows(coldstart),
+        *_turn_rows(turn),
+        *_ingest_rows(ingest),
         "",
         "The portal's times are from `portal bench coldstart --json`, `portal bench turn --json` and "
         "`portal bench ingest --json`; the alternatives' are their users' reports (other machines, "

@@ -283,6 +283,40 @@ def summarize(turns: list[TurnTimes]) -> dict[str, Any]:
     }
 
 
+def _round(
+    target: Any, recorder: Recorder, errors: list[str], *, turns: int, concurrency: int
+) -> dict[str, Any] | None:
+    """`turns` turns from `concurrency` clients at once; their summary (None when a client failed)."""
+    recorder.turns.clear()
+    per_client = [turns // concurrency + (1 if i < turns % concurrency else 0) for i in range(concurrency)]
+    threads = [
+        threading.Thread(
+            target=_client,
+            args=(target.base_url, target.ws_url, f"B{concurrency:02d}{i:03d}", n, recorder, errors),
+        )
+        for i, n in enumerate(per_client)
+        if n
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    if errors:
+        return None
+    # A worker returns just after its `done` was sent: let the last ones finish.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(
+        t.sent and t.worker_end is None for t in list(recorder.turns.values())
+    ):
+        time.sleep(0.05)
+    summary = summarize([t for t in list(recorder.turns.values()) if t.sent])
+    summary["wall_seconds"] = round(wall, 2)
+    summary["turns_per_second"] = round(summary["turns"] / wall, 2) if wall else 0.0
+    return summary
+
+
 def run(args: argparse.Namespace) -> int:
     if args.turns < 1 or any(c < 1 for c in args.concurrency):
         print("portal bench turn: --turns and --concurrency must be at least 1", file=sys.stderr)
@@ -307,43 +341,9 @@ def run(args: argparse.Namespace) -> int:
         with LocalTarget(data_dir=args.data_dir, database_url=url, extra_env=extra_env) as target:
             _warm_up(target, recorder, errors)
             for concurrency in args.concurrency:
-                recorder.turns.clear()
-                per_client = [
-                    args.turns // concurrency + (1 if i < args.turns % concurrency else 0)
-                    for i in range(concurrency)
-                ]
-                threads = [
-                    threading.Thread(
-                        target=_client,
-                        args=(
-                            target.base_url,
-                            target.ws_url,
-                            f"B{concurrency:02d}{i:03d}",
-                            n,
-                            recorder,
-                            errors,
-                        ),
-                    )
-                    for i, n in enumerate(per_client)
-                    if n
-                ]
-                started = time.perf_counter()
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join()
-                wall = time.perf_counter() - started
-                if errors:
+                summary = _round(target, recorder, errors, turns=args.turns, concurrency=concurrency)
+                if summary is None:
                     break
-                # A worker returns just after its `done` was sent: let the last ones finish.
-                deadline = time.monotonic() + 10
-                while time.monotonic() < deadline and any(
-                    t.sent and t.worker_end is None for t in list(recorder.turns.values())
-                ):
-                    time.sleep(0.05)
-                summary = summarize([t for t in list(recorder.turns.values()) if t.sent])
-                summary["wall_seconds"] = round(wall, 2)
-                summary["turns_per_second"] = round(summary["turns"] / wall, 2) if wall else 0.0
                 results[str(concurrency)] = summary
                 _print(concurrency, summary)
     finally:

@@ -79,6 +79,9 @@ class ModelRequest:
     # "none" keeps the tools defined (a conversation holding tool calls needs them) but
     # asks for a text answer: the last round of a tool loop.
     tool_choice: ToolChoice = "auto"
+    # The reader is an admin: an answer written without a model may name settings and keys
+    # (the offline provider); everyone else is told to ask an administrator.
+    operator_detail: bool = False
 
 
 @dataclass(frozen=True)

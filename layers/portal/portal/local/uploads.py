@@ -73,11 +73,8 @@ def _signing_key(secret: str, date: str, region: str) -> bytes:
     return key
 
 
-def verify_post(
-    bucket: str, fields: dict[str, str], size: int, *, secret_key: str, now: datetime | None = None
-) -> dict[str, Any]:
-    """Check a POST Object request against its signed policy, as S3 does; return the policy."""
-    lowered = {k.lower(): v for k, v in fields.items()}
+def _verified_policy(lowered: dict[str, str], *, secret_key: str) -> str:
+    """The base64 policy, once the request's algorithm, credential and signature check out."""
     policy_b64, signature = lowered.get("policy"), lowered.get("x-amz-signature")
     if not policy_b64 or not signature or "key" not in lowered:
         raise PolicyError("InvalidArgument", "The POST must carry key, policy and x-amz-signature", 400)
@@ -92,6 +89,11 @@ def verify_post(
     ).hexdigest()
     if not hmac.compare_digest(expected, signature):
         raise PolicyError("SignatureDoesNotMatch", "The request signature does not match the policy")
+    return policy_b64
+
+
+def _parsed_policy(policy_b64: str, now: datetime | None) -> tuple[dict[str, Any], list[Any]]:
+    """(policy, conditions) of an unexpired, well-formed policy document."""
     try:
         policy = json.loads(base64.b64decode(policy_b64))
         expiration = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
@@ -100,36 +102,50 @@ def verify_post(
         raise PolicyError("InvalidPolicyDocument", "The policy document is malformed", 400) from None
     if (now or datetime.now(UTC)) >= expiration:
         raise PolicyError("AccessDenied", "Invalid according to Policy: Policy expired.")
+    return policy, conditions
+
+
+def _condition_failed(name: str) -> PolicyError:
+    return PolicyError("AccessDenied", f"Invalid according to Policy: Policy Condition failed: {name}")
+
+
+def _check_size(condition: list[Any], size: int) -> None:
+    low, high = int(condition[1]), int(condition[2])
+    if size > high:
+        raise PolicyError("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400)
+    if size < low:
+        raise PolicyError(
+            "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", 400
+        )
+
+
+def _check_condition(condition: Any, values: dict[str, str], size: int) -> set[str]:
+    """Check one policy condition; return the (lower-case) field names it covers."""
+    if isinstance(condition, dict):
+        for name, value in condition.items():
+            if values.get(name.lower()) != value:
+                raise _condition_failed(name)
+        return {name.lower() for name in condition}
+    if condition[0] == "content-length-range":
+        _check_size(condition, size)
+        return set()
+    operator, name, value = condition[0], condition[1].lstrip("$").lower(), condition[2]
+    actual = values.get(name, "")
+    if (operator == "eq" and actual != value) or (operator == "starts-with" and not actual.startswith(value)):
+        raise _condition_failed(name)
+    return {name}
+
+
+def verify_post(
+    bucket: str, fields: dict[str, str], size: int, *, secret_key: str, now: datetime | None = None
+) -> dict[str, Any]:
+    """Check a POST Object request against its signed policy, as S3 does; return the policy."""
+    lowered = {k.lower(): v for k, v in fields.items()}
+    policy, conditions = _parsed_policy(_verified_policy(lowered, secret_key=secret_key), now)
     covered: set[str] = set()
     values = {**lowered, "bucket": bucket}
     for condition in conditions:
-        if isinstance(condition, dict):
-            for name, value in condition.items():
-                covered.add(name.lower())
-                if values.get(name.lower()) != value:
-                    raise PolicyError(
-                        "AccessDenied", f"Invalid according to Policy: Policy Condition failed: {name}"
-                    )
-        elif condition[0] == "content-length-range":
-            low, high = int(condition[1]), int(condition[2])
-            if size > high:
-                raise PolicyError(
-                    "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400
-                )
-            if size < low:
-                raise PolicyError(
-                    "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", 400
-                )
-        else:
-            operator, name, value = condition[0], condition[1].lstrip("$").lower(), condition[2]
-            covered.add(name)
-            actual = values.get(name, "")
-            if (operator == "eq" and actual != value) or (
-                operator == "starts-with" and not actual.startswith(value)
-            ):
-                raise PolicyError(
-                    "AccessDenied", f"Invalid according to Policy: Policy Condition failed: {name}"
-                )
+        covered |= _check_condition(condition, values, size)
     extra = {k for k in lowered if k not in _EXEMPT and not k.startswith("x-ignore-")} - covered
     if extra:
         raise PolicyError(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from portal.llm.base import ChatMessage, ChatModel, ModelRequest, ProviderError, collect
-from portal.llm.router import Priority, TaskType, choose_models
+from portal.llm.model_choice import Priority, TaskType, choose_models
 from portal.llm.service import call_record, provider_model_id
 from portal.observability import logger
 from portal.rag.language import Language, language_of

@@ -316,6 +316,17 @@ def _cell(value: Any) -> str:
     return clean(str(value)).replace("\n", " ")
 
 
+def _row_line(header: list[str], cells: list[str]) -> str:
+    """One row as "header: value; ..." (cells beyond the header get a numbered column name)."""
+    pairs = [f"{header[i] if i < len(header) else f'column {i + 1}'}: {c}" for i, c in enumerate(cells) if c]
+    return "; ".join(pairs)
+
+
+def _rows_segment(lines: list[str], page: int | None, section: str | None, first: int, last: int) -> Segment:
+    where = f"{section + ' ' if section else ''}rows {first}-{last}"
+    return Segment("\n".join(lines), page, where)
+
+
 def _table_segments(
     rows: Iterator[list[Any]], *, page: int | None, section: str | None, limits: Limits
 ) -> list[Segment]:
@@ -333,22 +344,17 @@ def _table_segments(
             header = [c or f"column {i + 1}" for i, c in enumerate(cells)]
             first_row = number + 1
             continue
-        pairs = [
-            f"{header[i] if i < len(header) else f'column {i + 1}'}: {c}" for i, c in enumerate(cells) if c
-        ]
-        lines.append("; ".join(pairs))
+        lines.append(_row_line(header, cells))
         chars += len(lines[-1])
         if chars > limits.max_chars:
             raise FileRejected(
                 f"The table holds more than {limits.max_chars:,} characters of text", code="too_large"
             )
         if len(lines) >= _ROWS_PER_SEGMENT:
-            where = f"{section + ' ' if section else ''}rows {first_row}-{number}"
-            segments.append(Segment("\n".join(lines), page, where))
+            segments.append(_rows_segment(lines, page, section, first_row, number))
             lines, first_row = [], number + 1
     if lines:
-        where = f"{section + ' ' if section else ''}rows {first_row}-{first_row + len(lines) - 1}"
-        segments.append(Segment("\n".join(lines), page, where))
+        segments.append(_rows_segment(lines, page, section, first_row, first_row + len(lines) - 1))
     if header is not None and not segments:
         segments.append(Segment("; ".join(header), page, section))
     return segments
@@ -468,6 +474,33 @@ def _shape_texts(shapes: Any) -> Iterator[str]:
             yield shape.text_frame.text
 
 
+def _slide_title(slide: Any) -> tuple[str, Any]:
+    """The slide's title text ("" without one) and the id of its title shape (None without one)."""
+    title_shape = slide.shapes.title
+    if title_shape is None:
+        return "", None
+    title = clean(title_shape.text_frame.text) if title_shape.has_text_frame else ""
+    return title, title_shape.shape_id
+
+
+def _slide_notes(slide: Any) -> str:
+    if not slide.has_notes_slide or not slide.notes_slide.notes_text_frame:
+        return ""
+    return clean(slide.notes_slide.notes_text_frame.text)
+
+
+def _slide_segments(slide: Any, number: int) -> list[Segment]:
+    """A slide's title (as a heading), its shapes' texts and its speaker notes."""
+    title, title_id = _slide_title(slide)
+    section = title or f"Slide {number}"
+    texts = [clean(t) for t in _shape_texts(s for s in slide.shapes if s.shape_id != title_id)]
+    texts = [t for t in texts if t]
+    if notes := _slide_notes(slide):
+        texts.append(f"Notes: {notes}")
+    heading = [Segment(title, number, section, heading=True)] if title else []
+    return heading + [Segment(t, number, section) for t in texts]
+
+
 def _pptx(data: bytes, limits: Limits) -> Extracted:
     import pptx
 
@@ -487,26 +520,9 @@ def _pptx(data: bytes, limits: Limits) -> Extracted:
     empty: list[int] = []
     for number, slide in enumerate(slides, start=1):
         limits.check_time()
-        title_shape = slide.shapes.title
-        title = (
-            clean(title_shape.text_frame.text)
-            if title_shape is not None and title_shape.has_text_frame
-            else ""
-        )
-        section = title or f"Slide {number}"
-        title_id = title_shape.shape_id if title_shape is not None else None
-        texts = [clean(t) for t in _shape_texts(s for s in slide.shapes if s.shape_id != title_id)]
-        texts = [t for t in texts if t]
-        if slide.has_notes_slide:
-            notes = (
-                clean(slide.notes_slide.notes_text_frame.text) if slide.notes_slide.notes_text_frame else ""
-            )
-            if notes:
-                texts.append(f"Notes: {notes}")
-        if title:
-            segments.append(Segment(title, number, section, heading=True))
-        segments.extend(Segment(t, number, section) for t in texts)
-        if not title and not texts:
+        found = _slide_segments(slide, number)
+        segments.extend(found)
+        if not found:
             empty.append(number)
     return Extracted(segments, page_count=len(slides), pages_without_text=empty)
 
@@ -516,7 +532,8 @@ def _pptx(data: bytes, limits: Limits) -> Extracted:
 _MIN_PAGE_CHARS = 3  # fewer characters than this: the page is a scan (or blank)
 
 
-def _pdf(data: bytes, limits: Limits, vision: Vision | None, on_progress: Progress | None) -> Extracted:
+def _open_pdf(data: bytes) -> Any:
+    """A readable PdfReader (FileRejected: encrypted with a password, damaged, or empty)."""
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
@@ -548,25 +565,52 @@ def _pdf(data: bytes, limits: Limits, vision: Vision | None, on_progress: Progre
         ) from exc
     if total == 0:
         raise FileRejected("The PDF has no pages", code="corrupt")
+    return reader
+
+
+def _page_text(page: Any, vision: Vision | None) -> tuple[str, bool, bool]:
+    """(text, read by OCR, unreadable) of one page; a damaged page is empty, not an error."""
+    damaged = False
+    try:
+        text = join_spaced_hangul(clean(page.extract_text() or ""))
+    except Exception:  # one damaged page must not lose the rest of the document
+        text, damaged = "", True
+    if len(text) < _MIN_PAGE_CHARS and vision is not None:
+        scanned = _ocr_page(page, vision)
+        return scanned, bool(scanned), damaged
+    return text, False, damaged
+
+
+def _pdf_note(empty: list[int], total: int, has_text: bool, vision: Vision | None) -> str | None:
+    """What the pages without text mean for the user (scans, and how they could be read)."""
+    if not empty:
+        return None
+    if not has_text:
+        return "No text: the PDF's pages are scanned images" + (
+            "" if vision is not None else "; configure a multimodal model (GOOGLE_API_KEY) to read them"
+        )
+    return f"{len(empty)} of {total} pages have no text" + (
+        "" if vision is not None else " (scanned pages are read only when a multimodal model is configured)"
+    )
+
+
+def _pdf(data: bytes, limits: Limits, vision: Vision | None, on_progress: Progress | None) -> Extracted:
+    reader = _open_pdf(data)
+    total = len(reader.pages)
     if total > limits.max_pages:
         raise FileRejected(
             f"The PDF has {total:,} pages; at most {limits.max_pages:,} are accepted", code="too_large"
         )
-
     segments: list[Segment] = []
     empty: list[int] = []
     ocr: list[int] = []
     unreadable = 0
     for number, page in enumerate(reader.pages, start=1):
         limits.check_time()
-        try:
-            text = join_spaced_hangul(clean(page.extract_text() or ""))
-        except Exception:  # one damaged page must not lose the rest of the document
-            text, unreadable = "", unreadable + 1
-        if len(text) < _MIN_PAGE_CHARS and vision is not None:
-            text = _ocr_page(page, vision)
-            if text:
-                ocr.append(number)
+        text, by_ocr, damaged = _page_text(page, vision)
+        unreadable += damaged
+        if by_ocr:
+            ocr.append(number)
         if len(text) < _MIN_PAGE_CHARS:
             empty.append(number)
         else:
@@ -575,17 +619,7 @@ def _pdf(data: bytes, limits: Limits, vision: Vision | None, on_progress: Progre
             on_progress(number, total)
     if unreadable == total:
         raise FileRejected("The PDF is damaged: none of its pages could be read", code="corrupt")
-    note = None
-    if empty and not segments:
-        note = "No text: the PDF's pages are scanned images" + (
-            "" if vision is not None else "; configure a multimodal model (GOOGLE_API_KEY) to read them"
-        )
-    elif empty:
-        note = f"{len(empty)} of {total} pages have no text" + (
-            ""
-            if vision is not None
-            else " (scanned pages are read only when a multimodal model is configured)"
-        )
+    note = _pdf_note(empty, total, bool(segments), vision)
     return Extracted(segments, page_count=total, pages_without_text=empty, ocr_pages=ocr, note=note)
 
 

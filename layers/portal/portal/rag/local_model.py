@@ -237,29 +237,36 @@ def _export(source: Path, out: Path, *, name: str, fingerprint: str, quantize: b
         plain.unlink()
         optimized.rename(plain)
     if quantize:
-        import onnx
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        # Weights to int8 once; activations are quantized per batch at run time. Its advice to
-        # pre-process first goes to the root logger; the graph is already optimized (_fuse).
-        root = logging.getLogger()
-        level = root.level
-        root.setLevel(logging.ERROR)
-        try:
-            quantize_dynamic(
-                str(plain),
-                str(out / "model.onnx"),
-                weight_type=QuantType.QInt8,
-                # A scale per output channel: per-tensor scales moved MiniLM's vectors to cos 0.85
-                # of the float model on short or Korean texts; per channel keeps them above 0.96.
-                per_channel=True,
-                # Fused ops have no inferred type: say that their tensors are float.
-                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-            )
-        finally:
-            root.setLevel(level)
+        _quantize(plain, out / "model.onnx")
         plain.unlink()
     tokenizer.backend_tokenizer.save(str(out / "tokenizer.json"))
+    _write_manifest(
+        out,
+        model,
+        name=name,
+        source=source,
+        fingerprint=fingerprint,
+        dimensions=dimensions,
+        max_tokens=max_tokens,
+        inputs=inputs,
+        quantized=quantize,
+    )
+
+
+def _write_manifest(
+    out: Path,
+    model: Any,
+    *,
+    name: str,
+    source: Path,
+    fingerprint: str,
+    dimensions: int,
+    max_tokens: int,
+    inputs: tuple[str, ...],
+    quantized: bool,
+) -> None:
+    """manifest.json: what the runtime needs to use the export without sentence-transformers."""
+    tokenizer = model.tokenizer
     prompts = {k: v for k, v in (getattr(model, "prompts", None) or {}).items() if isinstance(v, str) and v}
     manifest = {
         "name": name,
@@ -269,12 +276,37 @@ def _export(source: Path, out: Path, *, name: str, fingerprint: str, quantize: b
         "max_tokens": max_tokens,
         "inputs": list(inputs),
         "prompts": prompts,
-        "quantized": quantize,
+        "quantized": quantized,
         "pad_id": int(tokenizer.pad_token_id or 0),
         "opset": _OPSET,
         "format": _FORMAT,
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def _quantize(plain: Path, quantized: Path) -> None:
+    """Weights to int8 (per channel), written to `quantized`."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # Weights to int8 once; activations are quantized per batch at run time. Its advice to
+    # pre-process first goes to the root logger; the graph is already optimized (_fuse).
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        quantize_dynamic(
+            str(plain),
+            str(quantized),
+            weight_type=QuantType.QInt8,
+            # A scale per output channel: per-tensor scales moved MiniLM's vectors to cos 0.85
+            # of the float model on short or Korean texts; per channel keeps them above 0.96.
+            per_channel=True,
+            # Fused ops have no inferred type: say that their tensors are float.
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
+    finally:
+        root.setLevel(level)
 
 
 def _fuse(plain: Path, fused: Path, sample: dict[str, Any]) -> Path:

@@ -116,6 +116,47 @@ def valid_file_ids(values: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _scope(
+    db: Executor, *, empno: str, company_code: str | None, file_ids: Sequence[str] | None
+) -> SearchScope:
+    """Where a search may look: the user's files and workspaces, or only the attached files."""
+    # Attached files may come from any workspace the user can read; the default scope does not.
+    workspace_ids = (
+        files.member_workspace_ids(db, empno=empno)
+        if file_ids is None
+        else files.readable_workspace_ids(db, empno=empno, company_code=company_code)
+    )
+    return SearchScope(
+        owner=empno,
+        workspace_ids=tuple(workspace_ids),
+        file_ids=tuple(file_ids) if file_ids is not None else None,
+    )
+
+
+def _rankings(
+    index: VectorIndex, embedder: Embedder, scope: SearchScope, query: str, *, k: int, rewrite: bool
+) -> list[tuple[float, Sequence[Hit]]]:
+    """The vector and keyword rankings of one query, with their fusion weights.
+
+    A rewrite (the question in another language) keeps only chunks of its own language, and
+    vector hits only above a minimum similarity.
+    """
+    vector_weight, keyword_weight = weights_for(query, multilingual=is_multilingual(embedder.key))
+    by_vector = index.vector_search(
+        embedder.embed_query(query), embedding_model=embedder.key, scope=scope, k=k
+    )
+    by_keyword = index.keyword_search(query_tokens(query), scope=scope, k=k, question=query)
+    if rewrite:
+        language = language_of(query)
+        by_vector = [
+            h
+            for h in by_vector
+            if language_of(h.content) == language and cosine(h, index.name) >= REWRITE_MIN_COSINE
+        ]
+        by_keyword = [h for h in by_keyword if language_of(h.content) == language]
+    return [(vector_weight, by_vector), (keyword_weight, by_keyword)]
+
+
 def search(
     db: Executor,
     *,
@@ -135,39 +176,15 @@ def search(
     """
     user = users.get(db, empno=empno)
     company_code = user.company_code if user else None
-    # Attached files may come from any workspace the user can read; the default scope does not.
-    workspace_ids = (
-        files.member_workspace_ids(db, empno=empno)
-        if file_ids is None
-        else files.readable_workspace_ids(db, empno=empno, company_code=company_code)
-    )
-    scope = SearchScope(
-        owner=empno,
-        workspace_ids=tuple(workspace_ids),
-        file_ids=tuple(file_ids) if file_ids is not None else None,
-    )
+    scope = _scope(db, empno=empno, company_code=company_code, file_ids=file_ids)
     if scope.file_ids is not None and not scope.file_ids:
         return []
     index = index or get_index(db)
     embedder = embedder or get_embedder()
     candidates = max(4 * k, 24)
-    multilingual = is_multilingual(embedder.key)
     rankings: list[tuple[float, Sequence[Hit]]] = []
     for query in [question, *rewrites]:
-        vector_weight, keyword_weight = weights_for(query, multilingual=multilingual)
-        by_vector = index.vector_search(
-            embedder.embed_query(query), embedding_model=embedder.key, scope=scope, k=candidates
-        )
-        by_keyword = index.keyword_search(query_tokens(query), scope=scope, k=candidates, question=query)
-        if query is not question:
-            language = language_of(query)
-            by_vector = [
-                h
-                for h in by_vector
-                if language_of(h.content) == language and cosine(h, index.name) >= REWRITE_MIN_COSINE
-            ]
-            by_keyword = [h for h in by_keyword if language_of(h.content) == language]
-        rankings += [(vector_weight, by_vector), (keyword_weight, by_keyword)]
+        rankings += _rankings(index, embedder, scope, query, k=candidates, rewrite=query is not question)
     fused = fuse(rankings)
     readable = files.readable_completed(
         db, file_ids=[h.file_id for h in fused], empno=empno, company_code=company_code

@@ -58,7 +58,7 @@ class ModelVision:
 
 def configured_vision() -> ModelVision | None:
     """Gemini when a Google key is configured, else None (images then get a "no text" status)."""
-    from portal.llm.router import Priority, TaskType, choose_models
+    from portal.llm.model_choice import Priority, TaskType, choose_models
     from portal.llm.service import providers
 
     available = providers()

@@ -10,7 +10,7 @@ from typing import Any
 from portal.agents.research.models import StepUsage
 from portal.llm.base import ChatMessage, ModelRequest
 from portal.llm.catalog import CatalogModel
-from portal.llm.router import Priority, TaskType, choose_models
+from portal.llm.model_choice import Priority, TaskType, choose_models
 from portal.llm.service import AllModelsFailed, StreamedAnswer, configured_providers, stream_answer
 from portal.observability import logger
 

@@ -21,6 +21,7 @@ from portal.agents.completion import FinalAnswer, complete_turn, ended_answer, s
 from portal.agents.research.retrieval import files_retriever
 from portal.agents.runner import open_stream
 from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
+from portal.agents.user_context import load_user_context
 from portal.agents.workers.prompts import is_korean
 from portal.db.repositories import messages
 from portal.errors import NotConfigured, NotFound
@@ -46,7 +47,20 @@ def deep_research_available(settings: Settings | None = None) -> bool:
     return bool(s.research_state_machine_arn) and (web_search_available(s) or files_retriever() is not None)
 
 
-def _not_available_text(settings: Settings, korean: bool) -> str:
+NOT_AVAILABLE_USER_KO = (
+    "심층 리서치가 설정되지 않았습니다. 이 기능이 필요하시면 포털 관리자에게 문의해 주세요. "
+    "그동안 일반 대화나 웹 검색으로 질문하실 수 있습니다."
+)
+NOT_AVAILABLE_USER_EN = (
+    "Deep research is not configured. Please ask your portal administrator if you need it. "
+    "Meanwhile, you can ask in a regular chat or with web search."
+)
+
+
+def _not_available_text(settings: Settings, korean: bool, admin: bool) -> str:
+    """Why research cannot run: the missing settings (admins) or whom to ask (everyone else)."""
+    if not admin:
+        return NOT_AVAILABLE_USER_KO if korean else NOT_AVAILABLE_USER_EN
     missing_machine = not settings.research_state_machine_arn
     if korean:
         reasons = []
@@ -136,7 +150,8 @@ def start_research(event: dict[str, Any]) -> dict[str, Any]:
     korean = is_korean(question.content)
 
     if not deep_research_available(settings):
-        text = _not_available_text(settings, korean)
+        admin = load_user_context(db, empno=turn.empno).is_admin  # read once, only on this path
+        text = _not_available_text(settings, korean, admin)
         stream.write(text)
         saved = complete_turn(
             db,

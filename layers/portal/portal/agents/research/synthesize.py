@@ -8,6 +8,7 @@ Without a real model the report is an honest compilation of what was found.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,11 +19,13 @@ from portal.agents.research.llm import real_chain, usage_of
 from portal.agents.research.models import Findings, FindingSummary, GapReport, SearchPlan, StepUsage
 from portal.agents.research.prompts import REPORT_SYSTEM
 from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
+from portal.agents.user_context import load_user_context
 from portal.agents.workers.prompts import is_korean
 from portal.db.repositories import messages
 from portal.errors import NotFound
 from portal.llm.base import ChatMessage, ModelRequest
-from portal.llm.router import TaskType
+from portal.llm.model_choice import TaskType
+from portal.llm.operator_notes import connect_model_note
 from portal.llm.service import AllModelsFailed, StreamedAnswer, stream_answer
 from portal.observability import MetricName, emit_model_usage, logger, metrics
 from portal.search import citations
@@ -122,10 +125,12 @@ def compiled_report(
     sources: list[Source],
     *,
     reason: str,
+    admin: bool = False,
 ) -> str:
     """The report without a model: the plan, what each query found, and the sources with URLs.
 
-    `reason` is "offline" (no model configured), "model_failed" or "nothing_found".
+    `reason` is "offline" (no model configured), "model_failed" or "nothing_found". How to
+    connect a model (keys, settings) is said to admins only.
     """
     korean = is_korean(question)
     queries = " · ".join(plan.queries + gaps.queries)
@@ -143,10 +148,6 @@ def compiled_report(
         parts += ["", "## 검색별 결과", *_query_lines(findings, korean)]
         if sources:
             parts += ["", f"## 수집한 자료 ({len(sources)}건)"]
-        outro = (
-            "실제 모델을 연결하려면 ANTHROPIC_API_KEY 또는 GOOGLE_API_KEY를 설정하거나, AWS에서는 "
-            "PORTAL_USE_BEDROCK=true로 Bedrock의 Claude를 사용하세요."
-        )
     else:
         head = {
             "offline": "[Offline mode] No language model is configured, so the findings are not analysed. "
@@ -161,16 +162,12 @@ def compiled_report(
         parts += ["", "## Results per query", *_query_lines(findings, korean)]
         if sources:
             parts += ["", f"## Sources ({len(sources)})"]
-        outro = (
-            "To connect a real model, set ANTHROPIC_API_KEY or GOOGLE_API_KEY, or in AWS set "
-            "PORTAL_USE_BEDROCK=true to use Claude on Bedrock."
-        )
     for s in sources:
         where = s.url or ("업로드한 파일" if korean else "your uploaded file")
         body = (s.excerpt or s.snippet)[:300].replace("\n", " ")
         parts.append(f"[{s.index}] {s.title}\n    {where}" + (f"\n    {body}" if body else ""))
     if reason != "nothing_found":
-        parts += ["", outro]
+        parts += ["", connect_model_note(korean=korean, admin=admin)]
     return "\n".join(parts)
 
 
@@ -226,6 +223,100 @@ def _suggestion(plan: SearchPlan) -> dict[str, Any] | None:
     return {"agent": plan.recommended_agent, "reason": plan.recommended_reason}
 
 
+@dataclass
+class _Report:
+    """The report as streamed and stored, and what produced it."""
+
+    text: str
+    cited: list[dict[str, Any]]
+    answered_by: str  # model | offline | model_failed | nothing_found
+    usage: StepUsage
+    model_key: str | None = None
+    model_name: str | None = None
+    fallbacks: list[dict[str, str]] = field(default_factory=list)
+
+
+def _write_report(
+    turn: TurnInput,
+    question: str,
+    plan: SearchPlan,
+    gaps: GapReport,
+    findings: list[Findings],
+    sources: list[Source],
+    write: Callable[[str], None],
+) -> _Report:
+    """Stream the model's cited report, or (no sources, no model, every model failed) the compiled one."""
+    korean = is_korean(question)
+    usage = plan.usage.plus(gaps.usage)
+    produced = (
+        _model_report(question, plan, gaps, sources, preferred=turn.options.model, write=write)
+        if sources
+        else None
+    )
+    if produced is not None:
+        cited = citations.citations_for(produced.text, sources)
+        tail = citations.footer(cited, korean=korean)
+        write(tail)
+        return _Report(
+            text=produced.text + tail,
+            cited=cited,
+            answered_by="model",
+            usage=usage.plus(usage_of(produced)),
+            model_key=produced.model.key,
+            model_name=produced.model.display_name,
+            fallbacks=produced.fallbacks,
+        )
+    reason = (
+        "nothing_found"
+        if not sources
+        else ("offline" if not real_chain(TaskType.COMPLEX_ANALYSIS) else "model_failed")
+    )
+    # The user is read only on this path: operator detail (model keys) is for admins.
+    admin = reason != "nothing_found" and load_user_context(services.db(), empno=turn.empno).is_admin
+    text = compiled_report(question, plan, gaps, findings, sources, reason=reason, admin=admin)
+    write(text)
+    return _Report(text=text, cited=[s.citation() for s in sources], answered_by=reason, usage=usage)
+
+
+def _metadata(
+    route: RouteDecision,
+    plan: SearchPlan,
+    gaps: GapReport,
+    summaries: list[FindingSummary],
+    report: _Report,
+) -> dict[str, Any]:
+    """What the stored answer carries besides its text: route, citations, how the research went."""
+    metadata: dict[str, Any] = {
+        "route": route.model_dump(exclude_none=True),
+        "citations": report.cited,
+        "research": {
+            "status": "completed",
+            "answered_by": report.answered_by,
+            "intent": plan.intent,
+            "context": plan.context,
+            "queries": plan.queries,
+            "followup_queries": gaps.queries,
+            "info_gaps": open_gaps(plan, gaps),
+            "planned_by": plan.planned_by,
+            "analysed_by": gaps.analysed_by,
+            "recommended_agent": plan.recommended_agent,
+            "per_query": [
+                s.model_dump(
+                    include={"query", "round", "web", "files", "web_status", "files_status", "error"}
+                )
+                for s in summaries
+            ],
+        },
+    }
+    if report.model_name:
+        metadata["model_name"] = report.model_name
+    if report.fallbacks:
+        metadata["fallbacks"] = report.fallbacks
+    if suggestion := _suggestion(plan):
+        metadata["suggestion"] = suggestion
+    return metadata
+
+
 def synthesize_step(event: dict[str, Any]) -> dict[str, Any]:
     """The Synthesize task: write the cited report, store it as the turn's answer, send done."""
     turn = TurnInput.model_validate(event)
@@ -248,84 +339,29 @@ def synthesize_step(event: dict[str, Any]) -> dict[str, Any]:
     summaries += [FindingSummary.model_validate(s) for s in (event.get("more_findings") or [])]
     findings = store.load_all(turn.turn_id, summaries)
     sources = select_sources(findings, limit=settings.research_max_sources)
-    korean = is_korean(question.content)
+    report = _write_report(turn, question.content, plan, gaps, findings, sources, stream.write)
 
-    usage = plan.usage.plus(gaps.usage)
-    model_key: str | None = None
-    model_name: str | None = None
-    fallbacks: list[dict[str, str]] = []
-    produced = (
-        _model_report(question.content, plan, gaps, sources, preferred=turn.options.model, write=stream.write)
-        if sources
-        else None
-    )
-    if produced is not None:
-        body, result = produced.text, produced
-        cited = citations.citations_for(body, sources)
-        tail = citations.footer(cited, korean=korean)
-        stream.write(tail)
-        text, answered_by = body + tail, "model"
-        usage = usage.plus(usage_of(result))
-        model_key, model_name, fallbacks = result.model.key, result.model.display_name, result.fallbacks
-    else:
-        reason = (
-            "nothing_found"
-            if not sources
-            else ("offline" if not real_chain(TaskType.COMPLEX_ANALYSIS) else "model_failed")
-        )
-        text = compiled_report(question.content, plan, gaps, findings, sources, reason=reason)
-        stream.write(text)
-        cited, answered_by = [s.citation() for s in sources], reason
-
-    elapsed = _seconds_since(stored.created_at) if stored is not None else None
-    metadata: dict[str, Any] = {
-        "route": route.model_dump(exclude_none=True),
-        "citations": cited,
-        "research": {
-            "status": "completed",
-            "answered_by": answered_by,
-            "intent": plan.intent,
-            "context": plan.context,
-            "queries": plan.queries,
-            "followup_queries": gaps.queries,
-            "info_gaps": open_gaps(plan, gaps),
-            "planned_by": plan.planned_by,
-            "analysed_by": gaps.analysed_by,
-            "recommended_agent": plan.recommended_agent,
-            "per_query": [
-                s.model_dump(
-                    include={"query", "round", "web", "files", "web_status", "files_status", "error"}
-                )
-                for s in summaries
-            ],
-        },
-    }
-    if model_name:
-        metadata["model_name"] = model_name
-    if fallbacks:
-        metadata["fallbacks"] = fallbacks
-    if suggestion := _suggestion(plan):
-        metadata["suggestion"] = suggestion
     saved = complete_turn(
         db,
         stream,
         turn,
         FinalAnswer(
-            content=text,
+            content=report.text,
             agent=route.agent,
-            model=model_key,
-            input_tokens=usage.input_tokens,
-            output_tokens=usage.output_tokens,
-            cost_usd=usage.cost_usd,
-            processing_time=elapsed,
-            metadata=metadata,
+            model=report.model_key,
+            input_tokens=report.usage.input_tokens,
+            output_tokens=report.usage.output_tokens,
+            cost_usd=report.usage.cost_usd,
+            processing_time=_seconds_since(stored.created_at) if stored is not None else None,
+            metadata=_metadata(route, plan, gaps, summaries, report),
         ),
     )
-    _record_metrics(usage)
+    _record_metrics(report.usage)
     logger.info(
-        "research reported", extra={"message_id": saved.id, "sources": len(sources), "by": answered_by}
+        "research reported",
+        extra={"message_id": saved.id, "sources": len(sources), "by": report.answered_by},
     )
-    return WorkerResult(message_id=saved.id, agent=route.agent, model=model_key).model_dump()
+    return WorkerResult(message_id=saved.id, agent=route.agent, model=report.model_key).model_dump()
 
 
 def _seconds_since(started: datetime) -> float:

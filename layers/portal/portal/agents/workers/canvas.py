@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from portal.agents.graphs.canvas import build_graph
+from portal.agents.graphs.canvas.context import CanvasContext
 from portal.agents.runner import Answer, WorkerContext
-from portal.agents.workers.common import history_messages
+from portal.agents.workers.common import history_messages, preferred_model
 from portal.agents.workers.prompts import is_korean
 from portal.collab import workspaces as collab_workspaces
-from portal.db.repositories import users, workspaces
+from portal.db.repositories import workspaces
 from portal.db.repositories.users import User
 from portal.db.repositories.workspaces import Workspace
 from portal.realtime.stream import TurnStream
@@ -70,7 +71,7 @@ def _workspace(ctx: WorkerContext, user: User) -> Workspace | None:
 def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
     """Create or revise an artifact from the user's request; the draft streams as it is written."""
     korean = is_korean(ctx.question.content)
-    user = users.get(ctx.db, empno=ctx.turn.empno)
+    user = ctx.user.account
     if user is None:
         raise LookupError(f"user {ctx.turn.empno} of turn {ctx.turn.turn_id} does not exist")
     workspace = _workspace(ctx, user)
@@ -78,17 +79,15 @@ def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
     if refusal is not None or workspace is None:
         stream.write(refusal or "")
         return Answer(text=stream.text, model=None, metadata={"canvas": "refused"})
-    prefs = user.preferences or {}
     state = build_graph().invoke(
         {
             "request": ctx.question.content,
             "history": history_messages(ctx),
             "workspace_id": workspace.id,
             "previous_artifact_id": previous_artifact(ctx, workspace.id),
-            "priority": prefs.get("priority", "balanced"),
-            "preferred_model": ctx.turn.options.model,
+            "preferred_model": preferred_model(ctx),
         },
-        config={"configurable": {"stream": stream, "db": ctx.db, "user": user, "turn_id": ctx.turn.turn_id}},
+        context=CanvasContext(stream=stream, user=ctx.user, db=ctx.db, turn_id=ctx.turn.turn_id),
     )
     result, saved = state.get("result"), state.get("saved")
     metadata: dict[str, Any] = {}

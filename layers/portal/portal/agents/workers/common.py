@@ -1,10 +1,10 @@
-"""What every worker needs from a turn: the conversation as model messages, a usable model preference."""
+"""What every worker needs from a turn: the conversation as model messages, the model to prefer."""
 
 from __future__ import annotations
 
 from portal.agents.runner import WorkerContext
+from portal.agents.user_context import known_model
 from portal.llm.base import ChatMessage
-from portal.llm.catalog import all_models
 
 
 def history_messages(ctx: WorkerContext) -> list[ChatMessage]:
@@ -16,6 +16,6 @@ def history_messages(ctx: WorkerContext) -> list[ChatMessage]:
     ]
 
 
-def known_model(key: object) -> str | None:
-    """A model key that is still in the catalog (saved preferences outlive retired models)."""
-    return key if isinstance(key, str) and any(m.key == key for m in all_models()) else None
+def preferred_model(ctx: WorkerContext) -> str | None:
+    """The model chosen for this turn, else the user's saved preference (either still in the catalog)."""
+    return known_model(ctx.turn.options.model) or ctx.user.model_preference

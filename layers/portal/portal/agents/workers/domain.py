@@ -8,22 +8,12 @@ servers included) however the turn ends.
 from __future__ import annotations
 
 from portal.agents.graphs.domain import DomainAnswer, build_graph
+from portal.agents.graphs.domain.context import DomainContext
 from portal.agents.mcp.client import McpToolbox
 from portal.agents.mcp.config import DOMAIN_AGENTS
 from portal.agents.runner import Answer, Worker, WorkerContext
-from portal.agents.workers.common import known_model
-from portal.db.repositories import users
-from portal.llm.base import ChatMessage
+from portal.agents.workers.common import history_messages, preferred_model
 from portal.realtime.stream import TurnStream
-
-
-def _history(ctx: WorkerContext) -> list[ChatMessage]:
-    """Earlier completed messages as the model sees them."""
-    return [
-        ChatMessage(role=m.role, content=m.content)
-        for m in ctx.history
-        if m.role in ("user", "assistant") and m.content.strip()
-    ]
 
 
 def domain_worker(agent: str) -> Worker:
@@ -33,22 +23,17 @@ def domain_worker(agent: str) -> Worker:
 
     def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
         """Answer the turn from the agent's MCP servers; the text streams as it is produced."""
-        user = users.get(ctx.db, empno=ctx.turn.empno)
-        prefs = user.preferences if user else {}
         with McpToolbox(max_result_chars=ctx.settings.mcp_max_result_chars) as toolbox:
             state = build_graph().invoke(
                 {
                     "agent": agent,
                     "question": ctx.question.content,
-                    "history": _history(ctx),
-                    "empno": ctx.turn.empno,
-                    "turn_id": ctx.turn.turn_id,
-                    "user_name": user.name_ko if user else ctx.turn.empno,
-                    "company": user.company if user else None,
-                    "priority": prefs.get("priority", "balanced"),
-                    "preferred_model": ctx.turn.options.model or known_model(prefs.get("model")),
+                    "history": history_messages(ctx),
+                    "preferred_model": preferred_model(ctx),
                 },
-                config={"configurable": {"stream": stream, "toolbox": toolbox, "db": ctx.db}},
+                context=DomainContext(
+                    stream=stream, user=ctx.user, db=ctx.db, toolbox=toolbox, turn_id=ctx.turn.turn_id
+                ),
             )
         result: DomainAnswer = state["answer"]
         return Answer(

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
+from portal.agents.graphs.context import TurnContext
 from portal.agents.graphs.general import build_graph
 from portal.agents.runner import Answer, WorkerContext
-from portal.agents.workers.common import history_messages, known_model
-from portal.agents.workers.prompts import general_system_prompt
-from portal.db.repositories import users
+from portal.agents.workers.common import history_messages, preferred_model
 from portal.realtime.stream import TurnStream
 
 
 def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
     """Run the general graph for the turn; the answer streams as it is generated."""
-    user = users.get(ctx.db, empno=ctx.turn.empno)
-    prefs = user.preferences if user else {}
     state = build_graph().invoke(
         {
             "question": ctx.question.content,
             "history": history_messages(ctx),
             "attachments": ctx.turn.options.attachments,
-            "system": general_system_prompt(
-                name=user.name_ko if user else ctx.turn.empno,
-                company=user.company if user else None,
-                preferences=prefs,
-            ),
-            "priority": prefs.get("priority", "balanced"),
-            "preferred_model": ctx.turn.options.model or known_model(prefs.get("model")),
+            "preferred_model": preferred_model(ctx),
         },
-        config={"configurable": {"stream": stream}},
+        context=TurnContext(stream=stream, user=ctx.user),
     )
     result = state["result"]
     return Answer(

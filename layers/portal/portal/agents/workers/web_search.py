@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from portal.agents.graphs.web_search import build_graph
+from portal.agents.graphs.web_search.context import WebSearchContext
 from portal.agents.runner import Answer, WorkerContext
-from portal.agents.workers.common import history_messages, known_model
+from portal.agents.workers.common import history_messages, preferred_model
 from portal.agents.workers.prompts import is_korean
-from portal.db.repositories import users
 from portal.realtime.stream import TurnStream
 from portal.search import registry
 from portal.search.registry import web_search_available
@@ -16,26 +16,22 @@ __all__ = ["answer", "web_search_available"]
 
 def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
     """Search, read the top pages, and stream an answer with numbered citations."""
-    user = users.get(ctx.db, empno=ctx.turn.empno)
-    prefs = user.preferences if user else {}
     settings = ctx.settings
     state = build_graph().invoke(
         {
             "question": ctx.question.content,
             "history": history_messages(ctx),
             "korean": is_korean(ctx.question.content),
-            "priority": prefs.get("priority", "balanced"),
-            "preferred_model": known_model(ctx.turn.options.model) or known_model(prefs.get("model")),
+            "preferred_model": preferred_model(ctx),
         },
-        config={
-            "configurable": {
-                "stream": stream,
-                "providers": registry.search_providers(),
-                "fetcher": registry.page_fetcher(),
-                "max_results": settings.web_search_max_results,
-                "pages": settings.web_fetch_pages,
-            }
-        },
+        context=WebSearchContext(
+            stream=stream,
+            user=ctx.user,
+            providers=registry.search_providers(),
+            fetcher=registry.page_fetcher(),
+            max_results=settings.web_search_max_results,
+            pages=settings.web_fetch_pages,
+        ),
     )
     reply = state["reply"]
     search: dict[str, object] = {"configured": reply.mode != "not_configured", "answered_by": reply.mode}

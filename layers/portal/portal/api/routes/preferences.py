@@ -13,7 +13,7 @@ from portal.agents.registry import AGENT_DESCRIPTIONS, ALL_AGENTS
 from portal.api.deps import CurrentUser, Db
 from portal.db.repositories import preferences
 from portal.db.repositories.preferences import FeaturePreferences
-from portal.llm.router import Priority
+from portal.llm.model_choice import Priority
 
 router = APIRouter(prefix="/me", tags=["me"])
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from portal.llm.base import ChatMessage, Completed, ModelRequest, StreamEvent, TextDelta, Usage
+from portal.llm.operator_notes import connect_model_note
 
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 _QUOTE_LIMIT = 160  # characters of the question echoed back
@@ -32,7 +33,7 @@ def _last_user(messages: tuple[ChatMessage, ...]) -> ChatMessage | None:
     return next((m for m in reversed(messages) if m.role == "user"), None)
 
 
-def _korean(question: str, chars: int, images: int, turns: int) -> str:
+def _korean(question: str, chars: int, images: int, turns: int, admin: bool) -> str:
     quoted = f"“{question}”" if question else "(질문 내용이 비어 있습니다)"
     return (
         "[오프라인 모드] 연결된 언어 모델이 없어 이 답변은 포털이 자체적으로 만든 안내입니다. "
@@ -42,14 +43,11 @@ def _korean(question: str, chars: int, images: int, turns: int) -> str:
         f"- 메시지 길이: {chars}자\n"
         "- 감지된 언어: 한국어\n"
         f"- 첨부 이미지: {images}개\n"
-        f"- 대화에 포함된 메시지: {turns}개\n\n"
-        "실제 모델을 연결하려면 ANTHROPIC_API_KEY 또는 GOOGLE_API_KEY 환경 변수를 설정하거나, "
-        "AWS에서는 PORTAL_USE_BEDROCK=true로 Bedrock의 Claude를 IAM 권한으로 사용하세요. "
-        "설정 후 포털을 다시 시작(또는 배포)하고 같은 질문을 보내면 모델이 답합니다."
+        f"- 대화에 포함된 메시지: {turns}개\n\n" + connect_model_note(korean=True, admin=admin)
     )
 
 
-def _english(question: str, chars: int, images: int, turns: int) -> str:
+def _english(question: str, chars: int, images: int, turns: int, admin: bool) -> str:
     quoted = f"“{question}”" if question else "(the question was empty)"
     return (
         "[Offline mode] No language model is configured, so this reply was written by the portal "
@@ -59,20 +57,21 @@ def _english(question: str, chars: int, images: int, turns: int) -> str:
         f"- Message length: {chars} characters\n"
         "- Detected language: not Korean (no Hangul found), so this reply is in English\n"
         f"- Attached images: {images}\n"
-        f"- Messages in this conversation: {turns}\n\n"
-        "To connect a real model, set ANTHROPIC_API_KEY or GOOGLE_API_KEY, or in AWS set "
-        "PORTAL_USE_BEDROCK=true to use Claude on Bedrock with the function's IAM role. "
-        "Then restart or redeploy the portal and send the question again."
+        f"- Messages in this conversation: {turns}\n\n" + connect_model_note(korean=False, admin=admin)
     )
 
 
 def offline_answer(request: ModelRequest) -> str:
-    """The whole offline answer for a request, in the language of the last user message."""
+    """The whole offline answer for a request, in the language of the last user message.
+
+    How to connect a model (keys, settings) is said only when the reader is an admin
+    (``request.operator_detail``); everyone else is told to ask an administrator.
+    """
     last = _last_user(request.messages)
     text = last.content if last else ""
     images = len(last.images) if last else 0
     compose = _korean if _HANGUL.search(text) else _english
-    return compose(_shorten(text), len(text), images, len(request.messages))
+    return compose(_shorten(text), len(text), images, len(request.messages), request.operator_detail)
 
 
 def _pieces(text: str) -> Iterator[str]:

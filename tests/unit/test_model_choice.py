@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from portal.errors import BadRequest, PayloadTooLarge
-from portal.llm import router
+from portal.llm import model_choice
 from portal.llm.catalog import Catalog, CatalogModel, UnknownModel, load_catalog
-from portal.llm.router import Priority, TaskType, choose_models, estimate_tokens, infer_task_type
+from portal.llm.model_choice import Priority, TaskType, choose_models, estimate_tokens, infer_task_type
 
 BOTH = {"anthropic", "google"}
 
@@ -118,15 +118,15 @@ def test_images_need_an_image_model(monkeypatch: pytest.MonkeyPatch) -> None:
     text_only = base.get("claude-haiku-4-5").model_copy(update={"modalities": ("text",)})
     models = tuple(text_only if m.key == text_only.key else m for m in base.models)
     catalog = Catalog.model_validate(base.model_dump() | {"models": [m.model_dump() for m in models]})
-    monkeypatch.setattr(router, "load_catalog", lambda: catalog)
+    monkeypatch.setattr(model_choice, "load_catalog", lambda: catalog)
     chain = choose_models(TaskType.MULTIMODAL, has_images=True, configured_providers=BOTH)
     assert "claude-haiku-4-5" not in keys(chain)
     assert all(m.supports_images for m in chain)
     only_text = Catalog.model_validate(
         base.model_dump() | {"models": [m.model_dump() | {"modalities": ("text",)} for m in base.models]}
     )
-    monkeypatch.setattr(router, "load_catalog", lambda: only_text)
-    with pytest.raises(router.NoModelAvailable, match="images"):
+    monkeypatch.setattr(model_choice, "load_catalog", lambda: only_text)
+    with pytest.raises(model_choice.NoModelAvailable, match="images"):
         choose_models(TaskType.MULTIMODAL, has_images=True, configured_providers=BOTH)
 
 
