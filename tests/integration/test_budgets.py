@@ -239,6 +239,34 @@ def test_a_used_up_budget_refuses_the_turn_and_stores_only_the_attempt_until_an_
     assert client.get("/api/me/budget", headers=headers).json()["state"] == "ok"
 
 
+def test_a_call_the_remaining_budget_cannot_cover_is_refused_before_the_provider_and_ends_the_turn(
+    client: TestClient, db, billed: BilledModel
+) -> None:
+    # Given money left (the door lets the turn in) but less than one call's estimate
+    headers = _user(client, "B0006")
+    _admin(client)
+    _put_budget(client, "users/B0006", 0.000001)
+
+    # When the user asks
+    response = _ask(client, headers, agent="general")
+
+    # Then the worker's call is refused before the provider sees it, and the turn ends with the message
+    assert response.status_code == 402, response.text
+    assert response.json()["error"]["code"] == "budget_exceeded"
+    assert billed.calls == 0
+    stored = db.fetch_one(
+        """
+        SELECT m.status, m.content, m.cost_usd FROM messages m JOIN conversations c ON c.id = m.conversation_id
+        WHERE c.user_empno = 'B0006' AND m.role = 'assistant'
+        """
+    )
+    assert stored["status"] == "failed" and "예산" in stored["content"]
+    assert not stored["cost_usd"]  # the refused attempt cost nothing
+    from portal.budgets import ledger
+
+    assert ledger.spend(db, scope="user", subject="B0006") == (0.0, 0.0)
+
+
 def test_crossing_the_warning_share_tells_the_user(client: TestClient, db, billed: BilledModel) -> None:
     headers = _user(client, "B0003", department=None)
     _admin(client)
@@ -300,10 +328,9 @@ def test_concurrent_turns_run_exactly_as_many_as_the_budget_covers(
     answered = [r for r in results if r.status_code == 200]
     refused = [r for r in results if r.status_code != 200]
     assert len(answered) == k, [r.text[:200] for r in results]
-    for r in refused:  # refused at the door (402) or at the model call (the turn ends with the message)
-        body = r.json()
-        text = body["error"]["message"] if "error" in body else body.get("content", "")
-        assert r.status_code in (402, 502) and "예산" in text, r.text
+    for r in refused:  # refused at the door or at the model call: the same 402 and message
+        assert r.status_code == 402 and r.json()["error"]["code"] == "budget_exceeded", r.text
+        assert "예산" in r.json()["error"]["message"]
     limit = per_turn * (1 + k + 0.5)
     stored = db.fetch_one(
         """

@@ -52,3 +52,8 @@ def budget_refusal(error: dict[str, Any]) -> str | None:
         cause = {}
     message = cause.get("errorMessage") if isinstance(cause, dict) else None
     return str(message) if message else EXCEEDED_GENERIC_KO
+
+
+def refused_by_budget(metadata: dict[str, Any]) -> bool:
+    """Whether a failed answer is a budget refusal (its recorded reason names BudgetExceeded)."""
+    return str(metadata.get("error") or "").startswith(BudgetExceeded.__name__)
