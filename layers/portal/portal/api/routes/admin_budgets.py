@@ -32,7 +32,7 @@ MAX_MONTHLY_USD = 1_000_000.0
 
 
 class BudgetIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     monthly_limit_usd: float | None = Field(ge=0, le=MAX_MONTHLY_USD)
     warn_ratio: float = Field(default=0.8, gt=0, le=1)
