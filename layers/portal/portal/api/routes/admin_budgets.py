@@ -35,7 +35,7 @@ class BudgetIn(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     monthly_limit_usd: float | None = Field(ge=0, le=MAX_MONTHLY_USD)
-    warn_ratio: float = Field(default=0.8, gt=0, le=1)
+    warn_ratio: float = Field(default=0.8, ge=0.01, le=1)  # stored to 4 decimals
 
 
 class BudgetOut(BaseModel):
