@@ -44,8 +44,17 @@ def test_grant_renew_and_revoke_are_audited_with_before_and_after_and_seen_at_on
     assert legal() == "no_permission"
 
     later = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+    from portal import services
+    from portal.agents.access import access_cache_key
+    from portal.auth.principal import user_cache_key
+
+    cache = services.cache()
+    assert cache.get(user_cache_key("E1001")) is not None  # the user row is cached with its tag
+
     body = {"empno": "E1001", "agent": "legal"}
     assert client.put("/api/admin/permissions", json=body, headers=ADMIN).status_code == 200
+    # The user's tag is invalidated: every entry built from their data goes, not one key
+    assert cache.get(user_cache_key("E1001")) is None and cache.get(access_cache_key("E1001")) is None
     assert legal() != "no_permission"  # no stale cached access after the grant
     assert (
         client.put("/api/admin/permissions", json={**body, "expires_at": later}, headers=ADMIN).status_code
