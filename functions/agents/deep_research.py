@@ -1,6 +1,7 @@
 """Step Functions task (chat machine): the deep_research worker starts the research workflow."""
 
 from portal.agents.research.start import start_research
+from portal.budgets.scope import spends_for_turn
 from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 
@@ -9,5 +10,6 @@ from portal.observability import logger, metrics, tracer
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 @track_deadline
+@spends_for_turn("deep_research")
 def handler(event: dict, context: object) -> dict:
     return start_research(event)

@@ -2,6 +2,7 @@
 
 from portal.agents.runner import run_worker
 from portal.agents.workers.multimodal_rag import answer
+from portal.budgets.scope import spends_for_turn
 from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 
@@ -10,5 +11,6 @@ from portal.observability import logger, metrics, tracer
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 @track_deadline
+@spends_for_turn("multimodal_rag")
 def handler(event: dict, context: object) -> dict:
     return run_worker(event, answer)

@@ -2,6 +2,7 @@
 
 from portal.agents.runner import run_worker
 from portal.agents.workers.domain import domain_worker
+from portal.budgets.scope import spends_for_turn
 from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 
@@ -12,5 +13,6 @@ answer = domain_worker("regulations")
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 @track_deadline
+@spends_for_turn("regulations")
 def handler(event: dict, context: object) -> dict:
     return run_worker(event, answer)

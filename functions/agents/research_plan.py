@@ -1,6 +1,7 @@
 """Research machine, Plan: intent and context -> optimised queries, information gaps, agent suggestion."""
 
 from portal.agents.research.plan import plan_step
+from portal.budgets.scope import spends_for_turn
 from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 
@@ -9,5 +10,6 @@ from portal.observability import logger, metrics, tracer
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 @track_deadline
+@spends_for_turn("deep_research")
 def handler(event: dict, context: object) -> dict:
     return plan_step(event)

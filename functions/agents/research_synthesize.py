@@ -1,6 +1,7 @@
 """Research machine, Synthesize: the cited report, streamed and stored as the turn's answer."""
 
 from portal.agents.research.synthesize import synthesize_step
+from portal.budgets.scope import spends_for_turn
 from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 
@@ -9,5 +10,6 @@ from portal.observability import logger, metrics, tracer
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 @track_deadline
+@spends_for_turn("deep_research")
 def handler(event: dict, context: object) -> dict:
     return synthesize_step(event)

@@ -2,6 +2,7 @@
 
 from portal.agents.supervisor import route
 from portal.agents.turn import TurnInput
+from portal.budgets.scope import spends_for_turn
 from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 
@@ -10,5 +11,6 @@ from portal.observability import logger, metrics, tracer
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 @track_deadline
+@spends_for_turn("supervisor")
 def handler(event: dict, context: object) -> dict:
     return route(TurnInput.model_validate(event)).model_dump()

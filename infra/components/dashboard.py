@@ -1,4 +1,5 @@
-"""The portal's CloudWatch dashboard: traffic, latency, errors, workflows, tokens, cost, cache, sockets."""
+"""The portal's CloudWatch dashboard: traffic, latency, errors, workflows, tokens, cost and turns by
+agent and model, budgets, cache, sockets."""
 
 from __future__ import annotations
 
@@ -44,10 +45,13 @@ def portal_metric(name: str, label: str, statistic: str = "Sum") -> cw.Metric:
     )
 
 
-def by_model(name: str, label: str) -> cw.MathExpression:
-    """One line per model: token and cost metrics carry a `model` dimension."""
+def by_agent_and_model(name: str, label: str, statistic: str = "Sum") -> cw.MathExpression:
+    """One line per (agent, model): usage and turn metrics carry both dimensions (EMF)."""
     return cw.MathExpression(
-        expression=f"SEARCH('{{{NAMESPACE},model,service}} MetricName=\"{name}\"', 'Sum', {PERIOD.to_seconds()})",
+        expression=(
+            f"SEARCH('{{{NAMESPACE},agent,model,service}} MetricName=\"{name}\"', "
+            f"'{statistic}', {PERIOD.to_seconds()})"
+        ),
         label=label,
         period=PERIOD,
         using_metrics={},
@@ -141,9 +145,35 @@ class PortalDashboard(Construct):
                     ),
                 ],
                 [
-                    graph("Input tokens by model", [by_model(MetricName.TOKENS_INPUT, "input")]),
-                    graph("Output tokens by model", [by_model(MetricName.TOKENS_OUTPUT, "output")]),
-                    graph("Cost (USD) by model", [by_model(MetricName.COST_USD, "cost")]),
+                    graph(
+                        "Tokens by agent and model",
+                        [by_agent_and_model(MetricName.TOKENS_INPUT, "input")],
+                        right=[by_agent_and_model(MetricName.TOKENS_OUTPUT, "output")],
+                    ),
+                    graph("Cost (USD) by agent and model", [by_agent_and_model(MetricName.COST_USD, "cost")]),
+                    graph(
+                        "Turns by agent and model",
+                        [by_agent_and_model(MetricName.AGENT_TURNS, "answered")],
+                        right=[by_agent_and_model(MetricName.AGENT_TURN_FAILED, "failed")],
+                    ),
+                ],
+                [
+                    graph(
+                        "Turn latency by agent and model (ms)",
+                        [by_agent_and_model(MetricName.AGENT_LATENCY_MS, "p50", "p50")],
+                        right=[by_agent_and_model(MetricName.AGENT_LATENCY_MS, "p95", "p95")],
+                    ),
+                    graph(
+                        "Budgets",
+                        [
+                            portal_metric(MetricName.BUDGET_REFUSED, "refused at the limit"),
+                            portal_metric(MetricName.BUDGET_WARNED, "warned at the share"),
+                        ],
+                    ),
+                    graph(
+                        "Cache size",
+                        [portal_metric(MetricName.CACHE_L1_ITEMS, "L1 items (per container)", "Maximum")],
+                    ),
                 ],
                 [
                     graph(

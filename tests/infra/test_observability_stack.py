@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from portal.observability import NAMESPACE, MetricName
@@ -36,15 +37,73 @@ def dashboard_body(portal: Synthesized) -> str:
         MetricName.CACHE_MISS,
         MetricName.WS_CONNECT,
         MetricName.TURN_FAILED,
+        MetricName.AGENT_TURNS,
+        MetricName.AGENT_TURN_FAILED,
+        MetricName.AGENT_LATENCY_MS,
+        MetricName.BUDGET_REFUSED,
+        MetricName.BUDGET_WARNED,
+        MetricName.CACHE_L1_ITEMS,
     ],
 )
 def test_dashboard_shows(portal: Synthesized, expected: str) -> None:
     assert expected in dashboard_body(portal)
 
 
-def test_token_and_cost_graphs_split_by_model(portal: Synthesized) -> None:
-    body = dashboard_body(portal)
-    assert f"SEARCH('{{{NAMESPACE},model,service}}" in body
+def dashboard_expressions(portal: Synthesized) -> list[str]:
+    """Every metric-math expression of the dashboard (the body is a Fn::Join of JSON text and refs)."""
+    parts = next(iter(resources(portal.json("observability"), "AWS::CloudWatch::Dashboard").values()))
+    joined = parts["Properties"]["DashboardBody"]["Fn::Join"][1]
+    body = json.loads("".join(p if isinstance(p, str) else "REF" for p in joined))
+    found = []
+    for widget in body["widgets"]:
+        for metric in widget.get("properties", {}).get("metrics", []):
+            found.extend(m["expression"] for m in metric if isinstance(m, dict) and "expression" in m)
+    return found
+
+
+def _emitted_dimensions(emit: Any, capsys: pytest.CaptureFixture[str]) -> list[list[str]]:
+    emit()
+    blob = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    return blob["_aws"]["CloudWatchMetrics"][0]["Dimensions"]
+
+
+@pytest.mark.parametrize(
+    ("metric", "statistic"),
+    [
+        (MetricName.TOKENS_INPUT, "Sum"),
+        (MetricName.TOKENS_OUTPUT, "Sum"),
+        (MetricName.COST_USD, "Sum"),
+        (MetricName.AGENT_TURNS, "Sum"),
+        (MetricName.AGENT_TURN_FAILED, "Sum"),
+        (MetricName.AGENT_LATENCY_MS, "p95"),
+    ],
+    ids=["tokens-in", "tokens-out", "cost", "turns", "failed", "latency-p95"],
+)
+def test_usage_turn_and_latency_graphs_split_by_agent_and_model(
+    portal: Synthesized, metric: str, statistic: str
+) -> None:
+    assert (
+        f"SEARCH('{{{NAMESPACE},agent,model,service}} MetricName=\"{metric}\"', '{statistic}', 300)"
+        in dashboard_expressions(portal)
+    )
+
+
+def test_the_dashboard_searches_the_dimension_set_the_portal_emits(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What portal.observability writes as EMF: one dimension set, agent + model + service, for
+    # usage and for turns; the SEARCH schema above names exactly these (in any order).
+    from portal.observability import emit_model_usage, emit_turn
+
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")  # as in Lambda: EMF on stdout
+    usage = _emitted_dimensions(
+        lambda: emit_model_usage(
+            "claude-haiku-4-5", agent="tax", input_tokens=1, output_tokens=2, cost_usd=0.1
+        ),
+        capsys,
+    )
+    turn = _emitted_dimensions(lambda: emit_turn("tax", "claude-haiku-4-5", failed=True), capsys)
+    assert [sorted(d) for d in usage] == [sorted(d) for d in turn] == [["agent", "model", "service"]]
 
 
 def _alarms(portal: Synthesized) -> list[dict]:

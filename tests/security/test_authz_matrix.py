@@ -197,6 +197,7 @@ ROWS: dict[tuple[str, str], Row] = {
     ("GET", "/api/me/preferences"): everyone(lambda w: ("/api/me/preferences", None)),
     ("PUT", "/api/me/preferences"): everyone(lambda w: ("/api/me/preferences", {"priority": "speed"})),
     ("GET", "/api/me/agents"): everyone(lambda w: ("/api/me/agents", None)),
+    ("GET", "/api/me/budget"): everyone(lambda w: ("/api/me/budget", None)),
     # The colleague directory: anyone signed in, and only their own company's people are listed
     # (tests/integration/test_directory_api.py checks what each one sees).
     ("GET", "/api/directory/users"): everyone(lambda w: ("/api/directory/users?q=%ED%99%8D", None)),
@@ -243,6 +244,36 @@ ROWS: dict[tuple[str, str], Row] = {
     ("DELETE", "/api/admin/agents/{agent}/mcp"): admins(
         lambda w: ("/api/admin/agents/legal/mcp", None), 204, 404
     ),
+    # budgets branch: budgets in money and the cache's statistics, admins only.
+    ("GET", "/api/admin/budgets"): admins(lambda w: ("/api/admin/budgets", None)),
+    ("GET", "/api/admin/budgets/users/{user_id}"): admins(
+        lambda w: (f"/api/admin/budgets/users/{OWNER}", None)
+    ),
+    ("PUT", "/api/admin/budgets/users/{user_id}"): admins(
+        lambda w: (f"/api/admin/budgets/users/{OWNER}", {"monthly_limit_usd": 50, "warn_ratio": 0.8})
+    ),
+    ("DELETE", "/api/admin/budgets/users/{user_id}"): admins(
+        lambda w: (f"/api/admin/budgets/users/{OWNER}", None), 204, 404
+    ),
+    ("GET", "/api/admin/budgets/departments/{department}"): admins(
+        lambda w: ("/api/admin/budgets/departments/%EC%9E%AC%EB%AC%B4%ED%8C%80", None)
+    ),
+    ("PUT", "/api/admin/budgets/departments/{department}"): admins(
+        lambda w: (
+            "/api/admin/budgets/departments/%EC%9E%AC%EB%AC%B4%ED%8C%80",
+            {"monthly_limit_usd": 500, "warn_ratio": 0.8},
+        )
+    ),
+    ("DELETE", "/api/admin/budgets/departments/{department}"): admins(
+        lambda w: ("/api/admin/budgets/departments/%EC%9E%AC%EB%AC%B4%ED%8C%80", None), 204, 404
+    ),
+    ("GET", "/api/admin/budgets/defaults/{scope}"): admins(
+        lambda w: ("/api/admin/budgets/defaults/users", None)
+    ),
+    ("PUT", "/api/admin/budgets/defaults/{scope}"): admins(
+        lambda w: ("/api/admin/budgets/defaults/departments", {"monthly_limit_usd": None, "warn_ratio": 0.9})
+    ),
+    ("GET", "/api/admin/cache"): admins(lambda w: ("/api/admin/cache", None)),
     ("POST", "/api/workspaces"): everyone(lambda w: ("/api/workspaces", {"title": "새 공간"}), 201),
     ("GET", "/api/workspaces"): everyone(lambda w: ("/api/workspaces", None)),
     ("GET", W): workspace_row(MEMBERS, lambda w: (f"/api/workspaces/{w.workspace}", None)),

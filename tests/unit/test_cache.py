@@ -415,3 +415,39 @@ def test_maintenance_calls_fall_back_when_l2_fails(broken: CacheManager) -> None
     assert broken.invalidate("k") is False
     assert broken.warm_up(["k"]) == 0
     assert broken.cleanup(force=True) == 0
+
+
+def test_a_new_instance_warms_its_l1_with_the_keys_other_instances_promoted(
+    cache: CacheManager, make_manager: Any, clock: FakeClock
+) -> None:
+    # Given keys one instance read often enough (from L2) to promote them, and one it did not
+    cache.set("user:E1", {"n": 1}, ttl=600)
+    cache.set("user:E2", {"n": 2}, ttl=600)
+    reader = make_manager(promote_after=1)
+    for _ in range(2):
+        reader.get("user:E1")
+    reader.get("user:E2")
+    assert reader.hot_keys() == ["user:E1"]
+
+    # When a new instance (a cold start) warms up
+    clock.advance(30)
+    fresh = make_manager()
+    assert fresh.warm_up_hot() == 1
+
+    # Then its first read of the hot key is an L1 hit, and the other one still goes to L2
+    assert fresh.get("user:E1") == {"n": 1}
+    assert fresh.get("user:E2") == {"n": 2}
+    assert (fresh.stats()["l1_hits"], fresh.stats()["l2_hits"]) == (1, 1)
+
+
+def test_the_hot_keys_of_the_last_two_hours_are_warmed_and_expired_entries_are_not(
+    cache: CacheManager, make_manager: Any, clock: FakeClock
+) -> None:
+    cache.set("a", 1, ttl=60)
+    reader = make_manager(promote_after=0)
+    reader.get("a")
+    clock.advance(3600)
+    assert make_manager().hot_keys() == ["a"]  # the previous hour's set is still read
+    assert make_manager().warm_up_hot() == 0  # but its entry has expired: nothing stale is loaded
+    clock.advance(3600)
+    assert make_manager().hot_keys() == []

@@ -58,6 +58,9 @@ const ko = {
   'error.upload_failed': '파일을 올리지 못했습니다. 다시 시도해 주세요.',
   'error.join_refused': '워크스페이스에 참여할 수 없습니다. ({reason})',
   'error.turn': '응답 생성 중 오류가 발생했습니다.',
+  // budgets branch: budgets in money (the server's Korean message names whose budget and its limit)
+  'error.budget_exceeded': '이번 달 사용 예산을 모두 사용해 더 이상 답변할 수 없습니다. 관리자에게 예산 증액을 요청해 주세요.',
+  'error.budget_warning': '이번 달 사용 예산의 대부분을 사용했습니다.',
   'error.realtime': '실시간 처리 중 오류가 발생했습니다.',
   // Chat
   'chat.agentSet': '에이전트를 {agent|으로/로} 설정했습니다.',
@@ -221,6 +224,9 @@ const en: Record<MessageKey, string> = {
   'error.upload_failed': 'The file could not be uploaded. Please try again.',
   'error.join_refused': 'Cannot join the workspace. ({reason})',
   'error.turn': 'An error occurred while answering.',
+  // budgets branch: budgets in money
+  'error.budget_exceeded': 'This month\'s budget is used up, so no more answers can be made. Ask an administrator to raise it.',
+  'error.budget_warning': 'Most of this month\'s budget is used.',
   'error.realtime': 'A real-time error occurred.',
   'chat.agentSet': 'Agent set to {agent}.',
   'chat.disclaimer': 'AI answers can be wrong. Check anything important.',
@@ -377,6 +383,7 @@ const GENERIC_CODES = new Set([
   'too_large',
   'rate_limited',
   'database_resuming',
+  'budget_exceeded', // budgets branch: the server's message names whose budget and its limit
 ]);
 
 /**

@@ -111,14 +111,32 @@ class LazyTracer:
 tracer = LazyTracer(SERVICE)
 
 
-def emit_model_usage(model: str, *, input_tokens: int, output_tokens: int, cost_usd: float) -> None:
-    """Token and cost metrics with a `model` dimension (the dashboard graphs them per model).
+def emit_model_usage(
+    model: str, *, input_tokens: int, output_tokens: int, cost_usd: float, agent: str = "none"
+) -> None:
+    """Token and cost metrics with `agent` and `model` dimensions (the dashboard graphs both).
 
     A separate EMF blob: Powertools puts one dimension set on all metrics of an instance.
     """
     usage = EphemeralMetrics(namespace=NAMESPACE, service=SERVICE)
+    usage.add_dimension(name="agent", value=agent)
     usage.add_dimension(name="model", value=model)
     usage.add_metric(name=MetricName.TOKENS_INPUT, unit=MetricUnit.Count, value=input_tokens)
     usage.add_metric(name=MetricName.TOKENS_OUTPUT, unit=MetricUnit.Count, value=output_tokens)
     usage.add_metric(name=MetricName.COST_USD, unit=MetricUnit.NoUnit, value=cost_usd)
     usage.flush_metrics()
+
+
+def emit_turn(agent: str, model: str, *, failed: bool, latency_ms: float | None = None) -> None:
+    """One turn's outcome (and latency) per agent and model, in its own EMF blob."""
+    turn = EphemeralMetrics(namespace=NAMESPACE, service=SERVICE)
+    turn.add_dimension(name="agent", value=agent)
+    turn.add_dimension(name="model", value=model)
+    turn.add_metric(
+        name=MetricName.AGENT_TURN_FAILED if failed else MetricName.AGENT_TURNS,
+        unit=MetricUnit.Count,
+        value=1,
+    )
+    if latency_ms is not None:
+        turn.add_metric(name=MetricName.AGENT_LATENCY_MS, unit=MetricUnit.Milliseconds, value=latency_ms)
+    turn.flush_metrics()

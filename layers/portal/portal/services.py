@@ -7,7 +7,7 @@ what the function actually uses, and tests reset everything in one call.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from portal import aws
 from portal.db import get_executor, reset_executor
@@ -34,6 +34,11 @@ def cache() -> CacheManager:
         l1_ttl=s.cache_l1_ttl_seconds,
         promote_after=s.cache_promote_after_hits,
     )
+
+
+def cache_table_description() -> dict[str, Any]:
+    """DescribeTable of the cache's L2 table (item count and size, for the admin's statistics)."""
+    return dict(aws.client("dynamodb").describe_table(TableName=get_settings().cache_table)["Table"])
 
 
 @lru_cache(maxsize=1)

@@ -42,3 +42,13 @@ class MetricName:
     AURORA_RESUME_GAVE_UP = "AuroraResumeGaveUp"
     # A chat turn passed its deadline without an answer and was marked failed (Express timed out).
     TURN_OVERDUE = "TurnOverdue"
+    # Per agent AND model (dimensions agent, model, service): one datapoint per answered or failed
+    # turn, and its latency in milliseconds (portal.observability.emit_turn).
+    AGENT_TURNS = "AgentTurns"
+    AGENT_TURN_FAILED = "AgentTurnFailed"
+    AGENT_LATENCY_MS = "AgentLatencyMs"
+    # Budgets in money: turns or model calls refused at the limit, and warnings sent at the share.
+    BUDGET_REFUSED = "BudgetRefused"
+    BUDGET_WARNED = "BudgetWarned"
+    # The cache's size per tier, emitted with its statistics (GET /api/admin/cache).
+    CACHE_L1_ITEMS = "CacheL1Items"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from portal import services
 from portal.agents.registry import ALL_AGENTS
+from portal.cache.tags import forget_user, user_tag
 from portal.db.executor import Executor
 from portal.db.repositories import permissions, preferences
 from portal.db.repositories.preferences import FeaturePreferences
@@ -70,14 +71,15 @@ def agent_access(db: Executor, user: User) -> AgentAccess:
         access_cache_key(user.empno),
         {"granted": sorted(granted), "off": sorted(off), "prefs": prefs.model_dump()},
         ttl=ACCESS_CACHE_SECONDS,
-        tags=[f"user:{user.empno}"],
+        tags=[user_tag(user.empno)],
     )
     return AgentAccess(granted, off, prefs)
 
 
 def forget_access(empno: str) -> None:
-    """Drop cached access after a grant, revoke or preference change."""
-    services.cache().invalidate(access_cache_key(empno))
+    """Drop cached access after a grant, revoke or preference change: the user's tag, so the
+    user row cached with it (roles) goes too and every entry built from the user's data is fresh."""
+    forget_user(empno)
 
 
 def check_requested(access: AgentAccess, *, agent: str | None, toggle: str | None) -> None:

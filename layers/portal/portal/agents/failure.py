@@ -7,6 +7,8 @@ from typing import Any
 
 from portal.agents.completion import USER_MESSAGE_KO, fail_turn
 from portal.agents.turn import TurnInput
+from portal.budgets.errors import BUDGET_EXCEEDED, budget_refusal
+from portal.observability import emit_turn
 
 __all__ = ["USER_MESSAGE_KO", "handle_failure"]
 
@@ -26,5 +28,15 @@ def _reason(error: dict[str, Any]) -> str:
 def handle_failure(event: dict[str, Any]) -> dict[str, Any]:
     """End the turn as failed (unless it completed): sockets first, then the stored answer."""
     turn = TurnInput.model_validate(event)
-    outcome = fail_turn(turn, reason=_reason(event.get("error") or {}), route=event.get("route") or None)
+    error = event.get("error") or {}
+    refusal = budget_refusal(error)  # a budget stop keeps its own code and Korean message
+    outcome = fail_turn(
+        turn,
+        reason=_reason(error),
+        route=event.get("route") or None,
+        code=BUDGET_EXCEEDED if refusal else "turn_failed",
+        message=refusal or USER_MESSAGE_KO,
+    )
+    if outcome.status == "failed":  # by agent and model (the model is unknown: the turn has no answer)
+        emit_turn(str((event.get("route") or {}).get("agent") or "none"), "none", failed=True)
     return outcome.as_result()

@@ -16,12 +16,13 @@ from portal.agents import profile
 from portal.agents.completion import FinalAnswer, complete_turn, ended_answer
 from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
 from portal.agents.user_context import UserContext, load_user_context
+from portal.budgets import notify as budget_notify
 from portal.db.executor import Executor
 from portal.db.repositories import conversations, messages, preferences
 from portal.db.repositories.conversations import Conversation
 from portal.db.repositories.messages import Message
 from portal.errors import NotFound
-from portal.observability import MetricName, emit_model_usage, logger, metrics
+from portal.observability import MetricName, emit_model_usage, emit_turn, logger, metrics
 from portal.realtime.stream import TurnStream
 from portal.settings import Settings, get_settings
 
@@ -129,6 +130,7 @@ def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:
         metadata={"route": route.model_dump(exclude_none=True, exclude={"calls"}), **answer.metadata},
     )
     saved = complete_turn(db, stream, turn, final)
+    budget_notify.announce_warning(recipients(turn))  # the soft warning (code budget_warning), if crossed
     profile.record_turn(
         db,
         empno=turn.empno,
@@ -138,23 +140,27 @@ def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:
         model=answer.model,
         collect=preferences.get(db, empno=turn.empno).profile_collection,
     )
-    _record_metrics(answer, calls)
+    _record_metrics(route.agent, answer, calls, elapsed)
     logger.info("turn answered", extra={"message_id": saved.id, "model": answer.model, "seconds": elapsed})
     return WorkerResult(message_id=saved.id, agent=route.agent, model=answer.model).model_dump()
 
 
-def _record_metrics(answer: Answer, side_calls: list[dict[str, Any]]) -> None:
+def _record_metrics(agent: str, answer: Answer, side_calls: list[dict[str, Any]], seconds: float) -> None:
+    """Tokens and cost per call, and the turn with its latency, each by agent and model."""
     metrics.add_metric(name=MetricName.TURN_COMPLETED, unit="Count", value=1)
     for call in side_calls:
         emit_model_usage(
             str(call["model"]),
+            agent=agent,
             input_tokens=int(call["input_tokens"]),
             output_tokens=int(call["output_tokens"]),
             cost_usd=float(call["cost_usd"]),
         )
     emit_model_usage(
         answer.model or "none",
+        agent=agent,
         input_tokens=answer.input_tokens,
         output_tokens=answer.output_tokens,
         cost_usd=answer.cost_usd,
     )
+    emit_turn(agent, answer.model or "none", failed=False, latency_ms=round(seconds * 1000, 1))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from portal.agents import open_turns
 from portal.agents.access import agent_access, check_requested
 from portal.agents.turn import TurnInput, TurnOptions
+from portal.budgets import gate as budget_gate
 from portal.db.executor import Executor
 from portal.db.repositories import conversations, messages
 from portal.db.repositories.conversations import Conversation
@@ -50,6 +51,7 @@ def start_turn(
     text = validate_content(content)
     _validate_options(options)
     check_requested(agent_access(db, user), agent=options.agent, toggle=options.toggle)
+    budget_gate.admit(db, user=user, conversation_id=conversation.id)  # 402 budget_exceeded, nothing stored
     turn_id = str(uuid.uuid4())
     message = messages.add_user_message(
         db,

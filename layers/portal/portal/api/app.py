@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     # route modules that LazyRoutes imports by name.
     from portal.api.routes import (  # noqa: F401
         admin_agents,
+        admin_budgets,
+        admin_cache,
         admin_permissions,
         artifacts,
         conversations,
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
         files,
         health,
         me,
+        me_budget,
         messages,
         models,
         preferences,
@@ -49,10 +52,10 @@ API_PREFIX = "/api"
 ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     "health": ("health",),
     "ready": ("health",),
-    "me": ("me", "preferences"),
+    "me": ("me", "preferences", "me_budget"),
     "conversations": ("conversations", "messages"),
     "models": ("models",),
-    "admin": ("admin_permissions", "admin_agents"),
+    "admin": ("admin_permissions", "admin_agents", "admin_budgets", "admin_cache"),
     "workspaces": ("workspaces", "artifacts"),
     "directory": ("directory",),
     "files": ("files",),

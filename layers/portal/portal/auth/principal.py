@@ -8,6 +8,7 @@ import json
 from portal import services
 from portal.auth import messages
 from portal.auth.tokens import Claims
+from portal.cache.tags import user_tag
 from portal.db.repositories import users
 from portal.db.repositories.users import User
 from portal.errors import Forbidden
@@ -71,7 +72,7 @@ def provision(claims: Claims) -> User:
         key,
         {"fp": fingerprint, "user": user.model_dump(mode="json")},
         ttl=USER_CACHE_TTL_SECONDS,
-        tags=[f"user:{claims.empno}"],
+        tags=[user_tag(claims.empno)],
     )
     return user
 

@@ -31,6 +31,11 @@ from portal.observability import MetricName, logger, metrics
 ENTRY_SK = "entry"
 TAG_PREFIX = "tag#"
 CLEANUP_INTERVAL_SECONDS = 60.0  # in-request cleanup runs at most once a minute (as the seed)
+# Keys promoted to L1 (read more than promote_after times from L2) are remembered per hour under
+# this partition, so a cold start can warm its L1 with what requests are reading right now.
+HOT_PK = "warm#hot"
+HOT_BUCKET_SECONDS = 3600
+HOT_KEYS_LIMIT = 1_000  # at most 10 BatchGetItem calls at a cold start
 _BATCH_GET_LIMIT = 100  # BatchGetItem accepts at most 100 keys per call
 _UNPROCESSED_RETRIES = 5
 
@@ -261,6 +266,41 @@ class CacheManager:
             self._l2_failed("cleanup", exc)
         return removed
 
+    # ---------------------------------------------------------------- warm-up
+
+    def _hot_bucket(self, hours_ago: int = 0) -> str:
+        return str(int(self._clock() // HOT_BUCKET_SECONDS) - hours_ago)
+
+    def _remember_hot(self, key: str) -> None:
+        """Add a promoted key to this hour's hot set, read by the next cold start's warm-up."""
+        try:
+            self._table.update_item(
+                Key={"pk": HOT_PK, "sk": self._hot_bucket()},
+                UpdateExpression="ADD #keys :key SET #ttl = if_not_exists(#ttl, :ttl)",
+                ExpressionAttributeNames={"#keys": "keys", "#ttl": "ttl"},
+                ExpressionAttributeValues={
+                    ":key": {key},
+                    ":ttl": math.ceil(self._clock() + 2 * HOT_BUCKET_SECONDS),
+                },
+            )
+        except _L2_ERRORS as exc:
+            self._l2_failed("remember_hot", exc)
+
+    def hot_keys(self) -> list[str]:
+        """The keys promoted in this hour and the last (what requests keep reading), newest hour first."""
+        found: list[str] = []
+        try:
+            for hours_ago in (0, 1):
+                item = self._table.get_item(Key={"pk": HOT_PK, "sk": self._hot_bucket(hours_ago)}).get("Item")
+                found.extend(sorted((item or {}).get("keys") or ()))
+        except _L2_ERRORS as exc:
+            self._l2_failed("hot_keys", exc)
+        return list(dict.fromkeys(found))[:HOT_KEYS_LIMIT]
+
+    def warm_up_hot(self) -> int:
+        """Load the hot keys' live L2 entries into L1 (a cold start's warm-up); the number loaded."""
+        return self.warm_up(self.hot_keys())
+
     # ------------------------------------------------------------------ stats
 
     def stats(self) -> dict[str, Any]:
@@ -336,6 +376,8 @@ class CacheManager:
             return value
         if access_count > self._promote_after:
             self._l1_put(key, item["data"], float(item["expires_at"]), item.get("tags"))
+            if access_count == self._promote_after + 1:  # first promotion: a key worth warming
+                self._remember_hot(key)
         return value
 
     def _touch(self, key: str) -> int:

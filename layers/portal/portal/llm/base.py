@@ -183,8 +183,10 @@ def collect(model: ChatModel, request: ModelRequest) -> Completion:
     """Run a stream to the end and return the whole answer."""
     parts: list[str] = []
     tool_uses: list[ToolUse] = []
+    from portal.llm.metered import metered  # the budget guard (imports this module)
+
     usage, stop, model_id = Usage(), None, request.model_id
-    for event in model.stream(request):
+    for event in metered(model, request):
         if isinstance(event, TextDelta):
             parts.append(event.text)
         elif isinstance(event, ToolUse):

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from portal.llm.base import ChatModel, Completed, ModelRequest, ProviderError, TextDelta, Usage
 from portal.llm.catalog import CatalogModel, cost_usd
+from portal.llm.metered import metered
 from portal.observability import logger
 from portal.settings import get_settings
 
@@ -82,7 +83,7 @@ def stream_answer(
         emitted = False
         try:
             usage, stop = Usage(), None
-            for event in provider.stream(replace(request, model_id=provider_model_id(model))):
+            for event in metered(provider, replace(request, model_id=provider_model_id(model)), model):
                 if isinstance(event, TextDelta):
                     emitted = True
                     parts.append(event.text)

@@ -96,6 +96,8 @@ class Settings(BaseSettings):
     rate_limit_per_hour: int = Field(default=100, ge=0)
     chat_rate_limit_per_hour: int = Field(default=50, ge=0)
     upload_rate_limit_per_hour: int = Field(default=20, ge=0)
+    # Share of a monthly budget at which users are warned, where no budget row says otherwise.
+    budget_warn_ratio: float = Field(default=0.8, gt=0, le=1)
     context_messages: int = 20
 
     # --- Models -----------------------------------------------------------

@@ -32,6 +32,7 @@ from portal.llm.base import (
     supports_tools,
 )
 from portal.llm.catalog import CatalogModel, cost_usd
+from portal.llm.metered import metered
 from portal.llm.service import AllModelsFailed, provider_model_id
 from portal.observability import logger
 
@@ -206,8 +207,8 @@ def _stream_round(
         uses: list[ToolUse] = []
         usage, stop = Usage(), None
         try:
-            for event in available[model.provider].stream(
-                replace(request, model_id=provider_model_id(model))
+            for event in metered(
+                available[model.provider], replace(request, model_id=provider_model_id(model)), model
             ):
                 if isinstance(event, TextDelta):
                     parts.append(event.text)

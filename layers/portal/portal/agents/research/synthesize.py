@@ -27,7 +27,7 @@ from portal.llm.base import ChatMessage, ModelRequest
 from portal.llm.model_choice import TaskType
 from portal.llm.operator_notes import connect_model_note
 from portal.llm.service import AllModelsFailed, StreamedAnswer, stream_answer
-from portal.observability import MetricName, emit_model_usage, logger, metrics
+from portal.observability import MetricName, emit_model_usage, emit_turn, logger, metrics
 from portal.search import citations
 from portal.search.citations import Source
 from portal.settings import get_settings
@@ -376,7 +376,9 @@ def _record_metrics(usage: StepUsage) -> None:
     metrics.add_metric(name=MetricName.TURN_COMPLETED, unit="Count", value=1)
     emit_model_usage(
         usage.model or "none",
+        agent="deep_research",
         input_tokens=usage.input_tokens,
         output_tokens=usage.output_tokens,
         cost_usd=usage.cost_usd,
     )
+    emit_turn("deep_research", usage.model or "none", failed=False)

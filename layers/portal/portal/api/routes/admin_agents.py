@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field, field_validator
 
+from portal.admin.audit import record_admin_change
 from portal.agents.mcp.config import (
     DOMAIN_AGENTS,
     InvalidMcpConfig,
@@ -22,6 +23,7 @@ from portal.agents.mcp.config import (
 )
 from portal.agents.workers.domain_prompts import profile
 from portal.api.deps import AdminUser, Db
+from portal.db.executor import Executor
 from portal.db.repositories import agent_configs
 from portal.db.repositories.agent_configs import AgentMcpConfig
 from portal.errors import NotFound
@@ -109,20 +111,54 @@ def list_agents(admin: AdminUser, db: Db) -> AgentMcpList:
 def put_config(admin: AdminUser, agent: DomainAgent, body: McpConfigIn, db: Db) -> AgentMcpStatus:
     """Create or replace the agent's servers and switch the configuration on (422 when unusable here)."""
     check_deployable(body.config_data, get_settings())
-    saved = agent_configs.upsert(
-        db,
-        agent_type=agent,
-        name=body.name,
-        description=body.description,
-        config_data=body.config_data.model_dump(mode="json", exclude_none=True),
-        admin_empno=admin.empno,
-    )
+    with db.transaction() as tx:  # the configuration and its audit row together
+        before = agent_configs.get(tx, agent_type=agent)
+        saved = agent_configs.upsert(
+            tx,
+            agent_type=agent,
+            name=body.name,
+            description=body.description,
+            config_data=body.config_data.model_dump(mode="json", exclude_none=True),
+            admin_empno=admin.empno,
+        )
+        _audit(tx, admin.empno, "admin.mcp_config.put", agent, before, saved)
     return _status(agent, saved)
 
 
 @router.delete("/{agent}/mcp", status_code=204)
 def deactivate_config(admin: AdminUser, agent: DomainAgent, db: Db) -> Response:
     """Switch the configuration off (kept, and switched on again by the next PUT); 404 when there is none."""
-    if agent_configs.deactivate(db, agent_type=agent) is None:
-        raise NotFound(f"The {agent} agent has no MCP configuration")
+    with db.transaction() as tx:
+        before = agent_configs.get(tx, agent_type=agent)
+        after = agent_configs.deactivate(tx, agent_type=agent)
+        if after is None:
+            raise NotFound(f"The {agent} agent has no MCP configuration")
+        _audit(tx, admin.empno, "admin.mcp_config.deactivate", agent, before, after)
     return Response(status_code=204)
+
+
+def _audit(
+    db: Executor,
+    admin_empno: str,
+    action: str,
+    agent: str,
+    before: AgentMcpConfig | None,
+    after: AgentMcpConfig,
+) -> None:
+    """Audit an MCP change; header/env values (credentials) are kept out of the log like the listing."""
+    record_admin_change(
+        db,
+        admin_empno=admin_empno,
+        action=action,
+        resource_type="mcp_config",
+        target=agent,
+        before=_public(before),
+        after=_public(after),
+    )
+
+
+def _public(row: AgentMcpConfig | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    status = _status(row.agent_type, row)
+    return status.model_dump(mode="json", include={"active", "name", "description", "servers"})

@@ -11,6 +11,7 @@ from portal.agents import turns, waiting
 from portal.agents.turn import TurnOptions
 from portal.api.deps import CurrentUser, Db, owned_conversation
 from portal.api.schemas import MessageCreate, MessageOut, TurnAccepted
+from portal.budgets.errors import BudgetExceeded, refused_by_budget
 from portal.collab.access import require_write
 from portal.errors import NotConfigured, PortalError
 from portal.observability import logger
@@ -69,6 +70,8 @@ def post_message(
         # Not asked to wait, or still running after the wait: follow the socket or poll.
         return JSONResponse(accepted.model_dump(), status_code=202)
     if answer.status == "failed":
+        if refused_by_budget(answer.metadata):  # refused at a model call: the same 402 as at the door
+            raise BudgetExceeded(answer.content, turn_id=started.turn.turn_id)
         raise TurnFailed(answer.content, turn_id=started.turn.turn_id, status=answer.status)
     return JSONResponse(
         MessageOut.model_validate(answer.model_dump()).model_dump(mode="json"), status_code=200

@@ -46,7 +46,7 @@ def record(
     empno: str,
     action: str,
     resource_type: str,
-    resource_id: str,
+    resource_id: str | None,
     metadata: dict[str, Any] | None = None,
     origin: Origin | None = None,
 ) -> None:
