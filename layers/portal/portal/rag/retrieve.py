@@ -34,7 +34,7 @@ from portal.rag.tokens import query_tokens
 
 RRF_K = 60  # the constant of the original RRF paper; it damps the weight of the very top ranks
 # Embedders whose vectors mean the same across Korean and English (by key prefix).
-MULTILINGUAL_EMBEDDERS = ("titan-embed-text-v2",)
+MULTILINGUAL_EMBEDDERS = ("titan-embed-text-v2", "use-multilingual-v3")
 # A rewrite's vector hit counts only this close: MiniLM puts unrelated English pages at ~0.1-0.3.
 REWRITE_MIN_COSINE = 0.4
 
