@@ -1,4 +1,5 @@
-"""Embeddings: Titan Text Embeddings v2 on Bedrock in AWS, a local ONNX model (MiniLM by default) locally.
+"""Embeddings: Titan Text Embeddings v2 on Bedrock in AWS; locally USE multilingual v3 by default
+(portal.rag.multilingual) or any sentence-transformers model exported to ONNX.
 
 Both implement `Embedder`. `key` ("<model>@<dimensions>") is stored with every vector, so
 vectors of different models are never compared (see migration 0004).
