@@ -67,8 +67,9 @@ def test_eval_retrieval_keeps_korean_recall_with_the_multilingual_embedder(
     database_url, monkeypatch, capsys
 ) -> None:
     """The figures the multilingual embedder reached on all 8 dev documents (113 questions, offline):
-    ko→ko recall@5 0.849 (MiniLM: 0.788), en→ko 0.625, ko→en 0.500, en→en 1.000. A change to
-    the Korean analysis, the fusion or the chunking that loses a question here fails."""
+    ko→ko recall@5 0.894 and MRR 0.683 (MiniLM: 0.788 / 0.539), en→ko 0.625, ko→en 0.556,
+    en→en 1.000. A change to the Korean analysis, the fusion, the chunking or the embedder that
+    loses one Korean question here fails (58 of 66 would be 0.879)."""
     from portal.settings import reset_settings
 
     monkeypatch.setenv("PORTAL_LOCAL_EMBEDDING_MODEL", "use-multilingual-v3")
@@ -80,10 +81,10 @@ def test_eval_retrieval_keeps_korean_recall_with_the_multilingual_embedder(
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert code == 0 and summary["questions"] == 113 and summary["documents"] == 8
     cells = summary["by_language"]
-    assert cells["ko→ko"]["questions"] == 66 and cells["ko→ko"]["recall_at_5"] >= 0.84
-    assert cells["ko→ko"]["mrr"] >= 0.65
+    assert cells["ko→ko"]["questions"] == 66 and cells["ko→ko"]["recall_at_5"] >= 0.89
+    assert cells["ko→ko"]["mrr"] >= 0.67
     assert cells["en→en"]["recall_at_5"] == 1.0
-    assert cells["en→ko"]["recall_at_5"] >= 0.6 and cells["ko→en"]["recall_at_5"] >= 0.5
+    assert cells["en→ko"]["recall_at_5"] >= 0.6 and cells["ko→en"]["recall_at_5"] >= 0.55
 
 
 def test_eval_retrieval_refuses_a_malformed_rewrites_file(database_url, tmp_path, capsys) -> None:
