@@ -37,3 +37,12 @@ def test_a_korean_question_lands_near_its_korean_and_english_answers() -> None:
     assert len(korean) == 512 and math.isclose(_cos(korean, korean), 1.0, abs_tol=1e-4)
     assert _cos(question, korean) > _cos(question, unrelated) + 0.1
     assert _cos(question, english) > _cos(question, unrelated) + 0.1  # across languages too
+
+
+def test_the_default_local_embedder_needs_no_export(capsys) -> None:
+    from portal.cli.main import main
+
+    assert Settings().local_embedding_model == "use-multilingual-v3"
+    assert main(["embedder", "export", "--json"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()[-1]
+    assert '"key": "use-multilingual-v3@512"' in out and '"directory": null' in out
