@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from portal.rag.embed import get_embedder
 from portal.rag.multilingual import MultilingualEmbedder
 from portal.rag.retrieve import is_multilingual
@@ -39,7 +41,7 @@ def test_a_korean_question_lands_near_its_korean_and_english_answers() -> None:
     assert _cos(question, english) > _cos(question, unrelated) + 0.1  # across languages too
 
 
-def test_the_default_local_embedder_needs_no_export(capsys) -> None:
+def test_the_default_local_embedder_needs_no_export(capsys: pytest.CaptureFixture[str]) -> None:
     from portal.cli.main import main
 
     assert Settings().local_embedding_model == "use-multilingual-v3"
