@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from portal.rag.embed import get_embedder
 from portal.rag.multilingual import MultilingualEmbedder
 from portal.rag.retrieve import is_multilingual
