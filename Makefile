@@ -20,7 +20,7 @@ $(VENV)/.installed: $(LOCKS) pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes --no-deps $(addprefix -r ,$(LOCKS))
 	$(BIN)/pip install --quiet --no-deps -e .
 	$(BIN)/pip check
-	$(BIN)/portal embedder export  # the local embedder as ONNX in .local/ (once; later runs reuse it)
+	$(BIN)/portal embedder export --model sentence-transformers/all-MiniLM-L6-v2  # MiniLM as ONNX in .local/ (once; tests and PORTAL_LOCAL_EMBEDDING_MODEL use it)
 	touch $@
 
 install: $(VENV)/.installed

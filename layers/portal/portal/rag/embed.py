@@ -1,4 +1,5 @@
-"""Embeddings: Titan Text Embeddings v2 on Bedrock in AWS, a local ONNX model (MiniLM by default) locally.
+"""Embeddings: Titan Text Embeddings v2 on Bedrock in AWS; locally USE multilingual v3 by default
+(portal.rag.multilingual) or any sentence-transformers model exported to ONNX.
 
 Both implement `Embedder`. `key` ("<model>@<dimensions>") is stored with every vector, so
 vectors of different models are never compared (see migration 0004).
@@ -17,6 +18,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from portal.rag.local_model import ExportedModel
+from portal.rag.multilingual import NAME as MULTILINGUAL_MODEL
 from portal.settings import Settings, get_settings
 
 
@@ -255,10 +257,19 @@ def _local(model: str, quantize: bool, directory: str | None, data_dir: str) -> 
     return LocalEmbedder(settings)
 
 
+@lru_cache(maxsize=1)
+def _multilingual() -> Embedder:
+    from portal.rag.multilingual import MultilingualEmbedder
+
+    return MultilingualEmbedder()
+
+
 def get_embedder(settings: Settings | None = None) -> Embedder:
     """The embedder this deployment is configured with."""
     settings = settings or get_settings()
     if backend_of(settings) == "local":
+        if settings.local_embedding_model == MULTILINGUAL_MODEL:
+            return _multilingual()
         return _local(
             settings.local_embedding_model,
             settings.local_embedding_quantize,

@@ -17,6 +17,33 @@ more than linguistic accuracy.
 
 from __future__ import annotations
 
+import re
+
+# Loanwords spelled two ways (the standard spelling, and the one manuals and users often write:
+# the Korean man pages say 쉘 where people ask about 셸): both become the standard spelling, so
+# a question meets a document whichever it uses. Only spellings, never synonyms.
+_VARIANTS = {
+    "쉘": "셸",
+    "디렉토리": "디렉터리",
+    "메세지": "메시지",
+    "데이타": "데이터",
+    "컨텐츠": "콘텐츠",
+    "컨텐트": "콘텐트",
+    "윈도우즈": "윈도",
+    "어플리케이션": "애플리케이션",
+    "어플": "앱",
+    "악세스": "액세스",
+    "엑세스": "액세스",
+    "타겟": "타깃",
+}
+_VARIANT = re.compile("|".join(sorted((v for v in _VARIANTS if _VARIANTS[v] != v), key=len, reverse=True)))
+
+
+def standard_spelling(word: str) -> str:
+    """The word with loanword spelling variants replaced by the standard spelling (쉘 -> 셸)."""
+    return _VARIANT.sub(lambda m: _VARIANTS[m.group()], word)
+
+
 # Particles (조사), alone and in the common combinations.
 _PARTICLES = [
     "이",
@@ -234,12 +261,19 @@ _BY_LENGTH = tuple(
 )
 
 
+_OBJECT_PARTICLES = frozenset("을를")
+
+
 def stem(word: str) -> str:
     """The word without its longest known particle or ending; at least one syllable is kept.
 
     A one-syllable suffix is only taken from a word of three syllables or more: two-syllable
-    nouns end in particle-like syllables too often (휴가, 결과, 정도, 회의).
+    nouns end in particle-like syllables too often (휴가, 결과, 정도, 회의). The object
+    particles 을/를 are the exception: few nouns end in them (마을, 가을), and one-syllable
+    nouns take them all the time (셸을, 키를, 값을).
     """
+    if len(word) == 2 and word[1] in _OBJECT_PARTICLES:
+        return word[0]
     for length, suffixes in _BY_LENGTH:
         if len(word) - length >= (2 if length == 1 else 1) and word[-length:] in suffixes:
             return word[:-length]

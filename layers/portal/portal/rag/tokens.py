@@ -2,8 +2,8 @@
 
 PostgreSQL's text search has no Korean dictionary and the embedded server has no pg_trgm.
 Korean words carry particles and endings (부가가치세를, 신고하려면), so whole words rarely
-match: each Hangul word is first stripped to its stem (portal.rag.korean: 부가가치세를 ->
-부가가치세, 신고하려면 -> 신고), then split into overlapping character bigrams, so compound
+match: each Hangul word gets the standard spelling of its loanwords (쉘 -> 셸), is stripped to
+its stem (portal.rag.korean: 부가가치세를 -> 부가가치세, 신고하려면 -> 신고), then split into overlapping character bigrams, so compound
 nouns still meet their parts ("부가가치세" -> 부가 가가 가치 치세 shares 가치 with "가치세").
 Chinese and Japanese runs get bigrams as they are. Latin
 words and numbers are lower-cased, accents folded, a light plural stem applied and English
@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from portal.rag.korean import standard_spelling
 from portal.rag.korean import stem as korean_stem
 
 # Runs of Hangul syllables, of CJK ideographs / kana, and Latin-script words or numbers.
@@ -165,7 +166,7 @@ def tokenize(text: str) -> list[str]:
     for match in _RUN.finditer(unicodedata.normalize("NFC", text)):
         kind, run = match.lastgroup, match.group()
         if kind == "hangul":
-            tokens.extend(_bigrams(korean_stem(run)))
+            tokens.extend(_bigrams(korean_stem(standard_spelling(run))))
             continue
         if kind == "cjk":
             tokens.extend(_bigrams(run))
