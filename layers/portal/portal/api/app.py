@@ -28,14 +28,21 @@ if TYPE_CHECKING:
     # tests/infra/test_layer_imports.py, which walks every import a handler can reach) sees the
     # route modules that LazyRoutes imports by name.
     from portal.api.routes import (  # noqa: F401
+        admin_activity,
         admin_agents,
+        admin_grants,
+        admin_mcp_test,
+        admin_models,
         admin_permissions,
+        admin_usage,
+        admin_users,
         artifacts,
         conversations,
         directory,
         files,
         health,
         me,
+        me_usage,
         messages,
         models,
         preferences,
@@ -49,10 +56,21 @@ API_PREFIX = "/api"
 ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     "health": ("health",),
     "ready": ("health",),
-    "me": ("me", "preferences"),
+    "me": ("me", "preferences", "me_usage"),
     "conversations": ("conversations", "messages"),
     "models": ("models",),
-    "admin": ("admin_permissions", "admin_agents"),
+    # The admin console's modules: grants (per user, per department), MCP configs and their
+    # connection test, users, model enablement, usage and cost, the activity log.
+    "admin": (
+        "admin_grants",
+        "admin_permissions",
+        "admin_agents",
+        "admin_mcp_test",
+        "admin_users",
+        "admin_models",
+        "admin_usage",
+        "admin_activity",
+    ),
     "workspaces": ("workspaces", "artifacts"),
     "directory": ("directory",),
     "files": ("files",),

@@ -12,6 +12,7 @@ from portal.api.deps import AdminUser, Db
 from portal.db.repositories import permissions, users
 from portal.db.repositories.permissions import AgentGrant
 from portal.errors import BadRequest, NotFound
+from portal.realtime.admin_events import access_changed
 
 router = APIRouter(prefix="/admin/permissions", tags=["admin"])
 
@@ -52,6 +53,7 @@ def grant(body: GrantRequest, admin: AdminUser, db: Db) -> AgentGrant:
         db, empno=body.empno, agent_type=body.agent, granted_by=admin.empno, expires_at=body.expires_at
     )
     forget_access(body.empno)
+    access_changed(body.empno, by_empno=admin.empno)
     return saved
 
 
@@ -62,4 +64,5 @@ def revoke(empno: str, agent: str, admin: AdminUser, db: Db) -> Response:
     if not permissions.revoke(db, empno=empno, agent_type=agent):
         raise NotFound("No such grant")
     forget_access(empno)
+    access_changed(empno, by_empno=admin.empno)
     return Response(status_code=204)
