@@ -15,6 +15,7 @@ const GROUPS = ['day', 'user', 'department', 'agent', 'model'] as const;
 
 export function groupLabel(by: string, g: UsageGroup): string {
   if (by === 'agent') return agentName(g.key) || t('admin.none');
+  if (by === 'model' && g.key === 'offline') return t('model.offline');
   return g.label || t('admin.none');
 }
 
