@@ -76,6 +76,18 @@ def _shot(page: Any, name: str, label: str) -> None:
         )
 
 
+# Every canvas matching the selector has drawn pixels (Chart.js is loaded lazily: a blank
+# canvas means it never ran).
+DRAWN = """(selector) => {
+  const canvases = [...document.querySelectorAll(selector)];
+  return canvases.length > 0 && canvases.every((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true;
+    return false;
+  });
+}"""
+
+
 def _open_console(page: Any) -> None:
     page.get_by_role("link", name="관리자 콘솔").click()
     expect(page.get_by_role("heading", name="관리자 콘솔")).to_be_visible()
@@ -106,14 +118,7 @@ def test_an_admin_grants_an_agent_the_user_gains_it_live_and_usage_charts_show_r
         charts = panel.locator("figure.usage-chart")
         expect(charts).to_have_count(4)
         expect(panel.locator('figure.usage-chart[data-points="1"] canvas').first).to_be_visible()
-        # Chart.js drew on the canvas (it is loaded lazily: a blank canvas means it never ran).
-        admin.wait_for_function(
-            """() => [...document.querySelectorAll('figure.usage-chart canvas')].every((c) => {
-                 const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                 for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true;
-                 return false;
-               })"""
-        )
+        admin.wait_for_function(DRAWN, arg="figure.usage-chart canvas")
         expect(panel.locator("table").first).to_contain_text("최지우")
         _shot(admin, "usage", "1440x900")
 
@@ -145,6 +150,7 @@ def test_an_admin_grants_an_agent_the_user_gains_it_live_and_usage_charts_show_r
         user.get_by_role("button", name="설정").click()
         sheet = user.get_by_test_id("settings")
         expect(sheet.locator(".usage-block")).to_contain_text("대화 턴 2회")
+        user.wait_for_function(DRAWN, arg=".usage-block canvas")
         user.screenshot(path=str(SCREENSHOTS / "admin-settings-usage-1440x900.png"))
     finally:
         _close(user)
