@@ -30,7 +30,7 @@ export function BudgetsPanel({ admin, pushError, notify }: Props) {
   const [limit, setLimit] = useState('');
   const [warn, setWarn] = useState('80');
   const [problem, setProblem] = useState<string | null>(null);
-  const [unavailable, setUnavailable] = useState(false);
+  const [none, setNone] = useState(false);
 
   const load = async () => {
     const who = target.trim();
@@ -38,7 +38,7 @@ export function BudgetsPanel({ admin, pushError, notify }: Props) {
     setProblem(null);
     try {
       const b = scope === 'user' ? await admin.userBudget(who) : await admin.departmentBudget(who);
-      setUnavailable(b === null);
+      setNone(b === null);
       setLimit(b?.monthly_limit_usd == null ? '' : String(b.monthly_limit_usd));
       setWarn(String(Math.round((b?.warn_ratio ?? 0.8) * 100)));
       setLoaded(who);
@@ -103,7 +103,7 @@ export function BudgetsPanel({ admin, pushError, notify }: Props) {
           {t('admin.budgets.load')}
         </button>
       </form>
-      {unavailable && <p className="muted">{t('admin.budgets.unavailable')}</p>}
+      {none && loaded !== null && <p className="muted">{t('admin.budgets.none')}</p>}
       {loaded !== null && (
         <form
           className="admin-form"
