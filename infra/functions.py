@@ -134,6 +134,17 @@ INGEST = FunctionSpec(
     memory_mb=1536,
     timeout_seconds=300,
 )
+MCP_PROBE = FunctionSpec(
+    name="mcp_probe",
+    directory="mcp_probe",
+    handler="probe.handler",
+    description="An admin's MCP connection test: connect to a configuration's servers, list their tools",
+    # The MCP SDK lives here, not in the API; the API invokes this synchronously. MODELS for
+    # httpx2 (MCP's HTTP client), which that layer already carries for the model SDKs.
+    layers=(Layer.CORE, Layer.MODELS, Layer.AGENTS),
+    # Under the API's 29 s: a server that does not answer is reported before the API gives up.
+    timeout_seconds=25,
+)
 MIGRATE = FunctionSpec(
     name="migrate",
     directory="maintenance",
@@ -182,7 +193,7 @@ RESEARCH_STEPS: tuple[FunctionSpec, ...] = (
 # Step Functions task functions, found by the ${...} names the ASL files use.
 AGENT_TASKS: tuple[FunctionSpec, ...] = (SUPERVISOR, *(worker(w) for w in WORKERS), *RESEARCH_STEPS, FAILURE)
 
-ALL_FUNCTIONS: tuple[FunctionSpec, ...] = (API, WS, *AGENT_TASKS, INGEST, MIGRATE, SWEEP)
+ALL_FUNCTIONS: tuple[FunctionSpec, ...] = (API, WS, *AGENT_TASKS, INGEST, MCP_PROBE, MIGRATE, SWEEP)
 
 
 def by_substitution() -> dict[str, FunctionSpec]:

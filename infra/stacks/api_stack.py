@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 from portal.tables import ALL_TABLES
 
@@ -16,7 +17,7 @@ from infra.components.portal_function import PortalFunction
 from infra.components.rest_api import PortalRestApi
 from infra.components.tables import Access
 from infra.config import PortalConfig
-from infra.functions import API
+from infra.functions import API, MCP_PROBE
 from infra.stacks.agents_stack import AgentsStack
 from infra.stacks.data_stack import DataStack
 from infra.stacks.realtime_stack import RealtimeStack
@@ -59,6 +60,17 @@ class ApiStack(Stack):
             agents.workflows["research"].grant_stop(fn)
         # Workspace changes are broadcast (artifact.updated, message.created, access_revoked).
         realtime.web_socket.grant_post_to_connections(fn)
+
+        # An admin's MCP connection test runs in its own function (the MCP SDK stays out of the
+        # API's path); the API invokes it synchronously and waits for the tool list.
+        self.mcp_probe = PortalFunction(
+            self, "McpProbeFunction", spec=MCP_PROBE, layers=layers, config=config
+        )
+        # The unqualified function only (grant_invoke would add its versions, ARN:*).
+        fn.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[self.mcp_probe.function_arn])
+        )
+        fn.add_environment(PORTAL_MCP_PROBE_FUNCTION=self.mcp_probe.function.function_name)
 
         self.rest_api = PortalRestApi(self, "Rest", handler=fn, config=config)
         CfnOutput(self, "RestApiUrl", value=self.rest_api.url)

@@ -90,3 +90,21 @@ def test_api_presigns_only_under_the_uploads_prefix(portal: Synthesized) -> None
     assert len(s3) == 1
     assert set(actions(s3[0])) == {"s3:PutObject", "s3:GetObject", "s3:DeleteObject"}
     assert json.dumps(s3[0]["Resource"]).endswith('"/uploads/*"]]}')
+
+
+def test_the_api_runs_mcp_connection_tests_in_the_probe_function(portal: Synthesized) -> None:
+    """The API carries no MCP SDK: it invokes mcp_probe (which does) and only that function."""
+    template = portal.json("api")
+    probe_id, probe = function_by_handler(template, "probe.handler")
+    _, api = function_by_handler(template, "handler.handler")
+    assert api["Properties"]["Environment"]["Variables"]["PORTAL_MCP_PROBE_FUNCTION"] == {"Ref": probe_id}
+    assert probe["Properties"]["Timeout"] < 29  # answers before API Gateway gives up
+    invokes = [
+        s
+        for s in statements_of_function(template, "handler.handler")
+        if "lambda:InvokeFunction" in actions(s)
+    ]
+    assert len(invokes) == 1
+    assert invokes[0]["Resource"] == {"Fn::GetAtt": [probe_id, "Arn"]}
+    layers = json.dumps(probe["Properties"]["Layers"])
+    assert len(probe["Properties"]["Layers"]) == 4, layers  # core, models (httpx2), agents (mcp), portal

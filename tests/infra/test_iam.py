@@ -94,7 +94,10 @@ EXPECTED_SERVICES = {
         "s3",
         "states",
         "execute-api",
+        "lambda",  # invokes mcp_probe for an admin's MCP connection test (and nothing else)
     },
+    # An admin's MCP connection test: it connects out to MCP servers and reaches no AWS data.
+    ("api", "probe.handler"): {"logs", "xray"},
     ("realtime", "handler.handler"): {
         "logs",
         "xray",

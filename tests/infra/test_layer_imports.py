@@ -48,6 +48,10 @@ NEVER_RUN: dict[str, dict[str, frozenset[str]]] = {
     "api": {
         "lists the catalog and which providers are configured; never calls a model": MODEL_SDKS,
         "reports which search providers are configured; never fetches a page": frozenset({"pypdf"}),
+        # portal.agents.mcp.probe: in AWS (PORTAL_MCP_PROBE_FUNCTION set) it invokes mcp_probe.
+        "runs an MCP connection test in process only on the local target": frozenset(
+            {"mcp", "httpx2", "httpcore2"}
+        ),
     },
     "supervisor": {
         "checks which search providers are configured; never fetches a page": frozenset({"pypdf"}),

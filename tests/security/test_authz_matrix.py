@@ -136,6 +136,14 @@ class World:
         )
         return empno
 
+    def new_department(self) -> str:
+        """A department with one colleague in it (who is none of the principals)."""
+        department = f"부서{uuid.uuid4().hex[:4]}"
+        self.db.execute(
+            "UPDATE users SET department = :d WHERE empno = :e", {"d": department, "e": self.new_user()}
+        )
+        return department
+
     def new_collaborator(self) -> str:
         from portal.collab import workspaces as service
 
@@ -274,6 +282,25 @@ ROWS: dict[tuple[str, str], Row] = {
         lambda w: ("/api/admin/budgets/defaults/departments", {"monthly_limit_usd": None, "warn_ratio": 0.9})
     ),
     ("GET", "/api/admin/cache"): admins(lambda w: ("/api/admin/cache", None)),
+    # The admin console (console branch): every route admin-only.
+    ("GET", "/api/me/usage"): everyone(lambda w: ("/api/me/usage", None)),
+    ("GET", "/api/admin/usage"): admins(lambda w: ("/api/admin/usage", None)),
+    ("GET", "/api/admin/usage/export.csv"): admins(
+        lambda w: ("/api/admin/usage/export.csv?group_by=agent", None)
+    ),
+    ("GET", "/api/admin/users"): admins(lambda w: ("/api/admin/users?q=사용자", None)),
+    ("GET", "/api/admin/models"): admins(lambda w: ("/api/admin/models", None)),
+    ("PUT", "/api/admin/models"): admins(lambda w: ("/api/admin/models", {"disabled_models": []})),
+    ("GET", "/api/admin/activity"): admins(lambda w: ("/api/admin/activity?action=workspace.create", None)),
+    ("POST", "/api/admin/agents/{agent}/mcp/test"): admins(
+        lambda w: ("/api/admin/agents/legal/mcp/test", None), 200, 404
+    ),
+    ("PUT", "/api/admin/permissions/departments/{department}"): admins(
+        lambda w: (f"/api/admin/permissions/departments/{w.new_department()}", {"agent": "tax"})
+    ),
+    ("DELETE", "/api/admin/permissions/departments/{department}/{agent}"): admins(
+        lambda w: (f"/api/admin/permissions/departments/{w.new_department()}/tax", None)
+    ),
     ("POST", "/api/workspaces"): everyone(lambda w: ("/api/workspaces", {"title": "새 공간"}), 201),
     ("GET", "/api/workspaces"): everyone(lambda w: ("/api/workspaces", None)),
     ("GET", W): workspace_row(MEMBERS, lambda w: (f"/api/workspaces/{w.workspace}", None)),

@@ -1,6 +1,6 @@
 // The signed-in portal: composes the hooks (connection, chat, turns, files, workspace) and
 // lays out their views. State and its rules live in the hooks and their reducers.
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { RETRYING_MESSAGE, type FetchLike } from './api';
 import { AGENT_LABELS } from './format';
 import { t } from './messages';
@@ -26,6 +26,10 @@ import { useConversationUrl } from './hooks/useConversationUrl';
 import { useFiles } from './hooks/useFiles';
 import { useTurns, type Timing } from './hooks/useTurns';
 import { useWorkspace } from './hooks/useWorkspace';
+import { useAdminPath } from './hooks/useAdminPath';
+
+// The admin console (and its chart library) is fetched only when an admin opens it.
+const AdminConsole = lazy(() => import('./components/admin/AdminConsole'));
 
 export interface PortalProps {
   config: RuntimeConfig;
@@ -70,6 +74,12 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
       );
       return true;
     }
+    if (e.type === 'agents.access') {
+      // An administrator granted or revoked an agent: the composer's list follows at once.
+      void refreshAgents();
+      banners.push('info', t('admin.accessChanged'));
+      return true;
+    }
     if (e.type === 'workspace.membership') {
       // Removed from its workspace: the open shared conversation is no longer readable.
       const open = chat.state.conversations.find((c) => c.id === chat.activeId());
@@ -102,6 +112,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
   const [models, setModels] = useState<ModelsResponse | null>(null);
   const [agents, setAgents] = useState<AgentAccessInfo[]>([]);
   const [showSettings, setShowSettings] = useState(false);
+  const [adminPath, setAdminPath] = useAdminPath();
   const [theme, setTheme] = useTheme();
   const { report } = banners;
   const refreshAgents = () => api.agents().then(setAgents, report);
@@ -203,6 +214,24 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
   const activeConv = chat.state.conversations.find((c) => c.id === activeId);
   const panels = showFiles || !!workspace.active;
 
+  // /admin shows the console to admins only; anyone else at /admin gets the chat (and the
+  // server answers 403 to every admin route whatever the page shows).
+  if (adminPath && me?.is_admin) {
+    return (
+      <div className="admin-layout">
+        <Banners items={banners.items} onDismiss={banners.dismiss} />
+        <Suspense fallback={<p className="muted" role="status">{t('app.loading')}</p>}>
+          <AdminConsole
+            api={api}
+            onExit={() => setAdminPath(false)}
+            pushError={banners.pushError}
+            notify={(m) => banners.push('info', m)}
+          />
+        </Suspense>
+      </div>
+    );
+  }
+
   return (
     <div
       className={['layout', sidebarOpen && 'sidebar-open', panels && 'with-panels', panels && wideCanvas && workspace.active && 'canvas-wide']
@@ -248,6 +277,18 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
           >
             <Icon name="file" size={14} /> {t('chat.myFiles')}
           </button>
+          {me?.is_admin && (
+            <a
+              className="btn small admin-link"
+              href="/admin"
+              onClick={(e) => {
+                e.preventDefault();
+                setAdminPath(true);
+              }}
+            >
+              {t('admin.open')}
+            </a>
+          )}
           <button
             type="button"
             className="btn small settings-btn"

@@ -255,6 +255,16 @@ export class ApiClient {
     return this.json<Me>('GET', '/me');
   }
 
+  /** Any JSON route (the admin console's client, components/admin/adminApi.ts, builds on it). */
+  call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.json<T>(method, path, body);
+  }
+
+  /** A route's body as a Blob (CSV exports), with the same auth, retries and errors. */
+  async blob(path: string): Promise<Blob> {
+    return (await this.request('GET', path)).blob();
+  }
+
   preferences(): Promise<Preferences> {
     return this.json<Preferences>('GET', '/me/preferences');
   }

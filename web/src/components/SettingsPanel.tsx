@@ -7,6 +7,7 @@ import { t, type MessageKey } from '../messages';
 import type { AgentAccessInfo, Me, ModelsResponse, Preferences, PreferencesUpdate, Priority } from '../types';
 import type { Theme } from '../hooks/useTheme';
 import { catalogOf, providerName, unavailableText } from './ModelPicker';
+import { UsageBlock } from './UsageBlock';
 
 interface Props {
   api: ApiClient;
@@ -117,6 +118,8 @@ export function SettingsPanel({ api, me, models, agents, theme, onTheme, onClose
               </dl>
             )}
           </fieldset>
+
+          <UsageBlock api={api} pushError={pushError} />
 
           <fieldset className="settings-group" disabled={!prefs || saving}>
             <legend>{t('settings.features')}</legend>

@@ -28,10 +28,16 @@ if TYPE_CHECKING:
     # tests/infra/test_layer_imports.py, which walks every import a handler can reach) sees the
     # route modules that LazyRoutes imports by name.
     from portal.api.routes import (  # noqa: F401
+        admin_activity,
         admin_agents,
         admin_budgets,
         admin_cache,
+        admin_grants,
+        admin_mcp_test,
+        admin_models,
         admin_permissions,
+        admin_usage,
+        admin_users,
         artifacts,
         conversations,
         directory,
@@ -39,6 +45,7 @@ if TYPE_CHECKING:
         health,
         me,
         me_budget,
+        me_usage,
         messages,
         models,
         preferences,
@@ -52,10 +59,23 @@ API_PREFIX = "/api"
 ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     "health": ("health",),
     "ready": ("health",),
-    "me": ("me", "preferences", "me_budget"),
+    "me": ("me", "preferences", "me_budget", "me_usage"),
     "conversations": ("conversations", "messages"),
     "models": ("models",),
-    "admin": ("admin_permissions", "admin_agents", "admin_budgets", "admin_cache"),
+    # The admin console's modules: grants (per user, per department), MCP configs and their
+    # connection test, users, model enablement, usage and cost, the activity log, budgets, cache stats.
+    "admin": (
+        "admin_grants",
+        "admin_permissions",
+        "admin_agents",
+        "admin_mcp_test",
+        "admin_users",
+        "admin_models",
+        "admin_usage",
+        "admin_activity",
+        "admin_budgets",
+        "admin_cache",
+    ),
     "workspaces": ("workspaces", "artifacts"),
     "directory": ("directory",),
     "files": ("files",),

@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 from enum import StrEnum
 
 from portal.errors import BadRequest, PayloadTooLarge, PortalError
+from portal.llm import enablement
 from portal.llm.catalog import CatalogModel, get_model, load_catalog
 
 
@@ -179,7 +180,8 @@ def choose_models(
     configured = [m for m in catalog.models if not m.is_offline and m.provider in configured_providers]
     if not configured:
         # The local target with no keys: the offline model answers everything.
-        return [catalog.offline]
+        return enablement.allowed_or_raise([catalog.offline])
+    configured = enablement.allowed_or_raise(configured)
     fitting = [m for m in configured if _fits(m, context_tokens, has_images, reserve_output_tokens)]
     if not fitting:
         raise _none_fits(

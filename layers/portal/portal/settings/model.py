@@ -175,6 +175,9 @@ class Settings(BaseSettings):
     mcp_allow_stdio: bool = False
     mcp_max_tool_rounds: int = Field(default=6, ge=1, le=20)  # model calls that may use tools, per turn
     mcp_max_result_chars: int = Field(default=12_000, ge=500, le=200_000)  # of one tool result, for the model
+    # The function that runs an admin's MCP connection test in AWS (the API carries no MCP SDK);
+    # unset on the local target, where the test runs in the API's process.
+    mcp_probe_function: str | None = None
 
     # --- Cache ------------------------------------------------------------
     cache_l1_maxsize: int = 10_000

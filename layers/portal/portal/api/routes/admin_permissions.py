@@ -14,6 +14,7 @@ from portal.db.executor import Executor
 from portal.db.repositories import permissions, users
 from portal.db.repositories.permissions import AgentGrant
 from portal.errors import BadRequest, NotFound
+from portal.realtime.admin_events import access_changed
 
 router = APIRouter(prefix="/admin/permissions", tags=["admin"])
 
@@ -70,6 +71,7 @@ def grant(body: GrantRequest, admin: AdminUser, db: Db) -> AgentGrant:
             after=saved,
         )
     forget_access(body.empno)
+    access_changed(body.empno, by_empno=admin.empno)
     return saved
 
 
@@ -91,4 +93,5 @@ def revoke(empno: str, agent: str, admin: AdminUser, db: Db) -> Response:
             after=None,
         )
     forget_access(empno)
+    access_changed(empno, by_empno=admin.empno)
     return Response(status_code=204)

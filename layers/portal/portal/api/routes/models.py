@@ -7,7 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter
 
 from portal.api.deps import CurrentUser
-from portal.llm import catalog
+from portal.llm import catalog, enablement
 from portal.llm.catalog import CatalogModel
 from portal.llm.service import configured_providers
 
@@ -42,12 +42,17 @@ def list_models(user: CurrentUser) -> dict[str, Any]:
 
     `models` holds the usable ones (what a message may name); `catalog` every real model, with
     `available` false and `unavailable_reason` "provider_not_configured" when this deployment
-    has no key (or Bedrock access) for its provider, so the UI can show it disabled and say why.
+    has no key (or Bedrock access) for its provider, "provider_disabled_by_admin" or
+    "model_disabled_by_admin" when the organisation switched it off, so the UI can say why.
     """
     providers = configured_providers()
-    models = catalog.available_models(providers)
+    configured = catalog.available_models(providers)
+    # Models an administrator switched off are not offered (portal.llm.enablement).
+    allowed = enablement.current()
+    models = allowed.filter(configured)
     usable = {m.key for m in models}
-    everything = [m for m in catalog.load_catalog().models if not m.is_offline or m.key in usable]
+    reachable = {m.key for m in configured}
+    everything = [m for m in catalog.load_catalog().models if not m.is_offline or m.key in reachable]
     return {
         "models": [m.model_dump(include=_FIELDS) for m in models],
         "default": models[0].key if models else None,
@@ -56,7 +61,9 @@ def list_models(user: CurrentUser) -> dict[str, Any]:
                 **m.model_dump(include=_FIELDS),
                 "cost_tier": cost_tier(m),
                 "available": m.key in usable,
-                "unavailable_reason": None if m.key in usable else "provider_not_configured",
+                "unavailable_reason": None
+                if m.key in usable
+                else (allowed.why_not(m) or "provider_not_configured"),
             }
             for m in everything
         ],

@@ -94,3 +94,36 @@ def exists(db: Executor, *, resource_type: str, resource_id: str) -> bool:
         {"type": resource_type, "id": resource_id},
     )
     return row is not None
+
+
+class ActivityFilter(BaseModel):
+    """The admin console's filters over the whole log (who, what, when, target)."""
+
+    empno: str | None = None
+    action: str | None = None
+    resource_type: str | None = None
+    resource_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def search(db: Executor, f: ActivityFilter, *, limit: int, offset: int) -> list[Activity]:
+    """Matching rows, newest first (the whole log, not only the 7-day view)."""
+    rows = db.fetch_all(
+        """
+        SELECT a.id::text AS id, a.empno, u.name_ko AS user_name, a.action, a.resource_type,
+               a.resource_id::text AS resource_id, NULL AS resource_name, a.metadata, a.timestamp
+        FROM activity_logs a LEFT JOIN users u ON u.empno = a.empno
+        WHERE (CAST(:empno AS text) IS NULL OR a.empno = :empno)
+          AND (CAST(:action AS text) IS NULL OR a.action = :action)
+          AND (CAST(:resource_type AS text) IS NULL OR a.resource_type = :resource_type)
+          AND (CAST(:resource_id AS text) IS NULL OR a.resource_id::text = :resource_id
+               OR a.metadata->>'target' = :resource_id)
+          AND (CAST(:since AS timestamptz) IS NULL OR a.timestamp >= CAST(:since AS timestamptz))
+          AND (CAST(:until AS timestamptz) IS NULL OR a.timestamp < CAST(:until AS timestamptz))
+        ORDER BY a.timestamp DESC, a.id
+        LIMIT :limit OFFSET :offset
+        """,
+        {**f.model_dump(), "limit": limit, "offset": offset},
+    )
+    return [Activity.model_validate(r) for r in rows]

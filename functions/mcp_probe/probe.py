@@ -1,0 +1,11 @@
+"""An admin's MCP connection test, invoked by the API (which carries no MCP SDK): connect to the
+configuration's servers and list their tools (portal.agents.mcp.probe)."""
+
+from portal.agents.mcp.probe import handle
+from portal.observability import logger, tracer
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+def handler(event: dict, context: object) -> dict:
+    return handle(event)

@@ -1,0 +1,82 @@
+"""Administrators grant or revoke a tier-1 agent for a whole department at once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field, field_validator
+
+from portal.agents.access import RESTRICTED_AGENTS, forget_access
+from portal.api.deps import AdminUser, Db
+from portal.db.repositories import permissions, user_admin
+from portal.errors import BadRequest, NotFound
+from portal.realtime.admin_events import access_changed
+
+router = APIRouter(prefix="/admin/permissions/departments", tags=["admin"])
+
+
+class DepartmentGrant(BaseModel):
+    agent: str
+    expires_at: datetime | None = None
+
+    @field_validator("agent")
+    @classmethod
+    def _restricted(cls, v: str) -> str:
+        if v not in RESTRICTED_AGENTS:
+            raise ValueError(f"only {sorted(RESTRICTED_AGENTS)} need grants")
+        return v
+
+    @field_validator("expires_at")
+    @classmethod
+    def _future(cls, v: datetime | None) -> datetime | None:
+        if v is not None:
+            v = v if v.tzinfo else v.replace(tzinfo=UTC)
+            if v <= datetime.now(UTC):
+                raise ValueError("expires_at must be in the future")
+        return v
+
+
+class BulkResult(BaseModel):
+    department: str
+    agent: str
+    empnos: list[str] = Field(default_factory=list)  # the users whose grant was written or removed
+
+
+def _members(db: Db, department: str) -> list[str]:
+    members = user_admin.empnos_in_department(db, department=department)
+    if not members:
+        raise NotFound(f"No signed-in user belongs to the department {department!r}")
+    return members
+
+
+@router.put("/{department}", response_model=BulkResult)
+def grant_department(department: str, body: DepartmentGrant, admin: AdminUser, db: Db) -> BulkResult:
+    """Grant (or renew) the agent to every user of the department, in one transaction."""
+    members = _members(db, department)
+    with db.transaction() as tx:
+        for empno in members:
+            permissions.grant(
+                tx, empno=empno, agent_type=body.agent, granted_by=admin.empno, expires_at=body.expires_at
+            )
+    for empno in members:
+        forget_access(empno)
+        access_changed(empno, by_empno=admin.empno)
+    return BulkResult(department=department, agent=body.agent, empnos=members)
+
+
+@router.delete("/{department}/{agent}", response_model=BulkResult)
+def revoke_department(department: str, agent: str, admin: AdminUser, db: Db) -> BulkResult:
+    """Revoke the agent from every user of the department who holds it."""
+    if agent not in RESTRICTED_AGENTS:
+        raise BadRequest(f"Unknown restricted agent {agent!r}")
+    members = _members(db, department)
+    removed: list[str] = []
+    with db.transaction() as tx:
+        for empno in members:
+            if permissions.revoke(tx, empno=empno, agent_type=agent):
+                removed.append(empno)
+    for empno in removed:
+        forget_access(empno)
+        access_changed(empno, by_empno=admin.empno)
+    return BulkResult(department=department, agent=agent, empnos=removed)
