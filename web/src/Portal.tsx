@@ -17,12 +17,14 @@ import { FilesPanel } from './components/FilesPanel';
 import { WorkspaceList } from './components/WorkspaceList';
 import { WorkspacePanel } from './components/WorkspacePanel';
 import { SettingsPanel } from './components/SettingsPanel';
+import { ShareDialog } from './components/ShareDialog';
+import { useConversationSearch } from './hooks/useConversationSearch';
 import { useTheme } from './hooks/useTheme';
 import type { Auth } from './hooks/useAuth';
 import { useBanners } from './hooks/useBanners';
 import { useChat } from './hooks/useChat';
 import { useConnection } from './hooks/useConnection';
-import { useConversationUrl } from './hooks/useConversationUrl';
+import { conversationLink, useConversationUrl } from './hooks/useConversationUrl';
 import { useFiles } from './hooks/useFiles';
 import { useTurns, type Timing } from './hooks/useTurns';
 import { useWorkspace } from './hooks/useWorkspace';
@@ -126,13 +128,63 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
   const [wideCanvas, setWideCanvas] = useState(false);
 
   const activeId = chat.state.activeId;
+  const search = useConversationSearch(api, banners.pushError);
+  const [sharingId, setSharingId] = useState<string | null>(null);
   const selectConversation = (id: string) => {
     setSidebarOpen(false);
     if (id === chat.activeId()) return;
     turns.pruneFinished();
     chat.open(id);
   };
-  useConversationUrl(activeId, selectConversation);
+  // Opened from a link or a search hit beyond the loaded pages: list it (title, owner,
+  // read-only) once the first page is in; one the server does not know (or no longer shares)
+  // closes (loading its messages already said so in a banner).
+  const listLoaded = !chat.state.convLoading;
+  const { ensureListed, open: openConversation, activeId: currentId } = chat;
+  useEffect(() => {
+    if (!listLoaded || !activeId) return;
+    void ensureListed(activeId).then((ok) => {
+      if (!ok && currentId() === activeId) openConversation(null);
+    });
+  }, [listLoaded, activeId, ensureListed, openConversation, currentId]);
+  useConversationUrl(
+    { conversation: activeId, workspace: workspace.activeId },
+    {
+      conversation: (id) => (id ? selectConversation(id) : chat.open(null)),
+      workspace: (id) => workspace.open(id),
+    },
+  );
+  const conversationActions = {
+    onRename: async (id: string, title: string) => {
+      try {
+        await chat.rename(id, title);
+        return true;
+      } catch (e) {
+        banners.pushError(e);
+        return false;
+      }
+    },
+    onShare: (id: string) => setSharingId(id),
+    onExport: (id: string) => {
+      void api.exportConversation(id).then(({ text, filename }) => {
+        const url = URL.createObjectURL(new Blob([text], { type: 'text/markdown;charset=utf-8' }));
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = filename;
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+        banners.push('info', t('convs.exported', { name: filename }));
+      }, banners.pushError);
+    },
+    onCopyLink: (id: string) => {
+      const link = conversationLink(id);
+      const done = () => banners.push('info', t('convs.linkCopied'));
+      if (navigator.clipboard?.writeText) void navigator.clipboard.writeText(link).then(done, () => window.prompt(t('convs.copyLink'), link));
+      else window.prompt(t('convs.copyLink'), link);
+    },
+  };
 
   const newChat = () => {
     setSidebarOpen(false);
@@ -219,6 +271,10 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
         onNew={newChat}
         onDelete={(id) => void deleteConversation(id)}
         onLogout={() => void auth.signOut()}
+        hasMore={chat.state.nextCursor !== null}
+        onLoadMore={chat.loadMore}
+        search={search}
+        actions={conversationActions}
       >
         <WorkspaceList
           workspaces={workspace.workspaces}
@@ -273,7 +329,9 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
         <div className="composer-wrap">
           {activeConv?.shared && (
             <p className="read-only-note" role="note">
-              {t('conv.readOnly', { owner: activeConv.owner_name ?? activeConv.owner_empno ?? '' })}
+              {t(activeConv.workspace_title ? 'conv.readOnly' : 'convs.readOnlyShared', {
+                owner: activeConv.owner_name ?? activeConv.owner_empno ?? '',
+              })}
             </p>
           )}
           <Composer
@@ -307,6 +365,17 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
           onTheme={setTheme}
           onClose={() => setShowSettings(false)}
           onSaved={() => void refreshAgents()}
+          pushError={banners.pushError}
+        />
+      )}
+      {sharingId && chat.state.conversations.find((c) => c.id === sharingId) && (
+        <ShareDialog
+          api={api}
+          conversation={chat.state.conversations.find((c) => c.id === sharingId)!}
+          me={me}
+          workspaces={workspace.workspaces}
+          onClose={() => setSharingId(null)}
+          notify={(m) => banners.push('info', m)}
           pushError={banners.pushError}
         />
       )}
