@@ -297,3 +297,47 @@ def test_bad_share_targets_are_refused_and_store_nothing(client, people) -> None
         assert got.status_code == status, (body, got.text)
         assert got.json()["error"]["message"]
     assert client.get(url, headers=people["owner"]).json()["items"] == []
+
+
+# --- prompt templates -----------------------------------------------------------------------
+
+
+def test_templates_are_personal_or_shared_within_the_company_and_only_the_owner_changes_them(
+    client, people
+) -> None:
+    base = "/api/prompt-templates"
+    mine = client.post(
+        base, json={"title": "주간 보고", "body": "이번 주 한 일을 정리해 줘"}, headers=people["owner"]
+    )
+    assert mine.status_code == 201, mine.text
+    shared = client.post(
+        base,
+        json={"title": "회의록", "body": "다음 회의 내용을 회의록으로 정리해 줘", "shared": True},
+        headers=people["owner"],
+    ).json()
+
+    def titles(who: str) -> list[tuple[str, bool]]:
+        return [(t["title"], t["mine"]) for t in client.get(base, headers=people[who]).json()["items"]]
+
+    assert titles("owner") == [("주간 보고", True), ("회의록", True)]
+    assert titles("colleague") == [("회의록", False)]
+    assert titles("outsider") == []  # another company
+
+    url = f"{base}/{shared['id']}"
+    assert client.patch(url, json={"title": "남이 바꿈"}, headers=people["colleague"]).status_code == 404
+    assert client.delete(url, headers=people["colleague"]).status_code == 404
+    changed = client.patch(url, json={"shared": False}, headers=people["owner"])
+    assert changed.status_code == 200 and changed.json()["shared"] is False
+    assert titles("colleague") == []
+
+    for bad in (
+        {"title": " ", "body": "x"},
+        {"title": "t", "body": ""},
+        {"title": "t", "body": "가" * 8001},
+        {"title": "t"},
+    ):
+        assert client.post(base, json=bad, headers=people["owner"]).status_code == 422, bad
+    assert client.patch(url, json={"body": "   "}, headers=people["owner"]).status_code == 422
+    assert len(titles("owner")) == 2
+    assert client.delete(url, headers=people["owner"]).status_code == 204
+    assert titles("owner") == [("주간 보고", True)]

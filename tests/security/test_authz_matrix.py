@@ -113,6 +113,14 @@ class World:
         )
         return share.id
 
+    def new_template(self) -> str:
+        """A template of the owner's, shared in their company (others still may not change it)."""
+        from portal.db.repositories import prompt_templates
+
+        return prompt_templates.create(
+            self.db, owner_empno=OWNER, title="주간 보고", body="이번 주 한 일을 정리해 줘", shared=True
+        ).id
+
     def new_file(self) -> str:
         from portal.rag import uploads
 
@@ -234,6 +242,16 @@ ROWS: dict[tuple[str, str], Row] = {
         frozenset({"owner"}),
         lambda w: (f"/api/conversations/{w.conversation}/shares/{w.new_share()}", None),
         frozenset({204}),
+    ),
+    ("GET", "/api/prompt-templates"): everyone(lambda w: ("/api/prompt-templates", None)),
+    ("POST", "/api/prompt-templates"): everyone(
+        lambda w: ("/api/prompt-templates", {"title": "요약", "body": "다음 글을 세 줄로 요약해 줘"}), 201
+    ),
+    ("PATCH", "/api/prompt-templates/{template_id}"): Row(
+        frozenset({"owner"}), lambda w: (f"/api/prompt-templates/{w.new_template()}", {"title": "바뀐 제목"})
+    ),
+    ("DELETE", "/api/prompt-templates/{template_id}"): Row(
+        frozenset({"owner"}), lambda w: (f"/api/prompt-templates/{w.new_template()}", None), frozenset({204})
     ),
     ("DELETE", "/api/conversations/{conversation_id}"): Row(
         frozenset({"owner"}), lambda w: (f"/api/conversations/{w.new_conversation()}", None), frozenset({204})

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         messages,
         models,
         preferences,
+        prompt_templates,
         workspaces,
     )
 
@@ -56,6 +57,7 @@ ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     "workspaces": ("workspaces", "artifacts"),
     "directory": ("directory",),
     "files": ("files",),
+    "prompt-templates": ("prompt_templates",),
 }
 # Every route module, in the order they are registered when all are loaded.
 ALL_ROUTE_MODULES: tuple[str, ...] = tuple(dict.fromkeys(m for ms in ROUTE_MODULES.values() for m in ms))

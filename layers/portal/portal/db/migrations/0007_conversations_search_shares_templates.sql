@@ -1,5 +1,5 @@
--- Conversations: Korean-aware search over a user's own messages and titles, and read-only
--- shares with named colleagues or a workspace (issue #17 item 3).
+-- Conversations: Korean-aware search over a user's own messages and titles, read-only shares
+-- with named colleagues or a workspace, and prompt templates (issue #17 item 3).
 --
 -- Search. PostgreSQL here has no Korean dictionary and no pg_trgm, so, as for file chunks
 -- (0004), `keywords` is a tsvector of portal.rag.tokens' own tokens (stems of Korean words
@@ -41,3 +41,20 @@ CREATE INDEX idx_conversation_shares_workspace ON conversation_shares(workspace_
 
 -- The list pages by (updated_at, id) of the caller's conversations.
 CREATE INDEX IF NOT EXISTS idx_conversations_user_updated ON conversations(user_empno, updated_at DESC, id);
+
+-- Prompt templates: personal (only the owner sees them) or shared (every user of the owner's
+-- company sees them; only the owner changes or deletes them). `/` in the composer lists them.
+CREATE TABLE prompt_templates (
+    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+    owner_empno VARCHAR(20) NOT NULL REFERENCES users(empno) ON DELETE CASCADE,
+    title VARCHAR(100) NOT NULL CHECK (length(btrim(title)) > 0),
+    body TEXT NOT NULL CHECK (length(btrim(body)) > 0 AND length(body) <= 8000),
+    shared BOOLEAN NOT NULL DEFAULT false,
+    created_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW(),
+    updated_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT NOW()
+);
+CREATE INDEX idx_prompt_templates_owner ON prompt_templates(owner_empno);
+CREATE INDEX idx_prompt_templates_shared ON prompt_templates(shared) WHERE shared;
+CREATE TRIGGER update_prompt_templates_updated_at
+    BEFORE UPDATE ON prompt_templates
+    FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
