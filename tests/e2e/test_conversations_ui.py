@@ -219,3 +219,57 @@ def test_a_colleague_reads_a_shared_conversation_until_it_is_revoked(
     finally:
         _close(owner)
         _close(colleague)
+
+
+@pytest.mark.parametrize("label", list(SIZES))
+def test_prompt_templates_from_the_slash_menu_personal_and_shared(
+    browser: Any, ui_target: Any, label: str
+) -> None:
+    """The owner saves a shared template through "/" → 템플릿 관리 and inserts it with Enter;
+    a colleague of the same company finds it in their own "/" menu, named by its owner."""
+    size = SIZES[label]
+    digit = "5" if size is PHONE else "6"
+    owner = _signed_in(browser, ui_target, size, empno=f"E74{digit}1", name=f"강다온{digit}")
+    colleague = _signed_in(browser, ui_target, size, empno=f"E74{digit}2", name=f"서지우{digit}")
+    try:
+        box = owner.get_by_role("textbox", name="메시지 입력")
+        box.fill("/")
+        menu = owner.get_by_test_id("template-menu")
+        expect(menu).to_be_visible()
+        menu.get_by_role("button", name="템플릿 관리").click()
+        dialog = owner.get_by_test_id("templates-dialog")
+        expect(dialog).to_contain_text("아직 만든 템플릿이 없습니다")
+        name = f"주간 보고 {label}"
+        dialog.get_by_label("이름").fill(name)
+        dialog.get_by_label("내용").fill("이번 주 한 일과 다음 주 계획을 표로 정리해 줘")
+        dialog.get_by_label("회사 동료와 공유").check()
+        dialog.get_by_role("button", name="저장").click()
+        expect(dialog.locator('section[aria-label="내 템플릿"]')).to_contain_text(name)
+        _shot(owner, label, "templates")
+        dialog.get_by_role("button", name="닫기").click()
+
+        box.fill(f"/주간 {label}")  # every word must match: only this run's template
+        expect(menu.get_by_role("option")).to_have_count(1)
+        _shot(owner, label, "slash")
+        box.press("Enter")
+        expect(box).to_have_value("이번 주 한 일과 다음 주 계획을 표로 정리해 줘")
+        expect(menu).to_have_count(0)
+
+        # Escape closes the menu without sending; the text stays.
+        box.fill("/없는템플릿")
+        expect(menu).to_contain_text("맞는 템플릿이 없습니다")
+        box.press("Escape")
+        expect(menu).to_have_count(0)
+        expect(box).to_have_value("/없는템플릿")
+
+        # The colleague (a new page load reads the templates) sees the shared one.
+        colleague.reload()
+        other = colleague.get_by_role("textbox", name="메시지 입력")
+        other.fill(f"/주간 {label}")
+        option = colleague.get_by_test_id("template-menu").get_by_role("option", name=re.compile(name))
+        expect(option).to_contain_text(f"강다온{digit}님")
+        option.click()
+        expect(other).to_have_value("이번 주 한 일과 다음 주 계획을 표로 정리해 줘")
+    finally:
+        _close(owner)
+        _close(colleague)

@@ -18,6 +18,8 @@ import { WorkspaceList } from './components/WorkspaceList';
 import { WorkspacePanel } from './components/WorkspacePanel';
 import { SettingsPanel } from './components/SettingsPanel';
 import { ShareDialog } from './components/ShareDialog';
+import { TemplatesDialog } from './components/TemplatesDialog';
+import { useTemplates } from './hooks/useTemplates';
 import { useConversationSearch } from './hooks/useConversationSearch';
 import { useTheme } from './hooks/useTheme';
 import type { Auth } from './hooks/useAuth';
@@ -130,6 +132,8 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
   const activeId = chat.state.activeId;
   const search = useConversationSearch(api, banners.pushError);
   const [sharingId, setSharingId] = useState<string | null>(null);
+  const templates = useTemplates(api, (m) => banners.push('info', m), banners.pushError);
+  const [showTemplates, setShowTemplates] = useState(false);
   const selectConversation = (id: string) => {
     setSidebarOpen(false);
     if (id === chat.activeId()) return;
@@ -351,6 +355,8 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
               void files.upload(f);
             }}
             agentAccess={agents}
+            templates={templates.items}
+            onManageTemplates={() => setShowTemplates(true)}
           />
           <p className="disclaimer muted">{t('chat.disclaimer')}</p>
         </div>
@@ -368,6 +374,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
           pushError={banners.pushError}
         />
       )}
+      {showTemplates && <TemplatesDialog templates={templates} onClose={() => setShowTemplates(false)} />}
       {sharingId && chat.state.conversations.find((c) => c.id === sharingId) && (
         <ShareDialog
           api={api}

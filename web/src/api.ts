@@ -20,6 +20,7 @@ import type {
   AuthConfig,
   RuntimeConfig,
   ConversationShare,
+  PromptTemplate,
   SearchHit,
 } from './types';
 import { agentName } from './format';
@@ -343,6 +344,23 @@ export class ApiClient {
 
   async revokeShare(id: string, shareId: string): Promise<void> {
     await this.request('DELETE', `/conversations/${encodeURIComponent(id)}/shares/${encodeURIComponent(shareId)}`);
+  }
+
+  async listTemplates(): Promise<PromptTemplate[]> {
+    const r = await this.json<{ items: PromptTemplate[] }>('GET', '/prompt-templates');
+    return r?.items ?? [];
+  }
+
+  createTemplate(body: { title: string; body: string; shared: boolean }): Promise<PromptTemplate> {
+    return this.json<PromptTemplate>('POST', '/prompt-templates', body);
+  }
+
+  updateTemplate(id: string, changes: { title?: string; body?: string; shared?: boolean }): Promise<PromptTemplate> {
+    return this.json<PromptTemplate>('PATCH', `/prompt-templates/${encodeURIComponent(id)}`, changes);
+  }
+
+  async deleteTemplate(id: string): Promise<void> {
+    await this.request('DELETE', `/prompt-templates/${encodeURIComponent(id)}`);
   }
 
   createConversation(req: { title?: string; workspace_id?: string } = {}): Promise<Conversation> {

@@ -108,6 +108,18 @@ export interface SearchHit {
   parts: { text: string; hit: boolean }[];
 }
 
+/** A prompt template: the user's own (mine) or one a colleague shared in the company. */
+export interface PromptTemplate {
+  id: string;
+  title: string;
+  body: string;
+  shared: boolean;
+  mine: boolean;
+  owner_empno: string;
+  owner_name?: string | null;
+  updated_at: string;
+}
+
 /** A read-only share of a conversation with a colleague or a workspace. */
 export interface ConversationShare {
   id: string;
