@@ -341,3 +341,36 @@ def test_templates_are_personal_or_shared_within_the_company_and_only_the_owner_
     assert len(titles("owner")) == 2
     assert client.delete(url, headers=people["owner"]).status_code == 204
     assert titles("owner") == [("주간 보고", True)]
+
+
+# --- citations open the file ----------------------------------------------------------------
+
+
+def test_a_file_link_is_a_presigned_get_at_the_cited_pdf_page_for_readers_only(client, people) -> None:
+    from portal import services
+    from portal.db.repositories import users
+    from portal.rag import uploads
+
+    owner = users.get(services.db(), empno="E1001")
+    assert owner is not None
+    pdf = uploads.request_upload(
+        services.db(), user=owner, name="규정.pdf", size=10, mime_type="application/pdf"
+    ).file.id
+    got = client.get(f"/api/files/{pdf}/link", params={"page": 3}, headers=people["owner"])
+    assert got.status_code == 200, got.text
+    link = got.json()
+    assert "X-Amz-Signature=" in link["url"] and link["url"].endswith("#page=3")
+    assert "response-content-type=application%2Fpdf" in link["url"]
+    assert link["page"] == 3 and link["expires_in"] == 300 and link["name"] == "규정.pdf"
+
+    md = uploads.request_upload(
+        services.db(), user=owner, name="메모.md", size=10, mime_type="text/markdown"
+    ).file.id
+    plain = client.get(f"/api/files/{md}/link", params={"page": 2}, headers=people["owner"]).json()
+    assert "#page=" not in plain["url"] and plain["page"] is None
+
+    assert client.get(f"/api/files/{pdf}/link", headers=people["colleague"]).status_code == 404
+    assert (
+        client.get(f"/api/files/{pdf}/link", params={"page": 0}, headers=people["owner"]).status_code == 422
+    )
+    assert client.get("/api/files/not-a-uuid/link", headers=people["owner"]).status_code == 404

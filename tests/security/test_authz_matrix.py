@@ -243,6 +243,9 @@ ROWS: dict[tuple[str, str], Row] = {
         lambda w: (f"/api/conversations/{w.conversation}/shares/{w.new_share()}", None),
         frozenset({204}),
     ),
+    ("GET", "/api/files/{file_id}/link"): Row(
+        frozenset({"owner"}), lambda w: (f"/api/files/{w.file}/link?page=2", None)
+    ),
     ("GET", "/api/prompt-templates"): everyone(lambda w: ("/api/prompt-templates", None)),
     ("POST", "/api/prompt-templates"): everyone(
         lambda w: ("/api/prompt-templates", {"title": "요약", "body": "다음 글을 세 줄로 요약해 줘"}), 201

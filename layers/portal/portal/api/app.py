@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         artifacts,
         conversations,
         directory,
+        file_links,
         files,
         health,
         me,
@@ -56,7 +57,7 @@ ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     "admin": ("admin_permissions", "admin_agents"),
     "workspaces": ("workspaces", "artifacts"),
     "directory": ("directory",),
-    "files": ("files",),
+    "files": ("files", "file_links"),
     "prompt-templates": ("prompt_templates",),
 }
 # Every route module, in the order they are registered when all are loaded.
