@@ -273,3 +273,73 @@ def test_prompt_templates_from_the_slash_menu_personal_and_shared(
     finally:
         _close(owner)
         _close(colleague)
+
+
+@pytest.mark.parametrize("label", list(SIZES))
+def test_code_blocks_and_a_citation_that_opens_the_pdf_at_its_page(
+    browser: Any, ui_target: Any, label: str, tmp_path: Any
+) -> None:
+    """An answer citing page 2 of an uploaded PDF: the citation opens the file (a presigned
+    GET through the S3 stand-in) in a new tab at #page=2. A code block in a message gets its
+    language label, colours (highlight.js, loaded on demand) and a copy button."""
+    from tests.unit.rag_samples import policy_pdf
+
+    size = SIZES[label]
+    phone = size is PHONE
+    page = _signed_in(browser, ui_target, size, empno=f"E75{'5' if phone else '6'}1", name="윤하람")
+    try:
+        pdf = tmp_path / "refund-policy.pdf"
+        pdf.write_bytes(policy_pdf())
+        page.get_by_role("button", name="내 파일").click()
+        panel = page.get_by_role("region", name="내 파일")
+        panel.get_by_label("파일 업로드").set_input_files(str(pdf))
+        row = panel.locator('[data-testid="file-row"]', has_text="refund-policy.pdf")
+        # Local ingest loads MiniLM on first use; on a shared 2-core machine that takes minutes.
+        expect(row).to_have_attribute("data-status", "completed", timeout=240_000)
+        row.get_by_role("button", name="첨부").click()
+        panel.get_by_role("button", name="닫기").first.click()
+
+        answer = _ask(page, "How many days until refunds are paid?")
+        cite = answer.locator('[data-testid="file-citations"] button', has_text="p.2")
+        expect(cite).to_be_visible(timeout=30_000)
+        with page.context.expect_page() as opened:
+            cite.click()
+        tab = opened.value
+        tab.wait_for_load_state()
+        assert tab.url.endswith("#page=2"), tab.url
+        assert "X-Amz-Signature=" in tab.url
+        served = tab.request.get(tab.url.split("#", 1)[0])
+        assert served.status == 200 and served.headers["content-type"].startswith("application/pdf")
+        assert served.body()[:5] == b"%PDF-"
+        tab.close()
+
+        # Code: an answer holding a fenced block (stored directly: the offline model writes no
+        # code) shows its label, colours once highlight.js has loaded, and copies.
+        from portal import services
+        from portal.db.repositories import conversations, messages
+
+        db = services.db()
+        empno = f"E75{'5' if phone else '6'}1"
+        conv = conversations.create(db, user_empno=empno, title="코드 설명")
+        turn = str(uuid.uuid4())
+        messages.add_user_message(db, conversation_id=conv.id, turn_id=turn, content="합계 함수", metadata={})
+        messages.save_assistant_message(
+            db,
+            conversation_id=conv.id,
+            turn_id=turn,
+            content="예시입니다.\n\n```py\ndef total(items):\n    return sum(items)\n```",
+            status="completed",
+            agent_type="general",
+            model_used="offline",
+        )
+        page.goto(f"{ui_target.base_url}/?c={conv.id}")
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        block = page.locator(".msg-assistant .md-code-block").first
+        expect(block.locator(".md-code-lang")).to_have_text("Python")
+        expect(block.locator(".hljs-keyword").first).to_have_text("def")
+        block.get_by_role("button", name="Python 코드 복사").click()
+        expect(block.locator(".md-code-copy")).to_have_text("복사했습니다")
+        assert page.evaluate("navigator.clipboard.readText()").startswith("def total(items):")
+        _shot(page, label, "code-citation")
+    finally:
+        _close(page)

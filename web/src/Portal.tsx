@@ -19,6 +19,7 @@ import { WorkspacePanel } from './components/WorkspacePanel';
 import { SettingsPanel } from './components/SettingsPanel';
 import { ShareDialog } from './components/ShareDialog';
 import { TemplatesDialog } from './components/TemplatesDialog';
+import { FileOpenerContext, openInNewTab } from './components/FileLink';
 import { useTemplates } from './hooks/useTemplates';
 import { useConversationSearch } from './hooks/useConversationSearch';
 import { useTheme } from './hooks/useTheme';
@@ -158,6 +159,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
       workspace: (id) => workspace.open(id),
     },
   );
+  const openFile = (fileId: string, page: number | null) => openInNewTab(api.fileLink(fileId, page), banners.pushError);
   const conversationActions = {
     onRename: async (id: string, title: string) => {
       try {
@@ -321,6 +323,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
         </header>
         {auth.state.status === 'ended' && <SessionEndedBanner onSignIn={auth.signIn} />}
         <Banners items={banners.items} onDismiss={banners.dismiss} />
+        <FileOpenerContext.Provider value={openFile}>
         <ChatPane
           messages={chat.state.messages}
           loading={chat.state.msgLoading}
@@ -330,6 +333,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
           userName={me?.name}
           isAdmin={me?.is_admin ?? false}
         />
+        </FileOpenerContext.Provider>
         <div className="composer-wrap">
           {activeConv?.shared && (
             <p className="read-only-note" role="note">

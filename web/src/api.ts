@@ -346,6 +346,13 @@ export class ApiClient {
     await this.request('DELETE', `/conversations/${encodeURIComponent(id)}/shares/${encodeURIComponent(shareId)}`);
   }
 
+  /** A short-lived link that opens a file the user may read (a PDF at `page`). */
+  async fileLink(fileId: string, page: number | null): Promise<string> {
+    const q = page ? `?page=${page}` : '';
+    const r = await this.json<{ url: string }>('GET', `/files/${encodeURIComponent(fileId)}/link${q}`);
+    return r.url;
+  }
+
   async listTemplates(): Promise<PromptTemplate[]> {
     const r = await this.json<{ items: PromptTemplate[] }>('GET', '/prompt-templates');
     return r?.items ?? [];
