@@ -104,6 +104,23 @@ class World:
 
         return conversations.create(self.db, user_empno=OWNER, title="대화", workspace_id=None).id
 
+    def new_share(self) -> str:
+        """A share of the owner's conversation with a colleague who is none of the principals."""
+        from portal.db.repositories import conversation_shares
+
+        share, _ = conversation_shares.add(
+            self.db, conversation_id=self.conversation, created_by=OWNER, grantee_empno=self.new_user()
+        )
+        return share.id
+
+    def new_template(self) -> str:
+        """A template of the owner's, shared in their company (others still may not change it)."""
+        from portal.db.repositories import prompt_templates
+
+        return prompt_templates.create(
+            self.db, owner_empno=OWNER, title="주간 보고", body="이번 주 한 일을 정리해 줘", shared=True
+        ).id
+
     def new_file(self) -> str:
         from portal.rag import uploads
 
@@ -213,6 +230,40 @@ ROWS: dict[tuple[str, str], Row] = {
     ("GET", "/api/conversations"): everyone(lambda w: ("/api/conversations", None)),
     ("GET", "/api/conversations/{conversation_id}"): Row(
         frozenset({"owner"}), lambda w: (f"/api/conversations/{w.conversation}", None)
+    ),
+    # convs: rename, search (own conversations only), export (readers), shares (the owner).
+    ("PATCH", "/api/conversations/{conversation_id}"): Row(
+        frozenset({"owner"}), lambda w: (f"/api/conversations/{w.conversation}", {"title": "새 이름"})
+    ),
+    ("GET", "/api/conversations/search"): everyone(lambda w: ("/api/conversations/search?q=대화", None)),
+    ("GET", "/api/conversations/{conversation_id}/export"): Row(
+        frozenset({"owner"}), lambda w: (f"/api/conversations/{w.conversation}/export", None)
+    ),
+    ("GET", "/api/conversations/{conversation_id}/shares"): Row(
+        frozenset({"owner"}), lambda w: (f"/api/conversations/{w.conversation}/shares", None)
+    ),
+    ("POST", "/api/conversations/{conversation_id}/shares"): Row(
+        frozenset({"owner"}),
+        lambda w: (f"/api/conversations/{w.conversation}/shares", {"empno": w.new_user()}),
+        frozenset({201}),
+    ),
+    ("DELETE", "/api/conversations/{conversation_id}/shares/{share_id}"): Row(
+        frozenset({"owner"}),
+        lambda w: (f"/api/conversations/{w.conversation}/shares/{w.new_share()}", None),
+        frozenset({204}),
+    ),
+    ("GET", "/api/files/{file_id}/link"): Row(
+        frozenset({"owner"}), lambda w: (f"/api/files/{w.file}/link?page=2", None)
+    ),
+    ("GET", "/api/prompt-templates"): everyone(lambda w: ("/api/prompt-templates", None)),
+    ("POST", "/api/prompt-templates"): everyone(
+        lambda w: ("/api/prompt-templates", {"title": "요약", "body": "다음 글을 세 줄로 요약해 줘"}), 201
+    ),
+    ("PATCH", "/api/prompt-templates/{template_id}"): Row(
+        frozenset({"owner"}), lambda w: (f"/api/prompt-templates/{w.new_template()}", {"title": "바뀐 제목"})
+    ),
+    ("DELETE", "/api/prompt-templates/{template_id}"): Row(
+        frozenset({"owner"}), lambda w: (f"/api/prompt-templates/{w.new_template()}", None), frozenset({204})
     ),
     ("DELETE", "/api/conversations/{conversation_id}"): Row(
         frozenset({"owner"}), lambda w: (f"/api/conversations/{w.new_conversation()}", None), frozenset({204})

@@ -17,12 +17,17 @@ import { FilesPanel } from './components/FilesPanel';
 import { WorkspaceList } from './components/WorkspaceList';
 import { WorkspacePanel } from './components/WorkspacePanel';
 import { SettingsPanel } from './components/SettingsPanel';
+import { ShareDialog } from './components/ShareDialog';
+import { TemplatesDialog } from './components/TemplatesDialog';
+import { FileOpenerContext, openInNewTab } from './components/FileLink';
+import { useTemplates } from './hooks/useTemplates';
+import { useConversationSearch } from './hooks/useConversationSearch';
 import { useTheme } from './hooks/useTheme';
 import type { Auth } from './hooks/useAuth';
 import { useBanners } from './hooks/useBanners';
 import { useChat } from './hooks/useChat';
 import { useConnection } from './hooks/useConnection';
-import { useConversationUrl } from './hooks/useConversationUrl';
+import { conversationLink, useConversationUrl } from './hooks/useConversationUrl';
 import { useFiles } from './hooks/useFiles';
 import { useTurns, type Timing } from './hooks/useTurns';
 import { useWorkspace } from './hooks/useWorkspace';
@@ -137,13 +142,66 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
   const [wideCanvas, setWideCanvas] = useState(false);
 
   const activeId = chat.state.activeId;
+  const search = useConversationSearch(api, banners.pushError);
+  const [sharingId, setSharingId] = useState<string | null>(null);
+  const templates = useTemplates(api, (m) => banners.push('info', m), banners.pushError);
+  const [showTemplates, setShowTemplates] = useState(false);
   const selectConversation = (id: string) => {
     setSidebarOpen(false);
     if (id === chat.activeId()) return;
     turns.pruneFinished();
     chat.open(id);
   };
-  useConversationUrl(activeId, selectConversation);
+  // Opened from a link or a search hit beyond the loaded pages: list it (title, owner,
+  // read-only) once the first page is in; one the server does not know (or no longer shares)
+  // closes (loading its messages already said so in a banner).
+  const listLoaded = !chat.state.convLoading;
+  const { ensureListed, open: openConversation, activeId: currentId } = chat;
+  useEffect(() => {
+    if (!listLoaded || !activeId) return;
+    void ensureListed(activeId).then((ok) => {
+      if (!ok && currentId() === activeId) openConversation(null);
+    });
+  }, [listLoaded, activeId, ensureListed, openConversation, currentId]);
+  useConversationUrl(
+    { conversation: activeId, workspace: workspace.activeId },
+    {
+      conversation: (id) => (id ? selectConversation(id) : chat.open(null)),
+      workspace: (id) => workspace.open(id),
+    },
+  );
+  const openFile = (fileId: string, page: number | null) => openInNewTab(api.fileLink(fileId, page), banners.pushError);
+  const conversationActions = {
+    onRename: async (id: string, title: string) => {
+      try {
+        await chat.rename(id, title);
+        return true;
+      } catch (e) {
+        banners.pushError(e);
+        return false;
+      }
+    },
+    onShare: (id: string) => setSharingId(id),
+    onExport: (id: string) => {
+      void api.exportConversation(id).then(({ text, filename }) => {
+        const url = URL.createObjectURL(new Blob([text], { type: 'text/markdown;charset=utf-8' }));
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = filename;
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+        banners.push('info', t('convs.exported', { name: filename }));
+      }, banners.pushError);
+    },
+    onCopyLink: (id: string) => {
+      const link = conversationLink(id);
+      const done = () => banners.push('info', t('convs.linkCopied'));
+      if (navigator.clipboard?.writeText) void navigator.clipboard.writeText(link).then(done, () => window.prompt(t('convs.copyLink'), link));
+      else window.prompt(t('convs.copyLink'), link);
+    },
+  };
 
   const newChat = () => {
     setSidebarOpen(false);
@@ -248,6 +306,10 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
         onNew={newChat}
         onDelete={(id) => void deleteConversation(id)}
         onLogout={() => void auth.signOut()}
+        hasMore={chat.state.nextCursor !== null}
+        onLoadMore={chat.loadMore}
+        search={search}
+        actions={conversationActions}
       >
         <WorkspaceList
           workspaces={workspace.workspaces}
@@ -302,6 +364,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
         </header>
         {auth.state.status === 'ended' && <SessionEndedBanner onSignIn={auth.signIn} />}
         <Banners items={banners.items} onDismiss={banners.dismiss} />
+        <FileOpenerContext.Provider value={openFile}>
         <ChatPane
           messages={chat.state.messages}
           loading={chat.state.msgLoading}
@@ -311,10 +374,13 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
           userName={me?.name}
           isAdmin={me?.is_admin ?? false}
         />
+        </FileOpenerContext.Provider>
         <div className="composer-wrap">
           {activeConv?.shared && (
             <p className="read-only-note" role="note">
-              {t('conv.readOnly', { owner: activeConv.owner_name ?? activeConv.owner_empno ?? '' })}
+              {t(activeConv.workspace_title ? 'conv.readOnly' : 'convs.readOnlyShared', {
+                owner: activeConv.owner_name ?? activeConv.owner_empno ?? '',
+              })}
             </p>
           )}
           <Composer
@@ -334,6 +400,8 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
               void files.upload(f);
             }}
             agentAccess={agents}
+            templates={templates.items}
+            onManageTemplates={() => setShowTemplates(true)}
           />
           <p className="disclaimer muted">{t('chat.disclaimer')}</p>
         </div>
@@ -348,6 +416,18 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
           onTheme={setTheme}
           onClose={() => setShowSettings(false)}
           onSaved={() => void refreshAgents()}
+          pushError={banners.pushError}
+        />
+      )}
+      {showTemplates && <TemplatesDialog templates={templates} onClose={() => setShowTemplates(false)} />}
+      {sharingId && chat.state.conversations.find((c) => c.id === sharingId) && (
+        <ShareDialog
+          api={api}
+          conversation={chat.state.conversations.find((c) => c.id === sharingId)!}
+          me={me}
+          workspaces={workspace.workspaces}
+          onClose={() => setSharingId(null)}
+          notify={(m) => banners.push('info', m)}
           pushError={banners.pushError}
         />
       )}

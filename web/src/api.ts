@@ -19,6 +19,9 @@ import type {
   PostMessageResponse,
   AuthConfig,
   RuntimeConfig,
+  ConversationShare,
+  PromptTemplate,
+  SearchHit,
 } from './types';
 import { agentName } from './format';
 import { errorText, t } from './messages';
@@ -297,8 +300,84 @@ export class ApiClient {
   }
 
   async listConversations(): Promise<Conversation[]> {
-    const r = await this.json<{ items: Conversation[] }>('GET', '/conversations');
+    return (await this.conversationPage()).items;
+  }
+
+  // ---- conversation tools (convs branch): paging, rename, search, export, shares ----
+
+  /** One page of the list, most recent first; `next` continues it (null on the last page). */
+  async conversationPage(after?: string | null, limit = 50): Promise<{ items: Conversation[]; next: string | null }> {
+    const q = new URLSearchParams();
+    if (limit !== 50) q.set('limit', String(limit)); // the server's default page
+    if (after) q.set('after', after);
+    const query = q.toString();
+    const r = await this.json<{ items: Conversation[]; next_cursor?: string | null }>(
+      'GET',
+      `/conversations${query ? `?${query}` : ''}`,
+    );
+    return { items: r?.items ?? [], next: r?.next_cursor ?? null };
+  }
+
+  renameConversation(id: string, title: string): Promise<Conversation> {
+    return this.json<Conversation>('PATCH', `/conversations/${encodeURIComponent(id)}`, { title });
+  }
+
+  async searchConversations(q: string): Promise<SearchHit[]> {
+    const r = await this.json<{ items: SearchHit[] }>('GET', `/conversations/search?q=${encodeURIComponent(q)}`);
     return r?.items ?? [];
+  }
+
+  /** The conversation as a Markdown file: its text and the file name the server suggests. */
+  async exportConversation(id: string): Promise<{ text: string; filename: string }> {
+    const res = await this.request('GET', `/conversations/${encodeURIComponent(id)}/export`);
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const m = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+    let filename = 'conversation.md';
+    if (m) {
+      try {
+        filename = decodeURIComponent(m[1]);
+      } catch {
+        /* keep the plain name */
+      }
+    }
+    return { text: await res.text(), filename };
+  }
+
+  async listShares(id: string): Promise<ConversationShare[]> {
+    const r = await this.json<{ items: ConversationShare[] }>('GET', `/conversations/${encodeURIComponent(id)}/shares`);
+    return r?.items ?? [];
+  }
+
+  addShare(id: string, target: { empno: string } | { workspace_id: string }): Promise<ConversationShare> {
+    return this.json<ConversationShare>('POST', `/conversations/${encodeURIComponent(id)}/shares`, target);
+  }
+
+  async revokeShare(id: string, shareId: string): Promise<void> {
+    await this.request('DELETE', `/conversations/${encodeURIComponent(id)}/shares/${encodeURIComponent(shareId)}`);
+  }
+
+  /** A short-lived link that opens a file the user may read (a PDF at `page`). */
+  async fileLink(fileId: string, page: number | null): Promise<string> {
+    const q = page ? `?page=${page}` : '';
+    const r = await this.json<{ url: string }>('GET', `/files/${encodeURIComponent(fileId)}/link${q}`);
+    return r.url;
+  }
+
+  async listTemplates(): Promise<PromptTemplate[]> {
+    const r = await this.json<{ items: PromptTemplate[] }>('GET', '/prompt-templates');
+    return r?.items ?? [];
+  }
+
+  createTemplate(body: { title: string; body: string; shared: boolean }): Promise<PromptTemplate> {
+    return this.json<PromptTemplate>('POST', '/prompt-templates', body);
+  }
+
+  updateTemplate(id: string, changes: { title?: string; body?: string; shared?: boolean }): Promise<PromptTemplate> {
+    return this.json<PromptTemplate>('PATCH', `/prompt-templates/${encodeURIComponent(id)}`, changes);
+  }
+
+  async deleteTemplate(id: string): Promise<void> {
+    await this.request('DELETE', `/prompt-templates/${encodeURIComponent(id)}`);
   }
 
   createConversation(req: { title?: string; workspace_id?: string } = {}): Promise<Conversation> {

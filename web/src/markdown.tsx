@@ -9,6 +9,7 @@
 // numbered lists (nested by indentation), blockquotes, horizontal rules, GFM tables, and
 // inline `code`, **bold**, *italic*, ~~strike~~, [links](https://…) and bare URLs.
 import { Fragment, type ReactNode } from 'react';
+import { CodeBlock } from './components/CodeBlock';
 
 export type Block =
   | { kind: 'para'; text: string }
@@ -383,10 +384,7 @@ function renderBlocks(blocks: Block[], prefix: string, tight = false): ReactNode
       }
       case 'code':
         return (
-          <pre key={key} className="md-code" data-lang={b.lang || undefined}>
-            {b.lang && <span className="md-code-lang">{b.lang}</span>}
-            <code>{b.text}</code>
-          </pre>
+          <CodeBlock key={key} lang={b.lang} text={b.text} />
         );
       case 'list': {
         const items = b.items.map((item, j) => {

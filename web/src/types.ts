@@ -94,8 +94,41 @@ export interface Conversation {
   workspace_title?: string | null;
   owner_empno?: string | null;
   owner_name?: string | null;
-  /** Someone else's, seen as a member of its workspace: read here, not written. */
+  /** Someone else's, seen as a member of its workspace or shared with this user: read, not written. */
   shared?: boolean;
+}
+
+/** A search hit: the conversation, the message (null: its title) and a snippet in parts. */
+export interface SearchHit {
+  conversation_id: string;
+  conversation_title: string | null;
+  message_id: string | null;
+  role: string | null;
+  created_at: string;
+  parts: { text: string; hit: boolean }[];
+}
+
+/** A prompt template: the user's own (mine) or one a colleague shared in the company. */
+export interface PromptTemplate {
+  id: string;
+  title: string;
+  body: string;
+  shared: boolean;
+  mine: boolean;
+  owner_empno: string;
+  owner_name?: string | null;
+  updated_at: string;
+}
+
+/** A read-only share of a conversation with a colleague or a workspace. */
+export interface ConversationShare {
+  id: string;
+  kind: 'person' | 'workspace';
+  grantee_empno?: string | null;
+  grantee_name?: string | null;
+  workspace_id?: string | null;
+  workspace_title?: string | null;
+  created_at: string;
 }
 
 export interface RouteInfo {

@@ -8,6 +8,8 @@ import { t } from '../messages';
 import { ModelPicker } from './ModelPicker';
 import { Icon, type IconName } from './Icon';
 import { UploadButton } from './UploadButton';
+import { TemplateMenu, type TemplateMenuHandle } from './TemplateMenu';
+import type { PromptTemplate } from '../types';
 
 /** A completed file attached to the next message (its id goes in `attachments`). */
 export interface AttachmentChip {
@@ -36,6 +38,9 @@ interface Props {
   onUpload?: (file: File) => void;
   /** Which agents this user may use (GET /api/me/agents); locked ones are shown locked. */
   agentAccess?: AgentAccessInfo[];
+  /** Prompt templates offered when the text starts with "/" (convs branch). */
+  templates?: PromptTemplate[];
+  onManageTemplates?: () => void;
 }
 
 function agentOptionLabel(a: AgentType, access: AgentAccessInfo | undefined): string {
@@ -48,11 +53,12 @@ function agentOptionLabel(a: AgentType, access: AgentAccessInfo | undefined): st
 
 const TOGGLE_ICONS: Record<Toggle, IconName> = { web_search: 'globe', deep_research: 'research', canvas: 'canvas' };
 
-export function Composer({ settings, onSettings, models, onSend, busy, focusNonce, attachments = [], onDetach, onUpload, agentAccess = [] }: Props) {
+export function Composer({ settings, onSettings, models, onSend, busy, focusNonce, attachments = [], onDetach, onUpload, agentAccess = [], templates, onManageTemplates }: Props) {
   const accessOf = (a: AgentType) => agentAccess.find((x) => x.agent === a);
   const anyLocked = agentAccess.some((x) => x.reason === 'no_permission');
   const [text, setText] = useState('');
   const ta = useRef<HTMLTextAreaElement>(null);
+  const templateMenu = useRef<TemplateMenuHandle>(null);
 
   useEffect(() => {
     ta.current?.focus();
@@ -79,6 +85,7 @@ export function Composer({ settings, onSettings, models, onSend, busy, focusNonc
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     // Korean IME: Enter while composing only commits the syllable.
     if (e.nativeEvent.isComposing || e.keyCode === 229) return;
+    if (templateMenu.current?.handleKey(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
       void send();
@@ -109,6 +116,18 @@ export function Composer({ settings, onSettings, models, onSend, busy, focusNonc
             </li>
           ))}
         </ul>
+      )}
+      {templates && (
+        <TemplateMenu
+          ref={templateMenu}
+          text={text}
+          templates={templates}
+          onPick={(body) => {
+            setText(body);
+            ta.current?.focus();
+          }}
+          onManage={() => onManageTemplates?.()}
+        />
       )}
       <textarea
         ref={ta}

@@ -5,6 +5,7 @@ import { Markdown, safeHref } from '../markdown';
 import { AGENT_LABELS, agentName, formatCost, formatTokens, modelDisplayName } from '../format';
 import { t, type MessageKey } from '../messages';
 import { Icon } from './Icon';
+import { FileCitationLine } from './FileLink';
 
 interface Props {
   message: Message;
@@ -86,23 +87,20 @@ function isFileCitation(c: Citation): c is Record<string, unknown> {
   return typeof c === 'object' && c !== null && typeof c.file_id === 'string';
 }
 
-/** "출처: 파일명 p.N", one line per distinct file and page. */
+/** "출처: 파일명 p.N", one line per distinct file and page; each opens the file at its page. */
 export function FileCitations({ items }: { items: Record<string, unknown>[] }) {
-  const seen = new Set<string>();
-  const lines: string[] = [];
+  const lines = new Map<string, { fileId: string | null; page: number | null }>();
   for (const c of items) {
     const name = str(c.name) ?? str(c.title) ?? '파일';
     const page = typeof c.page === 'number' || (typeof c.page === 'string' && c.page) ? ` p.${String(c.page)}` : '';
     const line = `출처: ${name}${page}`;
-    if (!seen.has(line)) {
-      seen.add(line);
-      lines.push(line);
-    }
+    const pageNo = Number(c.page);
+    if (!lines.has(line)) lines.set(line, { fileId: str(c.file_id), page: Number.isInteger(pageNo) && pageNo > 0 ? pageNo : null });
   }
   return (
     <ul className="file-citations" data-testid="file-citations">
-      {lines.map((l) => (
-        <li key={l}>{l}</li>
+      {[...lines].map(([l, at]) => (
+        <FileCitationLine key={l} text={l} fileId={at.fileId} page={at.page} />
       ))}
     </ul>
   );

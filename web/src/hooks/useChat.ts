@@ -20,6 +20,12 @@ export interface ChatApi {
   remove: (id: string) => Promise<void>;
   /** A conversation announced by the server (a workspace member started it): listed, not opened. */
   added: (conversation: Conversation) => void;
+  /** The next (older) page of the list. */
+  loadMore: () => Promise<void>;
+  rename: (id: string, title: string) => Promise<void>;
+  /** Make sure an opened conversation (a link, a search hit past the loaded pages) is listed;
+   * false when the server says it is not there (or not readable by this user). */
+  ensureListed: (id: string) => Promise<boolean>;
 }
 
 export function useChat(api: ApiClient, pushError: (e: unknown) => void): ChatApi {
@@ -27,7 +33,8 @@ export function useChat(api: ApiClient, pushError: (e: unknown) => void): ChatAp
 
   const refreshConversations = useCallback(async () => {
     try {
-      dispatch({ type: 'conversations_loaded', items: await api.listConversations() });
+      const page = await api.conversationPage();
+      dispatch({ type: 'conversations_loaded', items: page.items, next: page.next });
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 401)) pushError(e);
     } finally {
@@ -98,6 +105,53 @@ export function useChat(api: ApiClient, pushError: (e: unknown) => void): ChatAp
     [dispatch],
   );
 
+  const loadMore = useCallback(async () => {
+    const after = ref.current.nextCursor;
+    if (!after) return;
+    try {
+      const page = await api.conversationPage(after);
+      dispatch({ type: 'conversations_appended', items: page.items, next: page.next });
+    } catch (e) {
+      pushError(e);
+    }
+  }, [api, pushError, dispatch, ref]);
+
+  const rename = useCallback(
+    async (id: string, title: string) => {
+      dispatch({ type: 'conversation_updated', conversation: await api.renameConversation(id, title) });
+    },
+    [api, dispatch],
+  );
+
+  const ensureListed = useCallback(
+    async (id: string) => {
+      if (ref.current.conversations.some((c) => c.id === id)) return true;
+      try {
+        const found = await api.getConversation(id);
+        dispatch({ type: 'conversation_updated', conversation: found });
+        return true;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return false;
+        if (!(e instanceof ApiError && e.status === 401)) pushError(e);
+        return true;
+      }
+    },
+    [api, pushError, dispatch, ref],
+  );
+
   const activeId = useCallback(() => ref.current.activeId, [ref]);
-  return { state, activeId, refreshConversations, loadMessages, replaceMessages, open, create, remove, added };
+  return {
+    state,
+    activeId,
+    refreshConversations,
+    loadMessages,
+    replaceMessages,
+    open,
+    create,
+    remove,
+    added,
+    loadMore,
+    rename,
+    ensureListed,
+  };
 }

@@ -14,6 +14,8 @@ export interface WorkspaceApi {
   workspaces: Workspace[];
   loading: boolean;
   active: Workspace | null;
+  /** The open workspace's id, also before the list holding it has loaded (an address's ?w=). */
+  activeId: string | null;
   presence: PresenceState;
   artifacts: ArtifactSummary[];
   lastUpdate: ArtifactUpdate | null;
@@ -158,6 +160,7 @@ export function useWorkspace(
     workspaces: state.workspaces,
     loading: state.loading,
     active,
+    activeId: state.activeId,
     presence: state.presence,
     artifacts: state.artifacts,
     lastUpdate: state.lastUpdate,

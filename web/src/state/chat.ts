@@ -3,6 +3,8 @@ import type { Conversation, Message } from '../types';
 
 export interface ChatState {
   conversations: Conversation[];
+  /** Where the next page of the list starts (null: everything is loaded). */
+  nextCursor: string | null;
   convLoading: boolean;
   activeId: string | null;
   messages: Message[];
@@ -13,6 +15,7 @@ export interface ChatState {
 
 export const EMPTY_CHAT: ChatState = {
   conversations: [],
+  nextCursor: null,
   convLoading: true,
   activeId: null,
   messages: [],
@@ -21,7 +24,11 @@ export const EMPTY_CHAT: ChatState = {
 };
 
 export type ChatAction =
-  | { type: 'conversations_loaded'; items: Conversation[] }
+  | { type: 'conversations_loaded'; items: Conversation[]; next?: string | null }
+  /** An older page of the list: appended, rows already listed (moved up meanwhile) kept once. */
+  | { type: 'conversations_appended'; items: Conversation[]; next: string | null }
+  /** A conversation changed (renamed) or was fetched by id (opened from a link): replaced or added. */
+  | { type: 'conversation_updated'; conversation: Conversation }
   | { type: 'conversations_settled' }
   | { type: 'conversation_added'; conversation: Conversation }
   | { type: 'conversation_removed'; id: string }
@@ -36,7 +43,15 @@ export type ChatAction =
 export function chatReducer(s: ChatState, a: ChatAction): ChatState {
   switch (a.type) {
     case 'conversations_loaded':
-      return { ...s, conversations: a.items };
+      return { ...s, conversations: a.items, nextCursor: a.next ?? null };
+    case 'conversations_appended': {
+      const known = new Set(s.conversations.map((c) => c.id));
+      return { ...s, conversations: [...s.conversations, ...a.items.filter((c) => !known.has(c.id))], nextCursor: a.next };
+    }
+    case 'conversation_updated':
+      return s.conversations.some((c) => c.id === a.conversation.id)
+        ? { ...s, conversations: s.conversations.map((c) => (c.id === a.conversation.id ? { ...c, ...a.conversation } : c)) }
+        : { ...s, conversations: [...s.conversations, a.conversation] };
     case 'conversations_settled':
       return s.convLoading ? { ...s, convLoading: false } : s;
     case 'conversation_added':

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         artifacts,
         conversations,
         directory,
+        file_links,
         files,
         health,
         me,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
         messages,
         models,
         preferences,
+        prompt_templates,
         workspaces,
     )
 
@@ -78,7 +80,8 @@ ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     ),
     "workspaces": ("workspaces", "artifacts"),
     "directory": ("directory",),
-    "files": ("files",),
+    "files": ("files", "file_links"),
+    "prompt-templates": ("prompt_templates",),
 }
 # Every route module, in the order they are registered when all are loaded.
 ALL_ROUTE_MODULES: tuple[str, ...] = tuple(dict.fromkeys(m for ms in ROUTE_MODULES.values() for m in ms))

@@ -46,6 +46,8 @@ class ConversationOut(BaseModel):
 
 class ConversationList(BaseModel):
     items: list[ConversationOut]
+    # Pass as `after` for the next page; None on the last page.
+    next_cursor: str | None = None
 
 
 class MessageCreate(BaseModel):

@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "portal.cli.perfreport",
     "portal.cli.load",
     "portal.cli.embedder",
+    "portal.cli.searchbench",
 )
 
 

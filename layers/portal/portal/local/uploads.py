@@ -17,10 +17,12 @@ import base64
 import hashlib
 import hmac
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
+from botocore.exceptions import ClientError
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -188,3 +190,79 @@ async def post_object(bucket: str, request: Request) -> Response:
     return Response(
         status_code=status if status in (200, 201, 204) else 204, headers={"ETag": stored["ETag"]}
     )
+
+
+def verify_presigned_get(
+    *,
+    method: str,
+    host: str,
+    raw_path: str,
+    query: list[tuple[str, str]],
+    secret_key: str,
+    now: datetime | None = None,
+) -> None:
+    """Check a presigned (SigV4 query-string) request as S3 does: signature, then expiry."""
+    params = dict(query)
+    signature = params.get("X-Amz-Signature")
+    if params.get("X-Amz-Algorithm") != "AWS4-HMAC-SHA256" or not signature:
+        raise PolicyError("AccessDenied", "Request is not a presigned SigV4 request")
+    try:
+        _, date, region, _service, _ = params["X-Amz-Credential"].split("/")
+        signed_at = datetime.strptime(params["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        expires = int(params["X-Amz-Expires"])
+    except (KeyError, ValueError):
+        raise PolicyError(
+            "AuthorizationQueryParametersError", "Malformed presigned parameters", 400
+        ) from None
+
+    def enc(value: str) -> str:
+        return quote(value, safe="-_.~")
+
+    canonical_query = "&".join(
+        f"{enc(k)}={enc(v)}" for k, v in sorted((k, v) for k, v in query if k != "X-Amz-Signature")
+    )
+    headers = params.get("X-Amz-SignedHeaders", "host")
+    canonical = "\n".join(
+        [method, raw_path, canonical_query, f"host:{host}", "", headers, "UNSIGNED-PAYLOAD"]
+    )
+    scope = f"{date}/{region}/s3/aws4_request"
+    to_sign = "\n".join(
+        ["AWS4-HMAC-SHA256", params["X-Amz-Date"], scope, hashlib.sha256(canonical.encode()).hexdigest()]
+    )
+    expected = hmac.new(_signing_key(secret_key, date, region), to_sign.encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, signature):
+        raise PolicyError("SignatureDoesNotMatch", "The request signature we calculated does not match")
+    if (now or datetime.now(UTC)) > signed_at + timedelta(seconds=expires):
+        raise PolicyError("AccessDenied", "Request has expired")
+
+
+@router.get("/local/s3/{bucket}/{key:path}")
+async def get_object(bucket: str, key: str, request: Request) -> Response:
+    """S3 GET Object through a presigned URL (file links of citations)."""
+    settings = get_settings()
+    if bucket != settings.uploads_bucket:
+        return _error("NoSuchBucket", "The specified bucket does not exist", 404)
+    import boto3
+
+    credentials = boto3.Session().get_credentials()
+    try:
+        verify_presigned_get(
+            method="GET",
+            host=request.headers.get("host", ""),
+            raw_path=request.scope.get("raw_path", b"").decode() or request.url.path,
+            query=list(request.query_params.multi_items()),
+            secret_key=credentials.secret_key if credentials else "",
+        )
+    except PolicyError as exc:
+        return _error(exc.code, exc.message, exc.status)
+    params = request.query_params
+    try:
+        got = await run_in_threadpool(lambda: aws.client("s3").get_object(Bucket=bucket, Key=key))
+    except ClientError:
+        return _error("NoSuchKey", "The specified key does not exist.", 404)
+    body = await run_in_threadpool(got["Body"].read)
+    headers = {}
+    if "response-content-disposition" in params:
+        headers["Content-Disposition"] = params["response-content-disposition"]
+    media = params.get("response-content-type") or got.get("ContentType") or "application/octet-stream"
+    return Response(body, media_type=media, headers=headers)

@@ -1,0 +1,1 @@
+"""Conversation tools beyond the chat itself: search, export, read-only shares."""
