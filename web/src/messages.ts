@@ -165,6 +165,29 @@ const ko = {
   'artifact.diffLegend': '빨간 줄은 이 버전에만, 초록 줄은 현재 버전에만 있습니다.',
   'artifact.wide': '넓게 보기',
   'artifact.narrow': '좁게 보기',
+  // --- chat branch (#17): turn controls, feedback, banners ---
+  'turn.stop': '중지',
+  'turn.stopped': '사용자가 응답을 중지했습니다.',
+  'turn.stoppedEmpty': '응답이 시작되기 전에 중지했습니다.',
+  'turn.copy': '복사',
+  'turn.copied': '복사했습니다',
+  'turn.regenerate': '다시 생성',
+  'turn.regenerateWith': '다른 모델로 다시 생성',
+  'turn.sameModel': '같은 설정으로',
+  'turn.edit': '수정',
+  'turn.editSend': '수정해서 보내기',
+  'turn.cancel': '취소',
+  'turn.branch': '{index} / {count}',
+  'turn.prevBranch': '이전 버전',
+  'turn.nextBranch': '다음 버전',
+  'feedback.up': '좋은 답변',
+  'feedback.down': '아쉬운 답변',
+  'feedback.comment': '의견 (선택)',
+  'feedback.send': '의견 보내기',
+  'feedback.thanks': '의견을 보내 주셔서 감사합니다.',
+  'error.turn_already_ended': '이미 끝난 응답입니다.',
+  'error.not_an_answer': '답변에만 피드백을 남길 수 있습니다.',
+  // --- end chat branch ---
 } as const;
 
 export type MessageKey = keyof typeof ko;
@@ -321,6 +344,29 @@ const en: Record<MessageKey, string> = {
   'artifact.diffLegend': 'Red lines are only in this version, green lines only in the current one.',
   'artifact.wide': 'Wide view',
   'artifact.narrow': 'Narrow view',
+  // --- chat branch (#17): turn controls, feedback, banners ---
+  'turn.stop': 'Stop',
+  'turn.stopped': 'You stopped this answer.',
+  'turn.stoppedEmpty': 'Stopped before the answer began.',
+  'turn.copy': 'Copy',
+  'turn.copied': 'Copied',
+  'turn.regenerate': 'Regenerate',
+  'turn.regenerateWith': 'Regenerate with another model',
+  'turn.sameModel': 'Same settings',
+  'turn.edit': 'Edit',
+  'turn.editSend': 'Save and send',
+  'turn.cancel': 'Cancel',
+  'turn.branch': '{index} / {count}',
+  'turn.prevBranch': 'Previous version',
+  'turn.nextBranch': 'Next version',
+  'feedback.up': 'Good answer',
+  'feedback.down': 'Poor answer',
+  'feedback.comment': 'Comment (optional)',
+  'feedback.send': 'Send feedback',
+  'feedback.thanks': 'Thank you for your feedback.',
+  'error.turn_already_ended': 'This answer has already ended.',
+  'error.not_an_answer': 'Feedback can only be left on answers.',
+  // --- end chat branch ---
 };
 
 export type Locale = 'ko' | 'en';

@@ -13,6 +13,14 @@ const PATHS = {
   clip: 'M21 11l-8.5 8.5a5 5 0 0 1-7-7L14 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L15 7',
   folder: 'M3 6a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V6z',
   file: 'M14 3H6a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9l-6-6zM14 3v6h6',
+  stop: 'M7 7h10v10H7z',
+  copy: 'M9 9h10v12H9zM5 15H4V3h12v1',
+  redo: 'M20 12a8 8 0 1 1-2.3-5.7M20 4v5h-5',
+  pencil: 'M4 20h4L18.5 9.5l-4-4L4 16v4z',
+  thumbUp: 'M7 11v9H4v-9h3zM7 11l4-8a2 2 0 0 1 2 2v4h6a2 2 0 0 1 2 2.3l-1.2 7A2 2 0 0 1 17.8 20H7',
+  thumbDown: 'M7 13V4H4v9h3zM7 13l4 8a2 2 0 0 0 2-2v-4h6a2 2 0 0 0 2-2.3l-1.2-7A2 2 0 0 0 17.8 4H7',
+  left: 'M15 5l-7 7l7 7',
+  right: 'M9 5l7 7l-7 7',
 } as const;
 
 export type IconName = keyof typeof PATHS;

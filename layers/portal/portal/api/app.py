@@ -29,16 +29,19 @@ if TYPE_CHECKING:
     # route modules that LazyRoutes imports by name.
     from portal.api.routes import (  # noqa: F401
         admin_agents,
+        admin_feedback,
         admin_permissions,
         artifacts,
         conversations,
         directory,
+        feedback,
         files,
         health,
         me,
         messages,
         models,
         preferences,
+        turn_controls,
         workspaces,
     )
 
@@ -50,9 +53,10 @@ ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     "health": ("health",),
     "ready": ("health",),
     "me": ("me", "preferences"),
-    "conversations": ("conversations", "messages"),
+    "conversations": ("conversations", "messages", "turn_controls"),
+    "messages": ("feedback",),
     "models": ("models",),
-    "admin": ("admin_permissions", "admin_agents"),
+    "admin": ("admin_permissions", "admin_agents", "admin_feedback"),
     "workspaces": ("workspaces", "artifacts"),
     "directory": ("directory",),
     "files": ("files",),

@@ -64,6 +64,7 @@ class DomainState(TypedDict, total=False):
     turn_id: str
     user_name: str
     company: str | None
+    profile: str | None  # the user's profile summary for the prompt (None: opted out / unknown)
     priority: str  # cost | speed | quality | balanced (the user's preference)
     preferred_model: str | None
     status: Status  # how far the turn got (explain picks its message from it)
@@ -139,6 +140,7 @@ def tool_loop(state: DomainState, config: RunnableConfig) -> DomainState:
         name=state.get("user_name") or state["empno"],
         company=state.get("company"),
         tool_names=[t.exposed_name for t in tools],
+        user_profile=state.get("profile"),
     )
     messages = [*state.get("history", []), ChatMessage(role="user", content=state["question"])]
     result = run_tool_loop(

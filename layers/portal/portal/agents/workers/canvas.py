@@ -12,12 +12,14 @@ from typing import Any
 
 from portal.agents.graphs.canvas import build_graph
 from portal.agents.runner import Answer, WorkerContext
-from portal.agents.workers.common import history_messages
+from portal.agents.user_context import load_user_context
+from portal.agents.workers.common import history_messages, known_model
 from portal.agents.workers.prompts import is_korean
 from portal.collab import workspaces as collab_workspaces
 from portal.db.repositories import users, workspaces
 from portal.db.repositories.users import User
 from portal.db.repositories.workspaces import Workspace
+from portal.llm.preference import model_choice
 from portal.realtime.stream import TurnStream
 
 
@@ -78,15 +80,16 @@ def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
     if refusal is not None or workspace is None:
         stream.write(refusal or "")
         return Answer(text=stream.text, model=None, metadata={"canvas": "refused"})
-    prefs = user.preferences or {}
+    who = load_user_context(ctx.db, empno=ctx.turn.empno)
+    choice = model_choice(explicit=known_model(ctx.turn.options.model), model_preference=who.model_preference)
     state = build_graph().invoke(
         {
             "request": ctx.question.content,
             "history": history_messages(ctx),
             "workspace_id": workspace.id,
             "previous_artifact_id": previous_artifact(ctx, workspace.id),
-            "priority": prefs.get("priority", "balanced"),
-            "preferred_model": ctx.turn.options.model,
+            "priority": choice.priority,
+            "preferred_model": choice.preferred,
         },
         config={"configurable": {"stream": stream, "db": ctx.db, "user": user, "turn_id": ctx.turn.turn_id}},
     )

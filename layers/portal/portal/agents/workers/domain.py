@@ -11,9 +11,11 @@ from portal.agents.graphs.domain import DomainAnswer, build_graph
 from portal.agents.mcp.client import McpToolbox
 from portal.agents.mcp.config import DOMAIN_AGENTS
 from portal.agents.runner import Answer, Worker, WorkerContext
+from portal.agents.user_context import load_user_context
 from portal.agents.workers.common import known_model
 from portal.db.repositories import users
 from portal.llm.base import ChatMessage
+from portal.llm.preference import model_choice
 from portal.realtime.stream import TurnStream
 
 
@@ -34,7 +36,10 @@ def domain_worker(agent: str) -> Worker:
     def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
         """Answer the turn from the agent's MCP servers; the text streams as it is produced."""
         user = users.get(ctx.db, empno=ctx.turn.empno)
-        prefs = user.preferences if user else {}
+        who = load_user_context(ctx.db, empno=ctx.turn.empno)
+        choice = model_choice(
+            explicit=known_model(ctx.turn.options.model), model_preference=who.model_preference
+        )
         with McpToolbox(max_result_chars=ctx.settings.mcp_max_result_chars) as toolbox:
             state = build_graph().invoke(
                 {
@@ -45,8 +50,9 @@ def domain_worker(agent: str) -> Worker:
                     "turn_id": ctx.turn.turn_id,
                     "user_name": user.name_ko if user else ctx.turn.empno,
                     "company": user.company if user else None,
-                    "priority": prefs.get("priority", "balanced"),
-                    "preferred_model": ctx.turn.options.model or known_model(prefs.get("model")),
+                    "profile": who.profile_summary,
+                    "priority": choice.priority,
+                    "preferred_model": choice.preferred,
                 },
                 config={"configurable": {"stream": stream, "toolbox": toolbox, "db": ctx.db}},
             )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from portal.agents.graphs.general import build_graph
 from portal.agents.runner import Answer, WorkerContext
+from portal.agents.user_context import load_user_context
 from portal.agents.workers.common import history_messages, known_model
 from portal.agents.workers.prompts import general_system_prompt
 from portal.db.repositories import users
+from portal.llm.preference import model_choice
 from portal.realtime.stream import TurnStream
 
 
@@ -14,6 +16,8 @@ def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
     """Run the general graph for the turn; the answer streams as it is generated."""
     user = users.get(ctx.db, empno=ctx.turn.empno)
     prefs = user.preferences if user else {}
+    who = load_user_context(ctx.db, empno=ctx.turn.empno)
+    choice = model_choice(explicit=known_model(ctx.turn.options.model), model_preference=who.model_preference)
     state = build_graph().invoke(
         {
             "question": ctx.question.content,
@@ -23,9 +27,10 @@ def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
                 name=user.name_ko if user else ctx.turn.empno,
                 company=user.company if user else None,
                 preferences=prefs,
+                profile=who.profile_summary,
             ),
-            "priority": prefs.get("priority", "balanced"),
-            "preferred_model": ctx.turn.options.model or known_model(prefs.get("model")),
+            "priority": choice.priority,
+            "preferred_model": choice.preferred,
         },
         config={"configurable": {"stream": stream}},
     )

@@ -6,9 +6,11 @@ from typing import Any
 
 from portal.agents.graphs.multimodal_rag import build_graph
 from portal.agents.runner import Answer, WorkerContext
+from portal.agents.user_context import load_user_context
 from portal.agents.workers.common import history_messages, known_model
 from portal.agents.workers.prompts import is_korean
 from portal.db.repositories import files, users
+from portal.llm.preference import model_choice
 from portal.rag.embed import get_embedder
 from portal.rag.index import get_index
 from portal.rag.retrieve import valid_file_ids
@@ -18,7 +20,8 @@ from portal.realtime.stream import TurnStream
 def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
     """Retrieve passages (from the attached files when the turn has any) and stream a cited answer."""
     user = users.get(ctx.db, empno=ctx.turn.empno)
-    prefs = user.preferences if user else {}
+    who = load_user_context(ctx.db, empno=ctx.turn.empno)
+    choice = model_choice(explicit=known_model(ctx.turn.options.model), model_preference=who.model_preference)
     company_code = user.company_code if user else None
     attachments: list[str] | None = None
     waiting = []
@@ -39,8 +42,8 @@ def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
             "question": ctx.question.content,
             "history": history_messages(ctx),
             "korean": is_korean(ctx.question.content),
-            "priority": prefs.get("priority", "balanced"),
-            "preferred_model": known_model(ctx.turn.options.model) or known_model(prefs.get("model")),
+            "priority": choice.priority,
+            "preferred_model": choice.preferred,
             "empno": ctx.turn.empno,
             "attachments": attachments,
             "waiting": waiting,

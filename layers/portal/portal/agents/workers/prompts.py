@@ -13,7 +13,9 @@ def is_korean(text: str) -> bool:
     return bool(_HANGUL.search(text))
 
 
-def general_system_prompt(*, name: str, company: str | None, preferences: dict[str, Any]) -> str:
+def general_system_prompt(
+    *, name: str, company: str | None, preferences: dict[str, Any], profile: str | None = None
+) -> str:
     """The general assistant's instructions, personalised with what the portal knows of the user."""
     style = preferences.get("answer_style")
     lines = [
@@ -25,4 +27,6 @@ def general_system_prompt(*, name: str, company: str | None, preferences: dict[s
     ]
     if style:
         lines.append(f"The user prefers answers that are {style}.")
+    if profile:
+        lines.append(profile)  # the user's profile summary (portal.agents.profile), unless opted out
     return "\n".join(lines)

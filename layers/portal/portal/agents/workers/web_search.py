@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from portal.agents.graphs.web_search import build_graph
 from portal.agents.runner import Answer, WorkerContext
+from portal.agents.user_context import load_user_context
 from portal.agents.workers.common import history_messages, known_model
 from portal.agents.workers.prompts import is_korean
-from portal.db.repositories import users
+from portal.llm.preference import model_choice
 from portal.realtime.stream import TurnStream
 from portal.search import registry
 from portal.search.registry import web_search_available
@@ -16,16 +17,16 @@ __all__ = ["answer", "web_search_available"]
 
 def answer(ctx: WorkerContext, stream: TurnStream) -> Answer:
     """Search, read the top pages, and stream an answer with numbered citations."""
-    user = users.get(ctx.db, empno=ctx.turn.empno)
-    prefs = user.preferences if user else {}
+    who = load_user_context(ctx.db, empno=ctx.turn.empno)
+    choice = model_choice(explicit=known_model(ctx.turn.options.model), model_preference=who.model_preference)
     settings = ctx.settings
     state = build_graph().invoke(
         {
             "question": ctx.question.content,
             "history": history_messages(ctx),
             "korean": is_korean(ctx.question.content),
-            "priority": prefs.get("priority", "balanced"),
-            "preferred_model": known_model(ctx.turn.options.model) or known_model(prefs.get("model")),
+            "priority": choice.priority,
+            "preferred_model": choice.preferred,
         },
         config={
             "configurable": {

@@ -6,13 +6,15 @@ posting messages) stays with the owner: those routes use owned_conversation (por
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Query, Response
 
 from portal.api.deps import CurrentUser, Db
 from portal.api.ids import uuid_or_404
 from portal.api.schemas import ConversationCreate, ConversationList, ConversationOut, MessageList, MessageOut
 from portal.collab.access import require_write
-from portal.db.repositories import conversations, messages, workspaces
+from portal.db.repositories import conversations, feedback, messages, workspaces
 from portal.errors import NotFound
 from portal.realtime import broadcast
 
@@ -99,4 +101,21 @@ def list_messages(
 
     if overdue.repair_overdue_in(db, items):
         items = messages.list_for_conversation(db, conversation_id=conversation.id, limit=limit)
-    return MessageList(items=[MessageOut.model_validate(m.model_dump()) for m in items])
+    beside = messages.siblings(db, conversation_id=conversation.id)
+    rated = feedback.mine(db, conversation_id=conversation.id, empno=user.empno)
+    return MessageList(
+        items=[
+            MessageOut.model_validate(
+                {
+                    **m.model_dump(),
+                    "siblings": beside.get(m.turn_id, [m.turn_id]) if m.turn_id else [],
+                    "my_feedback": _feedback(rated.get(m.id)),
+                }
+            )
+            for m in items
+        ]
+    )
+
+
+def _feedback(f: feedback.Feedback | None) -> dict[str, Any] | None:
+    return None if f is None else {"rating": "up" if f.rating > 0 else "down", "comment": f.comment}
