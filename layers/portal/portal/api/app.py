@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         messages,
         models,
         preferences,
+        profile,
         turn_controls,
         workspaces,
     )
@@ -52,7 +53,7 @@ API_PREFIX = "/api"
 ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     "health": ("health",),
     "ready": ("health",),
-    "me": ("me", "preferences"),
+    "me": ("me", "preferences", "profile"),
     "conversations": ("conversations", "messages", "turn_controls"),
     "messages": ("feedback",),
     "models": ("models",),
