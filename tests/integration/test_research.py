@@ -289,8 +289,11 @@ def test_a_failing_report_reaches_the_failure_handler_which_marks_the_turn_faile
     assert answer_of(db, event).status == "failed"
 
 
-def test_without_any_source_to_search_the_turn_gets_a_clear_not_configured_answer(db, research) -> None:
-    research()  # no search provider, and no file retriever is connected
+def test_without_any_source_to_search_the_turn_gets_a_clear_not_configured_answer(
+    db, research, monkeypatch
+) -> None:
+    research()  # no search provider
+    monkeypatch.setattr(start, "files_retriever", lambda: None)  # a deployment without file retrieval
     event = new_turn(db)
 
     result, error = invoke("portal-worker-deep-research", event)
