@@ -326,6 +326,15 @@ export class ApiClient {
     );
   }
 
+  /** What the portal learned from the user's questions (and whether it is still collecting). */
+  profile(): Promise<{ collecting: boolean; topics: string[]; agents: string[]; turns: number }> {
+    return this.json('GET', '/me/profile');
+  }
+
+  async deleteProfile(): Promise<void> {
+    await this.request('DELETE', '/me/profile');
+  }
+
   // ---- turn controls (stop, regenerate, edit, branches) and feedback ----
 
   private turnPath(conversationId: string, turnId: string, action: string): string {

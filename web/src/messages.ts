@@ -187,6 +187,9 @@ const ko = {
   'feedback.thanks': '의견을 보내 주셔서 감사합니다.',
   'error.turn_already_ended': '이미 끝난 응답입니다.',
   'error.not_an_answer': '답변에만 피드백을 남길 수 있습니다.',
+  'profile.topics': '자주 묻는 주제',
+  'profile.empty': '아직 수집된 관심사가 없습니다.',
+  'profile.delete': '수집된 정보 삭제',
   // --- end chat branch ---
 } as const;
 
@@ -366,6 +369,9 @@ const en: Record<MessageKey, string> = {
   'feedback.thanks': 'Thank you for your feedback.',
   'error.turn_already_ended': 'This answer has already ended.',
   'error.not_an_answer': 'Feedback can only be left on answers.',
+  'profile.topics': 'Topics you often ask about',
+  'profile.empty': 'Nothing has been collected yet.',
+  'profile.delete': 'Delete collected data',
   // --- end chat branch ---
 };
 

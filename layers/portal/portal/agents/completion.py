@@ -8,10 +8,10 @@ Two rules the platform imposes live in this module only:
   as completed or failed is not answered again, only announced again (the run that stored it
   may have died before telling the sockets). The stream's header is the second guard: a turn
   gets one closing event (``TurnStream.finish`` is conditional), whoever sends it.
-- **A stop is final.** The user's stop closes the stream's header first (so exactly one of
-  stop, worker and failure handler sends the closing event) and stores a ``stopped`` answer of
-  what was streamed, under an id derived from the turn: the stop request, the interrupted
-  worker and the failure handler may each store it, and all write the same row. Stored
+- **A stop is final.** The user's stop stores a ``stopped`` answer of what was streamed, under
+  an id derived from the turn, then closes the stream's header (exactly one of stop, worker and
+  failure handler sends the closing event: ``finish`` is conditional). The stop request, the
+  interrupted worker and the failure handler may each store it, and all write the same row. Stored
   answers that ended are never written over (``messages.save_assistant_message``).
 - **A turn always ends.** ``fail_turn`` tells the sockets first, from what is in hand (the
   turn id; the chunks already sent are in DynamoDB), and records afterwards: a database
@@ -89,7 +89,9 @@ def complete_turn(db: Executor, stream: TurnStream, turn: TurnInput, answer: Fin
         return stored
     saved = _store(db, turn, answer, status="completed")
     if saved.status != "completed":
-        # Stopped by the user after the worker's last look: the stop's answer stands.
+        # Stopped by the user after the worker's last look: the stop's answer stands (and is
+        # announced here if the stop itself could not announce it: a no-op otherwise).
+        stream.finish(closing_event(saved))
         open_turns.settle(turn.turn_id)
         return saved
     conversations.touch(db, conversation_id=turn.conversation_id)

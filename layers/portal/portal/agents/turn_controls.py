@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from portal.agents import turns
-from portal.agents.completion import stopped_answer_id, stopped_event, store_stopped
+from portal.agents.completion import stopped_event, store_stopped
 from portal.agents.turn import TurnInput, TurnOptions
 from portal.db.executor import Executor
 from portal.db.repositories import messages
@@ -49,6 +49,8 @@ def stop_turn(db: Executor, *, conversation: Conversation, turn_id: str) -> Mess
     run is stopped with StopExecution) and what was streamed is kept as a stopped answer.
 
     A turn that already ended is answered 409 ``turn_already_ended`` with its status, unchanged.
+    The stop is stored first and then announced: exactly one closing event still goes out
+    (``TurnStream.finish`` is conditional), and whoever ends the turn later finds it stopped.
     """
     from portal.agents.completion import _stop_research
     from portal.agents.runner import open_stream
@@ -61,19 +63,18 @@ def stop_turn(db: Executor, *, conversation: Conversation, turn_id: str) -> Mess
         )
     turn = _turn_input(conversation, question)
     stream = open_stream(turn)
-    answer_id = answer.id if answer is not None else stopped_answer_id(turn_id)
     agent = answer.agent_type if answer is not None else None
-    if not stream.finish(stopped_event(answer_id, agent=agent)):
-        # Its worker or the failure handler closed it first; what they store stands.
-        ended = messages.get_turn_message(db, turn_id=turn_id, role="assistant")
-        raise TurnAlreadyEnded(
-            "이미 끝난 응답입니다.",
-            turn_id=turn_id,
-            status=ended.status if ended is not None else "ending",
-            message_id=ended.id if ended is not None else None,
-        )
-    _stop_research(turn_id)  # Standard executions stop; an Express worker stops at its next flush
+    # Stored before the closing event, so a screen that reloads on `done` finds it. A worker or
+    # failure handler that stored its own ending first wins (ended answers are final).
     saved = store_stopped(db, stream, turn, agent=agent)
+    if saved.status != "stopped":
+        raise TurnAlreadyEnded(
+            "이미 끝난 응답입니다.", turn_id=turn_id, status=saved.status, message_id=saved.id
+        )
+    # False when the worker or the failure handler closed the stream meanwhile: the stored stop
+    # stands either way (they never write over it).
+    stream.finish(stopped_event(saved.id, agent=agent))
+    _stop_research(turn_id)  # Standard executions stop; an Express worker stops at its next flush
     logger.info("turn stopped", extra={"turn_id": turn_id, "message_id": saved.id, "status": saved.status})
     return saved
 
