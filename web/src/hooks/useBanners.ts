@@ -15,7 +15,7 @@ type BannerAction =
   | { type: 'dismissed'; id: number }
   | { type: 'cleared'; condition: BannerCondition };
 
-function bannersReducer(items: BannerItem[], a: BannerAction): BannerItem[] {
+export function bannersReducer(items: BannerItem[], a: BannerAction): BannerItem[] {
   switch (a.type) {
     case 'pushed':
       return [...items.filter((b) => b.message !== a.item.message), a.item].slice(-4);
