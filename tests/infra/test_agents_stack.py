@@ -12,7 +12,13 @@ from aws_cdk.assertions import Match
 import infra.workflows as workflows
 from infra.components.workflow import MissingSubstitutionError
 from infra.functions import AGENT_TASKS, by_substitution, worker
-from tests.infra.helpers import Synthesized, function_by_handler, resources, statements_of_function
+from tests.infra.helpers import (
+    Synthesized,
+    all_actions,
+    function_by_handler,
+    resources,
+    statements_of_function,
+)
 
 pytestmark = pytest.mark.infra
 
@@ -192,3 +198,25 @@ def test_a_research_run_that_ends_badly_reaches_the_failure_handler(synth_varian
     assert pattern["detail"]["stateMachineArn"] == [{"Ref": research_id}]
     (target,) = rule["Properties"]["Targets"]
     assert target["Arn"] == {"Fn::GetAtt": [failure_id, "Arn"]}
+
+
+def test_research_search_may_retrieve_the_users_files_like_the_rag_worker(portal: Synthesized) -> None:
+    """Deep research's Search step runs RAG retrieval (portal.rag.retrieve.search): it needs what the
+    multimodal_rag worker needs for it: the database, the query embedding model, the vector settings."""
+    template = portal.json("agents")
+    _, search = function_by_handler(template, "research_search.handler")
+    _, rag = function_by_handler(template, "multimodal_rag.handler")
+    env = search["Properties"]["Environment"]["Variables"]
+    rag_env = rag["Properties"]["Environment"]["Variables"]
+    retrieval_keys = {
+        k for k in rag_env if k.startswith(("PORTAL_DB", "PORTAL_RAG", "PORTAL_EMBED", "PORTAL_VECTOR"))
+    }
+    assert retrieval_keys, "the RAG worker's retrieval settings were not found"
+    assert {k: env.get(k) for k in retrieval_keys} == {k: rag_env[k] for k in retrieval_keys}
+    granted = all_actions(statements_of_function(template, "research_search.handler"))
+    assert {"rds-data:ExecuteStatement", "secretsmanager:GetSecretValue", "bedrock:InvokeModel"} <= granted
+    assert all_actions(statements_of_function(template, "multimodal_rag.handler")) - granted <= {
+        a
+        for a in all_actions(statements_of_function(template, "multimodal_rag.handler"))
+        if a.startswith("states:")
+    }

@@ -325,9 +325,10 @@ def test_earlier_turns_reach_the_model(db, aws, scripted) -> None:
     scripted("네, 말씀하세요.")
     run_worker(first, domain_worker("regulations"))
     second = turn_event(db, "regulations", "숙박비는요?")
+    # Moved into the first turn's conversation, as the turn that follows it (turns form a tree).
     db.execute(
-        "UPDATE messages SET conversation_id = :c::uuid WHERE turn_id = :t::uuid",
-        {"c": first["conversation_id"], "t": second["turn_id"]},
+        "UPDATE messages SET conversation_id = :c::uuid, previous_turn_id = :p::uuid WHERE turn_id = :t::uuid",
+        {"c": first["conversation_id"], "t": second["turn_id"], "p": first["turn_id"]},
     )
     second["conversation_id"] = first["conversation_id"]
     model = scripted("서울은 12만원입니다.")

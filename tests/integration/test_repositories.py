@@ -58,13 +58,14 @@ def test_turn_messages_are_written_once(db) -> None:
         db, conversation_id=conversation.id, turn_id=turn, content="q", metadata={}
     )
     assert first.id == again.id
-    for text in ("draft", "final"):
+    # A streaming answer is completed in place; a completed one is final (a late re-run writes nothing).
+    for text, status in (("draft", "streaming"), ("final", "completed"), ("late", "completed")):
         answer = messages.save_assistant_message(
             db,
             conversation_id=conversation.id,
             turn_id=turn,
             content=text,
-            status="completed",
+            status=status,
             agent_type="general",
             model_used="offline",
             input_tokens=3,

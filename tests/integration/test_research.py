@@ -292,9 +292,10 @@ def test_a_failing_report_reaches_the_failure_handler_which_marks_the_turn_faile
 
 @pytest.mark.parametrize("admin", [True, False], ids=["admin", "employee"])
 def test_without_any_source_to_search_the_turn_gets_a_clear_not_configured_answer(
-    db, research, admin: bool
+    db, research, monkeypatch, admin: bool
 ) -> None:
-    research()  # no search provider, and no file retriever is connected
+    research()  # no search provider
+    monkeypatch.setattr(start, "files_retriever", lambda: None)  # a deployment without file retrieval
     event = new_turn(db, admin=admin)
 
     result, error = invoke("portal-worker-deep-research", event)

@@ -121,6 +121,27 @@ class World:
             self.db, owner_empno=OWNER, title="주간 보고", body="이번 주 한 일을 정리해 줘", shared=True
         ).id
 
+    def new_turn(self, *, answered: bool) -> tuple[str, str]:
+        """A turn in the owner's conversation: (turn id, answer id or ""), answered or still running."""
+        from portal.db.repositories import messages
+
+        turn_id = str(uuid.uuid4())
+        messages.add_user_message(
+            self.db, conversation_id=self.conversation, turn_id=turn_id, content="질문", metadata={}
+        )
+        if not answered:
+            return turn_id, ""
+        answer = messages.save_assistant_message(
+            self.db,
+            conversation_id=self.conversation,
+            turn_id=turn_id,
+            content="답변",
+            status="completed",
+            agent_type="general",
+            model_used="offline",
+        )
+        return turn_id, answer.id
+
     def new_file(self) -> str:
         from portal.rag import uploads
 
@@ -223,6 +244,8 @@ ROWS: dict[tuple[str, str], Row] = {
     ("PUT", "/api/me/preferences"): everyone(lambda w: ("/api/me/preferences", {"priority": "speed"})),
     ("GET", "/api/me/agents"): everyone(lambda w: ("/api/me/agents", None)),
     ("GET", "/api/me/budget"): everyone(lambda w: ("/api/me/budget", None)),
+    ("GET", "/api/me/profile"): everyone(lambda w: ("/api/me/profile", None)),
+    ("DELETE", "/api/me/profile"): everyone(lambda w: ("/api/me/profile", None), 204),
     # The colleague directory: anyone signed in, and only their own company's people are listed
     # (tests/integration/test_directory_api.py checks what each one sees).
     ("GET", "/api/directory/users"): everyone(lambda w: ("/api/directory/users?q=%ED%99%8D", None)),
@@ -276,6 +299,37 @@ ROWS: dict[tuple[str, str], Row] = {
         lambda w: (f"/api/conversations/{w.conversation}/messages", {"content": "안녕하세요"}),
         frozenset({202}),
     ),
+    # Turn controls (chat branch): the conversation's owner only, like posting a message.
+    ("POST", "/api/conversations/{conversation_id}/turns/{turn_id}/stop"): Row(
+        frozenset({"owner"}),
+        lambda w: (f"/api/conversations/{w.conversation}/turns/{w.new_turn(answered=False)[0]}/stop", None),
+    ),
+    ("POST", "/api/conversations/{conversation_id}/turns/{turn_id}/regenerate"): Row(
+        frozenset({"owner"}),
+        lambda w: (
+            f"/api/conversations/{w.conversation}/turns/{w.new_turn(answered=True)[0]}/regenerate",
+            {},
+        ),
+        frozenset({202}),
+    ),
+    ("POST", "/api/conversations/{conversation_id}/turns/{turn_id}/edit"): Row(
+        frozenset({"owner"}),
+        lambda w: (
+            f"/api/conversations/{w.conversation}/turns/{w.new_turn(answered=True)[0]}/edit",
+            {"content": "고친 질문"},
+        ),
+        frozenset({202}),
+    ),
+    ("PUT", "/api/conversations/{conversation_id}/branch"): Row(
+        frozenset({"owner"}),
+        lambda w: (f"/api/conversations/{w.conversation}/branch", {"turn_id": w.new_turn(answered=True)[0]}),
+    ),
+    # Feedback: whoever can read the conversation (here a private one: its owner).
+    ("POST", "/api/messages/{message_id}/feedback"): Row(
+        frozenset({"owner"}),
+        lambda w: (f"/api/messages/{w.new_turn(answered=True)[1]}/feedback", {"rating": "up"}),
+    ),
+    ("GET", "/api/admin/feedback"): admins(lambda w: ("/api/admin/feedback", None)),
     ("GET", "/api/models"): everyone(lambda w: ("/api/models", None)),
     ("GET", "/api/admin/permissions"): admins(lambda w: ("/api/admin/permissions", None)),
     ("PUT", "/api/admin/permissions"): admins(
@@ -504,7 +558,7 @@ def test_the_rest_matrix(world: World) -> None:
 
 # --- WebSocket actions ------------------------------------------------------------------------
 
-WS_ACTIONS = ("auth", "ping", "join", "leave", "resume")
+WS_ACTIONS = ("auth", "ping", "join", "leave", "resume", "stop")
 
 
 def _frame(action: str, world: World, principal: str) -> dict[str, Any]:
@@ -514,6 +568,8 @@ def _frame(action: str, world: World, principal: str) -> dict[str, Any]:
         return {"action": action, "workspace_id": world.workspace}
     if action == "resume":
         return {"action": "resume", "turn_id": world.turn, "after_seq": 0}
+    if action == "stop":
+        return {"action": "stop", "turn_id": world.turn}
     return {"action": "ping"}
 
 
@@ -524,6 +580,7 @@ WS_ALLOWED: dict[str, frozenset[str]] = {
     "join": MEMBERS,
     "leave": MEMBERS,  # a member leaves what they joined; others could not join
     "resume": frozenset({"owner"}),
+    "stop": frozenset({"owner"}),  # the turn's owner (the closing event is their answer)
 }
 
 

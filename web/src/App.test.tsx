@@ -209,7 +209,9 @@ describe('App chat flow', () => {
     await serverSends(ws, { type: 'chunk', turn_id: 'turn-1', seq: 2, text: '하세요 <b>x</b>' });
     expect($('.streaming .md')?.textContent).toBe('답변안녕하세요 <b>x</b>');
     expect($('.streaming b')).toBeNull();
-    expect($<HTMLButtonElement>('button.send')!.disabled).toBe(true);
+    // While the answer streams, the send button gives way to 중지 (stop).
+    expect($('button.send')).toBeNull();
+    expect($<HTMLButtonElement>('button.stop')!.textContent).toContain('중지');
 
     // Connection drops: status shows, reconnect resumes the turn after seq 2.
     await act(async () => ws.drop());

@@ -4,10 +4,21 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { RETRYING_MESSAGE, type FetchLike } from './api';
 import { AGENT_LABELS } from './format';
 import { t } from './messages';
-import type { AgentAccessInfo, AgentType, Conversation, Me, ModelsResponse, PostMessageRequest, RuntimeConfig, ServerEvent } from './types';
+import type {
+  AgentAccessInfo,
+  AgentType,
+  Conversation,
+  Me,
+  ModelsResponse,
+  PostMessageRequest,
+  PostMessageResponse,
+  RuntimeConfig,
+  ServerEvent,
+} from './types';
 import type { PortalSocketOptions, SocketFactory } from './ws';
 import { Banners } from './components/Banners';
 import { ChatPane } from './components/ChatPane';
+import type { TurnControls } from './components/TurnActions';
 import { Composer, type ComposerSettings } from './components/Composer';
 import { ConnectionBadge } from './components/ConnectionBadge';
 import { SessionEndedBanner } from './components/SessionEndedBanner';
@@ -49,7 +60,9 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
   const conn = useConnection(config, auth, { fetchImpl, createSocket, socketOptions });
   const { api, socket } = conn;
   const banners = useBanners();
-  conn.onRetry.current = () => banners.push('info', RETRYING_MESSAGE);
+  conn.onRetry.current = () => banners.push('info', RETRYING_MESSAGE, undefined, 'connectivity');
+  // The server answered: notices that it could not be reached (or was waking up) are stale.
+  conn.onAnswered.current = () => banners.clear('connectivity');
   const workspace = useWorkspace(api, socket, banners.pushError, (m) => banners.push('info', m));
   const files = useFiles(api, banners.pushError, workspace.active?.id ?? null);
   const chat = useChat(api, banners.pushError);
@@ -59,6 +72,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
     chat,
     {
       error: (m) => banners.push('error', m),
+      realtime: (m) => banners.push('error', m, undefined, 'realtime'),
       pushError: banners.pushError,
       joinRefused: (m) => banners.push('error', t('error.join_refused', { reason: m })),
     },
@@ -97,8 +111,13 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
   };
   conn.handlers.current = {
     onStatus: (st, s) => {
-      // A new connection is in no workspace: (re)join the open one.
-      if (st === 'open') workspace.rejoin();
+      // A new connection is in no workspace: (re)join the open one; the live connection and
+      // the server are back, so notices that said otherwise go.
+      if (st === 'open') {
+        workspace.rejoin();
+        banners.clear('realtime');
+        banners.clear('connectivity');
+      }
       turns.onStatus(st, s);
     },
     onTurn: (st) => turns.onActivity(st.turnId),
@@ -263,6 +282,40 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
     return ok;
   };
 
+  /** Regenerate or edit: the shown branch ends before that turn, and the new turn streams after it. */
+  const branchFrom = async (turnId: string, content: string, post: (cid: string) => Promise<PostMessageResponse>): Promise<boolean> => {
+    const conversationId = chat.activeId();
+    if (!conversationId || turns.inFlight(conversationId)) return false;
+    const shown = chat.state.messages;
+    const at = shown.findIndex((m) => m.role === 'user' && m.turn_id === turnId);
+    if (at < 0) return false;
+    chat.replaceMessages(conversationId, shown.slice(0, at));
+    const ok = await turns.send(conversationId, { content }, () => post(conversationId));
+    if (!ok) void chat.loadMessages(conversationId); // refused: show the branch as it was
+    return ok;
+  };
+  const controls: TurnControls = {
+    enabled: !turns.busy && !chat.state.conversations.find((c) => c.id === activeId)?.shared,
+    regenerate: (turnId, model) => {
+      const question = chat.state.messages.find((m) => m.role === 'user' && m.turn_id === turnId);
+      if (question) void branchFrom(turnId, question.content, (cid) => api.regenerate(cid, turnId, model));
+    },
+    edit: (turnId, content) => branchFrom(turnId, content.trim(), (cid) => api.editTurn(cid, turnId, content)),
+    showBranch: (turnId) => {
+      const conversationId = chat.activeId();
+      if (!conversationId) return;
+      api.showBranch(conversationId, turnId).then(() => chat.loadMessages(conversationId), banners.pushError);
+    },
+    rate: async (messageId, rating, comment) => {
+      try {
+        return await api.rateMessage(messageId, rating, comment);
+      } catch (e) {
+        banners.pushError(e);
+        return null;
+      }
+    },
+  };
+
   const applyAgent = (agent: AgentType) => {
     setSettings((s) => ({ ...s, agent }));
     banners.push('info', t('chat.agentSet', { agent: AGENT_LABELS[agent] }));
@@ -373,6 +426,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
           onUseAgent={applyAgent}
           userName={me?.name}
           isAdmin={me?.is_admin ?? false}
+          controls={controls}
         />
         </FileOpenerContext.Provider>
         <div className="composer-wrap">
@@ -389,6 +443,9 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
             models={models}
             onSend={send}
             busy={turns.busy}
+            onStop={() => {
+              if (activeId) void turns.stop(activeId);
+            }}
             focusNonce={focusNonce}
             attachments={files.attachments.map((id) => ({
               id,

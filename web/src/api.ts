@@ -14,6 +14,7 @@ import type {
   Workspace,
   Me,
   Message,
+  MessageFeedback,
   ModelsResponse,
   PostMessageRequest,
   PostMessageResponse,
@@ -186,6 +187,9 @@ export interface ApiClientOptions {
   onUnauthorized?: (err: ApiError) => void;
   /** Called before each automatic retry of a 503 with Retry-After (e.g. to show RETRYING_MESSAGE). */
   onRetry?: (attempt: number, delayMs: number) => void;
+  /** Called whenever the server answered (anything but a network failure or a 5xx): a
+   * notice about being unable to reach it can go. */
+  onAnswered?: () => void;
   /** Waits between retries (tests pass a fake). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -197,6 +201,7 @@ export class ApiClient {
   private readonly onUnauthorized?: (err: ApiError) => void;
   private readonly renewToken?: () => Promise<string | null>;
   private readonly onRetry?: (attempt: number, delayMs: number) => void;
+  private readonly onAnswered?: () => void;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(opts: ApiClientOptions) {
@@ -206,6 +211,7 @@ export class ApiClient {
     this.onUnauthorized = opts.onUnauthorized;
     this.renewToken = opts.renewToken;
     this.onRetry = opts.onRetry;
+    this.onAnswered = opts.onAnswered;
     this.sleep = opts.sleep ?? sleepMs;
   }
 
@@ -224,6 +230,7 @@ export class ApiClient {
       await this.sleep(delay);
       res = await safeFetch(this.fetchImpl, `${this.base}${path}`, init);
     }
+    if (res.status < 500) this.onAnswered?.();
     return res;
   }
 
@@ -406,6 +413,48 @@ export class ApiClient {
       `/conversations/${encodeURIComponent(conversationId)}/messages`,
       req,
     );
+  }
+
+  /** What the portal learned from the user's questions (and whether it is still collecting). */
+  profile(): Promise<{ collecting: boolean; topics: string[]; agents: string[]; turns: number }> {
+    return this.json('GET', '/me/profile');
+  }
+
+  async deleteProfile(): Promise<void> {
+    await this.request('DELETE', '/me/profile');
+  }
+
+  // ---- turn controls (stop, regenerate, edit, branches) and feedback ----
+
+  private turnPath(conversationId: string, turnId: string, action: string): string {
+    return `/conversations/${encodeURIComponent(conversationId)}/turns/${encodeURIComponent(turnId)}/${action}`;
+  }
+
+  /** Stop a running turn; the stored (stopped) answer comes back. */
+  stopTurn(conversationId: string, turnId: string): Promise<Message> {
+    return this.json<Message>('POST', this.turnPath(conversationId, turnId, 'stop'));
+  }
+
+  /** The same question answered again (with another model when given), as a new branch. */
+  regenerate(conversationId: string, turnId: string, model?: string | null): Promise<PostMessageResponse> {
+    return this.json<PostMessageResponse>('POST', this.turnPath(conversationId, turnId, 'regenerate'), model ? { model } : {});
+  }
+
+  /** The question rewritten and sent again as a new branch (the earlier one stays). */
+  editTurn(conversationId: string, turnId: string, content: string): Promise<PostMessageResponse> {
+    return this.json<PostMessageResponse>('POST', this.turnPath(conversationId, turnId, 'edit'), { content });
+  }
+
+  /** Show the branch through this turn. */
+  showBranch(conversationId: string, turnId: string): Promise<{ current_turn_id: string }> {
+    return this.json('PUT', `/conversations/${encodeURIComponent(conversationId)}/branch`, { turn_id: turnId });
+  }
+
+  rateMessage(messageId: string, rating: 'up' | 'down', comment?: string | null): Promise<MessageFeedback> {
+    return this.json<MessageFeedback>('POST', `/messages/${encodeURIComponent(messageId)}/feedback`, {
+      rating,
+      comment: comment ?? null,
+    });
   }
 
   // ---- files ----

@@ -9,7 +9,7 @@ export interface TurnRef {
   content: string;
 }
 
-const FINAL = new Set(['completed', 'failed']);
+const FINAL = new Set(['completed', 'failed', 'stopped']);
 
 /** A stored reply that is finished (by status when the server sends one, else by content). */
 const isReply = (m: Message) =>

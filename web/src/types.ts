@@ -158,7 +158,7 @@ export interface MessageMetadata {
 
 export type Role = 'user' | 'assistant';
 
-export type MessageStatus = 'pending' | 'streaming' | 'completed' | 'failed';
+export type MessageStatus = 'pending' | 'streaming' | 'completed' | 'failed' | 'stopped';
 
 export interface Message {
   id: string;
@@ -173,6 +173,16 @@ export interface Message {
   cost_usd?: number | null;
   created_at: string;
   metadata?: MessageMetadata | null;
+  /** The turn this one follows, and the turns beside it (regenerated, edited), oldest first. */
+  previous_turn_id?: string | null;
+  siblings?: string[];
+  /** The reader's own feedback on an answer. */
+  my_feedback?: MessageFeedback | null;
+}
+
+export interface MessageFeedback {
+  rating: 'up' | 'down';
+  comment?: string | null;
 }
 
 export const AGENTS = [

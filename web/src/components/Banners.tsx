@@ -1,11 +1,16 @@
-// Non-blocking notices (errors from the API/socket). They stack, and auto-dismiss.
+// Non-blocking notices (errors from the API/socket). They stack in the page's flow above the
+// chat (never over it), auto-dismiss, and go when their condition clears (useBanners).
 import { useEffect } from 'react';
+
+/** What a notice is about, when it is about a condition that can clear by itself. */
+export type BannerCondition = 'connectivity' | 'realtime';
 
 export interface BannerItem {
   id: number;
   kind: 'error' | 'info';
   message: string;
   correlationId?: string;
+  condition?: BannerCondition;
 }
 
 interface Props {
@@ -21,7 +26,7 @@ function BannerRow({ item, onDismiss, autoDismissMs }: { item: BannerItem; onDis
     return () => clearTimeout(t);
   }, [item.id, onDismiss, autoDismissMs]);
   return (
-    <div className={`banner banner-${item.kind}`} role={item.kind === 'error' ? 'alert' : 'status'}>
+    <div className={`banner banner-${item.kind}`} role={item.kind === 'error' ? 'alert' : 'status'} data-condition={item.condition}>
       <span className="banner-text">
         {item.message}
         {item.correlationId && <span className="banner-cid"> (ID: {item.correlationId})</span>}

@@ -2,6 +2,7 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { AgentType, Message, ModelInfo } from '../types';
 import { MessageView, StreamingMessage } from './MessageView';
+import type { TurnControls } from './TurnActions';
 
 export interface PendingView {
   /** Optimistic copy of the user's message until the stored list includes it. */
@@ -19,9 +20,10 @@ interface Props {
   onUseAgent?: (agent: AgentType) => void;
   userName?: string;
   isAdmin?: boolean;
+  controls?: TurnControls;
 }
 
-export function ChatPane({ messages, loading, pending, models, onUseAgent, userName, isAdmin }: Props) {
+export function ChatPane({ messages, loading, pending, models, onUseAgent, userName, isAdmin, controls }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
@@ -57,7 +59,7 @@ export function ChatPane({ messages, loading, pending, models, onUseAgent, userN
         )}
         {loading && messages.length === 0 && <p className="muted center">메시지를 불러오는 중…</p>}
         {messages.map((m) => (
-          <MessageView key={m.id} message={m} models={models} onUseAgent={onUseAgent} isAdmin={isAdmin} />
+          <MessageView key={m.id} message={m} models={models} onUseAgent={onUseAgent} isAdmin={isAdmin} controls={controls} />
         ))}
         {pending?.userMessage && <MessageView message={pending.userMessage} />}
         {pending && <StreamingMessage text={pending.text} done={pending.done} error={pending.error} />}

@@ -30,6 +30,8 @@ interface Props {
   /** Returns false if the message was not accepted: the text is put back into the box. */
   onSend: (text: string) => Promise<boolean> | boolean;
   busy: boolean;
+  /** Stop the running answer (shown instead of 전송 while busy). */
+  onStop?: () => void;
   focusNonce?: number;
   /** Files attached to the next message; the send routes to the RAG agent. */
   attachments?: AttachmentChip[];
@@ -53,7 +55,7 @@ function agentOptionLabel(a: AgentType, access: AgentAccessInfo | undefined): st
 
 const TOGGLE_ICONS: Record<Toggle, IconName> = { web_search: 'globe', deep_research: 'research', canvas: 'canvas' };
 
-export function Composer({ settings, onSettings, models, onSend, busy, focusNonce, attachments = [], onDetach, onUpload, agentAccess = [], templates, onManageTemplates }: Props) {
+export function Composer({ settings, onSettings, models, onSend, busy, onStop, focusNonce, attachments = [], onDetach, onUpload, agentAccess = [], templates, onManageTemplates }: Props) {
   const accessOf = (a: AgentType) => agentAccess.find((x) => x.agent === a);
   const anyLocked = agentAccess.some((x) => x.reason === 'no_permission');
   const [text, setText] = useState('');
@@ -184,10 +186,17 @@ export function Composer({ settings, onSettings, models, onSend, busy, focusNonc
           </label>
         </div>
         {anyLocked && settings.agent === null && <span className="sr-only">{t('agent.lockedHint')}</span>}
-        <button type="submit" className="btn primary send" disabled={!canSend} aria-label="전송">
-          <span className="send-label">{busy ? '응답 중…' : '전송'}</span>
-          <Icon name="up" size={15} />
-        </button>
+        {busy && onStop ? (
+          <button type="button" className="btn stop" onClick={onStop} aria-label={t('turn.stop')} data-testid="stop">
+            <Icon name="stop" size={15} />
+            <span className="send-label">{t('turn.stop')}</span>
+          </button>
+        ) : (
+          <button type="submit" className="btn primary send" disabled={!canSend} aria-label="전송">
+            <span className="send-label">{busy ? '응답 중…' : '전송'}</span>
+            <Icon name="up" size={15} />
+          </button>
+        )}
       </div>
     </form>
   );

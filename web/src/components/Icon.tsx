@@ -15,6 +15,14 @@ const PATHS = {
   more: 'M5 12h.01M12 12h.01M19 12h.01',
   search: 'M11 4a7 7 0 1 0 0 14a7 7 0 0 0 0-14zM20 20l-4-4',
   file: 'M14 3H6a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9l-6-6zM14 3v6h6',
+  stop: 'M7 7h10v10H7z',
+  copy: 'M9 9h10v12H9zM5 15H4V3h12v1',
+  redo: 'M20 12a8 8 0 1 1-2.3-5.7M20 4v5h-5',
+  pencil: 'M4 20h4L18.5 9.5l-4-4L4 16v4z',
+  thumbUp: 'M7 11v9H4v-9h3zM7 11l4-8a2 2 0 0 1 2 2v4h6a2 2 0 0 1 2 2.3l-1.2 7A2 2 0 0 1 17.8 20H7',
+  thumbDown: 'M7 13V4H4v9h3zM7 13l4 8a2 2 0 0 0 2-2v-4h6a2 2 0 0 0 2-2.3l-1.2-7A2 2 0 0 0 17.8 4H7',
+  left: 'M15 5l-7 7l7 7',
+  right: 'M9 5l7 7l-7 7',
 } as const;
 
 export type IconName = keyof typeof PATHS;

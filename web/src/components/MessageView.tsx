@@ -6,10 +6,13 @@ import { AGENT_LABELS, agentName, formatCost, formatTokens, modelDisplayName } f
 import { t, type MessageKey } from '../messages';
 import { Icon } from './Icon';
 import { FileCitationLine } from './FileLink';
+import { AnswerActions, UserMessageBody, type TurnControls } from './TurnActions';
 
 interface Props {
   message: Message;
   models?: ModelInfo[];
+  /** Copy/regenerate/edit/feedback; absent: the message is shown without controls. */
+  controls?: TurnControls;
   onUseAgent?: (agent: AgentType) => void;
   /** Administrators also see the router's English reasons and model fallbacks. */
   isAdmin?: boolean;
@@ -171,13 +174,11 @@ export function SuggestionNotice({ agent, reason, onUseAgent }: { agent: string;
   );
 }
 
-export function MessageView({ message, models, onUseAgent, isAdmin = false }: Props) {
+export function MessageView({ message, models, onUseAgent, isAdmin = false, controls }: Props) {
   if (message.role === 'user') {
     return (
       <div className="msg msg-user" data-role="user">
-        <div className="bubble">
-          <div className="user-text">{message.content}</div>
-        </div>
+        <UserMessageBody message={message} controls={controls} />
       </div>
     );
   }
@@ -185,14 +186,21 @@ export function MessageView({ message, models, onUseAgent, isAdmin = false }: Pr
   const citations = Array.isArray(md.citations) ? md.citations : [];
   const fallbacks = Array.isArray(md.fallbacks) ? md.fallbacks : [];
   const failed = message.status === 'failed';
+  const stopped = message.status === 'stopped';
   return (
-    <div className={failed ? 'msg msg-assistant failed' : 'msg msg-assistant'} data-role="assistant">
+    <div className={failed ? 'msg msg-assistant failed' : 'msg msg-assistant'} data-role="assistant" data-status={message.status}>
       <div className="bubble">
         {failed && <p className="stream-error">⚠ 응답 생성에 실패했습니다.</p>}
         <Markdown text={message.content} />
+        {stopped && (
+          <p className="stopped-note muted" data-testid="stopped-note">
+            {message.content.trim() ? t('turn.stopped') : t('turn.stoppedEmpty')}
+          </p>
+        )}
         <Citations items={citations} />
       </div>
       <MetaLine message={message} models={models} isAdmin={isAdmin} />
+      <AnswerActions message={message} models={models} controls={controls} />
       {isAdmin && fallbacks.length > 0 && (
         <div className="fallbacks">⚠ 폴백: {fallbacks.map(fallbackText).join(' / ')}</div>
       )}

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { ApiClient } from '../api';
 import { AGENT_LABELS, agentName, modelDisplayName } from '../format';
+import { ProfileSummary } from './ProfileSummary';
 import { t, type MessageKey } from '../messages';
 import type { AgentAccessInfo, Me, ModelsResponse, Preferences, PreferencesUpdate, Priority } from '../types';
 import type { Theme } from '../hooks/useTheme';
@@ -167,6 +168,7 @@ export function SettingsPanel({ api, me, models, agents, theme, onTheme, onClose
               />
               <span>{t('settings.profileCollection')}</span>
             </label>
+            <ProfileSummary api={api} pushError={pushError} />
           </fieldset>
 
           <fieldset className="settings-group">

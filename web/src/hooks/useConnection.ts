@@ -27,6 +27,8 @@ export interface Connection {
   handlers: { current: SocketHandlers };
   /** Set by the app: what to show while the client waits for the database. */
   onRetry: { current: () => void };
+  /** Set by the app: the server answered a request (connectivity notices can go). */
+  onAnswered: { current: () => void };
 }
 
 const NO_HANDLERS: SocketHandlers = { onStatus: () => {}, onTurn: () => {}, onEvent: () => {} };
@@ -35,6 +37,7 @@ export function useConnection(config: RuntimeConfig, auth: Auth, deps: Connectio
   const { getToken, freshToken, renewNow, sessionRejected } = auth;
   const { fetchImpl, createSocket, socketOptions } = deps;
   const onRetry = useRef<() => void>(() => {});
+  const onAnswered = useRef<() => void>(() => {});
   const handlers = useRef<SocketHandlers>(NO_HANDLERS);
   const api = useMemo(
     () =>
@@ -45,6 +48,7 @@ export function useConnection(config: RuntimeConfig, auth: Auth, deps: Connectio
         renewToken: renewNow,
         onUnauthorized: () => sessionRejected(null),
         onRetry: () => onRetry.current(),
+        onAnswered: () => onAnswered.current(),
       }),
     [config.apiBase, getToken, fetchImpl, renewNow, sessionRejected],
   );
@@ -93,5 +97,5 @@ export function useConnection(config: RuntimeConfig, auth: Auth, deps: Connectio
     };
   }, [socket]);
 
-  return { api, socket, status: socket ? status : 'disabled', handlers, onRetry };
+  return { api, socket, status: socket ? status : 'disabled', handlers, onRetry, onAnswered };
 }

@@ -6,7 +6,8 @@ import type { PendingView } from '../components/ChatPane';
 import { pendingOfTurn, pendingReducer, type PendingTurn } from '../state/pending';
 import { useRefReducer } from '../state/useRefReducer';
 import { assistantReplyStored } from '../turns';
-import type { ConnectionStatus, Message, PostMessageRequest, ServerEvent } from '../types';
+import type { ConnectionStatus, Message, PostMessageRequest, PostMessageResponse, ServerEvent } from '../types';
+import { ApiError } from '../api';
 import type { PortalSocket } from '../ws';
 import { errorText, t } from '../messages';
 import type { ChatApi } from './useChat';
@@ -37,6 +38,8 @@ const PROTOCOL_ERRORS = new Set(['unknown_action', 'invalid_frame', 'malformed_j
 
 export interface TurnNotices {
   error: (message: string) => void;
+  /** A problem of the live connection itself (cleared when it reconnects). */
+  realtime?: (message: string) => void;
   pushError: (e: unknown) => void;
   /** A workspace `join` the server refused (the workspace's business, not a turn's). */
   joinRefused: (message: string) => void;
@@ -48,7 +51,10 @@ export interface TurnsApi {
   /** The streaming view of the open conversation. */
   view: PendingView | null;
   busy: boolean;
-  send: (conversationId: string, body: PostMessageRequest) => Promise<boolean>;
+  /** Start a turn: a new message, or (with `post`) a regenerated or edited one. */
+  send: (conversationId: string, body: PostMessageRequest, post?: () => Promise<PostMessageResponse>) => Promise<boolean>;
+  /** Stop the conversation's running turn (what was streamed is kept). */
+  stop: (conversationId: string) => Promise<void>;
   /** Is this conversation's turn still in flight (right now, outside a render)? */
   inFlight: (conversationId: string) => boolean;
   /** Drop finished and failed turns (when the user leaves their conversation). */
@@ -216,7 +222,7 @@ export function useTurns(
           // nothing the user can act on.
           console.warn('websocket action refused', ev.code, ev.message);
         } else {
-          notices.error(errorText(ev.code ?? '', 0, ev.message ?? '') || t('error.realtime'));
+          (notices.realtime ?? notices.error)(errorText(ev.code ?? '', 0, ev.message ?? '') || t('error.realtime'));
         }
         return true;
       case 'message.created': {
@@ -229,7 +235,28 @@ export function useTurns(
     }
   };
 
-  const send = async (conversationId: string, body: PostMessageRequest): Promise<boolean> => {
+  const stop = async (conversationId: string): Promise<void> => {
+    const p = ref.current[conversationId];
+    if (!p?.turnId || !isInFlight(p)) return;
+    const turnId = p.turnId;
+    try {
+      await api.stopTurn(conversationId, turnId);
+    } catch (e) {
+      // Ended meanwhile (answered, failed): its own closing event says how; nothing to report.
+      if (!(e instanceof ApiError && e.code === 'turn_already_ended')) {
+        notices.pushError(e);
+        return;
+      }
+    }
+    // The socket's `done` (status "stopped") finishes it too; this covers a socket that missed it.
+    void finalize(turnId);
+  };
+
+  const send = async (
+    conversationId: string,
+    body: PostMessageRequest,
+    post?: () => Promise<PostMessageResponse>,
+  ): Promise<boolean> => {
     if (isInFlight(ref.current[conversationId])) return false;
     const userMessage: Message = {
       id: `local-${Date.now()}`,
@@ -240,7 +267,7 @@ export function useTurns(
     const sinceGeneration = socket?.generation;
     dispatch({ type: 'started', conversationId, userMessage });
     try {
-      const res = await api.postMessage(conversationId, body);
+      const res = await (post ? post() : api.postMessage(conversationId, body));
       dispatch({
         type: 'accepted',
         conversationId,
@@ -279,6 +306,7 @@ export function useTurns(
     view,
     busy: isInFlight(active),
     send,
+    stop,
     inFlight: (id) => isInFlight(ref.current[id]),
     pruneFinished: () => dispatch({ type: 'kept', keep: isInFlight }),
     forget: (conversationId) => dispatch({ type: 'forgotten', conversationId }),

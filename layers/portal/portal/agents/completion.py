@@ -8,6 +8,11 @@ Two rules the platform imposes live in this module only:
   as completed or failed is not answered again, only announced again (the run that stored it
   may have died before telling the sockets). The stream's header is the second guard: a turn
   gets one closing event (``TurnStream.finish`` is conditional), whoever sends it.
+- **A stop is final.** The user's stop stores a ``stopped`` answer of what was streamed, under
+  an id derived from the turn, then closes the stream's header (exactly one of stop, worker and
+  failure handler sends the closing event: ``finish`` is conditional). The stop request, the
+  interrupted worker and the failure handler may each store it, and all write the same row. Stored
+  answers that ended are never written over (``messages.save_assistant_message``).
 - **A turn always ends.** ``fail_turn`` tells the sockets first, from what is in hand (the
   turn id; the chunks already sent are in DynamoDB), and records afterwards: a database
   that is down or a conversation that was deleted cannot keep the user waiting. What could
@@ -59,13 +64,18 @@ def closing_event(answer: Message) -> dict[str, Any]:
     """The `done` or `error` event that announces a stored answer."""
     if answer.status == "failed":
         return {"type": "error", "code": "turn_failed", "message": answer.content, "message_id": answer.id}
-    return {"type": "done", "message_id": answer.id, "agent": answer.agent_type, "model": answer.model_used}
+    done = {"type": "done", "message_id": answer.id, "agent": answer.agent_type, "model": answer.model_used}
+    # A stopped turn closes with `done` too (clients that know no "stopped" still end the turn).
+    return {**done, "status": "stopped"} if answer.status == "stopped" else done
 
 
 def ended_answer(db: Executor, stream: TurnStream) -> Message | None:
-    """The idempotency guard: the turn's stored final answer (announced again), or None to go on."""
+    """The idempotency guard: the turn's stored final answer (announced again), or None to go on.
+
+    A stopped turn is ended too: a retried execution of it announces the stop, never answers.
+    """
     stored = messages.get_turn_message(db, turn_id=stream.turn_id, role="assistant")
-    if stored is None or stored.status not in ("completed", "failed"):
+    if stored is None or stored.status not in messages.ENDED:
         return None
     if stream.finish(closing_event(stored)):
         logger.info("turn already ended; announced its stored answer", extra={"status": stored.status})
@@ -78,8 +88,55 @@ def complete_turn(db: Executor, stream: TurnStream, turn: TurnInput, answer: Fin
     if (stored := ended_answer(db, stream)) is not None:
         return stored
     saved = _store(db, turn, answer, status="completed")
+    if saved.status != "completed":
+        # Stopped by the user after the worker's last look: the stop's answer stands (and is
+        # announced here if the stop itself could not announce it: a no-op otherwise).
+        stream.finish(closing_event(saved))
+        open_turns.settle(turn.turn_id)
+        return saved
     conversations.touch(db, conversation_id=turn.conversation_id)
     stream.finish({"type": "done", "message_id": saved.id, "agent": answer.agent, "model": answer.model})
+    open_turns.settle(turn.turn_id)
+    return saved
+
+
+def stopped_answer_id(turn_id: str) -> str:
+    """The id of a turn's stopped answer (the same for every writer of it)."""
+    return str(uuid.uuid5(uuid.UUID(turn_id), "stopped-answer"))
+
+
+def stopped_event(answer_id: str, *, agent: str | None = None, model: str | None = None) -> dict[str, Any]:
+    return {"type": "done", "status": "stopped", "message_id": answer_id, "agent": agent, "model": model}
+
+
+def was_stopped(stream: TurnStream) -> bool:
+    """Whether the turn's closing event was the user's stop."""
+    from portal.realtime.stream import finished_event
+
+    if stream.chunk_table is None:
+        return False
+    closing = finished_event(stream.chunk_table, stream.turn_id) or {}
+    return closing.get("type") == "done" and closing.get("status") == "stopped"
+
+
+def store_stopped(db: Executor, stream: TurnStream, turn: TurnInput, *, agent: str | None = None) -> Message:
+    """Store the stopped answer: the text the user was sent before the stop (idempotent).
+
+    The chunks come from the STREAM table, where every chunk the sockets got is kept; a
+    chunk still being posted when the stop landed may be missing (at most one batch).
+    """
+    from portal.realtime.stream import stored_chunks
+
+    table = stream.chunk_table
+    text = "".join(str(c["text"]) for c in stored_chunks(table, turn.turn_id, after_seq=0)) if table else ""
+    existing = messages.get_turn_message(db, turn_id=turn.turn_id, role="assistant")
+    saved = _store(
+        db,
+        turn,
+        FinalAnswer(content=text, agent=agent, model=None, metadata={"stopped": True}),
+        status="stopped",
+        message_id=existing.id if existing is not None else stopped_answer_id(turn.turn_id),
+    )
     open_turns.settle(turn.turn_id)
     return saved
 
@@ -89,7 +146,7 @@ def store_placeholder(db: Executor, turn: TurnInput, answer: FinalAnswer) -> Mes
     return _store(db, turn, answer, status="streaming")
 
 
-FailStatus = Literal["failed", "already_completed", "notified", "conversation_deleted"]
+FailStatus = Literal["failed", "already_completed", "already_stopped", "notified", "conversation_deleted"]
 
 
 @dataclass(frozen=True)
@@ -124,14 +181,21 @@ def fail_turn(
         stored = messages.get_turn_message(db, turn_id=turn.turn_id, role="assistant")
     except DatabaseUnavailable:
         stored = None  # unknown: the stream's header still guarantees one closing event
-    if stored is not None and stored.status == "completed":
+    if stored is not None and stored.status in ("completed", "stopped"):
         stream.finish(closing_event(stored))  # a no-op unless the run that stored it died first
         open_turns.settle(turn.turn_id)
-        return FailOutcome("already_completed", stored.id, reason)
+        return FailOutcome(
+            "already_stopped" if stored.status == "stopped" else "already_completed", stored.id, reason
+        )
     # The id the failed answer will have, known before it is stored: the stored row's (a research
     # placeholder), or one derived from the turn, so every attempt to record it agrees.
     message_id = stored.id if stored is not None else failed_answer_id(turn.turn_id)
     told = stream.finish({"type": "error", "code": code, "message": message, "message_id": message_id})
+    if not told and was_stopped(stream):
+        # The user stopped the turn before it failed: the stop stands (stored here if its
+        # request did not get that far).
+        saved = store_stopped(db, stream, turn, agent=(route or {}).get("agent"))
+        return FailOutcome("already_stopped", saved.id, reason)
     if told:
         metrics.add_metric(name=MetricName.TURN_FAILED, unit="Count", value=1)
     logger.error("turn failed", extra={"reason": reason, "told_sockets": told})

@@ -94,7 +94,7 @@ def sweep(*, now: float | None = None) -> dict[str, int]:
             logger.exception("overdue turn not repaired", extra={"turn_id": turn.turn_id})
             unrecorded += 1
             continue
-        failed += outcome.status != "already_completed"
+        failed += outcome.status not in ("already_completed", "already_stopped")
     if failed or unrecorded:
         logger.warning("overdue turns swept", extra={"failed": failed, "unrecorded": unrecorded})
     return {"overdue_turns_failed": failed, "overdue_turns_unrecorded": unrecorded}

@@ -1,9 +1,17 @@
-"""Profile signals after each turn (the seed's profile_collection_logs), unless the user opted out."""
+"""Profile signals after each turn (the seed's profile_collection_logs), unless the user opted out,
+and their summary in users.profile_data, which the general and domain workers' prompts use.
+
+The summary is recomputed from the user's latest signals after each recorded turn: the topics
+they ask about most, the agents they use, the language they write in. It is plain data the
+user can read and delete (GET/DELETE /api/me/profile); opting out stops both collection and use.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
 
 from portal.agents.workers.prompts import is_korean
 from portal.db.executor import Executor
@@ -85,4 +93,48 @@ def record_turn(
     }
     # More content words -> a more reliable topic signal; language and agent alone are weak.
     confidence = round(min(0.9, 0.3 + 0.12 * len(found)), 2)
-    return profile_logs.add_turn_signals(db, empno=empno, turn_id=turn_id, data=data, confidence=confidence)
+    stored = profile_logs.add_turn_signals(db, empno=empno, turn_id=turn_id, data=data, confidence=confidence)
+    if stored:
+        summarise(db, empno=empno)
+    return stored
+
+
+SUMMARY_SIGNALS = 200  # the latest turns a summary is made of
+SUMMARY_TOPICS = 8
+
+
+def summarise(db: Executor, *, empno: str) -> dict[str, Any]:
+    """Fold the user's latest signals into users.profile_data (and mark them processed)."""
+    signals = profile_logs.latest(db, empno=empno, limit=SUMMARY_SIGNALS)
+    if not signals:
+        return {}
+    topic_counts: Counter[str] = Counter()
+    agents: Counter[str] = Counter()
+    languages: Counter[str] = Counter()
+    for s in signals:
+        topic_counts.update(str(t) for t in s.get("topics") or [])
+        if s.get("agent"):
+            agents[str(s["agent"])] += 1
+        if s.get("language"):
+            languages[str(s["language"])] += 1
+    summary = {
+        "topics": [t for t, n in topic_counts.most_common(SUMMARY_TOPICS) if n >= 2 or len(signals) < 5],
+        "agents": [a for a, _ in agents.most_common(3)],
+        "language": languages.most_common(1)[0][0] if languages else "ko",
+        "turns": len(signals),
+        "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    profile_logs.save_summary(db, empno=empno, summary=summary)
+    return summary
+
+
+def profile_summary(profile: dict[str, Any]) -> str | None:
+    """One line for a system prompt from users.profile_data (None when nothing is known)."""
+    topics = [str(t) for t in profile.get("topics") or []][:SUMMARY_TOPICS]
+    if not topics:
+        return None
+    language = "Korean" if profile.get("language", "ko") == "ko" else "English"
+    return (
+        f"From earlier conversations: the user often asks about {', '.join(topics)}, and usually writes in "
+        f"{language}. Use this only to pick relevant examples and terms; never mention that you know it."
+    )

@@ -13,17 +13,17 @@ from typing import Any
 
 from portal import aws, services
 from portal.agents import profile
-from portal.agents.completion import FinalAnswer, complete_turn, ended_answer
+from portal.agents.completion import FinalAnswer, complete_turn, ended_answer, store_stopped, was_stopped
 from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
 from portal.agents.user_context import UserContext, load_user_context
 from portal.budgets import notify as budget_notify
 from portal.db.executor import Executor
-from portal.db.repositories import conversations, messages, preferences
+from portal.db.repositories import conversations, messages
 from portal.db.repositories.conversations import Conversation
 from portal.db.repositories.messages import Message
 from portal.errors import NotFound
 from portal.observability import MetricName, emit_model_usage, emit_turn, logger, metrics
-from portal.realtime.stream import TurnStream
+from portal.realtime.stream import TurnClosed, TurnStream
 from portal.settings import Settings, get_settings
 
 
@@ -100,7 +100,12 @@ def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:
     ctx = WorkerContext(turn, route, conversation, question, history, db, settings, user)
 
     started = time.monotonic()
-    answer = worker(ctx, stream)
+    try:
+        answer = worker(ctx, stream)
+    except TurnClosed as closed:
+        if not was_stopped(stream):
+            raise  # deleted conversation, failure handler: theirs to record
+        return _stopped(db, stream, turn, route, closed.partial)
     elapsed = round(time.monotonic() - started, 3)
     # Every model call of the turn is paid for: the answer, and the intent call and
     # memory summary that helped it; the message carries their sum and the breakdown.
@@ -131,6 +136,21 @@ def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:
     )
     saved = complete_turn(db, stream, turn, final)
     budget_notify.announce_warning(recipients(turn))  # the soft warning (code budget_warning), if crossed
+    if saved.status == "stopped":
+        # Stopped after the worker's last look at the stream: the whole answer was generated.
+        _charge_stopped(
+            db,
+            turn,
+            route,
+            answer.model,
+            answer.input_tokens,
+            answer.output_tokens,
+            answer.cost_usd,
+            estimated=False,
+        )
+        return WorkerResult(
+            message_id=saved.id, agent=route.agent, model=answer.model, status="stopped"
+        ).model_dump()
     profile.record_turn(
         db,
         empno=turn.empno,
@@ -138,11 +158,60 @@ def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:
         question=question.content,
         agent=route.agent,
         model=answer.model,
-        collect=preferences.get(db, empno=turn.empno).profile_collection,
+        collect=user.profile_collection,
     )
     _record_metrics(route.agent, answer, calls, elapsed)
     logger.info("turn answered", extra={"message_id": saved.id, "model": answer.model, "seconds": elapsed})
     return WorkerResult(message_id=saved.id, agent=route.agent, model=answer.model).model_dump()
+
+
+def _stopped(
+    db: Executor, stream: TurnStream, turn: TurnInput, route: RouteDecision, partial: Any
+) -> dict[str, Any]:
+    """The user stopped the turn mid-stream: keep the stopped answer and charge what was generated."""
+    saved = store_stopped(db, stream, turn, agent=route.agent)
+    model = partial.model.key if partial is not None else None
+    if partial is not None:
+        _charge_stopped(
+            db, turn, route, model, partial.usage.input_tokens, partial.usage.output_tokens, partial.cost_usd
+        )
+    else:
+        _charge_stopped(db, turn, route, None, 0, 0, 0.0)  # stopped before the model was called
+    logger.info("turn stopped by the user", extra={"message_id": saved.id, "model": model})
+    return WorkerResult(message_id=saved.id, agent=route.agent, model=model, status="stopped").model_dump()
+
+
+def _charge_stopped(
+    db: Executor,
+    turn: TurnInput,
+    route: RouteDecision,
+    model: str | None,
+    input_tokens: int,
+    output_tokens: int,
+    cost: float,
+    *,
+    estimated: bool = True,
+) -> None:
+    """Record on the stopped answer what its model calls cost (the routing calls included)."""
+    calls = route.calls
+    recorded = messages.record_stopped_usage(
+        db,
+        turn_id=turn.turn_id,
+        agent_type=route.agent,
+        model_used=model,
+        input_tokens=input_tokens + sum(int(c["input_tokens"]) for c in calls),
+        output_tokens=output_tokens + sum(int(c["output_tokens"]) for c in calls),
+        cost_usd=round(cost + sum(float(c["cost_usd"]) for c in calls), 6),
+        usage={
+            "estimated": estimated,
+            "answer_input_tokens": input_tokens,
+            "answer_output_tokens": output_tokens,
+        },
+    )
+    if recorded and model:
+        emit_model_usage(
+            model, agent=route.agent, input_tokens=input_tokens, output_tokens=output_tokens, cost_usd=cost
+        )
 
 
 def _record_metrics(agent: str, answer: Answer, side_calls: list[dict[str, Any]], seconds: float) -> None:

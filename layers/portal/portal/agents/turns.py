@@ -45,9 +45,20 @@ def validate_content(content: str) -> str:
 
 
 def start_turn(
-    db: Executor, *, user: User, conversation: Conversation, content: str, options: TurnOptions
+    db: Executor,
+    *,
+    user: User,
+    conversation: Conversation,
+    content: str,
+    options: TurnOptions,
+    sibling_of: str | None = None,
+    origin: dict[str, str] | None = None,
 ) -> StartedTurn:
-    """Validate and store the user's message of a new turn (the caller then launches it)."""
+    """Validate and store the user's message of a new turn (the caller then launches it).
+
+    `sibling_of` starts the turn beside an earlier one (regenerate, edit: a new branch);
+    `origin` says so in the message's metadata.
+    """
     text = validate_content(content)
     _validate_options(options)
     check_requested(agent_access(db, user), agent=options.agent, toggle=options.toggle)
@@ -58,7 +69,8 @@ def start_turn(
         conversation_id=conversation.id,
         turn_id=turn_id,
         content=text,
-        metadata={"options": options.model_dump(exclude_none=True, exclude_defaults=True)},
+        metadata={"options": options.model_dump(exclude_none=True, exclude_defaults=True), **(origin or {})},
+        sibling_of=sibling_of,
     )
     turn = TurnInput(
         turn_id=turn_id,

@@ -1,9 +1,10 @@
-"""Who is asking, read once per turn: the user's row, role and saved preferences.
+"""Who is asking, read once per turn: the user's row, role, saved model preference and profile.
 
 The graphs and workers get this object from the runner (via their ``Context``) instead of
-reading the users table themselves. The chat branch owns what this carries (model
-preference, priority and profile summary from the settings screen); this is the minimal
-version the graphs need: the same fields, read from ``users`` as the workers did before.
+reading the users table themselves. The saved default model and priority come from the
+settings screen (`PUT /api/me/preferences`, the user_preferences table; portal.llm.preference
+reads them); the profile summary (portal.agents.profile) is used in system prompts only
+while the user allows collecting it.
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from portal.agents.profile import profile_summary
 from portal.db.executor import Executor
-from portal.db.repositories import users
+from portal.db.repositories import preferences, users
+from portal.db.repositories.preferences import FeaturePreferences
 from portal.db.repositories.users import User
 from portal.llm.catalog import all_models
+from portal.llm.preference import saved_model, saved_priority
 
 DEFAULT_PRIORITY = "balanced"
 
@@ -29,7 +33,8 @@ class UserContext:
     language: str  # "ko" | "en": the UI language the user chose (answers follow the question)
     model_preference: str | None  # a catalog model key still in the catalog, or None
     priority: str  # cost | speed | quality | balanced
-    profile_summary: str | None
+    profile_summary: str | None  # None when the user opted out of profile collection, or nothing is known
+    profile_collection: bool = True
     # The row itself, for code that acts as the user (the canvas writes artifacts with it);
     # None when the turn's user has no row (never provisioned: tests, deleted users).
     account: User | None = None
@@ -57,25 +62,26 @@ def known_model(key: object) -> str | None:
     return key if isinstance(key, str) and any(m.key == key for m in all_models()) else None
 
 
-def user_context(user: User | None, *, empno: str) -> UserContext:
-    """The context of a user row (or of an unknown employee number: no role, defaults)."""
-    prefs: dict[str, Any] = dict(user.preferences) if user else {}
+def user_context(user: User | None, *, empno: str, prefs: FeaturePreferences | None = None) -> UserContext:
+    """The context of a user row and their saved preferences (or of an unknown employee number)."""
+    ui: dict[str, Any] = dict(user.preferences) if user else {}
     profile = user.profile_data if user else {}
-    summary = profile.get("summary") if isinstance(profile, dict) else None
-    language = prefs.get("language")
-    priority = prefs.get("priority")
+    model_preference = dict(prefs.model_preference) if prefs else {}
+    collect = prefs.profile_collection if prefs else True
+    language = ui.get("language") or (profile.get("language") if isinstance(profile, dict) else None)
     return UserContext(
         user_id=empno,
         is_admin=bool(user and user.is_admin),
         department=user.department if user else None,
         language=language if language in ("ko", "en") else "ko",
-        model_preference=known_model(prefs.get("model")),
-        priority=priority if isinstance(priority, str) and priority else DEFAULT_PRIORITY,
-        profile_summary=summary if isinstance(summary, str) and summary.strip() else None,
+        model_preference=saved_model(model_preference),
+        priority=saved_priority(model_preference).value,
+        profile_summary=profile_summary(profile) if collect and isinstance(profile, dict) else None,
+        profile_collection=collect,
         account=user,
     )
 
 
 def load_user_context(db: Executor, *, empno: str) -> UserContext:
-    """Read the user once for the turn (one query)."""
-    return user_context(users.get(db, empno=empno), empno=empno)
+    """Read the user once for the turn (the user row and their saved preferences)."""
+    return user_context(users.get(db, empno=empno), empno=empno, prefs=preferences.get(db, empno=empno))

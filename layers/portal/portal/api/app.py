@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         admin_agents,
         admin_budgets,
         admin_cache,
+        admin_feedback,
         admin_grants,
         admin_mcp_test,
         admin_models,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
         artifacts,
         conversations,
         directory,
+        feedback,
         file_links,
         files,
         health,
@@ -50,7 +52,9 @@ if TYPE_CHECKING:
         messages,
         models,
         preferences,
+        profile,
         prompt_templates,
+        turn_controls,
         workspaces,
     )
 
@@ -61,11 +65,13 @@ API_PREFIX = "/api"
 ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     "health": ("health",),
     "ready": ("health",),
-    "me": ("me", "preferences", "me_budget", "me_usage"),
-    "conversations": ("conversations", "messages"),
+    "me": ("me", "preferences", "me_budget", "me_usage", "profile"),
+    "conversations": ("conversations", "messages", "turn_controls"),
+    "messages": ("feedback",),
     "models": ("models",),
     # The admin console's modules: grants (per user, per department), MCP configs and their
-    # connection test, users, model enablement, usage and cost, the activity log, budgets, cache stats.
+    # connection test, users, model enablement, usage and cost, the activity log, budgets, cache
+    # stats, feedback review.
     "admin": (
         "admin_grants",
         "admin_permissions",
@@ -77,6 +83,7 @@ ROUTE_MODULES: dict[str, tuple[str, ...]] = {
         "admin_activity",
         "admin_budgets",
         "admin_cache",
+        "admin_feedback",
     ),
     "workspaces": ("workspaces", "artifacts"),
     "directory": ("directory",),

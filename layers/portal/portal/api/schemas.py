@@ -64,6 +64,12 @@ class MessageOut(BaseModel):
     id: str
     conversation_id: str
     turn_id: str | None
+    # The turn this one follows, and the turns beside it (regenerated or edited: branches),
+    # oldest first, itself included; one entry when there is no other branch.
+    previous_turn_id: str | None = None
+    siblings: list[str] = Field(default_factory=list)
+    # The reader's own feedback on an answer: {"rating": "up"|"down", "comment"}.
+    my_feedback: dict[str, Any] | None = None
     role: str
     content: str
     status: str
@@ -80,6 +86,29 @@ class MessageOut(BaseModel):
 
 class MessageList(BaseModel):
     items: list[MessageOut]
+
+
+class RegenerateIn(BaseModel):
+    """Regenerate an answer: the same question again, with another model when `model` is given."""
+
+    model: str | None = Field(default=None, max_length=100)
+
+
+class EditIn(BaseModel):
+    """Edit a question and send it again as a new branch."""
+
+    content: str
+    model: str | None = Field(default=None, max_length=100)
+
+
+class BranchIn(BaseModel):
+    """Show the branch through this turn."""
+
+    turn_id: str = Field(min_length=1, max_length=64)
+
+
+class BranchOut(BaseModel):
+    current_turn_id: str
 
 
 class TurnAccepted(BaseModel):

@@ -135,6 +135,17 @@ def supports_tools(model: ChatModel) -> bool:
     return bool(getattr(model, "supports_tools", False))
 
 
+class GenerationInterrupted(Exception):
+    """Raised by whoever consumes a stream to stop the model (the user pressed stop).
+
+    ``portal.llm.service.stream_answer`` sets ``partial`` to what was generated until then
+    (text, model, estimated usage and cost) before letting it propagate, so the turn can be
+    charged for it.
+    """
+
+    partial: Any = None
+
+
 class ProviderError(Exception):
     """A provider failed. ``retryable`` faults send the router to the next model in the chain."""
 

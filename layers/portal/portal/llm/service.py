@@ -6,7 +6,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from portal.llm.base import ChatModel, Completed, ModelRequest, ProviderError, TextDelta, Usage
+from portal.llm.base import (
+    ChatModel,
+    Completed,
+    GenerationInterrupted,
+    ModelRequest,
+    ProviderError,
+    TextDelta,
+    Usage,
+)
 from portal.llm.catalog import CatalogModel, cost_usd
 from portal.llm.metered import metered
 from portal.observability import logger
@@ -55,6 +63,17 @@ class StreamedAnswer:
     fallbacks: list[dict[str, str]] = field(default_factory=list)  # models that failed, and why
 
 
+def interrupted_answer(
+    model: CatalogModel, request: ModelRequest, text: str, fallbacks: list[dict[str, str]]
+) -> StreamedAnswer:
+    """A stream cut short: its text, and its usage and cost estimated from the request and the text."""
+    from portal.llm.model_choice import estimate_tokens
+
+    sent = request.system + "".join(m.content for m in request.messages)
+    usage = Usage(input_tokens=estimate_tokens(sent), output_tokens=estimate_tokens(text))
+    return StreamedAnswer(text, model, usage, cost_usd(model, usage), "interrupted", fallbacks)
+
+
 class AllModelsFailed(RuntimeError):
     """Every model of the chain failed; the turn fails (the state machine's Catch tells the user)."""
 
@@ -91,6 +110,11 @@ def stream_answer(
                 elif isinstance(event, Completed):
                     usage, stop = event.usage, event.stop_reason
             return StreamedAnswer("".join(parts), model, usage, cost_usd(model, usage), stop, fallbacks)
+        except GenerationInterrupted as exc:
+            # Stopped mid-stream: the provider never reported usage, so what was sent and what
+            # was generated are estimated (the provider bills both all the same).
+            exc.partial = interrupted_answer(model, request, "".join(parts), fallbacks)
+            raise
         except ProviderError as exc:
             if not exc.retryable or index == len(chain) - 1:
                 raise AllModelsFailed(f"{model.key}: {exc}") from exc

@@ -79,6 +79,7 @@ def _closing_from_message(answer: Message, turn_id: str, last_seq: int) -> dict[
         "message_id": answer.id,
         "agent": answer.agent_type,
         "model": answer.model_used,
+        **({"status": "stopped"} if answer.status == "stopped" else {}),
         "turn_id": turn_id,
         "last_seq": last_seq,
     }
@@ -93,7 +94,7 @@ def resume(db: Executor, connection: Connection, frame: dict[str, Any]) -> str:
     answer = messages.get_turn_message(db, turn_id=turn_id, role="assistant")
     if overdue.repair_if_overdue(db, question, answer):
         answer = messages.get_turn_message(db, turn_id=turn_id, role="assistant")
-    finished = answer is not None and answer.status in ("completed", "failed")
+    finished = answer is not None and answer.status in messages.ENDED
     if not finished:
         if question.created_at < datetime.now(UTC) - timedelta(seconds=settings.stream_chunk_ttl_seconds):
             # Older than any live stream can be and never answered: nobody will ever serve it.

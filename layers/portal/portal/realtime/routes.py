@@ -103,6 +103,13 @@ def _resume(connection: Connection, frame: dict[str, Any]) -> None:
     resume.resume(services.db(), connection, frame)
 
 
+def _stop(connection: Connection, frame: dict[str, Any]) -> None:
+    # Imported here like resume: only a stop needs the agents' completion path.
+    from portal.agents import turn_controls
+
+    turn_controls.stop_from_socket(services.db(), empno=connection.user_empno, frame=frame)
+
+
 # Client actions: {"action": <name>, ...}. Each either answers with events or raises a
 # PortalError, which becomes an `error` event and changes nothing.
 ACTIONS: dict[str, Callable[[Connection, dict[str, Any]], None]] = {
@@ -111,6 +118,7 @@ ACTIONS: dict[str, Callable[[Connection, dict[str, Any]], None]] = {
     "join": _join,
     "leave": _leave,
     "resume": _resume,
+    "stop": _stop,
 }
 
 

@@ -32,6 +32,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from portal.errors import PortalError
+from portal.llm.base import GenerationInterrupted
 from portal.realtime.sender import Sender
 
 # Batch tokens so a socket gets a few frames a second, not one per token (API Gateway bills
@@ -47,8 +48,9 @@ HEADER_SEQ = 0
 MAX_SUBSCRIBERS = 200
 
 
-class TurnClosed(Exception):
-    """The turn was ended by someone else (its conversation deleted, the failure handler): stop streaming."""
+class TurnClosed(GenerationInterrupted):
+    """The turn was ended by someone else (the user stopped it, its conversation was deleted, the
+    failure handler): stop streaming. A model stream it interrupts records what it generated."""
 
 
 class TooManyResumes(PortalError):
@@ -100,6 +102,11 @@ class TurnStream:
         self._subscribers_seen = 0  # header subscriber entries already applied
         self.seq = 0
         self.text_parts: list[str] = []
+
+    @property
+    def chunk_table(self) -> Any | None:
+        """The STREAM table the chunks and the header are kept in (None: not kept)."""
+        return self._table
 
     @property
     def text(self) -> str:

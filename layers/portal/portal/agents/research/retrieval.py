@@ -1,8 +1,9 @@
-"""Retrieval from the user's uploaded files, for research queries.
+"""Retrieval from the user's uploaded files, for research queries: the same retrieval as RAG.
 
-The RAG module (portal.rag.retrieve) is being built separately; until it is connected here,
-``files_retriever()`` returns None and every research query reports its files step as
-"not_available" (and the report says so) instead of pretending to have searched.
+Each research query is searched among the files the user may read by default (their own and
+their workspaces' files, portal.rag.retrieve.search: the same hybrid vector + keyword search,
+Korean-aware, that the multimodal_rag agent answers from), so deep research uses the user's
+documents even where no web-search key is configured.
 """
 
 from __future__ import annotations
@@ -18,10 +19,21 @@ class Retriever(Protocol):
     def retrieve(self, *, empno: str, query: str, limit: int) -> list[FilePassage]: ...
 
 
-def files_retriever() -> Retriever | None:
-    """The deployment's file retriever, or None while RAG retrieval is not connected.
+class RagRetriever:
+    """portal.rag.retrieve over the deployment's database, vector index and embedder."""
 
-    Integration point: return an adapter over portal.rag.retrieve here (scoped to the
-    user's own files by empno).
-    """
-    return None
+    def retrieve(self, *, empno: str, query: str, limit: int) -> list[FilePassage]:
+        # Imported on use: the search step's cold start pays for RAG only when it retrieves.
+        from portal import services
+        from portal.rag.retrieve import search
+
+        passages = search(services.db(), empno=empno, question=query, k=limit)
+        return [
+            FilePassage(file_id=p.file_id, filename=p.name, text=p.content, score=p.score, page=p.page)
+            for p in passages
+        ]
+
+
+def files_retriever() -> Retriever | None:
+    """The deployment's file retriever (RAG retrieval scoped to what the user may read)."""
+    return RagRetriever()

@@ -85,7 +85,9 @@ def profile(agent: str) -> DomainProfile:
     return PROFILES[agent]
 
 
-def domain_system_prompt(agent: str, *, name: str, company: str | None, tool_names: list[str]) -> str:
+def domain_system_prompt(
+    agent: str, *, name: str, company: str | None, tool_names: list[str], user_profile: str | None = None
+) -> str:
     """Instructions for the domain agent's model, with the tools it has this turn."""
     p = profile(agent)
     lines = [
@@ -103,4 +105,6 @@ def domain_system_prompt(agent: str, *, name: str, company: str | None, tool_nam
         "Keep the answer short and structured: the answer first, then the basis (근거) with citations.",
         f"The user is {name}" + (f" of {company}" if company else "") + ".",
     ]
+    if user_profile:
+        lines.append(user_profile)  # the user's profile summary (portal.agents.profile), unless opted out
     return "\n".join(lines)

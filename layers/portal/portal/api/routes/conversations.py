@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
@@ -28,7 +29,7 @@ from portal.api.schemas_conversations import (
 )
 from portal.collab.access import require_write
 from portal.conversations import export, search, sharing
-from portal.db.repositories import conversation_shares, conversations, messages, users, workspaces
+from portal.db.repositories import conversation_shares, conversations, feedback, messages, users, workspaces
 from portal.errors import BadRequest, NotFound
 from portal.realtime import broadcast
 
@@ -218,4 +219,21 @@ def list_messages(
 
     if overdue.repair_overdue_in(db, items):
         items = messages.list_for_conversation(db, conversation_id=conversation.id, limit=limit)
-    return MessageList(items=[MessageOut.model_validate(m.model_dump()) for m in items])
+    beside = messages.siblings(db, conversation_id=conversation.id)
+    rated = feedback.mine(db, conversation_id=conversation.id, empno=user.empno)
+    return MessageList(
+        items=[
+            MessageOut.model_validate(
+                {
+                    **m.model_dump(),
+                    "siblings": beside.get(m.turn_id, [m.turn_id]) if m.turn_id else [],
+                    "my_feedback": _feedback(rated.get(m.id)),
+                }
+            )
+            for m in items
+        ]
+    )
+
+
+def _feedback(f: feedback.Feedback | None) -> dict[str, Any] | None:
+    return None if f is None else {"rating": "up" if f.rating > 0 else "down", "comment": f.comment}

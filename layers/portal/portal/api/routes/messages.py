@@ -48,6 +48,11 @@ def post_message(
     started = turns.start_turn(
         db, user=user, conversation=conversation, content=body.content, options=options
     )
+    return launch(db, user, started, wait=wait)
+
+
+def launch(db: Db, user: CurrentUser, started: turns.StartedTurn, *, wait: bool = False) -> JSONResponse:
+    """Announce a stored turn, start its workflow, and answer 202 (or 200 with the answer when waiting)."""
     # Before the launch, so workspace members see the question before its first chunk.
     broadcast.message_created(
         started.message,
@@ -63,7 +68,9 @@ def post_message(
         logger.exception("could not start the chat workflow", extra={"turn_id": started.turn.turn_id})
         raise NotConfigured("The chat workflow could not be started; nothing was stored") from exc
     accepted = TurnAccepted(
-        turn_id=started.turn.turn_id, message_id=started.message.id, conversation_id=conversation.id
+        turn_id=started.turn.turn_id,
+        message_id=started.message.id,
+        conversation_id=started.turn.conversation_id,
     )
     answer = waiting.wait_for_answer(db, turn_id=started.turn.turn_id) if wait else None
     if answer is None:

@@ -1,4 +1,10 @@
-"""Messages of a conversation. Turn messages are unique per (turn_id, role): re-runs are no-ops."""
+"""Messages of a conversation. Turn messages are unique per (turn_id, role): re-runs are no-ops.
+
+Turns form a tree (regenerate and edit start a sibling of an earlier turn): a turn's user message
+names the turn it follows (``previous_turn_id``) and the conversation names the leaf it shows
+(``conversations.current_turn_id``). What is read as "the conversation" is the path from the
+root to that leaf; every other branch stays stored and reachable by switching the leaf.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +16,17 @@ from pydantic import BaseModel, Field
 from portal.db.executor import Executor
 
 Role = Literal["user", "assistant", "system"]
-Status = Literal["pending", "streaming", "completed", "failed"]
+Status = Literal["pending", "streaming", "completed", "failed", "stopped"]
+# An answer in one of these states is final: nothing (a re-run, the failure handler, a late
+# worker) writes over it. Only "pending"/"streaming" rows are updated.
+ENDED: tuple[Status, ...] = ("completed", "failed", "stopped")
 
 
 class Message(BaseModel):
     id: str
     conversation_id: str
     turn_id: str | None = None
+    previous_turn_id: str | None = None
     role: Role
     content: str
     status: Status = "completed"
@@ -32,26 +42,101 @@ class Message(BaseModel):
 
 
 _COLUMNS = (
-    "id, conversation_id, turn_id, role, content, status, metadata, agent_type, model_used, tokens_used,"
+    "id, conversation_id, turn_id, previous_turn_id, role, content, status, metadata, agent_type, model_used, tokens_used,"
     " input_tokens, output_tokens, cost_usd, processing_time, created_at"
 )
 
 
 def add_user_message(
-    db: Executor, *, conversation_id: str, turn_id: str, content: str, metadata: dict[str, Any]
+    db: Executor,
+    *,
+    conversation_id: str,
+    turn_id: str,
+    content: str,
+    metadata: dict[str, Any],
+    sibling_of: str | None = None,
 ) -> Message:
-    """Store the user's message of a turn (a retried request with the same turn writes nothing new)."""
-    db.execute(
+    """Store the user's message of a turn (a retried request with the same turn writes nothing new).
+
+    The turn follows the conversation's shown leaf, or with `sibling_of` (regenerate, edit) the
+    same turn that one follows; either way it becomes the shown leaf.
+    """
+    inserted = db.fetch_one(
         """
-        INSERT INTO messages (conversation_id, turn_id, role, content, metadata)
-        VALUES (:conversation_id::uuid, :turn_id::uuid, 'user', :content, :metadata::jsonb)
+        INSERT INTO messages (conversation_id, turn_id, role, content, metadata, previous_turn_id)
+        SELECT :conversation_id::uuid, :turn_id::uuid, 'user', :content, :metadata::jsonb,
+            CASE WHEN :sibling_of::uuid IS NOT NULL THEN
+                (SELECT s.previous_turn_id FROM messages s
+                 WHERE s.turn_id = :sibling_of::uuid AND s.role = 'user')
+            ELSE
+                (SELECT COALESCE(c.current_turn_id,
+                    (SELECT q.turn_id FROM messages q
+                     WHERE q.conversation_id = c.id AND q.role = 'user' AND q.turn_id IS NOT NULL
+                     ORDER BY q.created_at DESC, q.id DESC LIMIT 1))
+                 FROM conversations c WHERE c.id = :conversation_id::uuid)
+            END
         ON CONFLICT (turn_id, role) WHERE turn_id IS NOT NULL DO NOTHING
+        RETURNING id
         """,
-        {"conversation_id": conversation_id, "turn_id": turn_id, "content": content, "metadata": metadata},
+        {
+            "conversation_id": conversation_id,
+            "turn_id": turn_id,
+            "content": content,
+            "metadata": metadata,
+            "sibling_of": sibling_of,
+        },
     )
+    if inserted is not None:
+        set_current_turn(db, conversation_id=conversation_id, turn_id=turn_id)
     message = get_turn_message(db, turn_id=turn_id, role="user")
     assert message is not None
     return message
+
+
+def set_current_turn(db: Executor, *, conversation_id: str, turn_id: str) -> None:
+    """Show the branch that ends at this turn."""
+    db.execute(
+        "UPDATE conversations SET current_turn_id = :turn_id::uuid WHERE id = :conversation_id::uuid",
+        {"conversation_id": conversation_id, "turn_id": turn_id},
+    )
+
+
+def newest_leaf_under(db: Executor, *, conversation_id: str, turn_id: str) -> str | None:
+    """The newest turn in the subtree of `turn_id` (None when the turn is not this conversation's).
+
+    The newest turn of a subtree is always a leaf (its children would be newer still), so this
+    is the branch the user last worked on below that turn.
+    """
+    row = db.fetch_one(
+        """
+        WITH RECURSIVE sub(turn_id, created_at) AS (
+            SELECT turn_id, created_at FROM messages
+            WHERE turn_id = :turn_id::uuid AND role = 'user' AND conversation_id = :conversation_id::uuid
+            UNION ALL
+            SELECT m.turn_id, m.created_at FROM messages m JOIN sub ON m.previous_turn_id = sub.turn_id
+            WHERE m.role = 'user' AND m.conversation_id = :conversation_id::uuid
+        )
+        SELECT turn_id::text AS turn_id FROM sub ORDER BY created_at DESC LIMIT 1
+        """,
+        {"conversation_id": conversation_id, "turn_id": turn_id},
+    )
+    return str(row["turn_id"]) if row else None
+
+
+def siblings(db: Executor, *, conversation_id: str) -> dict[str, list[str]]:
+    """Each turn's id -> the ids of the turns beside it (same previous turn), oldest first, itself included."""
+    rows = db.fetch_all(
+        """
+        SELECT turn_id::text AS turn_id, previous_turn_id::text AS previous_turn_id FROM messages
+        WHERE conversation_id = :conversation_id::uuid AND role = 'user' AND turn_id IS NOT NULL
+        ORDER BY created_at, id
+        """,
+        {"conversation_id": conversation_id},
+    )
+    groups: dict[str | None, list[str]] = {}
+    for r in rows:
+        groups.setdefault(r["previous_turn_id"], []).append(str(r["turn_id"]))
+    return {t: group for group in groups.values() for t in group}
 
 
 def save_assistant_message(
@@ -73,6 +158,9 @@ def save_assistant_message(
     """Write the assistant's answer of a turn; a re-run of the turn overwrites its own row only.
 
     `message_id` names a new row (an id already announced to the user); an existing row keeps its id.
+    An ended row (completed, failed, stopped) is final: it is returned unchanged, so a late or
+    repeated writer (a retried execution, a worker finishing after the user pressed stop)
+    never resurrects or rewrites it.
     """
     tokens = (
         (input_tokens or 0) + (output_tokens or 0)
@@ -92,6 +180,7 @@ def save_assistant_message(
             input_tokens = EXCLUDED.input_tokens, output_tokens = EXCLUDED.output_tokens,
             cost_usd = EXCLUDED.cost_usd, processing_time = EXCLUDED.processing_time,
             metadata = EXCLUDED.metadata
+        WHERE messages.status IN ('pending', 'streaming')
         RETURNING {_COLUMNS}
         """,
         {
@@ -110,8 +199,50 @@ def save_assistant_message(
             "message_id": message_id,
         },
     )
-    assert row is not None
+    if row is None:  # the row had ended: it stays as it is
+        stored = get_turn_message(db, turn_id=turn_id, role="assistant")
+        assert stored is not None
+        return stored
     return Message.model_validate(row)
+
+
+def record_stopped_usage(
+    db: Executor,
+    *,
+    turn_id: str,
+    agent_type: str | None,
+    model_used: str | None,
+    input_tokens: int,
+    output_tokens: int,
+    cost_usd: float,
+    usage: dict[str, Any],
+) -> bool:
+    """Account a stopped answer for what its model generated (once: the first record wins)."""
+    row = db.fetch_one(
+        """
+        UPDATE messages SET agent_type = COALESCE(agent_type, :agent_type),
+            model_used = COALESCE(model_used, :model_used), input_tokens = :input_tokens,
+            output_tokens = :output_tokens, tokens_used = :input_tokens + :output_tokens, cost_usd = :cost_usd,
+            metadata = metadata || jsonb_build_object('usage', :usage::jsonb)
+        WHERE turn_id = :turn_id::uuid AND role = 'assistant' AND status = 'stopped' AND cost_usd IS NULL
+        RETURNING id
+        """,
+        {
+            "turn_id": turn_id,
+            "agent_type": agent_type,
+            "model_used": model_used,
+            "input_tokens": input_tokens,
+            "output_tokens": output_tokens,
+            "cost_usd": cost_usd,
+            "usage": usage,
+        },
+    )
+    return row is not None
+
+
+def get(db: Executor, *, message_id: str) -> Message | None:
+    row = db.fetch_one(f"SELECT {_COLUMNS} FROM messages WHERE id = :id::uuid", {"id": message_id})
+    return Message.model_validate(row) if row else None
 
 
 def get_turn_message(db: Executor, *, turn_id: str, role: Role) -> Message | None:
@@ -123,14 +254,34 @@ def get_turn_message(db: Executor, *, turn_id: str, role: Role) -> Message | Non
     return Message.model_validate(row) if row else None
 
 
+# The turns on the path from the root to a leaf (``:leaf``; NULL: the conversation's shown leaf).
+_PATH_CTE = """
+WITH RECURSIVE leaf AS (
+    SELECT COALESCE(:leaf::uuid, c.current_turn_id,
+        (SELECT q.turn_id FROM messages q
+         WHERE q.conversation_id = c.id AND q.role = 'user' AND q.turn_id IS NOT NULL
+         ORDER BY q.created_at DESC, q.id DESC LIMIT 1)) AS turn_id
+    FROM conversations c WHERE c.id = :conversation_id::uuid
+), path(turn_id, previous_turn_id) AS (
+    SELECT m.turn_id, m.previous_turn_id FROM messages m JOIN leaf ON m.turn_id = leaf.turn_id
+    WHERE m.role = 'user' AND m.conversation_id = :conversation_id::uuid
+    UNION ALL
+    SELECT m.turn_id, m.previous_turn_id FROM messages m JOIN path ON m.turn_id = path.previous_turn_id
+    WHERE m.role = 'user' AND m.conversation_id = :conversation_id::uuid
+)
+"""
+
+
 def list_for_conversation(db: Executor, *, conversation_id: str, limit: int = 200) -> list[Message]:
-    """Oldest first, the order a chat is read in."""
+    """The shown branch, oldest first (the order a chat is read in); messages outside turns too."""
     rows = db.fetch_all(
         f"""
+        {_PATH_CTE}
         SELECT {_COLUMNS} FROM messages WHERE conversation_id = :conversation_id::uuid
+          AND (turn_id IS NULL OR turn_id IN (SELECT turn_id FROM path))
         ORDER BY created_at, role DESC, id LIMIT :limit
         """,
-        {"conversation_id": conversation_id, "limit": limit},
+        {"conversation_id": conversation_id, "limit": limit, "leaf": None},
     )
     return [Message.model_validate(r) for r in rows]
 
@@ -138,15 +289,26 @@ def list_for_conversation(db: Executor, *, conversation_id: str, limit: int = 20
 def recent(
     db: Executor, *, conversation_id: str, limit: int, before_turn: str | None = None
 ) -> list[Message]:
-    """The last `limit` completed messages before a turn, oldest first (the model's memory)."""
+    """The last `limit` answered messages on the branch before a turn, oldest first (the model's memory).
+
+    A stopped answer counts: the user saw it and may refer to it. A turn on another branch
+    (an earlier answer that was regenerated, a question that was edited) does not.
+    """
+    previous = None
+    if before_turn is not None:
+        question = get_turn_message(db, turn_id=before_turn, role="user")
+        previous = question.previous_turn_id if question is not None else None
+        if previous is None:
+            return []  # the first turn of its branch has no memory
     rows = db.fetch_all(
         f"""
+        {_PATH_CTE}
         SELECT {_COLUMNS} FROM messages
-        WHERE conversation_id = :conversation_id::uuid AND status = 'completed'
-          AND (:before_turn::uuid IS NULL OR turn_id IS DISTINCT FROM :before_turn::uuid)
+        WHERE conversation_id = :conversation_id::uuid AND status IN ('completed', 'stopped')
+          AND (turn_id IS NULL OR turn_id IN (SELECT turn_id FROM path))
         ORDER BY created_at DESC, role LIMIT :limit
         """,
-        {"conversation_id": conversation_id, "limit": limit, "before_turn": before_turn},
+        {"conversation_id": conversation_id, "limit": limit, "leaf": previous},
     )
     return [Message.model_validate(r) for r in reversed(rows)]
 

@@ -80,6 +80,7 @@ def tool_loop(state: DomainState, runtime: Ctx) -> DomainState:
         name=ctx.user.name,
         company=ctx.user.company,
         tool_names=[t.exposed_name for t in state["tools"]],
+        user_profile=ctx.user.profile_summary,
     )
     messages = [*state.get("history", []), ChatMessage(role="user", content=state["question"])]
     result = run_tool_loop(

@@ -23,6 +23,8 @@ def general_system_prompt(user: UserContext) -> str:
     ]
     if style:
         lines.append(f"The user prefers answers that are {style}.")
+    if user.profile_summary:
+        lines.append(user.profile_summary)  # what the profile knows (portal.agents.profile), unless opted out
     return "\n".join(lines)
 
 
