@@ -27,26 +27,32 @@ def to_markdown(conversation: Conversation, items: list[Message], *, owner_name:
     lines.append(f"- 내보낸 시각: {_time(datetime.now(_ZONE))}")
     lines.append("")
     for m in items:
-        if m.role == "system":
-            continue
-        who = _ROLE[m.role]
-        meta = [_time(m.created_at)]
-        if m.role == "assistant" and m.model_used:
-            meta.append(m.model_used)
-        if m.status == "failed":
-            meta.append("실패한 답변")
-        lines.extend([f"## {who} · {' · '.join(meta)}", "", m.content.rstrip() or "_(내용 없음)_", ""])
-        citations = m.metadata.get("citations") if isinstance(m.metadata, dict) else None
-        if isinstance(citations, list) and citations:
-            lines.append("출처:")
-            for c in citations:
-                if isinstance(c, dict):
-                    label = c.get("title") or c.get("file_name") or c.get("url") or "출처"
-                    page = f" p.{c['page']}" if c.get("page") else ""
-                    url = f" <{c['url']}>" if c.get("url") else ""
-                    lines.append(f"- {label}{page}{url}")
-            lines.append("")
+        if m.role != "system":
+            lines.extend(_message(m))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _message(m: Message) -> list[str]:
+    """One message: a heading (who, when, model, failure), its text, then its sources."""
+    meta = [_time(m.created_at)]
+    if m.role == "assistant" and m.model_used:
+        meta.append(m.model_used)
+    if m.status == "failed":
+        meta.append("실패한 답변")
+    lines = [f"## {_ROLE[m.role]} · {' · '.join(meta)}", "", m.content.rstrip() or "_(내용 없음)_", ""]
+    citations = m.metadata.get("citations") if isinstance(m.metadata, dict) else None
+    if isinstance(citations, list) and citations:
+        lines.append("출처:")
+        lines.extend(_citation(c) for c in citations if isinstance(c, dict))
+        lines.append("")
+    return lines
+
+
+def _citation(c: dict[str, object]) -> str:
+    label = c.get("title") or c.get("file_name") or c.get("url") or "출처"
+    page = f" p.{c['page']}" if c.get("page") else ""
+    url = f" <{c['url']}>" if c.get("url") else ""
+    return f"- {label}{page}{url}"
 
 
 def filename(conversation: Conversation) -> str:
