@@ -133,21 +133,24 @@ def _let_app_role_log_in(server) -> None:
             continue
 
 
+def _as_user(url: str, user: str) -> str:
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    return make_conninfo(**{**conninfo_to_dict(url), "user": user})
+
+
 def app_role_url(url: str) -> str:
     """The same database, signed in as the app role: row privileges only, as every function but
     migrate in AWS."""
     from portal.db.app_role import APP_ROLE
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-    return make_conninfo(**{**conninfo_to_dict(url), "user": APP_ROLE})
+    return _as_user(url, APP_ROLE)
 
 
 @pytest.fixture
 def admin_database_url(database_url: str) -> str:
     """This test's database as its owner (the superuser): for DDL, whatever database_url signs in as."""
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
-    return make_conninfo(**{**conninfo_to_dict(database_url), "user": ADMIN_USER})
+    return _as_user(database_url, ADMIN_USER)
 
 
 @pytest.fixture
@@ -201,7 +204,10 @@ def target(database_url: str) -> Iterator[object]:
     """The whole local target (server on a free port) over this test's database."""
     from portal.local.target import LocalTarget
 
-    with LocalTarget(database_url=database_url, extra_env={"POWERTOOLS_LOG_LEVEL": "WARNING"}) as running:
+    # Signed in as the app role (PORTAL_TEST_DB_ROLE), the target migrates as the owner, as in AWS.
+    owner = _as_user(database_url, ADMIN_USER) if TEST_DB_ROLE else None
+    extra_env = {"POWERTOOLS_LOG_LEVEL": "WARNING"}
+    with LocalTarget(database_url=database_url, extra_env=extra_env, migrate_url=owner) as running:
         yield running
 
 
