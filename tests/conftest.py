@@ -31,6 +31,9 @@ CDK_SUITES = ("tests/infra/", "tests/deploy/")
 # Suites that take minutes: `pytest -m "not slow"` leaves them out of a quick loop; `make test` runs them.
 SLOW_SUITES = (*CDK_SUITES, "tests/e2e/")
 TEST_TOKEN_TTL_SECONDS = 24 * 3600
+# Read before _isolated_env clears PORTAL_*: who the tests' databases sign in as (database_url).
+TEST_DB_ROLE = os.environ.get("PORTAL_TEST_DB_ROLE", "")
+ADMIN_USER = "postgres"  # pgserver's superuser, which migrates the templates
 
 # The local target's environment, quieter: tests read logs only when they fail.
 LOCAL_ENV = {**LOCAL_AWS_ENV, "POWERTOOLS_LOG_LEVEL": "WARNING"}
@@ -107,18 +110,63 @@ def pg_server(testrun_uid: str):
     executor = PsycopgExecutor(server.get_uri(TEMPLATE_DB), min_size=1, max_size=1)
     apply_migrations(executor)
     executor.close()
+    _let_app_role_log_in(server)
     yield server
     server.cleanup()
 
 
+def _let_app_role_log_in(server) -> None:
+    """The app role (migration 0010) may log in here; with the server's trust auth, no password.
+
+    In AWS the migrate function gives it the app secret's password (tests/security/test_app_role.py
+    proves that login with a real password check). Workers race to do this: retry the loser.
+    """
+    import psycopg
+    from portal.db.app_role import APP_ROLE
+
+    for _ in range(5):
+        try:
+            with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
+                conn.execute(f"ALTER ROLE {APP_ROLE} LOGIN")
+            return
+        except psycopg.errors.InternalError:  # "tuple concurrently updated" by another worker
+            continue
+
+
+def _as_user(url: str, user: str) -> str:
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    return make_conninfo(**{**conninfo_to_dict(url), "user": user})
+
+
+def app_role_url(url: str) -> str:
+    """The same database, signed in as the app role: row privileges only, as every function but
+    migrate in AWS."""
+    from portal.db.app_role import APP_ROLE
+
+    return _as_user(url, APP_ROLE)
+
+
+@pytest.fixture
+def admin_database_url(database_url: str) -> str:
+    """This test's database as its owner (the superuser): for DDL, whatever database_url signs in as."""
+    return _as_user(database_url, ADMIN_USER)
+
+
 @pytest.fixture
 def database_url(pg_server, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh, migrated database for this test; DATABASE_URL points at it."""
+    """A fresh, migrated database for this test; DATABASE_URL points at it.
+
+    PORTAL_TEST_DB_ROLE=portal_app signs every test in as the app role instead of the superuser:
+    run any suite that way to prove the role's grants are enough for it.
+    """
     from portal import services
 
     name = f"t_{uuid.uuid4().hex[:12]}"
     pg_server.psql(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}";')
     url = pg_server.get_uri(name)
+    if TEST_DB_ROLE == "portal_app":
+        url = app_role_url(url)
     monkeypatch.setenv("DATABASE_URL", url)
     services.reset()
     yield url
@@ -156,7 +204,10 @@ def target(database_url: str) -> Iterator[object]:
     """The whole local target (server on a free port) over this test's database."""
     from portal.local.target import LocalTarget
 
-    with LocalTarget(database_url=database_url, extra_env={"POWERTOOLS_LOG_LEVEL": "WARNING"}) as running:
+    # Signed in as the app role (PORTAL_TEST_DB_ROLE), the target migrates as the owner, as in AWS.
+    owner = _as_user(database_url, ADMIN_USER) if TEST_DB_ROLE else None
+    extra_env = {"POWERTOOLS_LOG_LEVEL": "WARNING"}
+    with LocalTarget(database_url=database_url, extra_env=extra_env, migrate_url=owner) as running:
         yield running
 
 

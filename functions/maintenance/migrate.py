@@ -1,9 +1,11 @@
 """Applies pending SQL migrations (run by the deployment's trigger after the cluster exists)."""
 
 from portal import services
+from portal.db.app_role import sync_app_role
 from portal.db.migrate import apply_migrations
 from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
+from portal.settings import get_settings
 
 
 @logger.inject_lambda_context
@@ -11,4 +13,8 @@ from portal.observability import logger, metrics, tracer
 @metrics.log_metrics
 @track_deadline
 def handler(event: dict, context: object) -> dict:
-    return {"applied": apply_migrations(services.db())}
+    applied = apply_migrations(services.db())
+    # Every other function runs as the app role: it must be able to log in before they start.
+    app_secret = get_settings().db_app_secret_arn
+    app_role = sync_app_role(services.db(), app_secret) if app_secret else None
+    return {"applied": applied, "app_role": app_role}

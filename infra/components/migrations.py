@@ -33,7 +33,7 @@ class SchemaMigrations(Construct):
     ) -> None:
         super().__init__(scope, id)
         self.function = PortalFunction(self, "Migrate", spec=MIGRATE, layers=layers, config=config)
-        database.grant_data_api(self.function)
+        database.grant_admin_data_api(self.function)
         # After an idle night the cluster is paused; a deploy must wait for it, not fail.
         self.function.add_environment(PORTAL_DB_RESUME_BUDGET_SECONDS=str(MIGRATE_RESUME_BUDGET_SECONDS))
         self.trigger = triggers.Trigger(

@@ -41,7 +41,8 @@ class DataStack(Stack):
         )
 
         CfnOutput(self, "DatabaseClusterArn", value=self.database.cluster.cluster_arn)
-        CfnOutput(self, "DatabaseSecretArn", value=self.database.secret.secret_arn)
+        CfnOutput(self, "DatabaseSecretArn", value=self.database.admin_secret.secret_arn)
+        CfnOutput(self, "DatabaseAppSecretArn", value=self.database.app_secret.secret_arn)
         CfnOutput(
             self,
             "ProviderKeysSecretArn",

@@ -3,7 +3,10 @@
 A botocore `before-call` handler answers rds-data requests, so a function builds its real
 DataApiExecutor from its synthesized environment (cluster and secret ARNs), and every call it
 makes is recorded and checked against its role like any other AWS call. Requests for another
-cluster or secret than the deployed ones are refused, as AWS would.
+cluster or secret than the deployed ones are refused, as AWS would. Each request runs as the
+database user of the secret it names (the app role's secret signs in as that role, with its
+password, so a function has exactly the role's privileges; the master user's is the server's
+superuser).
 """
 
 from __future__ import annotations
@@ -22,17 +25,30 @@ from portal.db.executor import to_pyformat
 class DataApiOnPostgres:
     """ExecuteStatement, BeginTransaction, CommitTransaction, RollbackTransaction over psycopg."""
 
-    def __init__(self, database_url: str, *, cluster_arn: str, secret_arn: str, database: str) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        cluster_arn: str,
+        logins: dict[str, tuple[str | None, str]],
+        database: str,
+    ) -> None:
         self.database_url = database_url
-        self.cluster_arn, self.secret_arn, self.database = cluster_arn, secret_arn, database
-        self._autocommit = psycopg.connect(database_url, autocommit=True)
+        self.cluster_arn, self.logins, self.database = cluster_arn, logins, database
+        self._autocommit: dict[str, psycopg.Connection[Any]] = {}  # secret ARN -> connection
         self._transactions: dict[str, psycopg.Connection[Any]] = {}
         self._type_names: dict[int, str] = {}
 
     def close(self) -> None:
-        for conn in self._transactions.values():
+        for conn in [*self._transactions.values(), *self._autocommit.values()]:
             conn.close()
-        self._autocommit.close()
+
+    def _connect(self, secret_arn: str, *, autocommit: bool) -> psycopg.Connection[Any]:
+        username, password = self.logins[secret_arn]
+        if username is None:
+            return psycopg.connect(self.database_url, autocommit=autocommit)
+        # A role without LOGIN (migrate has not set its password yet) is refused here, as in AWS.
+        return psycopg.connect(self.database_url, user=username, password=password, autocommit=autocommit)
 
     def answer(self, operation: str, params: dict[str, Any]) -> tuple[AWSResponse, dict[str, Any]]:
         """A (response, parsed) pair botocore takes instead of sending the request."""
@@ -48,7 +64,7 @@ class DataApiOnPostgres:
     def _check_target(self, params: dict[str, Any]) -> None:
         if params.get("resourceArn") != self.cluster_arn:
             raise PermissionError(f"no Data API cluster {params.get('resourceArn')!r}")
-        if params.get("secretArn") != self.secret_arn:
+        if params.get("secretArn") not in self.logins:
             raise PermissionError(f"secret {params.get('secretArn')!r} is not this cluster's")
         if params.get("database", self.database) != self.database:
             raise PermissionError(f"no database {params['database']!r}")
@@ -57,7 +73,7 @@ class DataApiOnPostgres:
 
     def _BeginTransaction(self, params: dict[str, Any]) -> dict[str, Any]:
         transaction_id = uuid.uuid4().hex
-        self._transactions[transaction_id] = psycopg.connect(self.database_url)
+        self._transactions[transaction_id] = self._connect(params["secretArn"], autocommit=False)
         return {"transactionId": transaction_id}
 
     def _CommitTransaction(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -73,10 +89,17 @@ class DataApiOnPostgres:
 
     def _ExecuteStatement(self, params: dict[str, Any]) -> dict[str, Any]:
         transaction = params.get("transactionId")
-        conn = self._transactions[transaction] if transaction else self._autocommit
+        if transaction:
+            conn = self._transactions[transaction]
+        else:
+            secret = params["secretArn"]
+            if secret not in self._autocommit:
+                self._autocommit[secret] = self._connect(secret, autocommit=True)
+            conn = self._autocommit[secret]
         values = {p["name"]: _value(p["value"]) for p in params.get("parameters", [])}
         with conn.cursor() as cur:
-            cur.execute(to_pyformat(params["sql"]), values or None)  # type: ignore[arg-type]
+            # Always a mapping, as the psycopg executor passes: a literal % is escaped as %% either way.
+            cur.execute(to_pyformat(params["sql"]), values)  # type: ignore[arg-type]
             if cur.description is None:
                 return {"numberOfRecordsUpdated": max(cur.rowcount, 0)}
             columns = [

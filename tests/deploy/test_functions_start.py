@@ -7,9 +7,11 @@ or a grant a function needs fails the test named after that function.
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import boto3
+import psycopg
 import pytest
 
 from infra.functions import ALL_FUNCTIONS, WORKERS
@@ -169,17 +171,33 @@ def test_ingest_processes_an_uploaded_file(deployment: Deployment) -> None:
 
 
 @pytest.mark.starts("migrate")
-def test_migrate_applies_every_migration_through_the_data_api(deployment: Deployment, pg_server) -> None:
-    # Given an empty database behind the deployed cluster
+def test_migrate_applies_every_migration_and_gives_the_app_role_its_secrets_password(
+    deployment: Deployment, pg_server
+) -> None:
+    # Given an empty database behind the deployed cluster, and the app role's stored password
     name = f"m_{uuid.uuid4().hex[:12]}"
     pg_server.psql(f'CREATE DATABASE "{name}";')
     deployment.world.serve_database(pg_server.get_uri(name))
+    password_of_app_role = "SELECT rolcanlogin, rolpassword FROM pg_authid WHERE rolname = 'portal_app'"
+    with psycopg.connect(pg_server.get_uri("postgres"), autocommit=True) as conn:
+        before = conn.execute(password_of_app_role).fetchone()
 
     # When the deploy's trigger runs the migrate function
     result = deployment.invoke("migrate", trigger_event())
 
     # Then every migration was applied
     assert result["applied"], result
+    # And the app role (0010) may log in with a password set from the app secret: a new SCRAM
+    # verifier, never the clear text (tests/security/test_app_role.py signs in with it)
+    assert result["app_role"] == "portal_app", result
+    with psycopg.connect(pg_server.get_uri("postgres"), autocommit=True) as conn:
+        can_login, verifier = conn.execute(password_of_app_role).fetchone() or (False, None)
+    assert can_login and verifier and verifier.startswith("SCRAM-SHA-256$4096:")
+    assert before is None or verifier != before[1]
+    app_secret = json.loads(
+        deployment.world.secret_values[deployment.environment("migrate")["PORTAL_DB_APP_SECRET_ARN"]]
+    )
+    assert app_secret["password"] not in verifier
 
 
 @pytest.mark.starts("sweep")

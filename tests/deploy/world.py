@@ -27,13 +27,25 @@ from tests.deploy.data_api import DataApiOnPostgres
 from tests.deploy.recorder import RECORDER
 
 
+@dataclass(frozen=True)
+class Login:
+    """Who a secret signs in as: None for the cluster's master user."""
+
+    username: str | None
+    password: str
+
+
 @dataclass
 class Cluster:
     """The Aurora cluster the Data API serves: what a caller must name to reach it."""
 
     arn: str
-    secret_arn: str
+    logins: dict[str, Login]  # secret ARN -> who it signs in as
     database: str
+
+    def secret_for(self, username: str | None) -> str:
+        """The ARN of the attached secret that signs in as `username` (None: the master user)."""
+        return next(arn for arn, login in self.logins.items() if login.username == username)
 
 
 class DeployedWorld:
@@ -62,17 +74,23 @@ class DeployedWorld:
         for stack, logical, res in a.resources("AWS::StepFunctions::StateMachine"):
             self._state_machine(stack, logical, res["Properties"])
         for stack, logical, res in a.resources("AWS::RDS::DBCluster"):
-            # The Data API takes the secret attached to the cluster.
-            secret = next(
+            # The Data API takes any secret attached to the cluster (the admin's and the app role's).
+            attached = [
                 a.resolve(stack, r["Properties"]["SecretId"])
                 for s, _, r in a.resources("AWS::SecretsManager::SecretTargetAttachment")
                 if s == stack and r["Properties"]["TargetId"] == {"Ref": logical}
-            )
+            ]
+            master = str(a.resolve(stack, res["Properties"]["MasterUsername"]))
             self.cluster = Cluster(
                 arn=a.resolve(stack, {"Fn::GetAtt": [logical, "Arn"]}),
-                secret_arn=secret,
+                logins={arn: self._login(arn, master) for arn in attached},
                 database=str(res["Properties"].get("DatabaseName", "postgres")),
             )
+
+    def _login(self, arn: str, master: str) -> Login:
+        value = json.loads(self.secret_values[arn])
+        # The master user is this server's superuser (the URL's user); any other logs in as itself.
+        return Login(None if value["username"] == master else value["username"], value["password"])
 
     def _table(self, ddb: Any, name: str, props: dict[str, Any]) -> None:
         kwargs: dict[str, Any] = {
@@ -96,7 +114,8 @@ class DeployedWorld:
             # Derived from the ARN, not random: libraries cache secrets per process (Powertools
             # parameters), and every test's world must agree with what an earlier one cached.
             password = hashlib.sha256(arn.encode()).hexdigest()[: int(generate.get("PasswordLength", 32))]
-            template = generate.get("SecretStringTemplate")
+            # The app role's names its master secret's ARN (Fn::Join): resolve before parsing.
+            template = self.assembly.resolve(stack, generate.get("SecretStringTemplate"))
             value = (
                 json.dumps({**json.loads(template), generate["GenerateStringKey"]: password})
                 if template
@@ -135,7 +154,7 @@ class DeployedWorld:
         self.data_api = DataApiOnPostgres(
             database_url,
             cluster_arn=self.cluster.arn,
-            secret_arn=self.cluster.secret_arn,
+            logins={arn: (login.username, login.password) for arn, login in self.cluster.logins.items()},
             database=self.cluster.database,
         )
         RECORDER.stand_ins["rds-data"] = self.data_api.answer

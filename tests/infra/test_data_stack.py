@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources as package_files
+from pathlib import Path
+
 import pytest
 from aws_cdk.assertions import Match
+from portal.db.app_role import APP_ROLE
 from portal.tables import ALL_TABLES
 
 from tests.infra.helpers import Synthesized, resources
+
+MIGRATIONS = Path(str(package_files.files("portal.db") / "migrations"))
 
 pytestmark = pytest.mark.infra
 
@@ -34,11 +41,11 @@ def test_aurora_is_serverless_v2_postgres_16_with_the_data_api_and_scales_to_zer
         },
     )
     template.has_resource_properties("AWS::RDS::DBInstance", {"DBInstanceClass": "db.serverless"})
-    # and its credentials live in a generated secret
+    # and its credentials live in generated secrets: the admin's and the app role's
     template.resource_properties_count_is(
         "AWS::SecretsManager::Secret",
         {"GenerateSecretString": Match.object_like({"GenerateStringKey": "password"})},
-        1,
+        2,
     )
 
 
@@ -149,16 +156,51 @@ def test_uploads_bucket_is_private_encrypted_tls_only_with_cors_and_multipart_cl
 
 def test_provider_keys_are_the_only_portal_secret(portal: Synthesized) -> None:
     # No signing key: sign-in tokens are RS256 from the issuer (Cognito), verified with its JWKS.
-    # The generated secrets are the database's password and the provider keys' placeholder.
+    # The generated secrets are the database's two passwords (admin, app role) and the provider
+    # keys' placeholder.
     generated = [
         s["Properties"]["GenerateSecretString"]
         for s in resources(portal.json("data"), "AWS::SecretsManager::Secret").values()
         if "GenerateSecretString" in s["Properties"]
     ]
-    assert sorted(g.get("GenerateStringKey") for g in generated) == ["password", "placeholder"]
+    assert sorted(g.get("GenerateStringKey") for g in generated) == ["password", "password", "placeholder"]
     # provider keys: tests/infra/test_provider_keys_secret.py
     # AWS-managed encryption: no customer keys to pay for
     assert not resources(portal.json("data"), "AWS::KMS::Key")
+
+
+def test_the_app_role_has_its_own_secret_attached_to_the_cluster(portal: Synthesized) -> None:
+    template = portal.json("data")
+    secrets = resources(template, "AWS::SecretsManager::Secret")
+    usernames = {
+        logical: _template(s["Properties"]["GenerateSecretString"]["SecretStringTemplate"])["username"]
+        for logical, s in secrets.items()
+        if s["Properties"].get("GenerateSecretString", {}).get("GenerateStringKey") == "password"
+    }
+    # One secret for the cluster's admin, one for the app role migration 0010 creates
+    assert sorted(usernames.values()) == ["portal_admin", APP_ROLE]
+    [cluster] = resources(template, "AWS::RDS::DBCluster")
+    attached = {
+        a["Properties"]["SecretId"]["Ref"]
+        for a in resources(template, "AWS::SecretsManager::SecretTargetAttachment").values()
+        if a["Properties"]["TargetId"] == {"Ref": cluster}
+    }
+    # Both are attached to the cluster (the Data API and the console's query editor take either)
+    assert attached == set(usernames)
+    # Its password has no quote, backslash or space (it is set by SQL: portal.db.app_role)
+    app = next(logical for logical, name in usernames.items() if name == APP_ROLE)
+    excluded = secrets[app]["Properties"]["GenerateSecretString"]["ExcludeCharacters"]
+    assert all(c in excluded for c in "'\"\\ ")
+    # The role the secret names is the one the migration creates
+    assert "CREATE ROLE portal_app" in (MIGRATIONS / "0010_app_role.sql").read_text()
+
+
+def _template(value: object) -> dict:
+    """A secret's JSON template; the app role's names its master secret (a Fn::Join around a Ref)."""
+    if isinstance(value, dict):
+        value = "".join(part if isinstance(part, str) else "REF" for part in value["Fn::Join"][1])
+    assert isinstance(value, str)
+    return json.loads(value)
 
 
 def test_migrations_run_after_the_cluster_exists(portal: Synthesized) -> None:

@@ -58,3 +58,18 @@ def sender(monkeypatch: pytest.MonkeyPatch) -> Iterator[RecordingSender]:
     # Cached like the real one, so services.reset() can clear it at teardown.
     monkeypatch.setattr(services, "sender", lru_cache(maxsize=1)(lambda: recording))
     yield recording
+
+
+@pytest.fixture
+def app_database_url(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """This test's database signed in as the app role (migration 0010), as every function but
+    migrate is in AWS: the suites that reach every route with it prove its grants are enough."""
+    from portal import services
+
+    from tests.conftest import app_role_url
+
+    url = app_role_url(database_url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    services.reset()
+    yield url
+    services.reset()

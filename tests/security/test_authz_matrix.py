@@ -505,7 +505,7 @@ class StubLauncher:
 
 
 @pytest.fixture
-def world(database_url: str, aws: dict, monkeypatch: pytest.MonkeyPatch) -> World:
+def world(app_database_url: str, aws: dict, monkeypatch: pytest.MonkeyPatch) -> World:
     from portal import services
     from portal.api.app import create_app
     from portal.db.repositories import users

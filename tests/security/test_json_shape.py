@@ -51,7 +51,7 @@ def test_check_value_refuses_nul_in_strings_and_keys(value: object) -> None:
 
 
 @pytest.fixture
-def client(database_url: str, aws: dict) -> TestClient:
+def client(app_database_url: str, aws: dict) -> TestClient:
     from portal.api.app import create_app
 
     return TestClient(create_app())

@@ -23,7 +23,7 @@ def limits(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def apps(limits: None, database_url: str, aws: dict) -> tuple[TestClient, TestClient]:
+def apps(limits: None, app_database_url: str, aws: dict) -> tuple[TestClient, TestClient]:
     """Two instances of the API, as two Lambda containers would be."""
     from portal.api.app import create_app
 

@@ -25,7 +25,7 @@ class StubLauncher:
 
 
 @pytest.fixture
-def api_schema(database_url: str, aws: dict, monkeypatch: pytest.MonkeyPatch) -> Any:
+def api_schema(app_database_url: str, aws: dict, monkeypatch: pytest.MonkeyPatch) -> Any:
     from portal import services
     from portal.api.app import create_app
     from portal.settings import reset_settings

@@ -17,7 +17,7 @@ BUCKET = "portal-uploads"
 
 
 @pytest.fixture
-def client(database_url: str, aws: dict) -> TestClient:
+def client(app_database_url: str, aws: dict) -> TestClient:
     from portal.api.app import create_app
 
     return TestClient(create_app())

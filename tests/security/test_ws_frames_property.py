@@ -46,7 +46,7 @@ frames = st.one_of(
 
 @pytest.fixture
 def socket_world(
-    database_url: str, aws: dict, monkeypatch: pytest.MonkeyPatch
+    app_database_url: str, aws: dict, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[RecordingSender, str]:
     from portal import services
     from portal.db.repositories import users

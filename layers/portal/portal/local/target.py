@@ -48,11 +48,14 @@ class LocalTarget:
         database_url: str | None = None,
         web_dist: Path | None = None,
         extra_env: dict[str, str] | None = None,
+        migrate_url: str | None = None,
     ) -> None:
         self.host = host
         self.port = port or free_port()
         self.data_dir = Path(data_dir or os.environ.get("PORTAL_LOCAL_DATA_DIR", ".local"))
         self.database_url = database_url
+        # Who migrates when the portal signs in as the app role (as in AWS): the database's owner.
+        self.migrate_url = migrate_url
         self.web_dist = web_dist
         self.extra_env = extra_env or {}
         self._mock: Any = None
@@ -92,7 +95,7 @@ class LocalTarget:
 
             self.database_url = start_embedded_postgres(self.data_dir)
         self._set_env({"DATABASE_URL": self.database_url or os.environ["DATABASE_URL"]})
-        applied = apply_migrations(services.db())
+        applied = self._migrate()
         if applied:
             logger.info("migrations applied", extra={"applied": applied})
 
@@ -163,6 +166,17 @@ class LocalTarget:
             else:
                 os.environ[key] = value
         services.reset()
+
+    def _migrate(self) -> list[str]:
+        if not self.migrate_url:
+            return apply_migrations(services.db())
+        from portal.db.psycopg_executor import PsycopgExecutor
+
+        owner = PsycopgExecutor(self.migrate_url, min_size=1, max_size=1)
+        try:
+            return apply_migrations(owner)
+        finally:
+            owner.close()
 
     def __enter__(self) -> LocalTarget:
         return self.start()

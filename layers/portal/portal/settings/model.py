@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     db_cluster_arn: str | None = None
     db_secret_arn: str | None = None
+    # Migrate only: the app role's secret, whose password it gives the role (portal.db.app_role).
+    db_app_secret_arn: str | None = None
     db_name: str = "portal"
     # How long a Data API call waits for a paused Aurora to resume (the migrate function waits longer).
     db_resume_budget_seconds: float = Field(default=45.0, gt=0, le=840)
