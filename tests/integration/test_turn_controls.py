@@ -159,6 +159,38 @@ def test_a_stop_mid_stream_keeps_what_was_streamed_and_charges_what_was_generate
     assert closing["message_id"] == row["id"]
 
 
+def test_a_stopped_turn_costs_the_budget_what_its_answer_records(
+    db, aws, fast_header, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portal.agents.runner import run_worker
+    from portal.agents.workers.general import answer
+    from portal.budgets import ledger
+    from portal.budgets.scope import turn_budget
+    from portal.db.repositories import budgets
+
+    # Given a user with a budget, whose turn is stopped mid-stream
+    event = _turn(db)
+    budgets.put(
+        db, scope="user", subject="E1001", monthly_limit_usd=100.0, warn_ratio=0.8, admin_empno="E1001"
+    )
+    model = StopMidStream(
+        [f"문장 {i}입니다. " for i in range(10)], stop_after=3, on_stop=lambda: _stop(db, event)
+    )
+    _use(monkeypatch, model)
+
+    # When the worker runs inside the turn's budget (as the deployed handler does)
+    with turn_budget("E1001"):
+        result = run_worker(event, answer)
+
+    # Then the counter took what the stopped answer records: the interrupted call is not free
+    assert result["status"] == "stopped"
+    [row] = _answers(db, event["turn_id"])
+    spent, reserved = ledger.spend(db, scope="user", subject="E1001")
+    assert reserved == 0.0
+    assert float(row["cost_usd"]) > 0
+    assert spent == pytest.approx(float(row["cost_usd"]), abs=1e-6)
+
+
 def test_a_retried_execution_of_a_stopped_turn_neither_answers_nor_resurrects_it(
     db, aws, fast_header, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,13 +16,23 @@ from portal.budgets import ledger
 from portal.budgets import scope as budget_scope
 from portal.budgets.errors import BudgetExceeded
 from portal.budgets.estimate import estimate_cost_usd, model_for
-from portal.llm.base import ChatModel, Completed, ModelRequest, StreamEvent
+from portal.llm.base import ChatModel, Completed, ModelRequest, StreamEvent, TextDelta, Usage
 from portal.llm.catalog import CatalogModel, cost_usd
 from portal.observability import MetricName, logger, metrics
 
 # Stored call costs are rounded so (messages.metadata.calls); the counter adds the same figure,
 # so a turn's stored cost and what its calls added to the counter are equal to the cent and below.
 COST_DIGITS = 6
+
+
+def interrupted_usage(request: ModelRequest, text: str) -> Usage:
+    """The usage of a stream cut short (the user pressed stop): estimated from what was sent and
+    the text generated so far. The stopped answer's stored cost (service.interrupted_answer) and
+    what the budget counter takes are computed here alike, so the two agree."""
+    from portal.llm.model_choice import estimate_tokens
+
+    sent = request.system + "".join(m.content for m in request.messages)
+    return Usage(input_tokens=estimate_tokens(sent), output_tokens=estimate_tokens(text))
 
 
 def _department_of(empno: str) -> str | None:
@@ -59,13 +69,22 @@ def metered(
         raise
     scope.warnings.extend(s for s in reservation.standings if s.state != "ok")
     actual = 0.0
+    completed = False
+    text: list[str] = []
     try:
         for event in provider.stream(request):
             if isinstance(event, Completed):
                 actual = round(cost_usd(spec, event.usage), COST_DIGITS)
+                completed = True
+            elif isinstance(event, TextDelta):
+                text.append(event.text)
             yield event
     finally:
-        # A call that failed before it completed reported no usage: it is counted as free.
+        # A call cut short after it produced text (stop, or a provider failing mid-stream) is
+        # charged its estimated usage, like the stopped answer records it; a call that failed
+        # before producing anything reported no usage and is counted as free.
+        if not completed and text:
+            actual = round(cost_usd(spec, interrupted_usage(request, "".join(text))), COST_DIGITS)
         try:
             ledger.settle(db, reservation, actual_usd=actual)
             scope.spent_usd += actual

@@ -16,7 +16,7 @@ from portal.llm.base import (
     Usage,
 )
 from portal.llm.catalog import CatalogModel, cost_usd
-from portal.llm.metered import metered
+from portal.llm.metered import interrupted_usage, metered
 from portal.observability import logger
 from portal.settings import get_settings
 
@@ -67,10 +67,7 @@ def interrupted_answer(
     model: CatalogModel, request: ModelRequest, text: str, fallbacks: list[dict[str, str]]
 ) -> StreamedAnswer:
     """A stream cut short: its text, and its usage and cost estimated from the request and the text."""
-    from portal.llm.model_choice import estimate_tokens
-
-    sent = request.system + "".join(m.content for m in request.messages)
-    usage = Usage(input_tokens=estimate_tokens(sent), output_tokens=estimate_tokens(text))
+    usage = interrupted_usage(request, text)
     return StreamedAnswer(text, model, usage, cost_usd(model, usage), "interrupted", fallbacks)
 
 
