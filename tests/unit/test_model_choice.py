@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from portal.errors import BadRequest, PayloadTooLarge
 from portal.llm import model_choice
@@ -164,3 +166,28 @@ def test_estimate_tokens() -> None:
     assert estimate_tokens("") == 0
     assert estimate_tokens("abcd" * 10) == 10
     assert estimate_tokens("가나다") == 2
+
+
+def test_the_deployments_allow_list_limits_the_chain_and_keeps_the_offline_fallback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from portal.llm import enablement
+    from portal.settings import get_settings
+
+    # Given a deployment that offers two models (cdk context models_enabled -> PORTAL_MODELS_ENABLED),
+    # one named by its catalog key and one by its provider model id
+    models = [m for m in load_catalog().models if m.provider in BOTH]
+    allowed = [models[0].key, models[1].model_id]
+    monkeypatch.setenv("PORTAL_MODELS_ENABLED", json.dumps(allowed))
+    monkeypatch.delenv("PORTAL_DATABASE_URL", raising=False)  # no organisation settings: the list alone
+    get_settings.cache_clear()
+    enablement.forget()
+    try:
+        # Then the model choice offers only those, and the catalog API's reason names the deployment
+        chain = choose_models(TaskType.BALANCED_REASONING, configured_providers=BOTH)
+        assert {m.key for m in chain} <= {models[0].key, models[1].key}
+        assert enablement.current().why_not(models[2]) == "model_not_deployed"
+        # And the offline fallback stays allowed (it is the no-key answer and costs nothing)
+        assert keys(choose_models(TaskType.BALANCED_REASONING, configured_providers=set())) == ["offline"]
+    finally:
+        get_settings.cache_clear()

@@ -171,6 +171,7 @@ const ko = {
   // --- console branch: the admin console (#13), the settings usage block ---
   'model.unavailable.provider_disabled_by_admin': '관리자가 {provider} 모델 사용을 중지했습니다.',
   'model.unavailable.model_disabled_by_admin': '관리자가 이 모델 사용을 중지했습니다.',
+  'model.unavailable.model_not_deployed': '이 배포에서는 제공하지 않는 모델입니다.',
   'error.models_disabled': '관리자가 이 요청에 쓸 수 있는 모델을 모두 사용 중지했습니다. 관리자에게 문의해 주세요.',
   'admin.open': '관리자 콘솔',
   'admin.title': '관리자 콘솔',
@@ -535,6 +536,7 @@ const en: Record<MessageKey, string> = {
   // --- console branch: the admin console (#13), the settings usage block ---
   'model.unavailable.provider_disabled_by_admin': 'An administrator switched {provider} models off.',
   'model.unavailable.model_disabled_by_admin': 'An administrator switched this model off.',
+  'model.unavailable.model_not_deployed': 'This deployment does not offer this model.',
   'error.models_disabled': 'An administrator switched off every model that could answer this. Please ask an administrator.',
   'admin.open': 'Admin console',
   'admin.title': 'Admin console',

@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from portal.db.executor import Executor
 from portal.errors import BadRequest
@@ -32,12 +32,22 @@ class Enablement:
 
     disabled_providers: frozenset[str] = field(default_factory=frozenset)
     disabled_models: frozenset[str] = field(default_factory=frozenset)
+    # The deployment's allow list (cdk context `models_enabled` -> PORTAL_MODELS_ENABLED): catalog
+    # keys or provider model ids; empty = the whole catalog. The offline model is always allowed
+    # (it is the no-key fallback and costs nothing). Admins narrow further in the console.
+    deployed: frozenset[str] = field(default_factory=frozenset)
 
     def allows(self, model: CatalogModel) -> bool:
-        return model.provider not in self.disabled_providers and model.key not in self.disabled_models
+        return self.why_not(model) is None
 
     def why_not(self, model: CatalogModel) -> str | None:
         """The unavailable_reason the catalog API shows, or None when allowed."""
+        if (
+            self.deployed
+            and model.provider != "offline"
+            and not {model.key, model.model_id, model.bedrock_model_id} & self.deployed
+        ):
+            return "model_not_deployed"
         if model.provider in self.disabled_providers:
             return "provider_disabled_by_admin"
         if model.key in self.disabled_models:
@@ -62,6 +72,10 @@ class Enablement:
             return frozenset(str(k) for k in listed) if isinstance(listed, list) else frozenset()
 
         return cls(keys("disabled_providers"), keys("disabled_models"))
+
+    def in_deployment(self, allow_list: Iterable[str]) -> Enablement:
+        """This setting within the deployment's allow list."""
+        return replace(self, deployed=frozenset(allow_list))
 
 
 ALL_ENABLED = Enablement()
@@ -89,14 +103,14 @@ def current() -> Enablement:
 
     settings = get_settings()
     if not (settings.database_url or (settings.db_cluster_arn and settings.db_secret_arn)):
-        return ALL_ENABLED
+        return ALL_ENABLED.in_deployment(settings.models_enabled)
     db = services.db()
     now = time.monotonic()
     with _lock:
         hit = _cached.get(id(db))
         if hit is not None and now - hit[0] < READ_TTL_SECONDS:
             return hit[1]
-    value = read(db)
+    value = read(db).in_deployment(settings.models_enabled)
     with _lock:
         _cached[id(db)] = (now, value)
     return value

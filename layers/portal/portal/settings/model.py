@@ -106,6 +106,9 @@ class Settings(BaseSettings):
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
     google_api_key: SecretStr | None = Field(default=None, validation_alias="GOOGLE_API_KEY")
     use_bedrock: bool = False  # Claude through Bedrock (IAM, no key) in AWS
+    # The deployment's model allow list (cdk context `models_enabled`): catalog keys or provider
+    # model ids; empty = the whole catalog. portal.llm.enablement applies it everywhere.
+    models_enabled: list[str] = []
     # Secrets Manager JSON {"ANTHROPIC_API_KEY": ..., "GOOGLE_API_KEY": ..., "TAVILY_API_KEY": ...}
     provider_keys_secret_arn: str | None = None
     default_model: str | None = None
