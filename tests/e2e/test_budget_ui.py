@@ -173,6 +173,7 @@ def test_the_admin_reviews_a_thumbs_down_with_its_comment(
         item = panel.locator(".feedback-item", has_text=comment)
         expect(item).to_have_count(1)
         expect(item).to_have_class("feedback-item down")
+        expect(item.get_by_role("img", name="싫어요")).to_have_count(1)
         expect(item).to_contain_text("출장비 정산 기준을 알려 주세요")  # the question
         expect(item).to_contain_text("예산 안에서 답변합니다")  # the answer
         expect(item).to_contain_text(empno)
