@@ -201,6 +201,7 @@ def test_every_console_screen_is_korean_and_fits(browser: Any, ui_target: Any, l
             ("예산", "budgets"),
             ("MCP 연결", "mcp"),
             ("모델 사용", "models"),
+            ("피드백", "feedback"),
             ("활동 기록", "activity"),
         ):
             _tab(admin, tab)

@@ -36,6 +36,7 @@ import { useConversationSearch } from './hooks/useConversationSearch';
 import { useTheme } from './hooks/useTheme';
 import type { Auth } from './hooks/useAuth';
 import { useBanners } from './hooks/useBanners';
+import { isBudgetRefusal, isBudgetWarning, useBudget } from './hooks/useBudget';
 import { useChat } from './hooks/useChat';
 import { useConnection } from './hooks/useConnection';
 import { conversationLink, useConversationUrl } from './hooks/useConversationUrl';
@@ -66,6 +67,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
   const workspace = useWorkspace(api, socket, banners.pushError, (m) => banners.push('info', m));
   const files = useFiles(api, banners.pushError, workspace.active?.id ?? null);
   const chat = useChat(api, banners.pushError);
+  const budget = useBudget(api, banners);
   const turns = useTurns(
     api,
     socket,
@@ -73,7 +75,8 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
     {
       error: (m) => banners.push('error', m),
       realtime: (m) => banners.push('error', m, undefined, 'realtime'),
-      pushError: banners.pushError,
+      // The budget's hard stop is a state the budget notice shows (and clears), not a one-off error.
+      pushError: (e) => (isBudgetRefusal(e) ? budget.refused(e) : banners.pushError(e)),
       joinRefused: (m) => banners.push('error', t('error.join_refused', { reason: m })),
     },
     timing,
@@ -124,6 +127,12 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
     onEvent: (ev) => {
       // A Canvas turn outside a workspace creates the personal "내 캔버스": list it at once.
       if (ev.type === 'done' && ev.agent === 'canvas') void workspace.refresh();
+      // A finished turn spent money: the budget's state may have changed either way.
+      if (ev.type === 'done' || ev.type === 'error') budget.refresh();
+      if (isBudgetWarning(ev)) {
+        budget.warned(ev);
+        return;
+      }
       if (onConversationEvent(ev)) return;
       if (turns.onEvent(ev)) return;
       // file.status, presence, user_joined/left, artifact.updated
@@ -275,6 +284,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
     const attached = files.attachments;
     if (attached.length > 0) body.attachments = [...attached];
     const ok = await turns.send(conversationId, body);
+    if (ok) budget.refresh(); // accepted: a refusal shown before no longer holds
     if (ok && attached.length > 0) files.clearAttachments();
     // The server refused the first message (e.g. a grant revoked meanwhile): leave no empty
     // conversation behind.

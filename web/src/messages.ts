@@ -374,6 +374,29 @@ const ko = {
   'profile.empty': '아직 수집된 관심사가 없습니다.',
   'profile.delete': '수집된 정보 삭제',
   // --- end chat branch ---
+  // budgetui branch: the budget's warning/stop in the chat, the budget in settings, feedback review.
+  'budget.warning': '이번 달 사용 예산의 {share}%({spent} / {limit})를 사용했습니다.',
+  'usage.budgetHeading': '내 월 예산',
+  'usage.budgetScope.user': '내 예산',
+  'usage.budgetScope.department': '부서 예산',
+  'usage.budgetNone': '정해진 월 예산이 없습니다.',
+  'usage.budgetState': '상태: {state}',
+  'usage.state.ok': '여유 있음',
+  'usage.state.warning': '경고 (대부분 사용)',
+  'usage.state.exceeded': '초과 (답변 중지)',
+  'admin.tab.feedback': '피드백',
+  'admin.feedback.rating': '평가',
+  'admin.feedback.all': '전체',
+  'admin.feedback.up': '좋아요',
+  'admin.feedback.down': '싫어요',
+  'admin.feedback.comment': '의견',
+  'admin.feedback.noComment': '의견 없음',
+  'admin.feedback.question': '질문',
+  'admin.feedback.answer': '답변',
+  'admin.feedback.by': '에이전트 · 모델',
+  'admin.feedback.empty': '조건에 맞는 피드백이 없습니다.',
+  'admin.feedback.more': '이전 피드백 더 보기',
+  // --- end budgetui ---
 } as const;
 
 export type MessageKey = keyof typeof ko;
@@ -739,6 +762,29 @@ const en: Record<MessageKey, string> = {
   'profile.empty': 'Nothing has been collected yet.',
   'profile.delete': 'Delete collected data',
   // --- end chat branch ---
+  // budgetui branch: the budget's warning/stop in the chat, the budget in settings, feedback review.
+  'budget.warning': '{share}% of this month\'s budget is used ({spent} / {limit}).',
+  'usage.budgetHeading': 'My monthly budget',
+  'usage.budgetScope.user': 'My budget',
+  'usage.budgetScope.department': 'Department budget',
+  'usage.budgetNone': 'No monthly budget is set.',
+  'usage.budgetState': 'State: {state}',
+  'usage.state.ok': 'room left',
+  'usage.state.warning': 'warning (mostly used)',
+  'usage.state.exceeded': 'exceeded (answers stopped)',
+  'admin.tab.feedback': 'Feedback',
+  'admin.feedback.rating': 'Rating',
+  'admin.feedback.all': 'All',
+  'admin.feedback.up': 'Thumbs up',
+  'admin.feedback.down': 'Thumbs down',
+  'admin.feedback.comment': 'Comment',
+  'admin.feedback.noComment': 'No comment',
+  'admin.feedback.question': 'Question',
+  'admin.feedback.answer': 'Answer',
+  'admin.feedback.by': 'Agent · model',
+  'admin.feedback.empty': 'No feedback matches.',
+  'admin.feedback.more': 'Show older feedback',
+  // --- end budgetui ---
 };
 
 export type Locale = 'ko' | 'en';

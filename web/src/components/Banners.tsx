@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 
 /** What a notice is about, when it is about a condition that can clear by itself. */
-export type BannerCondition = 'connectivity' | 'realtime';
+export type BannerCondition = 'connectivity' | 'realtime' | 'budget';
 
 export interface BannerItem {
   id: number;
@@ -21,10 +21,11 @@ interface Props {
 
 function BannerRow({ item, onDismiss, autoDismissMs }: { item: BannerItem; onDismiss: (id: number) => void; autoDismissMs: number }) {
   useEffect(() => {
-    if (autoDismissMs <= 0) return;
+    // A budget notice describes a lasting state: it stays until that state changes (useBudget).
+    if (autoDismissMs <= 0 || item.condition === 'budget') return;
     const t = setTimeout(() => onDismiss(item.id), autoDismissMs);
     return () => clearTimeout(t);
-  }, [item.id, onDismiss, autoDismissMs]);
+  }, [item.id, item.condition, onDismiss, autoDismissMs]);
   return (
     <div className={`banner banner-${item.kind}`} role={item.kind === 'error' ? 'alert' : 'status'} data-condition={item.condition}>
       <span className="banner-text">

@@ -45,16 +45,24 @@ export function UsageBlock({ api, pushError }: Props) {
           tokens: (usage.totals.input_tokens + usage.totals.output_tokens).toLocaleString('ko-KR'),
         })}
       </p>
-      {budget && budget.monthly_limit_usd !== null && share !== null && (
-        <div className={`budget-meter ${budget.state}`}>
-          <p>
-            {t('usage.budget', {
-              spent: formatCost(budget.spent_usd) || '$0',
-              limit: formatCost(budget.monthly_limit_usd) || '$0',
-            })}
-            {budget.state !== 'ok' && ` — ${t(budget.state === 'exceeded' ? 'usage.exceeded' : 'usage.warning')}`}
-          </p>
-          <progress max={1} value={share} aria-label={t('usage.budgetBar')} />
+      {budget && (
+        <div className={`budget-meter ${budget.state}`} data-testid="my-budget" data-state={budget.state}>
+          <h3>{t('usage.budgetHeading')}</h3>
+          {budget.monthly_limit_usd === null || share === null ? (
+            <p className="muted">{t('usage.budgetNone')}</p>
+          ) : (
+            <>
+              <p>
+                {budget.scope && `${t(budget.scope === 'department' ? 'usage.budgetScope.department' : 'usage.budgetScope.user')} · `}
+                {t('usage.budget', {
+                  spent: formatCost(budget.spent_usd) || '$0',
+                  limit: formatCost(budget.monthly_limit_usd) || '$0',
+                })}
+              </p>
+              <p className="budget-state">{t('usage.budgetState', { state: t(`usage.state.${budget.state}`) })}</p>
+              <progress max={1} value={share} aria-label={t('usage.budgetBar')} />
+            </>
+          )}
         </div>
       )}
       {chart && <UsageChart kind="bar" title={t('usage.byAgent')} {...chart} />}

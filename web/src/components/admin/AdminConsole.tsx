@@ -7,6 +7,7 @@ import { Icon } from '../Icon';
 import { adminApi } from './adminApi';
 import { ActivityPanel } from './ActivityPanel';
 import { BudgetsPanel } from './BudgetsPanel';
+import { FeedbackPanel } from './FeedbackPanel';
 import { GrantsPanel } from './GrantsPanel';
 import { McpPanel } from './McpPanel';
 import { ModelsPanel } from './ModelsPanel';
@@ -14,7 +15,7 @@ import { UsagePanel } from './UsagePanel';
 import { UsersPanel } from './UsersPanel';
 import './admin.css';
 
-const TABS = ['usage', 'users', 'grants', 'budgets', 'mcp', 'models', 'activity'] as const;
+const TABS = ['usage', 'users', 'grants', 'budgets', 'mcp', 'models', 'feedback', 'activity'] as const;
 export type AdminTab = (typeof TABS)[number];
 
 interface Props {
@@ -56,6 +57,7 @@ export default function AdminConsole({ api, onExit, pushError, notify }: Props) 
         {tab === 'budgets' && <BudgetsPanel admin={admin} pushError={pushError} notify={notify} />}
         {tab === 'mcp' && <McpPanel admin={admin} pushError={pushError} />}
         {tab === 'models' && <ModelsPanel admin={admin} pushError={pushError} notify={notify} />}
+        {tab === 'feedback' && <FeedbackPanel admin={admin} pushError={pushError} />}
         {tab === 'activity' && <ActivityPanel admin={admin} pushError={pushError} />}
       </section>
     </div>

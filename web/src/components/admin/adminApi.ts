@@ -133,9 +133,29 @@ export interface Budget {
   warn_ratio: number;
 }
 
+export type FeedbackRating = 'up' | 'down';
+
+/** An answer's feedback as an administrator reviews it (GET /api/admin/feedback). */
+export interface FeedbackReview {
+  message_id: string;
+  user_empno: string;
+  user_name: string | null;
+  rating: number;
+  comment: string | null;
+  created_at: string;
+  updated_at: string;
+  conversation_id: string;
+  agent_type: string | null;
+  model_used: string | null;
+  answer: string;
+  question: string | null;
+}
+
 export interface MyBudget extends Budget {
   spent_usd: number;
   state: 'ok' | 'warning' | 'exceeded';
+  /** Whose budget binds: the user's own or their department's (whichever is fuller). */
+  scope?: 'user' | 'department';
 }
 
 export interface UsageQuery {
@@ -183,6 +203,8 @@ export function adminApi(api: ApiClient) {
       api.call<ModelEnablement>('PUT', '/admin/models', { disabled_providers: disabledProviders, disabled_models: disabledModels }),
     activity: (f: { empno?: string; action?: string; resource_type?: string; target?: string; since?: string; until?: string }) =>
       api.call<{ items: ActivityRow[] }>('GET', `/admin/activity${query(f)}`),
+    feedback: (f: { rating?: FeedbackRating; before?: string }) =>
+      api.call<{ items: FeedbackReview[]; next_before: string | null }>('GET', `/admin/feedback${query(f)}`),
     userBudget: (empno: string) => orNull(api.call<Budget>('GET', `/admin/budgets/users/${enc(empno)}`)),
     putUserBudget: (empno: string, b: Budget) => api.call<Budget>('PUT', `/admin/budgets/users/${enc(empno)}`, b),
     departmentBudget: (department: string) => orNull(api.call<Budget>('GET', `/admin/budgets/departments/${enc(department)}`)),
