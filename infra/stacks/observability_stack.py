@@ -34,6 +34,7 @@ class ObservabilityStack(Stack):
         super().__init__(scope, id, **kwargs)
         functions = {
             "api": api.function,
+            "mcp_probe": api.mcp_probe,
             "ws": realtime.ws_function,
             "sweep": realtime.maintenance.function,
             "ingest": ingest.function,

@@ -44,6 +44,7 @@ def test_every_function_but_migrate_uses_the_app_secret_and_can_read_no_other(
 ) -> None:
     cluster, admin, app = _database_secrets(assembly)
     users = 0
+    without_database: set[str] = set()
     for name, fn in assembly.portal_functions.items():
         env = {k: str(v) for k, v in assembly.resolve(fn.stack, fn.raw_environment).items()}
         policies = RolePolicies.of(assembly, fn)
@@ -51,6 +52,7 @@ def test_every_function_but_migrate_uses_the_app_secret_and_can_read_no_other(
         if "PORTAL_DB_SECRET_ARN" not in env:
             # A function without the database reads neither secret
             assert not readable, f"{name} has no database but may read {readable}"
+            without_database.add(name)
             continue
         users += 1
         assert env["PORTAL_DB_CLUSTER_ARN"] == cluster, name
@@ -65,8 +67,10 @@ def test_every_function_but_migrate_uses_the_app_secret_and_can_read_no_other(
             assert env["PORTAL_DB_SECRET_ARN"] == app, f"{name} signs in as {env['PORTAL_DB_SECRET_ARN']}"
             assert "PORTAL_DB_APP_SECRET_ARN" not in env, name
             assert readable == {app}, f"{name} may read {readable}"
-    # The API, WebSocket, every agent task, ingest, sweep and migrate
-    assert users == len(assembly.portal_functions) >= 5
+    # The API, WebSocket, every agent task, ingest, sweep and migrate; only the MCP connection
+    # probe (it gets the servers to try from the API, and lists their tools) has no database
+    assert without_database == {"mcp_probe"}
+    assert users == len(assembly.portal_functions) - 1 >= 5
 
 
 @pytest.mark.starts("api")

@@ -110,7 +110,7 @@ def test_upload_reaches_completed_and_a_workspace_is_created(page, tmp_path: Pat
     ws = page.get_by_role("region", name="워크스페이스", exact=True)
     ws.get_by_role("button", name="+ 만들기").click()
     page.get_by_label("워크스페이스 이름").fill("기획팀 자료")
-    page.get_by_role("button", name="생성").click()
+    page.get_by_role("button", name="생성", exact=True).click()
     expect(page.locator(".ws-title", has_text="기획팀 자료")).to_be_visible()
     panel = page.locator('[data-testid="workspace-panel"]')
     expect(panel).to_contain_text("기획팀 자료")

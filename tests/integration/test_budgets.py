@@ -313,6 +313,9 @@ def test_concurrent_turns_run_exactly_as_many_as_the_budget_covers(
     """
     n, k = 6, 3
     headers = _user(client, "B0004")
+    # Every turn the same size: without the profile summary that earlier turns add to the prompt
+    opted_out = client.put("/api/me/preferences", json={"profile_collection": False}, headers=headers)
+    assert opted_out.status_code == 200, opted_out.text
     _admin(client)
     _put_budget(client, "users/B0004", 100.0)
     assert _ask(client, headers, agent="general").status_code == 200  # one turn: its exact cost

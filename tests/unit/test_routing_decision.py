@@ -24,7 +24,7 @@ def guess(agent: str = "general", confidence: float = 0.9, over_all: float | Non
 
 
 def intent(agent: str = "canvas") -> IntentChoice:
-    return IntentChoice(agent, "wants a document", {"purpose": "intent", "model": "claude-haiku"})
+    return IntentChoice(agent, "wants a document", ({"purpose": "intent", "model": "claude-haiku"},))
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,24 @@ def test_the_trace_says_why_and_carries_the_intent_call() -> None:
     assert "classifier unsure: cues for general" in decision.reason and "claude-haiku" in decision.reason
     assert decision.runners_up == [("web_search", 0.043)]
     assert decision.confidence == 0.4
+
+
+def test_intent_replies_that_named_no_agent_are_still_paid_for() -> None:
+    # Given an unsure classifier and two intent calls whose replies named no candidate
+    calls = ({"purpose": "intent", "model": "claude-haiku"}, {"purpose": "intent", "model": "claude-sonnet"})
+    inputs = RouteInputs(
+        toggle=None,
+        chosen=None,
+        guess=guess("general", 0.4),
+        deployed=ALL_DEPLOYED,
+        intent=IntentChoice(None, "", calls),
+    )
+    # When the supervisor decides
+    decision = decide(inputs)
+    # Then the classifier's pick stands, and the turn carries both calls (the stored cost and the
+    # usage screens count what the budget counter took)
+    assert (decision.agent, decision.decided_by) == ("general", "classifier")
+    assert decision.calls == list(calls)
 
 
 def test_the_fallback_reason_names_the_missing_worker() -> None:

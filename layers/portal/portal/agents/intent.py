@@ -41,13 +41,21 @@ def parse_choice(text: str, candidates: Collection[str]) -> tuple[str, str] | No
 
 @dataclass(frozen=True)
 class IntentChoice:
-    agent: str
+    agent: str | None  # None: no attempt named a candidate (the classifier decides)
     reason: str
-    call: dict[str, object]  # the model call's accounting (see llm.service.call_record)
+    # Every intent call made, in order (see llm.service.call_record): a reply that named no
+    # agent was still paid for, so the turn records it and the usage screens count it.
+    calls: tuple[dict[str, object], ...]
+
+    @property
+    def call(self) -> dict[str, object]:
+        """The call that decided (the last one)."""
+        return self.calls[-1]
 
 
 def llm_intent(question: str, candidates: Collection[str]) -> IntentChoice | None:
-    """The agent a quick model picks, or None when no real model is configured or all fail."""
+    """The agent a quick model picks (agent None when no reply named one, with the calls made),
+    or None when no real model is configured or every call failed before answering."""
     real = configured_providers() - {"offline"}
     if not real or len(candidates) < 2:
         return None
@@ -59,6 +67,7 @@ def llm_intent(question: str, candidates: Collection[str]) -> IntentChoice | Non
         max_tokens=100,
         temperature=0.0,
     )
+    calls: list[dict[str, object]] = []
     for model in chain[:2]:
         try:
             reply = collect(
@@ -67,10 +76,11 @@ def llm_intent(question: str, candidates: Collection[str]) -> IntentChoice | Non
         except ProviderError as exc:
             logger.warning("intent call failed", extra={"model": model.key, "error": str(exc)})
             continue
+        calls.append(call_record("intent", model, reply.usage))
         choice = parse_choice(reply.text, candidates)
         if choice:
-            return IntentChoice(choice[0], choice[1], call_record("intent", model, reply.usage))
-    return None
+            return IntentChoice(choice[0], choice[1], tuple(calls))
+    return IntentChoice(None, "", tuple(calls)) if calls else None
 
 
 def _with_model(request: ModelRequest, model_id: str) -> ModelRequest:

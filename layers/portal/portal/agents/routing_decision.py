@@ -75,15 +75,15 @@ def _choose(inputs: RouteInputs) -> RouteDecision:
                 else None
             ),
         )
-    if inputs.intent is not None and wants_intent(inputs):
-        asked = inputs.intent
+    asked = inputs.intent if wants_intent(inputs) else None
+    if asked is not None and asked.agent is not None:
         return RouteDecision(
             agent=agent_name(asked.agent),
             confidence=guess.confidence,
             reason=f"{asked.reason} (LLM intent via {asked.call['model']}; classifier unsure: {guess.reason})",
             decided_by="llm",
             runners_up=runners_up,
-            calls=[asked.call],
+            calls=list(asked.calls),
         )
     return RouteDecision(
         agent=agent_name(guess.agent),
@@ -91,6 +91,7 @@ def _choose(inputs: RouteInputs) -> RouteDecision:
         reason=guess.reason,
         decided_by="classifier",
         runners_up=runners_up,
+        calls=list(asked.calls) if asked is not None else [],  # unusable intent replies, still paid
     )
 
 
