@@ -243,3 +243,59 @@ def test_the_profile_is_shown_in_settings_and_can_be_deleted(
         expect(summary).to_contain_text("아직 수집된 관심사가 없습니다.")
     finally:
         _close(page)
+
+
+@pytest.mark.parametrize("label", list(SIZES))
+def test_the_saved_default_model_answers_and_a_model_an_admin_switched_off_is_neither_offered_nor_used(
+    browser: Any,  # noqa: F811
+    ui_target: Any,  # noqa: F811
+    claude: SlowClaude,
+    label: str,
+) -> None:
+    size = SIZES[label]
+    admin = {"Authorization": f"Bearer {make_token('A0001', '관리자', admin=True)}"}
+    page = _signed_in(
+        browser, ui_target, size, empno=f"E6{len(label)}{int(time.time()) % 1000:03d}", name="정다은"
+    )
+    try:
+        # The user saves Opus 4.6 (not what the default chain starts with) as their default model in settings
+        page.get_by_role("button", name="설정").click()
+        default = page.get_by_role("combobox", name="기본 모델")
+        default.select_option("claude-opus-4-6")
+        page.wait_for_timeout(500)  # the save is sent on change
+        _check_screen(page, label, "chat-default-model")
+        _shot(page, label, "default-model")
+        page.get_by_role("button", name="닫기").first.click()
+
+        # Then a message without a chosen model is answered by Opus 4.6
+        _send(page, "오늘 일정 정리해 주세요")
+        answers = _settled_answers(page)
+        expect(answers.last.get_by_test_id("meta")).to_contain_text("Opus 4.6")
+
+        # When an administrator switches Opus 4.6 off for the organisation
+        switched = httpx.put(
+            f"{ui_target.base_url}/api/admin/models",
+            json={"disabled_providers": [], "disabled_models": ["claude-opus-4-6"]},
+            headers=admin,
+            timeout=30,
+        )
+        assert switched.status_code == 200, switched.text
+        # Then the next answer comes from another model, though Opus 4.6 is still the saved default
+        _send(page, "다시 정리해 주세요")
+        expect(answers).to_have_count(2)
+        expect(answers.last.get_by_test_id("meta")).not_to_contain_text("Opus 4.6")
+        # And settings show Opus 4.6 disabled, with the reason in Korean
+        page.reload()
+        page.get_by_role("button", name="설정").click()
+        option = page.get_by_role("combobox", name="기본 모델").locator('option[value="claude-opus-4-6"]')
+        expect(option).to_be_disabled()
+        expect(option).to_contain_text("관리자가 이 모델 사용을 중지했습니다.")
+        _check_screen(page, label, "chat-model-switched-off")
+    finally:
+        httpx.put(
+            f"{ui_target.base_url}/api/admin/models",
+            json={"disabled_providers": [], "disabled_models": []},
+            headers=admin,
+            timeout=30,
+        )
+        _close(page)
