@@ -7,11 +7,14 @@ made; a non-admin gets 403 from every admin route and sees no console. Every con
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from typing import Any
 
+import httpx
 import pytest
 
+from tests.conftest import make_token
 from tests.e2e import test_ui_screens as screens
 from tests.e2e.chromium import TIMEOUT_MS, wait_for_chat
 from tests.e2e.test_ui_screens import (
@@ -201,6 +204,7 @@ def test_every_console_screen_is_korean_and_fits(browser: Any, ui_target: Any, l
             ("예산", "budgets"),
             ("MCP 연결", "mcp"),
             ("모델 사용", "models"),
+            ("기능 켜기·끄기", "features"),
             ("피드백", "feedback"),
             ("활동 기록", "activity"),
         ):
@@ -214,6 +218,43 @@ def test_every_console_screen_is_korean_and_fits(browser: Any, ui_target: Any, l
         expect(admin.get_by_role("heading", name="관리자 콘솔")).to_be_visible()
     finally:
         _close(admin)
+
+
+@pytest.mark.parametrize("label", list(SIZES))
+def test_an_agent_switched_off_for_everyone_is_locked_for_a_user_with_the_reason(
+    browser: Any, ui_target: Any, label: str
+) -> None:
+    empno = f"E8{len(label)}{int(time.time()) % 1000:03d}"
+    user = _sign_in(browser, ui_target, SIZES[label], empno=empno, name="한지민", admin=False)
+    admin = _sign_in(browser, ui_target, SIZES[label], empno=ADMIN_EMPNO, name="정관리", admin=True)
+    try:
+        canvas = user.locator('select[aria-label="에이전트"] option[value="canvas"]')
+        expect(canvas).to_be_enabled()
+        # The administrator switches the canvas off for the whole organisation
+        _open_console(admin)
+        _tab(admin, "기능 켜기·끄기")
+        switches = admin.get_by_test_id("admin-features")
+        switch = switches.get_by_role("checkbox", name="Canvas")
+        switch.click()  # saved at once; the box follows the server's answer
+        expect(switch).not_to_be_checked()
+        expect(admin.get_by_text("기능 설정을 저장했습니다.")).to_be_visible()
+        expect(switches.get_by_role("checkbox", name="일반")).to_be_disabled()  # general always answers
+        _shot(admin, "features", label)
+        # The user's agent list (on their next load) shows it locked, with the reason in Korean
+        user.reload()
+        wait_for_chat(user)
+        expect(canvas).to_be_disabled()
+        expect(canvas).to_contain_text("관리자가 사용 중지")
+    finally:
+        restored = httpx.put(
+            f"{ui_target.base_url}/api/admin/features",
+            json={"disabled_agents": []},
+            headers={"Authorization": f"Bearer {make_token('A0001', '관리자', admin=True)}"},
+            timeout=30,
+        )
+        _close(user)
+        _close(admin)
+        assert restored.status_code == 200, restored.text
 
 
 # Path parameters for the admin routes, by name (any value: the 403 comes before they are read;

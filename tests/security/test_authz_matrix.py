@@ -396,6 +396,8 @@ ROWS: dict[tuple[str, str], Row] = {
     ("GET", "/api/admin/users"): admins(lambda w: ("/api/admin/users?q=사용자", None)),
     ("GET", "/api/admin/models"): admins(lambda w: ("/api/admin/models", None)),
     ("PUT", "/api/admin/models"): admins(lambda w: ("/api/admin/models", {"disabled_models": []})),
+    ("GET", "/api/admin/features"): admins(lambda w: ("/api/admin/features", None)),
+    ("PUT", "/api/admin/features"): admins(lambda w: ("/api/admin/features", {"disabled_agents": []})),
     ("GET", "/api/admin/activity"): admins(lambda w: ("/api/admin/activity?action=workspace.create", None)),
     ("POST", "/api/admin/agents/{agent}/mcp/test"): admins(
         lambda w: ("/api/admin/agents/legal/mcp/test", None), 200, 404

@@ -261,7 +261,13 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
     const locked = settings.agent ? agents.find((a) => a.agent === settings.agent && !a.usable) : undefined;
     if (locked && settings.agent) {
       const name = AGENT_LABELS[settings.agent];
-      banners.push('error', locked.reason === 'no_permission' ? t('error.agent_locked', { agent: name }) : t('error.feature_disabled'));
+      const why =
+        locked.reason === 'no_permission'
+          ? t('error.agent_locked', { agent: name })
+          : locked.reason === 'disabled_by_admin'
+            ? t('error.agent_disabled')
+            : t('error.feature_disabled');
+      banners.push('error', why);
       return false;
     }
     let conversationId = chat.activeId();

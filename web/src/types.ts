@@ -60,7 +60,7 @@ export interface AgentAccessInfo {
   description: string;
   restricted: boolean;
   usable: boolean;
-  reason: 'no_permission' | 'switched_off' | 'not_configured' | null;
+  reason: 'no_permission' | 'switched_off' | 'disabled_by_admin' | 'not_configured' | null;
 }
 
 export type Priority = 'cost' | 'speed' | 'quality' | 'balanced';

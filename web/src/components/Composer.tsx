@@ -50,6 +50,7 @@ function agentOptionLabel(a: AgentType, access: AgentAccessInfo | undefined): st
   if (!access || access.usable) return name;
   if (access.reason === 'no_permission') return `🔒 ${t('agent.locked', { agent: name })}`;
   if (access.reason === 'switched_off') return t('agent.switchedOff', { agent: name });
+  if (access.reason === 'disabled_by_admin') return t('agent.disabledByAdmin', { agent: name });
   return t('agent.notConfigured', { agent: name });
 }
 

@@ -40,6 +40,7 @@ function agentStatus(a: AgentAccessInfo): string {
   if (a.usable) return t('settings.agentUsable');
   if (a.reason === 'no_permission') return t('settings.agentLocked');
   if (a.reason === 'switched_off') return t('settings.agentSwitchedOff');
+  if (a.reason === 'disabled_by_admin') return t('settings.agentDisabledByAdmin');
   return t('settings.agentNotConfigured');
 }
 

@@ -1,7 +1,9 @@
 """Which agents a user may use for a turn: permissions (with expiry), feature switches, configuration.
 
 Tier-1 domain agents need a grant in user_agent_permissions (admins have all); general
-features are open to everyone but each can be switched off in user_feature_preferences.
+features are open to everyone but each can be switched off in user_feature_preferences, and
+an administrator can switch any agent but general off for the whole organisation
+(agents.org_features).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal import services
+from portal.agents import org_features
 from portal.agents.registry import ALL_AGENTS
 from portal.cache.tags import forget_user, user_tag
 from portal.db.executor import Executor
@@ -32,6 +35,12 @@ class FeatureDisabled(BadRequest):
     code = "feature_disabled"
 
 
+class AgentDisabled(Forbidden):
+    """An agent an administrator switched off for the whole organisation."""
+
+    code = "agent_disabled"
+
+
 class AgentLocked(Forbidden):
     """A restricted agent the user holds no grant for (the UI shows it locked)."""
 
@@ -43,10 +52,11 @@ class AgentAccess:
     granted: frozenset[str]  # agents the user holds (restricted ones need a grant)
     switched_off: frozenset[str]  # agents whose feature the user turned off
     prefs: FeaturePreferences
+    disabled_by_admin: frozenset[str] = frozenset()  # switched off for the whole organisation
 
     @property
     def usable(self) -> frozenset[str]:
-        return self.granted - self.switched_off
+        return self.granted - self.switched_off - self.disabled_by_admin
 
 
 def access_cache_key(empno: str) -> str:
@@ -54,7 +64,9 @@ def access_cache_key(empno: str) -> str:
 
 
 def agent_access(db: Executor, user: User) -> AgentAccess:
-    """The user's agent access, cached briefly (checked on every message)."""
+    """The user's agent access, cached briefly (checked on every message); the organisation's
+    switches are added on every call (they have their own short cache, shared by all users)."""
+    org_off = org_features.disabled_agents(db) - org_features.ALWAYS_ON
     cache = services.cache()
     cached = cache.get(access_cache_key(user.empno))
     if isinstance(cached, dict):
@@ -62,6 +74,7 @@ def agent_access(db: Executor, user: User) -> AgentAccess:
             frozenset(cached["granted"]),
             frozenset(cached["off"]),
             FeaturePreferences.model_validate(cached["prefs"]),
+            org_off,
         )
     prefs = preferences.get(db, empno=user.empno)
     held = set(ALL_AGENTS) if user.is_admin else permissions.active_agents(db, empno=user.empno)
@@ -73,7 +86,7 @@ def agent_access(db: Executor, user: User) -> AgentAccess:
         ttl=ACCESS_CACHE_SECONDS,
         tags=[user_tag(user.empno)],
     )
-    return AgentAccess(granted, off, prefs)
+    return AgentAccess(granted, off, prefs, org_off)
 
 
 def forget_access(empno: str) -> None:
@@ -87,6 +100,12 @@ def check_requested(access: AgentAccess, *, agent: str | None, toggle: str | Non
     for name, what in ((toggle, "feature"), (agent, "agent")):
         if name is None:
             continue
+        if name in access.disabled_by_admin:
+            raise AgentDisabled(
+                "관리자가 조직 전체에서 사용을 중지한 에이전트입니다. 관리자에게 문의해 주세요.",
+                agent=name,
+                what=what,
+            )
         if name not in access.granted:
             raise AgentLocked(
                 f"{name} 에이전트는 권한이 있어야 쓸 수 있습니다. 관리자에게 권한을 요청해 주세요.",

@@ -117,6 +117,10 @@ export interface ModelEnablement {
   models: { key: string; provider: string; display_name: string; configured: boolean; enabled: boolean }[];
 }
 
+export interface FeatureSwitches {
+  agents: { agent: string; description: string; enabled: boolean; switchable: boolean }[];
+}
+
 export interface ActivityRow {
   id: string;
   empno: string;
@@ -198,6 +202,9 @@ export function adminApi(api: ApiClient) {
       api.call<{ empnos: string[] }>('DELETE', `/admin/permissions/departments/${enc(department)}/${enc(agent)}`),
     mcpAgents: () => api.call<{ items: AgentMcpStatus[] }>('GET', '/admin/agents'),
     mcpTest: (agent: string) => api.call<{ ok: boolean; servers: ServerTest[] }>('POST', `/admin/agents/${enc(agent)}/mcp/test`),
+    features: () => api.call<FeatureSwitches>('GET', '/admin/features'),
+    putFeatures: (disabledAgents: string[]) =>
+      api.call<FeatureSwitches>('PUT', '/admin/features', { disabled_agents: disabledAgents }),
     models: () => api.call<ModelEnablement>('GET', '/admin/models'),
     putModels: (disabledProviders: string[], disabledModels: string[]) =>
       api.call<ModelEnablement>('PUT', '/admin/models', { disabled_providers: disabledProviders, disabled_models: disabledModels }),

@@ -74,7 +74,9 @@ def my_agents(user: CurrentUser, db: Db) -> dict[str, Any]:
     items = []
     for agent in ALL_AGENTS:
         reason = None
-        if agent not in access.granted:
+        if agent in access.disabled_by_admin:
+            reason = "disabled_by_admin"
+        elif agent not in access.granted:
             reason = "no_permission"
         elif agent in access.switched_off:
             reason = "switched_off"
