@@ -205,11 +205,14 @@ def test_every_console_screen_is_korean_and_fits(browser: Any, ui_target: Any, l
             ("MCP 연결", "mcp"),
             ("모델 사용", "models"),
             ("기능 켜기·끄기", "features"),
+            ("캐시", "cache"),
             ("피드백", "feedback"),
             ("활동 기록", "activity"),
         ):
             _tab(admin, tab)
             admin.wait_for_load_state("networkidle")
+            if name == "cache":  # the statistics of the API's cache (signing in used it)
+                expect(admin.get_by_test_id("cache-hit-rate")).to_contain_text("%")
             _shot(admin, f"screen-{name}", label)
         # Back to the chat, and the console again by the address (a reload keeps it).
         admin.get_by_role("button", name="채팅으로").click()

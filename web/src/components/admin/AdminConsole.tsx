@@ -7,6 +7,7 @@ import { Icon } from '../Icon';
 import { adminApi } from './adminApi';
 import { ActivityPanel } from './ActivityPanel';
 import { BudgetsPanel } from './BudgetsPanel';
+import { CachePanel } from './CachePanel';
 import { FeaturesPanel } from './FeaturesPanel';
 import { FeedbackPanel } from './FeedbackPanel';
 import { GrantsPanel } from './GrantsPanel';
@@ -16,7 +17,7 @@ import { UsagePanel } from './UsagePanel';
 import { UsersPanel } from './UsersPanel';
 import './admin.css';
 
-const TABS = ['usage', 'users', 'grants', 'budgets', 'mcp', 'models', 'features', 'feedback', 'activity'] as const;
+const TABS = ['usage', 'users', 'grants', 'budgets', 'mcp', 'models', 'features', 'cache', 'feedback', 'activity'] as const;
 export type AdminTab = (typeof TABS)[number];
 
 interface Props {
@@ -59,6 +60,7 @@ export default function AdminConsole({ api, onExit, pushError, notify }: Props) 
         {tab === 'mcp' && <McpPanel admin={admin} pushError={pushError} />}
         {tab === 'models' && <ModelsPanel admin={admin} pushError={pushError} notify={notify} />}
         {tab === 'features' && <FeaturesPanel admin={admin} pushError={pushError} notify={notify} />}
+        {tab === 'cache' && <CachePanel admin={admin} pushError={pushError} />}
         {tab === 'feedback' && <FeedbackPanel admin={admin} pushError={pushError} />}
         {tab === 'activity' && <ActivityPanel admin={admin} pushError={pushError} />}
       </section>

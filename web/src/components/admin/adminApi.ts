@@ -117,6 +117,18 @@ export interface ModelEnablement {
   models: { key: string; provider: string; display_name: string; configured: boolean; enabled: boolean }[];
 }
 
+export interface CacheStats {
+  l1: { hits: number; items: number | null };
+  l2: { hits: number; items: number | null };
+  misses: number;
+  writes: number;
+  l2_errors: number;
+  hit_rate: number;
+  l1_maxsize: number;
+  l2_size_bytes: number | null;
+  hot_keys: number;
+}
+
 export interface FeatureSwitches {
   agents: { agent: string; description: string; enabled: boolean; switchable: boolean }[];
 }
@@ -202,6 +214,7 @@ export function adminApi(api: ApiClient) {
       api.call<{ empnos: string[] }>('DELETE', `/admin/permissions/departments/${enc(department)}/${enc(agent)}`),
     mcpAgents: () => api.call<{ items: AgentMcpStatus[] }>('GET', '/admin/agents'),
     mcpTest: (agent: string) => api.call<{ ok: boolean; servers: ServerTest[] }>('POST', `/admin/agents/${enc(agent)}/mcp/test`),
+    cache: () => api.call<CacheStats>('GET', '/admin/cache'),
     features: () => api.call<FeatureSwitches>('GET', '/admin/features'),
     putFeatures: (disabledAgents: string[]) =>
       api.call<FeatureSwitches>('PUT', '/admin/features', { disabled_agents: disabledAgents }),
