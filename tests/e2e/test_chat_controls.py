@@ -299,3 +299,43 @@ def test_the_saved_default_model_answers_and_a_model_an_admin_switched_off_is_ne
             timeout=30,
         )
         _close(page)
+
+
+@pytest.mark.parametrize("label", list(SIZES))
+def test_deep_research_reads_the_users_own_file_without_web_search(
+    browser: Any,  # noqa: F811
+    ui_target: Any,  # noqa: F811
+    label: str,
+    tmp_path: Any,
+) -> None:
+    size = SIZES[label]
+    page = _signed_in(
+        browser, ui_target, size, empno=f"E5{len(label)}{int(time.time()) % 1000:03d}", name="윤하린"
+    )
+    try:
+        # Given a file of the user's own, processed (this deployment has no web search key)
+        note = tmp_path / "출장규정.md"
+        note.write_text(
+            "# 출장 규정\n\n국내 출장 숙박비 한도는 1박 12만 원입니다. 해외 출장은 지역별 한도를 따릅니다.\n",
+            encoding="utf-8",
+        )
+        page.get_by_role("button", name="내 파일").click()
+        files = page.get_by_role("region", name="내 파일")
+        files.get_by_label("파일 업로드").set_input_files(str(note))
+        row = files.locator('[data-testid="file-row"]', has_text="출장규정.md")
+        expect(row).to_have_attribute("data-status", "completed", timeout=60_000)
+        _close_files = files.get_by_role("button", name="닫기")
+        if _close_files.count():
+            _close_files.first.click()
+
+        # When the user asks with 심층 리서치 on
+        page.get_by_role("group", name="기능").get_by_role("button", name="심층 리서치").click()
+        _send(page, "국내 출장 숙박비 한도는 얼마인가요?")
+
+        # Then the research report cites the user's file
+        answer = _settled_answers(page).last
+        expect(answer).to_contain_text("출장규정.md", timeout=90_000)
+        _check_screen(page, label, "chat-research-files")
+        _shot(page, label, "research-files")
+    finally:
+        _close(page)
