@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from portal.agents.access import RESTRICTED_AGENTS
 from portal.agents.registry import AgentName, Toggle
 
 
@@ -116,3 +117,26 @@ class TurnAccepted(BaseModel):
     message_id: str
     conversation_id: str
     status: str = "started"
+
+
+class AgentGrantIn(BaseModel):
+    """A grant of a restricted agent, for a user or a whole department (admin routes)."""
+
+    agent: str
+    expires_at: datetime | None = None
+
+    @field_validator("agent")
+    @classmethod
+    def _restricted(cls, v: str) -> str:
+        if v not in RESTRICTED_AGENTS:
+            raise ValueError(f"only {sorted(RESTRICTED_AGENTS)} need grants")
+        return v
+
+    @field_validator("expires_at")
+    @classmethod
+    def _future(cls, v: datetime | None) -> datetime | None:
+        if v is not None:
+            v = v if v.tzinfo else v.replace(tzinfo=UTC)
+            if v <= datetime.now(UTC):
+                raise ValueError("expires_at must be in the future")
+        return v

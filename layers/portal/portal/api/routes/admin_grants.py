@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from portal.agents.access import RESTRICTED_AGENTS, forget_access
 from portal.api.deps import AdminUser, Db
+from portal.api.schemas import AgentGrantIn
 from portal.db.repositories import permissions, user_admin
 from portal.errors import BadRequest, NotFound
 from portal.realtime.admin_events import access_changed
@@ -16,25 +15,8 @@ from portal.realtime.admin_events import access_changed
 router = APIRouter(prefix="/admin/permissions/departments", tags=["admin"])
 
 
-class DepartmentGrant(BaseModel):
-    agent: str
-    expires_at: datetime | None = None
-
-    @field_validator("agent")
-    @classmethod
-    def _restricted(cls, v: str) -> str:
-        if v not in RESTRICTED_AGENTS:
-            raise ValueError(f"only {sorted(RESTRICTED_AGENTS)} need grants")
-        return v
-
-    @field_validator("expires_at")
-    @classmethod
-    def _future(cls, v: datetime | None) -> datetime | None:
-        if v is not None:
-            v = v if v.tzinfo else v.replace(tzinfo=UTC)
-            if v <= datetime.now(UTC):
-                raise ValueError("expires_at must be in the future")
-        return v
+class DepartmentGrant(AgentGrantIn):
+    """A grant for everyone of a department."""
 
 
 class BulkResult(BaseModel):

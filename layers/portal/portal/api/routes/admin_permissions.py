@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field
 
 from portal.admin.audit import record_admin_change
 from portal.agents.access import RESTRICTED_AGENTS, forget_access
 from portal.api.deps import AdminUser, Db
+from portal.api.schemas import AgentGrantIn
 from portal.db.executor import Executor
 from portal.db.repositories import permissions, users
 from portal.db.repositories.permissions import AgentGrant
@@ -19,26 +18,8 @@ from portal.realtime.admin_events import access_changed
 router = APIRouter(prefix="/admin/permissions", tags=["admin"])
 
 
-class GrantRequest(BaseModel):
+class GrantRequest(AgentGrantIn):
     empno: str = Field(min_length=1, max_length=20)
-    agent: str
-    expires_at: datetime | None = None
-
-    @field_validator("agent")
-    @classmethod
-    def _restricted(cls, v: str) -> str:
-        if v not in RESTRICTED_AGENTS:
-            raise ValueError(f"only {sorted(RESTRICTED_AGENTS)} need grants")
-        return v
-
-    @field_validator("expires_at")
-    @classmethod
-    def _future(cls, v: datetime | None) -> datetime | None:
-        if v is not None:
-            v = v if v.tzinfo else v.replace(tzinfo=UTC)
-            if v <= datetime.now(UTC):
-                raise ValueError("expires_at must be in the future")
-        return v
 
 
 def _current_grant(db: Executor, empno: str, agent: str) -> AgentGrant | None:
