@@ -378,8 +378,14 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
           workspaces={workspace.workspaces}
           activeId={workspace.active?.id ?? null}
           loading={workspace.loading}
-          onOpen={workspace.open}
-          onCreate={workspace.create}
+          onOpen={(id) => {
+            setSidebarOpen(false); // on a phone the drawer gives way to the workspace's sheet
+            workspace.open(id);
+          }}
+          onCreate={async (title) => {
+            await workspace.create(title);
+            setSidebarOpen(false);
+          }}
         />
       </Sidebar>
       <div className="scrim" onClick={() => setSidebarOpen(false)} aria-hidden="true" />
