@@ -2,7 +2,10 @@
 // can see words that the ko/en catalog does not hold (so no English text, no review in one
 // place). Comments may speak Korean; string literals, template text and JSX text may not.
 import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AGENT_LABELS, formatRelative } from './format';
+import { PHASE_LABELS } from './files';
+import { hasKey, setLocale, t, type MessageKey } from './messages';
 
 // Every module's text, read by Vite at test time (keys are paths like './components/Sidebar.tsx').
 const SOURCES = import.meta.glob<string>(['./**/*.ts', './**/*.tsx', '!./**/*.d.ts'], {
@@ -61,5 +64,44 @@ describe('the ko/en catalog guard', () => {
       .filter(([rel]) => !ALLOWED.has(rel) && !isTestFile(rel))
       .flatMap(([rel, code]) => hangulLiterals(code, rel).map((hit) => `${rel}:${hit}`));
     expect(offenders, 'move these texts into web/src/messages.ts (ko and en) and use t()').toEqual([]);
+  });
+});
+
+/** The keys of the Korean catalog, read from messages.ts's `const ko = {...}`. */
+function catalogKeys(): string[] {
+  const file = ts.createSourceFile('messages.ts', SOURCES['./messages.ts'], ts.ScriptTarget.Latest, true);
+  const keys: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && node.name.getText(file) === 'ko') {
+      const init = node.initializer;
+      const literal = init && ts.isAsExpression(init) ? init.expression : init;
+      if (literal && ts.isObjectLiteralExpression(literal)) {
+        for (const prop of literal.properties) if (prop.name && ts.isStringLiteral(prop.name)) keys.push(prop.name.text);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return keys;
+}
+
+describe('the English side of the catalog', () => {
+  afterEach(() => setLocale('ko'));
+
+  it('has an English text without Hangul for every key', () => {
+    const keys = catalogKeys();
+    expect(keys.length).toBeGreaterThan(400);
+    setLocale('en');
+    const korean = keys.filter((k) => hasKey(k) && HANGUL.test(t(k as MessageKey)));
+    expect(korean).toEqual([]);
+  });
+
+  it('labels follow the locale when read, not when the module loaded', () => {
+    expect(AGENT_LABELS.legal).toBe('법무');
+    expect(PHASE_LABELS.completed).toBe('완료');
+    setLocale('en');
+    expect(AGENT_LABELS.legal).toBe('Legal');
+    expect(PHASE_LABELS.completed).toBe('Done');
+    expect(formatRelative(new Date(Date.now() - 5 * 60_000).toISOString())).toBe('5 min ago');
   });
 });
