@@ -490,3 +490,38 @@ def test_on_a_phone_the_workspace_is_a_sheet_that_leaves_the_composer_usable(
         _check_screen(page, label, "workspace-sheet-closed")
     finally:
         _close(page)
+
+
+def test_the_one_palette_serves_the_system_dark_mode_and_the_chosen_theme(
+    browser: Any, ui_target: Any
+) -> None:
+    """The palette is declared once (light-dark()): the system's dark mode darkens the page,
+    code highlighting included, and a theme chosen in settings overrides the system either way."""
+    context = browser.new_context(locale="ko-KR", viewport=DESKTOP, color_scheme="dark")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto(ui_target.base_url + "/")
+        sign_in_on_issuer(page, empno="E7101", name="문가은")
+        wait_for_chat(page)
+        background = "() => getComputedStyle(document.body).backgroundColor"
+        keyword = """() => {
+          const span = document.createElement('span');
+          span.className = 'hljs-keyword';
+          document.body.append(span);
+          const colour = getComputedStyle(span).color;
+          span.remove();
+          return colour;
+        }"""
+        assert page.evaluate(background) == "rgb(21, 23, 28)"  # the system is dark: dark palette
+        assert page.evaluate(keyword) == "rgb(198, 120, 221)"
+        page.evaluate("document.documentElement.dataset.theme = 'light'")
+        assert page.evaluate(background) == "rgb(247, 248, 250)"  # chosen light beats the system
+        assert page.evaluate(keyword) == "rgb(166, 38, 164)"
+        page.emulate_media(color_scheme="light")
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        assert page.evaluate(background) == "rgb(21, 23, 28)"  # chosen dark beats a light system
+        page.evaluate("delete document.documentElement.dataset.theme")
+        assert page.evaluate(background) == "rgb(247, 248, 250)"
+    finally:
+        context.close()
