@@ -425,3 +425,103 @@ def test_artifacts_are_renamed_compared_restored_and_edited_live(
     finally:
         _close(owner)
         _close(colleague)
+
+
+_UNCOVERED_JS = """el => {
+  const r = el.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return !!hit && el.contains(hit);
+}"""
+
+
+def test_on_a_phone_the_workspace_is_a_sheet_that_leaves_the_composer_usable(
+    browser: Any, ui_target: Any
+) -> None:
+    """390x844: an open workspace is a sheet from the top edge, so the composer below it stays
+    visible and sends a question while the workspace is open; the sheet's close button stays in
+    view when its content scrolls; "넓게 보기" makes it the whole screen; nothing scrolls sideways."""
+    label = "390x844"
+    page = _signed_in(browser, ui_target, PHONE, empno="E7001", name="서지우")
+    try:
+        page.get_by_role("button", name="대화 목록 열기").click()
+        page.locator(".ws-section").get_by_role("button", name="+ 만들기").click()
+        page.get_by_role("textbox", name="워크스페이스 이름").fill("모바일 회의")
+        page.get_by_role("textbox", name="워크스페이스 이름").press("Enter")
+        panel = page.get_by_test_id("workspace-panel")
+        sheet = page.locator(".side-panels")
+        expect(panel).to_be_visible()
+        expect(page.locator(".sidebar-open")).to_have_count(0)  # the drawer made way for the sheet
+
+        # The composer is below the sheet, not under it.
+        box = page.get_by_role("textbox", name="메시지 입력")
+        send = page.get_by_role("button", name="전송")
+        expect(send).to_be_visible()
+        s, c = sheet.bounding_box(), page.locator(".composer").bounding_box()
+        assert s is not None and c is not None
+        assert s["y"] + s["height"] <= c["y"], f"the sheet {s} covers the composer {c}"
+        assert c["y"] + c["height"] <= PHONE["height"], f"the composer {c} is off screen"
+        box.click()
+        box.fill("모바일에서 회의 안건을 정리해 주세요")
+        assert send.evaluate(_UNCOVERED_JS), "something covers the send button"
+        answers = page.locator(".msg-assistant:not(.streaming)")
+        send.click()  # Playwright refuses a click on a covered element
+        expect(answers).to_have_count(1, timeout=30_000)
+        expect(panel).to_be_visible()  # answered while the workspace stayed open
+        _check_screen(page, label, "workspace-sheet")
+
+        # Scrolled to its end, the sheet still shows its title and close button.
+        close = panel.get_by_role("button", name="워크스페이스 닫기")
+        sheet.evaluate("el => { el.scrollTop = el.scrollHeight; }")
+        expect(close).to_be_in_viewport()
+        assert close.evaluate(_UNCOVERED_JS), "the sheet's close button is covered"
+
+        # The wide canvas is the whole screen on a phone; narrow again gives the composer back.
+        panel.get_by_role("button", name="넓게 보기").click()
+        expect(page.locator(".layout.canvas-wide")).to_have_count(1)
+        w = sheet.bounding_box()
+        assert w is not None and w["y"] <= 0 and w["height"] >= PHONE["height"] - 1, w
+        _check_screen(page, label, "workspace-sheet-wide")
+        panel.get_by_role("button", name="좁게 보기").click()
+        assert send.evaluate(_UNCOVERED_JS)
+
+        close.click()
+        expect(sheet).to_have_count(0)
+        expect(send).to_be_visible()
+        _check_screen(page, label, "workspace-sheet-closed")
+    finally:
+        _close(page)
+
+
+def test_the_one_palette_serves_the_system_dark_mode_and_the_chosen_theme(
+    browser: Any, ui_target: Any
+) -> None:
+    """The palette is declared once (light-dark()): the system's dark mode darkens the page,
+    code highlighting included, and a theme chosen in settings overrides the system either way."""
+    context = browser.new_context(locale="ko-KR", viewport=DESKTOP, color_scheme="dark")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto(ui_target.base_url + "/")
+        sign_in_on_issuer(page, empno="E7101", name="문가은")
+        wait_for_chat(page)
+        background = "() => getComputedStyle(document.body).backgroundColor"
+        keyword = """() => {
+          const span = document.createElement('span');
+          span.className = 'hljs-keyword';
+          document.body.append(span);
+          const colour = getComputedStyle(span).color;
+          span.remove();
+          return colour;
+        }"""
+        assert page.evaluate(background) == "rgb(21, 23, 28)"  # the system is dark: dark palette
+        assert page.evaluate(keyword) == "rgb(198, 120, 221)"
+        page.evaluate("document.documentElement.dataset.theme = 'light'")
+        assert page.evaluate(background) == "rgb(247, 248, 250)"  # chosen light beats the system
+        assert page.evaluate(keyword) == "rgb(166, 38, 164)"
+        page.emulate_media(color_scheme="light")
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        assert page.evaluate(background) == "rgb(21, 23, 28)"  # chosen dark beats a light system
+        page.evaluate("delete document.documentElement.dataset.theme")
+        assert page.evaluate(background) == "rgb(247, 248, 250)"
+    finally:
+        context.close()

@@ -1,7 +1,7 @@
 // The signed-in portal: composes the hooks (connection, chat, turns, files, workspace) and
 // lays out their views. State and its rules live in the hooks and their reducers.
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { RETRYING_MESSAGE, type FetchLike } from './api';
+import { retryingMessage, type FetchLike } from './api';
 import { AGENT_LABELS } from './format';
 import { t } from './messages';
 import type {
@@ -61,7 +61,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
   const conn = useConnection(config, auth, { fetchImpl, createSocket, socketOptions });
   const { api, socket } = conn;
   const banners = useBanners();
-  conn.onRetry.current = () => banners.push('info', RETRYING_MESSAGE, undefined, 'connectivity');
+  conn.onRetry.current = () => banners.push('info', retryingMessage(), undefined, 'connectivity');
   // The server answered: notices that it could not be reached (or was waking up) are stale.
   conn.onAnswered.current = () => banners.clear('connectivity');
   const workspace = useWorkspace(api, socket, banners.pushError, (m) => banners.push('info', m));
@@ -384,8 +384,14 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
           workspaces={workspace.workspaces}
           activeId={workspace.active?.id ?? null}
           loading={workspace.loading}
-          onOpen={workspace.open}
-          onCreate={workspace.create}
+          onOpen={(id) => {
+            setSidebarOpen(false); // on a phone the drawer gives way to the workspace's sheet
+            workspace.open(id);
+          }}
+          onCreate={async (title) => {
+            await workspace.create(title);
+            setSidebarOpen(false);
+          }}
         />
       </Sidebar>
       <div className="scrim" onClick={() => setSidebarOpen(false)} aria-hidden="true" />

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiClient, ApiError, MAX_RETRIES, RETRYING_MESSAGE, authConfigOf, loadConfig, parseError, retryAfterMs } from './api';
+import { ApiClient, ApiError, MAX_RETRIES, authConfigOf, loadConfig, parseError, retryAfterMs, retryingMessage } from './api';
 import { jsonResponse, routedFetch } from './test/fakes';
 
 describe('parseError', () => {
@@ -229,6 +229,6 @@ describe('retryAfterMs', () => {
   });
 
   it('the message shown while waiting is Korean', () => {
-    expect(RETRYING_MESSAGE).toContain('데이터베이스를 깨우는 중입니다');
+    expect(retryingMessage()).toContain('데이터베이스를 깨우는 중입니다');
   });
 });

@@ -54,7 +54,9 @@ export class ApiError extends Error {
 }
 
 /** Shown while the client waits to retry a 503 the server asked to retry (Aurora resuming). */
-export const RETRYING_MESSAGE = '데이터베이스를 깨우는 중입니다… 잠시만 기다려 주세요.';
+export function retryingMessage(): string {
+  return t('api.retrying');
+}
 
 
 /** Retries of one request on 503 + Retry-After, and the longest single wait honoured. */
@@ -185,7 +187,7 @@ export interface ApiClientOptions {
   renewToken?: () => Promise<string | null>;
   /** Called on a 401 that a renewed token did not cure: the session is over. */
   onUnauthorized?: (err: ApiError) => void;
-  /** Called before each automatic retry of a 503 with Retry-After (e.g. to show RETRYING_MESSAGE). */
+  /** Called before each automatic retry of a 503 with Retry-After (e.g. to show retryingMessage()). */
   onRetry?: (attempt: number, delayMs: number) => void;
   /** Called whenever the server answered (anything but a network failure or a 5xx): a
    * notice about being unable to reach it can go. */
@@ -257,7 +259,7 @@ export class ApiClient {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new ApiError(res.status, 'bad_response', '서버 응답을 해석할 수 없습니다.');
+      throw new ApiError(res.status, 'bad_response', t('api.badResponse'));
     }
   }
 
@@ -578,7 +580,7 @@ export function uploadToPresigned(
       if (xhr.status >= 200 && xhr.status < 300) resolve();
       else reject(new ApiError(xhr.status, 'upload_failed', s3ErrorMessage(xhr.status, xhr.responseText)));
     };
-    xhr.onerror = () => reject(new ApiError(0, 'network_error', '파일을 업로드하지 못했습니다. 네트워크를 확인해 주세요.'));
+    xhr.onerror = () => reject(new ApiError(0, 'network_error', t('api.uploadNetwork')));
     xhr.send(form);
   });
 }
@@ -586,7 +588,7 @@ export function uploadToPresigned(
 /** S3 answers XML (`<Code>EntityTooLarge</Code><Message>…`): show its message if present. */
 export function s3ErrorMessage(status: number, body: string): string {
   const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
-  if (code === 'EntityTooLarge') return '파일이 허용된 크기보다 큽니다.';
+  if (code === 'EntityTooLarge') return t('api.uploadTooLarge');
   const msg = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
-  return msg ? `업로드 실패: ${msg}` : `파일 업로드에 실패했습니다 (HTTP ${status}).`;
+  return msg ? t('api.uploadFailedWith', { reason: msg }) : t('api.uploadFailedHttp', { status });
 }

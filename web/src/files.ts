@@ -1,5 +1,6 @@
 // Pure state of the user's uploaded files: REST snapshots, the browser's own upload progress
 // and the socket's `file.status` events, merged in one reducer so the ordering rules are testable.
+import { catalogLabels } from './format';
 import type { FileStatusEvent, PortalFile } from './types';
 
 /** What the UI shows for one file. `uploading` exists only in the browser (before S3 has it). */
@@ -122,13 +123,13 @@ export function fileList(state: FilesState): FileItem[] {
   return state.order.map((id) => state.byId[id]).filter((x): x is FileItem => !!x);
 }
 
-export const PHASE_LABELS: Record<FilePhase, string> = {
-  uploading: '업로드 중',
-  pending: '대기 중',
-  processing: '처리 중',
-  completed: '완료',
-  failed: '실패',
-};
+export const PHASE_LABELS = catalogLabels<FilePhase>({
+  uploading: 'files.phase.uploading',
+  pending: 'files.phase.pending',
+  processing: 'files.phase.processing',
+  completed: 'files.phase.completed',
+  failed: 'files.phase.failed',
+});
 
 /** Parse a socket event into a FileStatusEvent, or null if it is not a usable one. */
 export function asFileStatus(ev: { type: string; [k: string]: unknown }): FileStatusEvent | null {

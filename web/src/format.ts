@@ -1,31 +1,57 @@
 // Display helpers (Korean UI, English where natural).
 import type { AgentType, Toggle } from './types';
-import { t } from './messages';
+import { currentLocale, t, type MessageKey } from './messages';
 
-export const AGENT_LABELS: Record<AgentType, string> = {
-  general: '일반',
-  web_search: '웹 검색',
-  multimodal_rag: '문서 검색',
-  canvas: 'Canvas',
-  regulations: '사내 규정',
-  legal: '법무',
-  accounting: '회계',
-  tax: '세무',
-};
+/**
+ * A record whose values are read from the catalog when used (getters), so a label follows
+ * the current locale instead of the one in force when the module loaded.
+ */
+export function catalogLabels<K extends string>(keys: Record<K, MessageKey>): Readonly<Record<K, string>> {
+  const out = {} as Record<K, string>;
+  for (const k of Object.keys(keys) as K[]) {
+    Object.defineProperty(out, k, { get: () => t(keys[k]), enumerable: true });
+  }
+  return out;
+}
 
-export const TOGGLE_LABELS: Record<Toggle, string> = {
-  web_search: '웹 검색',
-  deep_research: '심층 리서치',
-  canvas: 'Canvas',
-};
+export const AGENT_LABELS = catalogLabels<AgentType>({
+  general: 'agent.general',
+  web_search: 'agent.web_search',
+  multimodal_rag: 'agent.multimodal_rag',
+  canvas: 'agent.canvas',
+  regulations: 'agent.regulations',
+  legal: 'agent.legal',
+  accounting: 'agent.accounting',
+  tax: 'agent.tax',
+});
+
+export const TOGGLE_LABELS = catalogLabels<Toggle>({
+  web_search: 'toggle.web_search',
+  deep_research: 'toggle.deep_research',
+  canvas: 'toggle.canvas',
+});
 
 /** Names of everything that can answer, agents and the deep-research mode alike. */
-const ANSWERER_NAMES: Record<string, string> = { ...AGENT_LABELS, deep_research: '심층 리서치' };
+const ANSWERER_NAMES: Readonly<Record<string, string>> = catalogLabels<string>({
+  general: 'agent.general',
+  web_search: 'agent.web_search',
+  multimodal_rag: 'agent.multimodal_rag',
+  canvas: 'agent.canvas',
+  regulations: 'agent.regulations',
+  legal: 'agent.legal',
+  accounting: 'agent.accounting',
+  tax: 'agent.tax',
+  deep_research: 'agent.deep_research',
+});
+
+function dateLocale(): string {
+  return currentLocale() === 'en' ? 'en-US' : 'ko-KR';
+}
 
 /** The Korean name of an agent (never the raw key such as `deep_research`, unless unknown). */
 export function agentName(agent: string | null | undefined): string {
   if (!agent) return '';
-  return ANSWERER_NAMES[agent] ?? agent;
+  return Object.hasOwn(ANSWERER_NAMES, agent) ? ANSWERER_NAMES[agent] : agent;
 }
 
 /** @deprecated name kept for callers: the same as agentName. */
@@ -33,7 +59,7 @@ export const agentLabel = agentName;
 
 export function formatTokens(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '';
-  return `${Math.round(n).toLocaleString('ko-KR')}토큰`;
+  return t('format.tokens', { n: Math.round(n).toLocaleString(dateLocale()) });
 }
 
 export function formatCost(usd: number | null | undefined): string {
@@ -56,16 +82,16 @@ export function formatPrice(perMTok: number): string {
   return `$${+perMTok.toFixed(3)}`;
 }
 
-/** "방금", "5분 전", "3시간 전", "어제", else a date. */
+/** "just now", "5 min ago", "3 h ago", "yesterday" (in the catalog's words), else a date. */
 export function formatRelative(iso: string, now: Date = new Date()): string {
-  const t = new Date(iso);
-  if (Number.isNaN(t.getTime())) return '';
-  const diff = (now.getTime() - t.getTime()) / 1000;
-  if (diff < 60) return '방금';
-  if (diff < 3600) return `${Math.floor(diff / 60)}분 전`;
-  if (diff < 86400) return `${Math.floor(diff / 3600)}시간 전`;
-  if (diff < 2 * 86400) return '어제';
-  return t.toLocaleDateString('ko-KR', { month: 'short', day: 'numeric' });
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return '';
+  const diff = (now.getTime() - at.getTime()) / 1000;
+  if (diff < 60) return t('time.justNow');
+  if (diff < 3600) return t('time.minutesAgo', { n: Math.floor(diff / 60) });
+  if (diff < 86400) return t('time.hoursAgo', { n: Math.floor(diff / 3600) });
+  if (diff < 2 * 86400) return t('time.yesterday');
+  return at.toLocaleDateString(dateLocale(), { month: 'short', day: 'numeric' });
 }
 
 /** Conversation title from the first message: first line, at most 40 characters. */

@@ -1,5 +1,6 @@
 // Pure logic of an open workspace: presence (who is here) and artifact edit conflicts.
 import { ApiError } from './api';
+import { t } from './messages';
 import type { Artifact, ArtifactSummary, PresenceUser } from './types';
 
 // ---------------------------------------------------------------------------
@@ -77,7 +78,7 @@ export function contentFromText(type: string, text: string): { ok: true; value: 
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
-    return { ok: false, error: '내용이 올바른 JSON이 아닙니다.' };
+    return { ok: false, error: t('workspace.badJson') };
   }
 }
 

@@ -31,7 +31,7 @@ interface Props {
 export function ArtifactContent({ artifact }: { artifact: Pick<Artifact, 'type' | 'content'> }) {
   // Documents use the safe Markdown renderer; everything else is shown as plain text.
   if (artifact.type === 'document' && typeof artifact.content === 'string') {
-    return artifact.content ? <Markdown text={artifact.content} /> : <p className="muted small">(내용 없음)</p>;
+    return artifact.content ? <Markdown text={artifact.content} /> : <p className="muted small">{t('artifact.empty')}</p>;
   }
   return <pre className="artifact-pre">{contentText(artifact.content)}</pre>;
 }
@@ -169,7 +169,7 @@ export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEd
     }
   };
 
-  if (!current) return <div className="artifact-viewer muted small pad">불러오는 중…</div>;
+  if (!current) return <div className="artifact-viewer muted small pad">{t('app.loading')}</div>;
 
   return (
     <div className="artifact-viewer" data-testid="artifact-viewer">
@@ -191,11 +191,11 @@ export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEd
               onKeyDown={(e) => e.key === 'Escape' && setRenaming(null)}
             />
             <button type="submit" className="btn small primary">
-              저장
+              {t('artifact.save')}
             </button>
           </form>
         ) : (
-          <strong className="artifact-title-text">{current.title || '(제목 없음)'}</strong>
+          <strong className="artifact-title-text">{current.title || t('common.untitled')}</strong>
         )}
         <span className="muted small">
           {ver(current.version)} · {current.created_by_name ?? current.created_by}
@@ -206,7 +206,7 @@ export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEd
               {t('artifact.rename')}
             </button>
             <button type="button" className="btn small" onClick={() => setEdit(startEdit(current))}>
-              편집
+              {t('artifact.edit')}
             </button>
           </>
         )}
@@ -220,27 +220,27 @@ export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEd
               <ArtifactContent artifact={edit.conflict} />
               <div className="conflict-actions">
                 <button type="button" className="btn small primary" onClick={() => setEdit(reapply(edit))}>
-                  내 편집 다시 적용
+                  {t('artifact.reapply')}
                 </button>
                 <button type="button" className="btn small" onClick={() => setEdit(takeTheirs(edit))}>
-                  최신 버전으로 시작
+                  {t('artifact.startLatest')}
                 </button>
               </div>
             </div>
           )}
           <textarea
             className="artifact-textarea"
-            aria-label="아티팩트 내용"
+            aria-label={t('artifact.contentLabel')}
             value={edit.draft}
             rows={10}
             onChange={(e) => setEdit({ ...edit, draft: e.target.value })}
           />
           <div className="conflict-actions">
             <button type="button" className="btn small primary" disabled={saving || !!edit.conflict} onClick={() => void save()}>
-              {saving ? '저장 중…' : '저장'}
+              {saving ? t('artifact.saving') : t('artifact.save')}
             </button>
             <button type="button" className="btn small ghost" onClick={() => setEdit(null)}>
-              취소
+              {t('artifact.cancel')}
             </button>
           </div>
         </div>
@@ -283,14 +283,14 @@ export function ArtifactViewer({ api, workspaceId, artifactId, lastUpdate, canEd
         </div>
       )}
       <details className="artifact-history" open={history.length > 1 || undefined}>
-        <summary>버전 기록 ({history.length})</summary>
+        <summary>{t('artifact.history', { n: history.length })}</summary>
         <ol>
           {history.map((h) => (
             <li key={h.version_id}>
               <button type="button" className="linkish" aria-label={t('artifact.view', { version: ver(h.version) })} onClick={() => void openVersion(h.version)}>
                 {ver(h.version)}
               </button>{' '}
-              · {h.title || '(제목 없음)'} · {h.created_by_name ?? h.created_by} · {formatRelative(h.created_at)}
+              · {h.title || t('common.untitled')} · {h.created_by_name ?? h.created_by} · {formatRelative(h.created_at)}
             </li>
           ))}
         </ol>

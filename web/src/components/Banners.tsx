@@ -1,6 +1,7 @@
 // Non-blocking notices (errors from the API/socket). They stack in the page's flow above the
 // chat (never over it), auto-dismiss, and go when their condition clears (useBanners).
 import { useEffect } from 'react';
+import { t } from '../messages';
 
 /** What a notice is about, when it is about a condition that can clear by itself. */
 export type BannerCondition = 'connectivity' | 'realtime' | 'budget';
@@ -32,7 +33,7 @@ function BannerRow({ item, onDismiss, autoDismissMs }: { item: BannerItem; onDis
         {item.message}
         {item.correlationId && <span className="banner-cid"> (ID: {item.correlationId})</span>}
       </span>
-      <button type="button" className="banner-close" aria-label="닫기" onClick={() => onDismiss(item.id)}>
+      <button type="button" className="banner-close" aria-label={t('common.close')} onClick={() => onDismiss(item.id)}>
         ×
       </button>
     </div>

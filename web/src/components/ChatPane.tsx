@@ -3,6 +3,7 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { AgentType, Message, ModelInfo } from '../types';
 import { MessageView, StreamingMessage } from './MessageView';
 import type { TurnControls } from './TurnActions';
+import { t } from '../messages';
 
 export interface PendingView {
   /** Optimistic copy of the user's message until the stored list includes it. */
@@ -50,14 +51,11 @@ export function ChatPane({ messages, loading, pending, models, onUseAgent, userN
       <div className="chat-inner">
         {empty && (
           <div className="welcome">
-            <h2>{userName ? `${userName}님, 무엇을 도와드릴까요?` : '무엇을 도와드릴까요?'}</h2>
-            <p className="muted">
-              질문을 입력하면 적합한 에이전트가 자동으로 선택됩니다. 웹 검색 · 심층 리서치 · Canvas 기능과 에이전트를
-              직접 지정할 수도 있습니다.
-            </p>
+            <h2>{userName ? t('chat.greetingNamed', { name: userName }) : t('chat.greeting')}</h2>
+            <p className="muted">{t('chat.intro')}</p>
           </div>
         )}
-        {loading && messages.length === 0 && <p className="muted center">메시지를 불러오는 중…</p>}
+        {loading && messages.length === 0 && <p className="muted center">{t('chat.loadingMessages')}</p>}
         {messages.map((m) => (
           <MessageView key={m.id} message={m} models={models} onUseAgent={onUseAgent} isAdmin={isAdmin} controls={controls} />
         ))}

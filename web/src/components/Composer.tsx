@@ -106,13 +106,13 @@ export function Composer({ settings, onSettings, models, onSend, busy, onStop, f
       }}
     >
       {attachments.length > 0 && (
-        <ul className="attach-chips" aria-label="첨부 파일">
+        <ul className="attach-chips" aria-label={t('composer.attachments')}>
           {attachments.map((a) => (
             <li key={a.id} className="chip attach-chip">
               <Icon name="file" size={13} />
               <span className="attach-name">{a.name}</span>
               {onDetach && (
-                <button type="button" className="chip-x" aria-label={`${a.name} 첨부 해제`} onClick={() => onDetach(a.id)}>
+                <button type="button" className="chip-x" aria-label={t('composer.detach', { name: a.name })} onClick={() => onDetach(a.id)}>
                   ×
                 </button>
               )}
@@ -137,14 +137,14 @@ export function Composer({ settings, onSettings, models, onSend, busy, onStop, f
         className="composer-input"
         rows={1}
         value={text}
-        placeholder="메시지를 입력하세요 (Enter 전송, Shift+Enter 줄바꿈)"
-        aria-label="메시지 입력"
+        placeholder={t('composer.placeholder')}
+        aria-label={t('composer.inputLabel')}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
       />
       <div className="composer-bar">
         <div className="composer-tools">
-          {onUpload && <UploadButton onFile={onUpload} label="파일 첨부" compact />}
+          {onUpload && <UploadButton onFile={onUpload} label={t('composer.attachFile')} compact />}
           {models && models.models.length > 0 && (
             <ModelPicker
               catalog={models}
@@ -152,7 +152,7 @@ export function Composer({ settings, onSettings, models, onSend, busy, onStop, f
               onChange={(model) => onSettings({ ...settings, model })}
             />
           )}
-          <div className="toggles" role="group" aria-label="기능">
+          <div className="toggles" role="group" aria-label={t('composer.features')}>
             {TOGGLES.map((t) => (
               <button
                 key={t}
@@ -167,10 +167,10 @@ export function Composer({ settings, onSettings, models, onSend, busy, onStop, f
             ))}
           </div>
           <label className="agent-select">
-            <span className="sr-only">에이전트</span>
+            <span className="sr-only">{t('composer.agent')}</span>
             <select
               value={settings.agent ?? ''}
-              aria-label="에이전트"
+              aria-label={t('composer.agent')}
               title={anyLocked ? t('agent.lockedHint') : undefined}
               onChange={(e) => onSettings({ ...settings, agent: (e.target.value || null) as AgentType | null })}
             >
@@ -193,8 +193,8 @@ export function Composer({ settings, onSettings, models, onSend, busy, onStop, f
             <span className="send-label">{t('turn.stop')}</span>
           </button>
         ) : (
-          <button type="submit" className="btn primary send" disabled={!canSend} aria-label="전송">
-            <span className="send-label">{busy ? '응답 중…' : '전송'}</span>
+          <button type="submit" className="btn primary send" disabled={!canSend} aria-label={t('composer.send')}>
+            <span className="send-label">{busy ? t('composer.busy') : t('composer.send')}</span>
             <Icon name="up" size={15} />
           </button>
         )}

@@ -56,16 +56,16 @@ export function FileRow({ item, attached, onToggleAttach, onDelete }: {
       )}
       <div className="file-meta muted">
         {sizeText(file.size)}
-        {phase === 'completed' && file.pages ? ` · ${file.pages}쪽` : ''}
+        {phase === 'completed' && file.pages ? ` · ${t('files.pages', { n: file.pages })}` : ''}
         {reason && <span className={phase === 'failed' ? 'file-reason error' : 'file-reason'}> · {reasonText(phase, reason)}</span>}
       </div>
       <div className="file-actions">
         {phase === 'completed' && (
           <button type="button" className={attached ? 'btn small on' : 'btn small'} aria-pressed={attached} onClick={() => onToggleAttach(file.id)}>
-            {attached ? '첨부됨' : '첨부'}
+            {attached ? t('files.attached') : t('files.attach')}
           </button>
         )}
-        <button type="button" className="btn ghost small" aria-label={`${file.name} 삭제`} onClick={() => onDelete(file.id)}>
+        <button type="button" className="btn ghost small" aria-label={t('files.delete', { name: file.name })} onClick={() => onDelete(file.id)}>
           <Icon name="trash" size={14} />
         </button>
       </div>
@@ -75,16 +75,16 @@ export function FileRow({ item, attached, onToggleAttach, onDelete }: {
 
 export function FilesPanel({ items, attachments, onUpload, onToggleAttach, onDelete, onClose }: Props) {
   return (
-    <section className="side-panel files-panel" aria-label="내 파일">
+    <section className="side-panel files-panel" aria-label={t('chat.myFiles')}>
       <header className="panel-head">
-        <h2>내 파일</h2>
-        <UploadButton onFile={onUpload} label="파일 업로드" />
-        <button type="button" className="btn ghost small" aria-label="닫기" onClick={onClose}>
+        <h2>{t('chat.myFiles')}</h2>
+        <UploadButton onFile={onUpload} label={t('files.upload')} />
+        <button type="button" className="btn ghost small" aria-label={t('common.close')} onClick={onClose}>
           ×
         </button>
       </header>
-      <p className="muted small pad">완료된 파일을 첨부하면 그 파일 내용으로 답변합니다.</p>
-      {items.length === 0 && <p className="muted pad">업로드한 파일이 없습니다.</p>}
+      <p className="muted small pad">{t('files.hint')}</p>
+      {items.length === 0 && <p className="muted pad">{t('files.empty')}</p>}
       <ul className="file-list">
         {items.map((f) => (
           <FileRow

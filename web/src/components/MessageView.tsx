@@ -94,9 +94,9 @@ function isFileCitation(c: Citation): c is Record<string, unknown> {
 export function FileCitations({ items }: { items: Record<string, unknown>[] }) {
   const lines = new Map<string, { fileId: string | null; page: number | null }>();
   for (const c of items) {
-    const name = str(c.name) ?? str(c.title) ?? '파일';
+    const name = str(c.name) ?? str(c.title) ?? t('citation.file');
     const page = typeof c.page === 'number' || (typeof c.page === 'string' && c.page) ? ` p.${String(c.page)}` : '';
-    const line = `출처: ${name}${page}`;
+    const line = t('citation.line', { name, page });
     const pageNo = Number(c.page);
     if (!lines.has(line)) lines.set(line, { fileId: str(c.file_id), page: Number.isInteger(pageNo) && pageNo > 0 ? pageNo : null });
   }
@@ -116,7 +116,7 @@ function Citations({ items: all }: { items: Citation[] }) {
   if (!items.length) return null;
   return (
     <div className="citations">
-      <span className="citations-label">출처</span>
+      <span className="citations-label">{t('citation.label')}</span>
       <ol>
         {items.map((c, i) => {
           if (typeof c === 'string') {
@@ -124,7 +124,7 @@ function Citations({ items: all }: { items: Citation[] }) {
             return <li key={i}>{href ? <a href={href} target="_blank" rel="noopener noreferrer">{c}</a> : c}</li>;
           }
           const url = str(c.url) ?? str(c.uri) ?? str(c.href);
-          const title = str(c.title) ?? str(c.name) ?? str(c.source) ?? str(c.document) ?? url ?? `출처 ${i + 1}`;
+          const title = str(c.title) ?? str(c.name) ?? str(c.source) ?? str(c.document) ?? url ?? t('citation.numbered', { n: i + 1 });
           const page = c.page !== undefined && c.page !== null ? ` p.${String(c.page)}` : '';
           const href = url ? safeHref(url) : null;
           const snippet = str(c.snippet) ?? str(c.text);
@@ -158,16 +158,20 @@ function fallbackText(f: Fallback): string {
 export function SuggestionNotice({ agent, reason, onUseAgent }: { agent: string; reason?: string | null; onUseAgent?: (a: AgentType) => void }) {
   const known = (AGENTS as readonly string[]).includes(agent) ? (agent as AgentType) : null;
   const label = known ? AGENT_LABELS[known] : agent;
+  // The agent's name is bold inside the sentence, wherever the language puts it.
+  const [before, after = ''] = t('suggest.better').split('{agent}');
   return (
     <div className="suggestion" role="note">
       <Icon name="bulb" size={16} className="suggestion-icon" />
       <span className="suggestion-text">
-        <strong>{label}</strong> 에이전트가 이 질문에 더 적합할 수 있습니다.
+        {before}
+        <strong>{label}</strong>
+        {after}
         {reason ? ` ${reason}` : ''}
       </span>
       {known && onUseAgent && (
         <button type="button" className="btn small" onClick={() => onUseAgent(known)}>
-          {label} 에이전트 사용
+          {t('suggest.use', { agent: label })}
         </button>
       )}
     </div>
@@ -190,7 +194,7 @@ export function MessageView({ message, models, onUseAgent, isAdmin = false, cont
   return (
     <div className={failed ? 'msg msg-assistant failed' : 'msg msg-assistant'} data-role="assistant" data-status={message.status}>
       <div className="bubble">
-        {failed && <p className="stream-error">⚠ 응답 생성에 실패했습니다.</p>}
+        {failed && <p className="stream-error">⚠ {t('stream.failed')}</p>}
         <Markdown text={message.content} />
         {stopped && (
           <p className="stopped-note muted" data-testid="stopped-note">
@@ -202,7 +206,7 @@ export function MessageView({ message, models, onUseAgent, isAdmin = false, cont
       <MetaLine message={message} models={models} isAdmin={isAdmin} />
       <AnswerActions message={message} models={models} controls={controls} />
       {isAdmin && fallbacks.length > 0 && (
-        <div className="fallbacks">⚠ 폴백: {fallbacks.map(fallbackText).join(' / ')}</div>
+        <div className="fallbacks">⚠ {t('stream.fallbacks', { list: fallbacks.map(fallbackText).join(' / ') })}</div>
       )}
       {md.suggestion?.agent && (
         <SuggestionNotice
@@ -224,18 +228,18 @@ export function StreamingMessage({ text, done, error }: { text: string; done: bo
         {!done && text && <span className="cursor" aria-hidden="true" />}
         {error && (
           <p className="stream-error" role="alert">
-            ⚠ 응답 생성 중 오류가 발생했습니다: {error}
+            ⚠ {t('stream.errorWith', { error })}
           </p>
         )}
       </div>
-      {!done && <div className="meta muted">응답 생성 중…</div>}
+      {!done && <div className="meta muted">{t('stream.generating')}</div>}
     </div>
   );
 }
 
 function TypingDots() {
   return (
-    <span className="typing" aria-label="응답 대기 중">
+    <span className="typing" aria-label={t('stream.waiting')}>
       <span />
       <span />
       <span />

@@ -13,9 +13,11 @@ interface Props {
   disabled?: boolean;
 }
 
-const PROVIDERS: Record<string, string> = { anthropic: 'Anthropic', google: 'Google', offline: '오프라인' };
+// Company names stay as written; only the offline stand-in is described in the user's words.
+const PROVIDERS: Record<string, string> = { anthropic: 'Anthropic', google: 'Google' };
 
 export function providerName(provider: string): string {
+  if (provider === 'offline') return t('model.provider.offline');
   return PROVIDERS[provider] ?? provider;
 }
 

@@ -175,7 +175,7 @@ export function Sidebar({
           title={c.title || t('chat.newChat')}
         >
           <span className="conv-title">
-            {streamingIds.has(c.id) && <span className="conv-live" aria-label="응답 중" />}
+            {streamingIds.has(c.id) && <span className="conv-live" aria-label={t('convs.streaming')} />}
             {c.title || t('chat.newChat')}
           </span>
           {c.shared && <span className="conv-shared">{sharedLabel(c)}</span>}
@@ -208,8 +208,8 @@ export function Sidebar({
           <button
             type="button"
             className={confirming ? 'conv-del confirm' : 'conv-del'}
-            aria-label={confirming ? '삭제 확인' : '대화 삭제'}
-            title={confirming ? '한 번 더 누르면 삭제됩니다' : '삭제'}
+            aria-label={confirming ? t('convs.deleteConfirm') : t('convs.delete')}
+            title={confirming ? t('convs.deleteHint') : t('convs.deleteShort')}
             onClick={() => {
               if (confirming) {
                 setConfirmId(null);
@@ -219,7 +219,7 @@ export function Sidebar({
               }
             }}
           >
-            {confirming ? '삭제?' : <Icon name="trash" size={15} />}
+            {confirming ? t('convs.deleteAsk') : <Icon name="trash" size={15} />}
           </button>
         )}
       </li>
@@ -227,10 +227,10 @@ export function Sidebar({
   };
 
   return (
-    <aside className="sidebar" aria-label="대화 목록">
+    <aside className="sidebar" aria-label={t('convs.listLabel')}>
       <div className="sidebar-top">
         <button type="button" className="btn primary new-chat" onClick={onNew}>
-          + 새 대화
+          + {t('chat.newChat')}
         </button>
         {search && (
           <div className="conv-search" role="search">

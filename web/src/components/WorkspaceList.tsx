@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { Workspace } from '../types';
 import { Icon } from './Icon';
+import { t } from '../messages';
 
 interface Props {
   workspaces: Workspace[];
@@ -22,11 +23,11 @@ export function WorkspaceList({ workspaces, activeId, loading, onOpen, onCreate 
     setAdding(false);
   };
   return (
-    <section className="ws-section" aria-label="워크스페이스">
+    <section className="ws-section" aria-label={t('ws.heading')}>
       <div className="ws-head">
-        <span className="section-label">워크스페이스</span>
+        <span className="section-label">{t('ws.heading')}</span>
         <button type="button" className="btn ghost small" onClick={() => setAdding((a) => !a)} aria-expanded={adding}>
-          + 만들기
+          + {t('ws.create')}
         </button>
       </div>
       {adding && (
@@ -40,17 +41,17 @@ export function WorkspaceList({ workspaces, activeId, loading, onOpen, onCreate 
           <input
             value={title}
             maxLength={200}
-            placeholder="워크스페이스 이름"
-            aria-label="워크스페이스 이름"
+            placeholder={t('ws.titleLabel')}
+            aria-label={t('ws.titleLabel')}
             autoFocus
             onChange={(e) => setTitle(e.target.value)}
           />
           <button type="submit" className="btn primary small" disabled={!title.trim()}>
-            생성
+            {t('ws.createSubmit')}
           </button>
         </form>
       )}
-      {loading && workspaces.length === 0 && <p className="muted pad small">불러오는 중…</p>}
+      {loading && workspaces.length === 0 && <p className="muted pad small">{t('app.loading')}</p>}
       <ul className="ws-list">
         {workspaces.map((w) => {
           const active = w.id === activeId;
@@ -61,7 +62,7 @@ export function WorkspaceList({ workspaces, activeId, loading, onOpen, onCreate 
                 className="ws-open"
                 aria-current={active ? 'true' : undefined}
                 onClick={() => onOpen(active ? null : w.id)}
-                title={active ? '워크스페이스 닫기' : w.title}
+                title={active ? t('ws.close') : w.title}
               >
                 <Icon name="folder" size={14} />
                 <span className="ws-title">{w.title}</span>

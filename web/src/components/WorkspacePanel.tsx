@@ -7,7 +7,7 @@ import type { ArtifactUpdate } from '../hooks/useWorkspace';
 import { ArtifactViewer } from './ArtifactViewer';
 import { formatRelative } from '../format';
 import { MembersSection } from './MembersSection';
-import { t } from '../messages';
+import { t, type MessageKey } from '../messages';
 
 interface Props {
   api: ApiClient;
@@ -25,14 +25,14 @@ interface Props {
   onToggleWide?: () => void;
 }
 
-const ROLE_LABELS: Record<string, string> = { owner: '소유자', editor: '편집자', viewer: '보기 전용' };
+const ROLE_LABELS: Record<string, MessageKey> = { owner: 'members.owner', editor: 'members.role.editor', viewer: 'members.role.viewer' };
 
 export function PresenceBar({ presence }: { presence: PresenceState }) {
-  if (!presence.joined) return <p className="presence muted small">접속 중…</p>;
+  if (!presence.joined) return <p className="presence muted small">{t('ws.joining')}</p>;
   return (
-    <div className="presence" data-testid="presence" aria-label="현재 접속자">
+    <div className="presence" data-testid="presence" aria-label={t('ws.presence')}>
       <span className="presence-dot" aria-hidden="true" />
-      <span className="small">접속 {presence.users.length}명:</span>
+      <span className="small">{t('ws.presenceCount', { n: presence.users.length })}</span>
       {presence.users.map((u) => (
         <span key={u.empno} className="chip presence-user" title={u.empno}>
           {u.name}
@@ -47,20 +47,20 @@ export function WorkspacePanel({ api, workspace, presence, artifacts, lastUpdate
   const role = presence.role ?? workspace.role;
   const canEdit = (role === 'owner' || role === 'editor') && workspace.status !== 'archived';
   const newDoc = async () => {
-    const id = await onCreateArtifact('새 문서');
+    const id = await onCreateArtifact(t('artifact.newTitle'));
     if (id) setSelected(id);
   };
   return (
-    <section className="side-panel ws-panel" aria-label={`워크스페이스: ${workspace.title}`} data-testid="workspace-panel">
+    <section className="side-panel ws-panel" aria-label={t('ws.panelLabel', { title: workspace.title })} data-testid="workspace-panel">
       <header className="panel-head">
         <h2 title={workspace.title}>{workspace.title}</h2>
-        <span className="tag">{ROLE_LABELS[role] ?? role}</span>
+        <span className="tag">{role in ROLE_LABELS ? t(ROLE_LABELS[role]) : role}</span>
         {onToggleWide && (
           <button type="button" className="btn ghost small wide-toggle" aria-pressed={wide} onClick={onToggleWide}>
             {wide ? t('artifact.narrow') : t('artifact.wide')}
           </button>
         )}
-        <button type="button" className="btn ghost small" aria-label="워크스페이스 닫기" onClick={onClose}>
+        <button type="button" className="btn ghost small" aria-label={t('ws.close')} onClick={onClose}>
           ×
         </button>
       </header>
@@ -68,14 +68,14 @@ export function WorkspacePanel({ api, workspace, presence, artifacts, lastUpdate
       <MembersSection api={api} workspace={workspace} onChanged={onWorkspaceChanged} notify={notify} pushError={pushError} />
       <div className="ws-artifacts">
         <div className="ws-head">
-          <span className="section-label">아티팩트</span>
+          <span className="section-label">{t('ws.artifacts')}</span>
           {canEdit && (
             <button type="button" className="btn ghost small" onClick={() => void newDoc()}>
-              + 새 문서
+              + {t('artifact.newTitle')}
             </button>
           )}
         </div>
-        {artifacts.length === 0 && <p className="muted small pad">아티팩트가 없습니다.</p>}
+        {artifacts.length === 0 && <p className="muted small pad">{t('ws.noArtifacts')}</p>}
         <ul className="artifact-list">
           {artifacts.map((a) => (
             <li key={a.id}>
@@ -84,7 +84,7 @@ export function WorkspacePanel({ api, workspace, presence, artifacts, lastUpdate
                 className={a.id === selected ? 'artifact-item active' : 'artifact-item'}
                 onClick={() => setSelected(a.id === selected ? null : a.id)}
               >
-                <span className="artifact-title">{a.title || '(제목 없음)'}</span>
+                <span className="artifact-title">{a.title || t('common.untitled')}</span>
                 <span className="muted small">
                   v{a.version} · {formatRelative(a.created_at)}
                 </span>
