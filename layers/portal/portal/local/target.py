@@ -133,6 +133,12 @@ class LocalTarget:
             port=self.port,
             log_level="warning",
             ws="websockets-sansio",
+            # uvicorn closes an idle keep-alive connection after 5 s by default. A client that
+            # reuses it just as the (busy) event loop closes it gets "Server disconnected without
+            # sending a response": a turn that streams for ~5 s and then lists its messages hit
+            # exactly that under 50 users. API Gateway keeps idle connections far longer, so the
+            # local stand-in does too.
+            timeout_keep_alive=75,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="portal-local-server", daemon=True)
