@@ -439,7 +439,7 @@ def test_on_a_phone_the_workspace_is_a_sheet_that_leaves_the_composer_usable(
 ) -> None:
     """390x844: an open workspace is a sheet from the top edge, so the composer below it stays
     visible and sends a question while the workspace is open; the sheet's close button stays in
-    view when its content scrolls; "넓게 보기" makes it the whole screen; nothing scrolls sideways."""
+    view when its content scrolls; "넓게 보기" makes it the whole screen; Escape closes a sheet; nothing scrolls sideways."""
     label = "390x844"
     page = _signed_in(browser, ui_target, PHONE, empno="E7001", name="서지우")
     try:
@@ -488,6 +488,12 @@ def test_on_a_phone_the_workspace_is_a_sheet_that_leaves_the_composer_usable(
         expect(sheet).to_have_count(0)
         expect(send).to_be_visible()
         _check_screen(page, label, "workspace-sheet-closed")
+
+        # Escape closes a sheet too, as it closes a dialog.
+        page.get_by_role("button", name="내 파일").click()
+        expect(sheet).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(sheet).to_have_count(0)
     finally:
         _close(page)
 

@@ -44,6 +44,7 @@ import { useFiles } from './hooks/useFiles';
 import { useTurns, type Timing } from './hooks/useTurns';
 import { useWorkspace } from './hooks/useWorkspace';
 import { useAdminPath } from './hooks/useAdminPath';
+import { useSheetEscape } from './hooks/useSheetEscape';
 
 // The admin console (and its chart library) is fetched only when an admin opens it.
 const AdminConsole = lazy(() => import('./components/admin/AdminConsole'));
@@ -340,6 +341,7 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
 
   const activeConv = chat.state.conversations.find((c) => c.id === activeId);
   const panels = showFiles || !!workspace.active;
+  useSheetEscape(panels, () => (showFiles ? setShowFiles(false) : workspace.open(null)));
 
   // /admin shows the console to admins only; anyone else at /admin gets the chat (and the
   // server answers 403 to every admin route whatever the page shows).

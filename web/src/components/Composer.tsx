@@ -88,7 +88,10 @@ export function Composer({ settings, onSettings, models, onSend, busy, onStop, f
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     // Korean IME: Enter while composing only commits the syllable.
     if (e.nativeEvent.isComposing || e.keyCode === 229) return;
-    if (templateMenu.current?.handleKey(e)) return;
+    if (templateMenu.current?.handleKey(e)) {
+      e.preventDefault(); // consumed: an open sheet keeps itself on the menu's Escape
+      return;
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
       void send();
