@@ -54,3 +54,17 @@ def test_a_vector_hit_score_is_read_as_cosine_for_either_index() -> None:
     hit = Hit("f", 0, 1, None, "text", 0.7)
     assert cosine(hit, "pgvector") == 0.7
     assert round(cosine(hit, "opensearch"), 6) == 0.4  # Lucene's (1 + cos) / 2
+
+
+def test_fusion_ties_go_to_the_vector_ranking_whatever_the_file_ids() -> None:
+    """Rank r of the vector list and rank r of the keyword list score exactly the same; the
+    order must not depend on the file ids (random UUIDs), or the eval flips between ingests."""
+    from portal.rag.index import Hit
+    from portal.rag.retrieve import fuse
+
+    for vector_file, keyword_file in [("a", "z"), ("z", "a")]:
+        by_vector = [Hit(vector_file, 0, 1, None, "v1", 0.4), Hit(vector_file, 1, 2, None, "v2", 0.3)]
+        by_keyword = [Hit(keyword_file, 5, 1, None, "k1", 9.0), Hit(keyword_file, 6, 2, None, "k2", 8.0)]
+        fused = fuse([(1.0, by_vector), (1.0, by_keyword)])
+        assert [h.content for h in fused] == ["v1", "k1", "v2", "k2"]
+        assert fused[0].score == fused[1].score  # a real tie, not a rounding artefact
