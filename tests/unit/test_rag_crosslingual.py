@@ -68,3 +68,11 @@ def test_fusion_ties_go_to_the_vector_ranking_whatever_the_file_ids() -> None:
         fused = fuse([(1.0, by_vector), (1.0, by_keyword)])
         assert [h.content for h in fused] == ["v1", "k1", "v2", "k2"]
         assert fused[0].score == fused[1].score  # a real tie, not a rounding artefact
+
+
+def test_the_rewrite_gate_follows_the_embedders_cosine_scale() -> None:
+    from portal.rag.retrieve import REWRITE_MIN_COSINE, rewrite_min_cosine
+
+    assert rewrite_min_cosine("use-multilingual-v3@512") == 0.3  # USE scores lower than MiniLM
+    assert rewrite_min_cosine("all-minilm-l6-v2@384") == REWRITE_MIN_COSINE == 0.4
+    assert rewrite_min_cosine("titan-embed-text-v2@1024") == 0.4

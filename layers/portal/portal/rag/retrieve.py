@@ -7,8 +7,9 @@ its vectors carry little meaning there) the keyword side carries Korean question
 multilingual one (Titan v2) both sides weigh the same.
 
 A cross-lingual rewrite (portal.rag.crosslingual) adds two more rankings, kept to chunks in
-the rewrite's language, and its vector hits only when they are close (cosine >= 0.4): an
-English rewrite of a question about a Korean page must not push English pages above it.
+the rewrite's language, and its vector hits only when they are close (cosine >= 0.4; 0.3 with
+USE multilingual v3, see REWRITE_MIN_COSINE_BY_EMBEDDER): an English rewrite of a question
+about a Korean page must not push English pages above it.
 On the dev sets this lifts Korean->English recall@5 from 0.0 to 1.0 and keeps Korean->Korean
 within one question of where it was (0.742 -> 0.727; without the language filter and the gate, 0.59).
 Every hit's file is re-checked in PostgreSQL (completed, readable) before it is returned.
@@ -35,8 +36,23 @@ from portal.rag.tokens import query_tokens
 RRF_K = 60  # the constant of the original RRF paper; it damps the weight of the very top ranks
 # Embedders whose vectors mean the same across Korean and English (by key prefix).
 MULTILINGUAL_EMBEDDERS = ("titan-embed-text-v2", "use-multilingual-v3")
-# A rewrite's vector hit counts only this close: MiniLM puts unrelated English pages at ~0.1-0.3.
+# A rewrite's vector hit counts only this close. The bar is a property of the embedder's cosine
+# scale: MiniLM puts unrelated English pages at ~0.1-0.3, so 0.4 (tuned on MiniLM; Titan is
+# unmeasured and keeps it). USE multilingual v3 scores lower across the board (answers at
+# ~0.2-0.45); recall@1 / recall@5 / MRR on the dev sets with the recorded rewrites
+# (`portal eval retrieval --rewrites`, 113 questions, one run per value):
+#   gate  ko->en               en->en               en->ko               ko->ko               all
+#   0.2   0.944 1.000 0.972    0.857 1.000 0.929    0.250 1.000 0.500    0.409 0.879 0.607    0.929 0.717
+#   0.25  1.000 1.000 1.000    0.857 1.000 0.929    0.250 1.000 0.510    0.439 0.879 0.631    0.929 0.736
+#   0.3   0.944 0.944 0.951    0.952 1.000 0.976    0.375 1.000 0.594    0.455 0.879 0.638    0.920 0.748
+#   0.35  0.778 0.944 0.858    0.952 1.000 0.976    0.500 1.000 0.688    0.455 0.879 0.641    0.920 0.741
+#   0.4   0.778 0.944 0.858    0.952 1.000 0.976    0.375 0.875 0.551    0.470 0.879 0.648    0.911 0.736
+#   0.5   0.778 0.944 0.858    0.952 1.000 0.976    0.500 1.000 0.629    0.470 0.879 0.648    0.920 0.741
+# ("all": recall@5, MRR.) Below 0.3 an English question's Korean rewrite brings Korean pages
+# above its English answer (en->en recall@1 0.857); from 0.35 up Korean questions lose the
+# English page at rank 1 (ko->en recall@1 0.778). 0.3 has the best MRR overall.
 REWRITE_MIN_COSINE = 0.4
+REWRITE_MIN_COSINE_BY_EMBEDDER = {"use-multilingual-v3": 0.3}
 
 
 @dataclass(frozen=True)
@@ -85,6 +101,14 @@ def weights_for(question: str, *, multilingual: bool = False) -> tuple[float, fl
     if multilingual:
         return 1.0, 1.0
     return 1.0 - 0.8 * hangul_share(question), 1.0
+
+
+def rewrite_min_cosine(embedding_model: str) -> float:
+    """How close a rewrite's vector hit must be to count, for this embedder (by key prefix)."""
+    return next(
+        (bar for prefix, bar in REWRITE_MIN_COSINE_BY_EMBEDDER.items() if embedding_model.startswith(prefix)),
+        REWRITE_MIN_COSINE,
+    )
 
 
 def cosine(hit: Hit, index_name: str) -> float:
@@ -174,11 +198,9 @@ def _rankings(
     )
     by_keyword = index.keyword_search(query_tokens(query), scope=scope, k=k, question=query)
     if rewrite:
-        language = language_of(query)
+        language, bar = language_of(query), rewrite_min_cosine(embedder.key)
         by_vector = [
-            h
-            for h in by_vector
-            if language_of(h.content) == language and cosine(h, index.name) >= REWRITE_MIN_COSINE
+            h for h in by_vector if language_of(h.content) == language and cosine(h, index.name) >= bar
         ]
         by_keyword = [h for h in by_keyword if language_of(h.content) == language]
     return [(vector_weight, by_vector), (keyword_weight, by_keyword)]
