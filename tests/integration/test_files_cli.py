@@ -67,7 +67,7 @@ def test_eval_retrieval_keeps_korean_recall_with_the_multilingual_embedder(
     database_url, monkeypatch, capsys
 ) -> None:
     """The figures the multilingual embedder reached on all 8 dev documents (113 questions, offline):
-    ko→ko recall@5 0.894 and MRR 0.679 (MiniLM: 0.788 / 0.539), en→ko 0.625, ko→en 0.556,
+    ko→ko recall@5 0.894 and MRR 0.681 (MiniLM: 0.788 / 0.539), en→ko 0.625, ko→en 0.833,
     en→en 1.000. A change to the Korean analysis, the fusion, the chunking or the embedder that
     loses one Korean question here fails (58 of 66 would be 0.879)."""
     from portal.settings import reset_settings
@@ -86,8 +86,9 @@ def test_eval_retrieval_keeps_korean_recall_with_the_multilingual_embedder(
     assert cells["en→en"]["recall_at_5"] == 1.0
     # Offline ko→en (18 questions, no rewrites) once came out 0.444, 0.500 or 0.556 on the same
     # data: exact RRF ties were broken by random file ids. Ties now go by list order and content
-    # hash (portal.rag.retrieve.fuse, index.pgvector), so it is 0.556 on every run: 10 of 18.
-    assert cells["en→ko"]["recall_at_5"] >= 0.6 and cells["ko→en"]["recall_at_5"] >= 0.55
+    # hash (portal.rag.retrieve.fuse, index.pgvector), so the figure is the same on every run;
+    # the fusion's depth floor took it from 0.556 to 0.833 (15 of 18; 14 would be 0.778).
+    assert cells["en→ko"]["recall_at_5"] >= 0.6 and cells["ko→en"]["recall_at_5"] >= 0.83
 
 
 def test_eval_retrieval_refuses_a_malformed_rewrites_file(database_url, tmp_path, capsys) -> None:

@@ -73,6 +73,23 @@ def test_fusion_ties_go_to_the_vector_ranking_whatever_the_file_ids() -> None:
 def test_the_rewrite_gate_follows_the_embedders_cosine_scale() -> None:
     from portal.rag.retrieve import REWRITE_MIN_COSINE, rewrite_min_cosine
 
-    assert rewrite_min_cosine("use-multilingual-v3@512") == 0.3  # USE scores lower than MiniLM
+    assert rewrite_min_cosine("use-multilingual-v3@512") == 0.45  # measured on the dev sets, see retrieve.py
     assert rewrite_min_cosine("all-minilm-l6-v2@384") == REWRITE_MIN_COSINE == 0.4
     assert rewrite_min_cosine("titan-embed-text-v2@1024") == 0.4
+
+
+def test_with_a_depth_a_first_place_in_one_ranking_beats_middling_places_in_both() -> None:
+    """A hit missing from a 40-deep ranking is below its cut, not nowhere: plain RRF would put
+    a chunk at rank 20 of both lists (2/80) above the vector side's first place alone (1/61)."""
+    from portal.rag.index import Hit
+    from portal.rag.retrieve import fuse
+
+    middling = Hit("f", 1, 2, None, "middling", 0.0)
+    alone = Hit("f", 2, 3, None, "alone", 0.0)
+    by_vector = [alone, *(Hit("v", i, i, None, f"v{i}", 0.0) for i in range(18)), middling]  # rank 20
+    by_keyword = [*(Hit("k", i, i, None, f"k{i}", 0.0) for i in range(19)), middling]
+    plain = fuse([(1.0, by_vector), (1.0, by_keyword)])
+    cut = fuse([(1.0, by_vector), (1.0, by_keyword)], depth=40)
+    assert [h.content for h in plain].index("middling") < [h.content for h in plain].index("alone")
+    assert [h.content for h in cut][:2] == ["alone", "k0"]  # two first places: the vector one first
+    assert [h.content for h in cut].index("middling") > 2
