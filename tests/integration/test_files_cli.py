@@ -91,6 +91,22 @@ def test_eval_retrieval_keeps_korean_recall_with_the_multilingual_embedder(
     assert cells["en→ko"]["recall_at_5"] >= 0.6 and cells["ko→en"]["recall_at_5"] >= 0.83
 
 
+def test_a_chat_turns_k_ranks_the_korean_dev_set_as_the_eval_does(database_url, capsys) -> None:
+    """A chat turn asks for 6 passages, the eval for 10: the rankings are cut at the same depth
+    before fusion, so the top 5 are the same (they were not: 24 deep against 40, ko→ko 0.864
+    against 0.894, so the eval measured a ranking no user got)."""
+    docs = sorted(str(p) for p in DEVSET_KO.glob("*.pdf"))
+    ranks = {}
+    for depth in ("6", "10"):
+        args = ["eval", "retrieval", "--docs", *docs, "--questions", str(DEVSET_KO / "questions.jsonl")]
+        assert main([*args, "--depth", depth]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        ranks[depth] = [line.split()[0] for line in lines if "top:" in line]
+    assert len(ranks["10"]) == 47
+    in_top5 = {d: [r in {"#1", "#2", "#3", "#4", "#5"} for r in ranks[d]] for d in ranks}
+    assert in_top5["6"] == in_top5["10"]
+
+
 def test_eval_retrieval_refuses_a_malformed_rewrites_file(database_url, tmp_path, capsys) -> None:
     rewrites = tmp_path / "r.jsonl"
     rewrites.write_text('{"question": "x"}\n', encoding="utf-8")
