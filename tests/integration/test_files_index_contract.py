@@ -127,6 +127,23 @@ def test_keyword_search_is_bm25_so_a_rare_term_outweighs_common_ones(index, make
     assert index.keyword_search(["없는단어"], scope=SearchScope(owner="E1"), k=10) == []
 
 
+def test_pgvector_orders_equal_scores_by_content_not_by_the_random_file_id(db, make_file) -> None:
+    """Equal BM25 and cosine scores are ordered by content hash, so the same documents rank the
+    same on every ingest (the fusion works on ranks; file ids are fresh UUIDs each time)."""
+    index = PgVectorIndex(db)
+    low, high = sorted([make_file(), make_file()], key=lambda f: f.file_id)
+    # The file whose id sorts first holds the chunk whose hash sorts last.
+    for f, text, digest in [(low, "budget plan alpha", "b" * 64), (high, "budget plan omega", "a" * 64)]:
+        record = ChunkRecord(0, text, 1, None, 3, digest, tokenize(text), [1, 0, 0, 0])
+        index.upsert(f, [record], embedding_model=MODEL)
+    scope = SearchScope(owner="E1")
+    by_keyword = index.keyword_search(["budget"], scope=scope, k=10)
+    by_vector = index.vector_search([1, 0, 0, 0], embedding_model=MODEL, scope=scope, k=10)
+    assert by_keyword[0].score == by_keyword[1].score
+    for hits in (by_keyword, by_vector):
+        assert [h.file_id for h in hits] == [high.file_id, low.file_id]
+
+
 def test_the_scope_keeps_other_users_files_out_and_readable_workspaces_in(index, make_file) -> None:
     workspace = str(uuid.uuid4())
     mine, theirs, shared = make_file("E1"), make_file("E2"), make_file("E2", workspace_id=workspace)

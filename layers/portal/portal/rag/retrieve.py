@@ -7,8 +7,9 @@ its vectors carry little meaning there) the keyword side carries Korean question
 multilingual one (Titan v2) both sides weigh the same.
 
 A cross-lingual rewrite (portal.rag.crosslingual) adds two more rankings, kept to chunks in
-the rewrite's language, and its vector hits only when they are close (cosine >= 0.4): an
-English rewrite of a question about a Korean page must not push English pages above it.
+the rewrite's language, and its vector hits only when they are close (cosine >= 0.4; 0.45 with
+USE multilingual v3, see REWRITE_MIN_COSINE_BY_EMBEDDER): an English rewrite of a question
+about a Korean page must not push English pages above it.
 On the dev sets this lifts Korean->English recall@5 from 0.0 to 1.0 and keeps Korean->Korean
 within one question of where it was (0.742 -> 0.727; without the language filter and the gate, 0.59).
 Every hit's file is re-checked in PostgreSQL (completed, readable) before it is returned.
@@ -33,10 +34,38 @@ from portal.rag.language import hangul_share, language_of
 from portal.rag.tokens import query_tokens
 
 RRF_K = 60  # the constant of the original RRF paper; it damps the weight of the very top ranks
+# How deep each ranking is cut before fusion, whatever k is asked for. The cut changes the fused
+# order, so it must not follow k: it did (4k, at least 24), and `portal eval retrieval` (k=10,
+# 40 deep) measured another ranking than a chat turn's (k=6, 24 deep). Offline on the dev sets,
+# recall@5 ko->ko / ko->en / all by depth: 24: 0.864 / 0.833 / 0.867; 32: 0.879 / 0.833 / 0.876;
+# 40: 0.894 / 0.833 / 0.885; 60: 0.894 / 0.611 / 0.850 (en->en 1.0 throughout). Both searches
+# are exact scans of the scope, so 40 rows instead of 24 cost nothing measurable. A k above 40
+# (deep research) cuts at k.
+CANDIDATES = 40
 # Embedders whose vectors mean the same across Korean and English (by key prefix).
 MULTILINGUAL_EMBEDDERS = ("titan-embed-text-v2", "use-multilingual-v3")
-# A rewrite's vector hit counts only this close: MiniLM puts unrelated English pages at ~0.1-0.3.
+# A rewrite's vector hit counts only this close. The bar is a property of the embedder's cosine
+# scale: MiniLM puts unrelated English pages at ~0.1-0.3, so 0.4 (tuned on MiniLM; Titan is
+# unmeasured and keeps it). USE multilingual v3 scores lower across the board (answers at
+# ~0.2-0.45); recall@1 / recall@5 / MRR on the dev sets with the recorded rewrites
+# (`portal eval retrieval --rewrites`, 113 questions, fusion with depth, one run per value):
+#   gate  ko->en               en->en               en->ko               ko->ko               all
+#   0.0   0.944 1.000 0.972    0.524 1.000 0.692    0.375 1.000 0.583    0.379 0.879 0.559    0.929 0.651
+#   0.2   0.944 1.000 0.972    0.857 1.000 0.929    0.375 1.000 0.583    0.424 0.879 0.618    0.929 0.730
+#   0.25  1.000 1.000 1.000    0.857 1.000 0.929    0.375 1.000 0.594    0.470 0.879 0.647    0.929 0.752
+#   0.3   0.944 0.944 0.951    0.952 1.000 0.976    0.500 1.000 0.677    0.485 0.879 0.654    0.920 0.763
+#   0.35  0.778 0.944 0.858    0.952 1.000 0.976    0.500 1.000 0.688    0.485 0.879 0.657    0.920 0.750
+#   0.4   0.778 0.944 0.858    0.952 1.000 0.976    0.375 1.000 0.592    0.500 0.894 0.665    0.929 0.748
+#   0.45  0.778 0.944 0.858    0.952 1.000 0.976    0.500 1.000 0.654    0.500 0.894 0.665    0.929 0.753
+#   0.5   0.778 0.944 0.858    0.952 1.000 0.976    0.500 1.000 0.660    0.500 0.894 0.665    0.929 0.753
+#   0.6   0.778 0.944 0.858    0.952 1.000 0.976    0.250 1.000 0.515    0.500 0.894 0.665    0.929 0.743
+# ("all": recall@5, MRR.) Below 0.3 an English question's Korean rewrite brings Korean pages
+# above its English answer (en->en recall@1 0.857); below 0.4 an English rewrite pushes one
+# Korean question's page out of the top 5 (ko->ko 0.894 -> 0.879), though Korean questions
+# find the English page first more often (ko->en recall@1 0.944). Recall@5 first, the issue's
+# measure: 0.4-0.6 are level; 0.45 is their middle (MRR 0.753, as good as any of them).
 REWRITE_MIN_COSINE = 0.4
+REWRITE_MIN_COSINE_BY_EMBEDDER = {"use-multilingual-v3": 0.45}
 
 
 @dataclass(frozen=True)
@@ -87,21 +116,51 @@ def weights_for(question: str, *, multilingual: bool = False) -> tuple[float, fl
     return 1.0 - 0.8 * hangul_share(question), 1.0
 
 
+def rewrite_min_cosine(embedding_model: str) -> float:
+    """How close a rewrite's vector hit must be to count, for this embedder (by key prefix)."""
+    return next(
+        (bar for prefix, bar in REWRITE_MIN_COSINE_BY_EMBEDDER.items() if embedding_model.startswith(prefix)),
+        REWRITE_MIN_COSINE,
+    )
+
+
 def cosine(hit: Hit, index_name: str) -> float:
     """A vector hit's cosine similarity: OpenSearch's Lucene engine reports (1 + cosine) / 2."""
     return 2 * hit.score - 1 if index_name == "opensearch" else hit.score
 
 
-def fuse(rankings: Sequence[tuple[float, Sequence[Hit]]]) -> list[Hit]:
-    """Weighted reciprocal rank fusion of several rankings of hits (same chunk -> summed)."""
+def fuse(rankings: Sequence[tuple[float, Sequence[Hit]]], *, depth: int | None = None) -> list[Hit]:
+    """Weighted reciprocal rank fusion of several rankings of hits (same chunk -> summed).
+
+    `depth` is how many hits each ranking was cut to. A hit missing from a ranking is not
+    nowhere in it, only below its cut: each rank scores weight * (1/(60 + r) - 1/(60 + depth + 1)),
+    so a hit at the cut counts as little as one below it. Plain RRF scores a missing hit 0,
+    and with 40-deep lists two middling ranks (20 and 20: 2/80) beat a first place in one list
+    (1/61). Korean questions over English pages need the vector side alone (keywords cannot
+    cross languages), so offline Korean->English recall@5 went 0.556 -> 0.833 (MRR 0.33 -> 0.40),
+    the other cells' recall unchanged (113 questions, USE multilingual v3, offline). With the
+    recorded rewrites, MRR 0.748 -> 0.763 at the same gate, recall@5 unchanged.
+
+    With equal weights, rank r of one list and rank r of another score exactly the same, so
+    ties are common (on the dev sets, near every other position). They go to the hit seen first
+    in list order, then rank: the question's vector ranking before its keyword ranking, which
+    is the only side that crosses languages. They used to go by file id, a random UUID, so
+    offline Korean->English recall@5 came out 0.444, 0.500 or 0.556 by the ids the eval's fresh
+    database handed out; with the vector side first it is 0.556 on every run (MRR 0.25 -> 0.33).
+    Korean->Korean recall@5 stays 0.894; its MRR is 0.679 where random draws gave 0.679-0.702
+    (BM25's own ties now go by content hash, see index.pgvector).
+    """
     scores: dict[tuple[str, int], float] = {}
     first: dict[tuple[str, int], Hit] = {}
-    for weight, hits in rankings:
+    seen_at: dict[tuple[str, int], tuple[int, int]] = {}  # (list, rank) where the hit first appears
+    for position, (weight, hits) in enumerate(rankings):
         for rank, hit in enumerate(hits, start=1):
             key = (hit.file_id, hit.chunk_index)
-            scores[key] = scores.get(key, 0.0) + weight / (RRF_K + rank)
+            floor = weight / (RRF_K + depth + 1) if depth is not None else 0.0
+            scores[key] = scores.get(key, 0.0) + weight / (RRF_K + rank) - floor
             first.setdefault(key, hit)
-    order = sorted(scores, key=lambda key: (-scores[key], key))
+            seen_at.setdefault(key, (position, rank))
+    order = sorted(scores, key=lambda key: (-scores[key], seen_at[key]))
     return [Hit(**{**first[key].__dict__, "score": scores[key]}) for key in order]
 
 
@@ -162,11 +221,9 @@ def _rankings(
     )
     by_keyword = index.keyword_search(query_tokens(query), scope=scope, k=k, question=query)
     if rewrite:
-        language = language_of(query)
+        language, bar = language_of(query), rewrite_min_cosine(embedder.key)
         by_vector = [
-            h
-            for h in by_vector
-            if language_of(h.content) == language and cosine(h, index.name) >= REWRITE_MIN_COSINE
+            h for h in by_vector if language_of(h.content) == language and cosine(h, index.name) >= bar
         ]
         by_keyword = [h for h in by_keyword if language_of(h.content) == language]
     return [(vector_weight, by_vector), (keyword_weight, by_keyword)]
@@ -196,11 +253,11 @@ def search(
         return []
     index = index or get_index(db)
     embedder = embedder or get_embedder()
-    candidates = max(4 * k, 24)
+    candidates = max(k, CANDIDATES)
     rankings: list[tuple[float, Sequence[Hit]]] = []
     for query in [question, *rewrites]:
         rankings += _rankings(index, embedder, scope, query, k=candidates, rewrite=query is not question)
-    fused = fuse(rankings)
+    fused = fuse(rankings, depth=candidates)
     readable = files.readable_completed(
         db, file_ids=[h.file_id for h in fused], empno=empno, company_code=company_code
     )

@@ -27,6 +27,13 @@ _SCOPE = """
          OR c.file_id IN (SELECT value::uuid FROM jsonb_array_elements_text(:files::jsonb)))
 """
 
+# Equal scores are common in BM25 (two chunks of the same length matching the same tokens) and
+# the fusion works on ranks, so their order changes results: it goes by the chunk's content
+# hash, not by file id, a random UUID that differed on every ingest of the same documents.
+# BM25 sums its terms in whatever order the aggregate meets them, so equal scores may differ
+# in the last bits: they are compared at 9 decimals.
+_TIES = "content_hash, chunk_index, file_id"
+
 
 def vector_literal(vector: Sequence[float]) -> str:
     """pgvector's text form; 7 significant digits keep float32 precision."""
@@ -188,13 +195,13 @@ class PgVectorIndex:
         rows = self._db.fetch_all(
             f"""
             WITH scoped AS MATERIALIZED (
-                SELECT c.file_id, c.chunk_index, c.page, c.section, c.content, c.embedding
+                SELECT c.file_id, c.chunk_index, c.page, c.section, c.content, c.content_hash, c.embedding
                 FROM file_chunks c JOIN uploaded_files f ON f.id = c.file_id
                 WHERE c.embedding_model = :model AND {_SCOPE}
             )
             SELECT file_id, chunk_index, page, section, content,
                    1 - (embedding <=> :vector::vector) AS score
-            FROM scoped ORDER BY embedding <=> :vector::vector, file_id, chunk_index LIMIT :k
+            FROM scoped ORDER BY embedding <=> :vector::vector, {_TIES} LIMIT :k
             """,
             {"model": embedding_model, "vector": vector_literal(vector), "k": k, **_scope_params(scope)},
         )
@@ -213,7 +220,8 @@ class PgVectorIndex:
         rows = self._db.fetch_all(
             f"""
             WITH scoped AS MATERIALIZED (
-                SELECT c.id, c.file_id, c.chunk_index, c.page, c.section, c.content, c.token_count, c.keywords
+                SELECT c.id, c.file_id, c.chunk_index, c.page, c.section, c.content, c.content_hash,
+                       c.token_count, c.keywords
                 FROM file_chunks c JOIN uploaded_files f ON f.id = c.file_id
                 WHERE {_SCOPE}
             ),
@@ -237,7 +245,7 @@ class PgVectorIndex:
             )
             SELECT s.file_id, s.chunk_index, s.page, s.section, s.content, scored.score
             FROM scored JOIN scoped s ON s.id = scored.id
-            ORDER BY scored.score DESC, s.file_id, s.chunk_index LIMIT :k
+            ORDER BY round(scored.score::numeric, 9) DESC, {_TIES} LIMIT :k
             """,
             {"query": tsquery_literal(distinct), "tokens": distinct, "k": k, **_scope_params(scope)},
         )
