@@ -1,5 +1,8 @@
 """Step Functions task: the multimodal_rag worker answers a turn from the user's files, with citations."""
 
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from portal.agents.runner import run_worker
 from portal.agents.workers.multimodal_rag import answer
 from portal.budgets.scope import spends_for_turn
@@ -12,5 +15,5 @@ from portal.observability import logger, metrics, tracer
 @metrics.log_metrics
 @track_deadline
 @spends_for_turn("multimodal_rag")
-def handler(event: dict, context: object) -> dict:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return run_worker(event, answer)

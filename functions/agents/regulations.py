@@ -1,5 +1,8 @@
 """Step Functions task: the regulations agent answers from the company's regulations over MCP."""
 
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from portal.agents.runner import run_worker
 from portal.agents.workers.domain import domain_worker
 from portal.budgets.scope import spends_for_turn
@@ -14,5 +17,5 @@ answer = domain_worker("regulations")
 @metrics.log_metrics
 @track_deadline
 @spends_for_turn("regulations")
-def handler(event: dict, context: object) -> dict:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return run_worker(event, answer)

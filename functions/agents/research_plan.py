@@ -1,5 +1,8 @@
 """Research machine, Plan: intent and context -> optimised queries, information gaps, agent suggestion."""
 
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from portal.agents.research.plan import plan_step
 from portal.budgets.scope import spends_for_turn
 from portal.invocation import track_deadline
@@ -11,5 +14,5 @@ from portal.observability import logger, metrics, tracer
 @metrics.log_metrics
 @track_deadline
 @spends_for_turn("deep_research")
-def handler(event: dict, context: object) -> dict:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return plan_step(event)

@@ -1,5 +1,8 @@
 """Research machine, Synthesize: the cited report, streamed and stored as the turn's answer."""
 
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from portal.agents.research.synthesize import synthesize_step
 from portal.budgets.scope import spends_for_turn
 from portal.invocation import track_deadline
@@ -11,5 +14,5 @@ from portal.observability import logger, metrics, tracer
 @metrics.log_metrics
 @track_deadline
 @spends_for_turn("deep_research")
-def handler(event: dict, context: object) -> dict:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return synthesize_step(event)

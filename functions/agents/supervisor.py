@@ -1,5 +1,8 @@
 """Step Functions task: the supervisor picks the worker of a turn."""
 
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from portal.agents.supervisor import route
 from portal.agents.turn import TurnInput
 from portal.budgets.scope import spends_for_turn
@@ -12,5 +15,5 @@ from portal.observability import logger, metrics, tracer
 @metrics.log_metrics
 @track_deadline
 @spends_for_turn("supervisor")
-def handler(event: dict, context: object) -> dict:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return route(TurnInput.model_validate(event)).model_dump()

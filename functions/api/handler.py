@@ -1,6 +1,9 @@
 """REST API Lambda: the FastAPI app from portal.api behind Mangum."""
 
+from typing import Any
+
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from mangum import Mangum
 from portal.api.app import create_app
 from portal.cache import warm
@@ -14,6 +17,7 @@ _mangum = Mangum(create_app(), lifespan="off")
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 @track_deadline
-def handler(event: dict, context: object) -> dict:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     warm.on_invocation()  # warm L1 at the cold start; the L1 size as a metric
-    return _mangum(event, context)
+    # Mangum types its own context protocol; Powertools' LambdaContext is the same object at run time
+    return _mangum(event, context)  # type: ignore[arg-type]

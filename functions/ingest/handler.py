@@ -1,5 +1,8 @@
 """S3 ObjectCreated (uploads/) -> extract, chunk, embed, index the uploaded file (idempotent)."""
 
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 from portal.rag.events import handle_s3_event
@@ -9,5 +12,5 @@ from portal.rag.events import handle_s3_event
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 @track_deadline
-def handler(event: dict, context: object) -> dict:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle_s3_event(event, context)

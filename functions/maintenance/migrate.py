@@ -1,5 +1,8 @@
 """Applies pending SQL migrations (run by the deployment's trigger after the cluster exists)."""
 
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from portal import services
 from portal.db.app_role import sync_app_role
 from portal.db.migrate import apply_migrations
@@ -12,7 +15,7 @@ from portal.settings import get_settings
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 @track_deadline
-def handler(event: dict, context: object) -> dict:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     applied = apply_migrations(services.db())
     # Every other function runs as the app role: it must be able to log in before they start.
     app_secret = get_settings().db_app_secret_arn

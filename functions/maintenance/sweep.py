@@ -3,6 +3,9 @@ idle sockets whose sign-in token has expired (told `auth_expired`, then closed),
 past their deadline (their sockets told `error`, the turn recorded failed).
 """
 
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from portal import services
 from portal.agents.overdue import sweep
 from portal.invocation import track_deadline
@@ -14,7 +17,7 @@ from portal.realtime.expiry import close_expired
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 @track_deadline
-def handler(event: dict, context: object) -> dict:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return {
         "cache_entries_removed": services.cache().cleanup(force=True),
         "expired_sockets_closed": close_expired(),

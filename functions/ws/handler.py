@@ -1,6 +1,9 @@
 """WebSocket API Lambda: $connect, $disconnect and $default."""
 
+from typing import Any
+
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from portal.invocation import track_deadline
 from portal.observability import logger, metrics, tracer
 from portal.realtime.routes import handle
@@ -10,5 +13,5 @@ from portal.realtime.routes import handle
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 @track_deadline
-def handler(event: dict, context: object) -> dict:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event)
