@@ -79,7 +79,7 @@ test: install web browser
 	npm --prefix web run --silent lint
 	npm --prefix web test --silent
 	rm -rf $(TEST_RUN_DIR)
-	PORTAL_TEST_RUN_DIR=$(TEST_RUN_DIR) $(BIN)/pytest -q -p no:cacheprovider \
+	PORTAL_TEST_RUN_DIR=$(TEST_RUN_DIR) $(BIN)/pytest -q -p no:cacheprovider --durations=25 \
 		-n $(TEST_WORKERS) --dist loadgroup -m "not after_all_calls"
 	PORTAL_TEST_RUN_DIR=$(TEST_RUN_DIR) PORTAL_CDK_OUT=$(TEST_RUN_DIR)/cdk.out \
 		$(BIN)/pytest -q -p no:cacheprovider tests/deploy/test_iam_contract.py
