@@ -73,6 +73,34 @@ def test_grant_renew_and_revoke_are_audited_with_before_and_after_and_seen_at_on
     assert revoke["before"]["expires_at"] == renew["after"]["expires_at"] and revoke["after"] is None
 
 
+def test_a_role_changed_in_the_identity_provider_is_audited_once_at_the_next_sign_in(
+    client: TestClient, db
+) -> None:
+    """Roles live in the IdP (its admin group); the portal records the change it is told of."""
+    from portal import services
+    from portal.auth.principal import user_cache_key
+
+    promoted = {"Authorization": f"Bearer {make_token('E1001', '홍길동', admin=True)}"}
+    services.cache().invalidate(user_cache_key("E1001"))  # as another container would see it
+    assert client.get("/api/me", headers=promoted).json()["is_admin"] is True
+    services.cache().invalidate(user_cache_key("E1001"))
+    assert client.get("/api/me", headers=promoted).status_code == 200  # same roles: no second row
+    services.cache().invalidate(user_cache_key("E1001"))
+    assert client.get("/api/me", headers=EMPLOYEE).json()["is_admin"] is False
+
+    rows = _audit(db, "user.role.")
+    assert [(r["empno"], r["action"], r["resource_type"]) for r in rows] == [
+        ("E1001", "user.role.change", "user_role"),
+        ("E1001", "user.role.change", "user_role"),
+    ]
+    granted, taken = (r["metadata"] for r in rows)
+    assert "admin" not in granted["before"] and "admin" in granted["after"]
+    assert taken["before"] == granted["after"] and taken["after"] == granted["before"]
+    assert granted["source"] == "identity_provider" and granted["target"] == "E1001"
+    # A first sign-in is not a change of role.
+    assert _audit(db, "user.role.") == rows and not [r for r in rows if r["empno"] == "A0001"]
+
+
 def test_a_refused_change_writes_no_audit_row(client: TestClient, db) -> None:
     assert client.delete("/api/admin/permissions/E1001/legal", headers=ADMIN).status_code == 404
     assert (

@@ -226,6 +226,25 @@ def test_department_grant_and_revoke(client: TestClient, world, db) -> None:
 
     r = client.delete("/api/admin/permissions/departments/재무팀/tax", headers=admin)
     assert r.json()["empnos"] == [KIM, LEE] and permissions.active_agents(db, empno=KIM) == set()
+    # A second revoke removes nothing and audits nothing.
+    assert (
+        client.delete("/api/admin/permissions/departments/재무팀/tax", headers=admin).json()["empnos"] == []
+    )
+
+    # Both bulk changes are audited once each, with every member's grant before and after.
+    audit = db.fetch_all(
+        "SELECT empno, action, resource_type, metadata FROM activity_logs"
+        " WHERE action LIKE 'admin.grant.department.%' ORDER BY timestamp, id"
+    )
+    assert [(a["empno"], a["action"], a["resource_type"]) for a in audit] == [
+        (ADMIN, "admin.grant.department.put", "department_grant"),
+        (ADMIN, "admin.grant.department.revoke", "department_grant"),
+    ]
+    put, revoke = (a["metadata"] for a in audit)
+    assert put["target"] == revoke["target"] == "재무팀:tax"
+    assert put["before"] == {KIM: None, LEE: None}
+    assert {e: g["agent_type"] for e, g in put["after"].items()} == {KIM: "tax", LEE: "tax"}
+    assert revoke["before"] == put["after"] and revoke["after"] == {KIM: None, LEE: None}
     assert (
         client.put(
             "/api/admin/permissions/departments/없는팀", json={"agent": "tax"}, headers=admin
@@ -282,7 +301,7 @@ def test_model_enablement_is_honoured_by_the_catalog_and_the_choice(
         choose_models(TaskType.QUICK_RESPONSE, configured_providers=["anthropic", "google"])
 
     # The change is audited with before and after.
-    log = client.get("/api/admin/activity", params={"action": "models_enabled.update"}, headers=admin).json()[
+    log = client.get("/api/admin/activity", params={"action": "admin.models.put"}, headers=admin).json()[
         "items"
     ]
     assert len(log) == 2

@@ -70,7 +70,7 @@ def test_an_agent_switched_off_is_refused_before_anything_is_stored_and_never_ro
 
     # And the change is audited with before and after; switching it on again restores it at once
     row = db.fetch_one(
-        "SELECT metadata FROM activity_logs WHERE action = 'agents_disabled.update' ORDER BY timestamp DESC"
+        "SELECT metadata FROM activity_logs WHERE action = 'admin.features.put' ORDER BY timestamp DESC"
     )
     assert row["metadata"]["before"] == {"agents": []}
     assert row["metadata"]["after"] == {"agents": ["canvas"]}

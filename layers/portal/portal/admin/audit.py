@@ -1,12 +1,17 @@
 """Every admin change is written to activity_logs with what it was before and after.
 
-One helper for all of them (grants, revokes, MCP configurations, model enablement, budgets,
-roles), so the activity log reads the same whoever changed what:
+One helper for all of them (grants for a user or a department, revokes, MCP configurations,
+model enablement, feature switches, budgets), so the activity log reads the same whoever
+changed what:
 
     action         "admin.<what>.<verb>", e.g. admin.grant.put, admin.budget.put
-    resource_type  the kind of target ("agent_grant", "mcp_config", "model", "budget", "user_role")
+    resource_type  the kind of target ("agent_grant", "department_grant", "mcp_config", "org_setting", "budget")
     resource_id    the target's id when it is a UUID, else NULL (most targets are names)
     metadata       {"target": "<who or what>", "before": <json|null>, "after": <json|null>}
+
+Roles are the exception: they are managed in the identity provider (its admin group), and the
+sign-in that brings a changed role writes ``user.role.change`` in the same statement
+(``users.upsert_from_claims``), with source "identity_provider".
 
 Call it with the same executor as the change (inside its transaction when there is one), so
 a change is never stored without its audit row, nor the row without the change.

@@ -72,7 +72,7 @@ def put_features(body: FeaturesIn, admin: AdminUser, db: Db, origin: ClientOrigi
         record_admin_change(
             tx,
             admin_empno=admin.empno,
-            action="agents_disabled.update",
+            action="admin.features.put",
             resource_type="org_setting",
             target=org_features.SETTING_KEY,
             before={"agents": before},

@@ -5,10 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from portal.admin.audit import record_admin_change
 from portal.agents.access import RESTRICTED_AGENTS, forget_access
-from portal.api.deps import AdminUser, Db
+from portal.api.deps import AdminUser, ClientOrigin, Db
 from portal.api.schemas import AgentGrantIn
+from portal.db.executor import Executor
 from portal.db.repositories import permissions, user_admin
+from portal.db.repositories.permissions import AgentGrant
 from portal.errors import BadRequest, NotFound
 from portal.realtime.admin_events import access_changed
 
@@ -32,15 +35,36 @@ def _members(db: Db, department: str) -> list[str]:
     return members
 
 
+def _grants_of(db: Executor, members: list[str], agent: str) -> dict[str, AgentGrant | None]:
+    """Each member's grant of the agent as it stands (None where there is none), for the audit row."""
+    held = {g.empno: g for g in permissions.list_grants(db) if g.agent_type == agent and g.empno in members}
+    return {empno: held.get(empno) for empno in members}
+
+
 @router.put("/{department}", response_model=BulkResult)
-def grant_department(department: str, body: DepartmentGrant, admin: AdminUser, db: Db) -> BulkResult:
-    """Grant (or renew) the agent to every user of the department, in one transaction."""
+def grant_department(
+    department: str, body: DepartmentGrant, admin: AdminUser, db: Db, origin: ClientOrigin
+) -> BulkResult:
+    """Grant (or renew) the agent to every user of the department, in one transaction with its audit row."""
     members = _members(db, department)
     with db.transaction() as tx:
-        for empno in members:
-            permissions.grant(
+        before = _grants_of(tx, members, body.agent)
+        after = {
+            empno: permissions.grant(
                 tx, empno=empno, agent_type=body.agent, granted_by=admin.empno, expires_at=body.expires_at
             )
+            for empno in members
+        }
+        record_admin_change(
+            tx,
+            admin_empno=admin.empno,
+            action="admin.grant.department.put",
+            resource_type="department_grant",
+            target=f"{department}:{body.agent}",
+            before=before,
+            after=after,
+            origin=origin,
+        )
     for empno in members:
         forget_access(empno)
         access_changed(empno, by_empno=admin.empno)
@@ -48,16 +72,30 @@ def grant_department(department: str, body: DepartmentGrant, admin: AdminUser, d
 
 
 @router.delete("/{department}/{agent}", response_model=BulkResult)
-def revoke_department(department: str, agent: str, admin: AdminUser, db: Db) -> BulkResult:
-    """Revoke the agent from every user of the department who holds it."""
+def revoke_department(
+    department: str, agent: str, admin: AdminUser, db: Db, origin: ClientOrigin
+) -> BulkResult:
+    """Revoke the agent from every user of the department who holds it, with its audit row."""
     if agent not in RESTRICTED_AGENTS:
         raise BadRequest(f"Unknown restricted agent {agent!r}")
     members = _members(db, department)
     removed: list[str] = []
     with db.transaction() as tx:
+        before = _grants_of(tx, members, agent)
         for empno in members:
             if permissions.revoke(tx, empno=empno, agent_type=agent):
                 removed.append(empno)
+        if removed:  # nothing changed, nothing to audit
+            record_admin_change(
+                tx,
+                admin_empno=admin.empno,
+                action="admin.grant.department.revoke",
+                resource_type="department_grant",
+                target=f"{department}:{agent}",
+                before={empno: before[empno] for empno in removed},
+                after={empno: None for empno in removed},
+                origin=origin,
+            )
     for empno in removed:
         forget_access(empno)
         access_changed(empno, by_empno=admin.empno)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, model_validator
 
+from portal.admin.audit import record_admin_change
 from portal.api.deps import AdminUser, ClientOrigin, Db
-from portal.db.repositories import activity, org_settings
+from portal.db.repositories import org_settings
 from portal.llm import catalog, enablement
 from portal.llm.enablement import Enablement
 from portal.llm.service import configured_providers
@@ -88,17 +89,14 @@ def put_enablement(body: EnablementIn, admin: AdminUser, db: Db, origin: ClientO
     with db.transaction() as tx:
         before = enablement.read(tx)
         org_settings.put(tx, key=enablement.SETTING_KEY, value=after.to_value(), admin_empno=admin.empno)
-        activity.record(
+        record_admin_change(
             tx,
-            empno=admin.empno,
-            action="models_enabled.update",
+            admin_empno=admin.empno,
+            action="admin.models.put",
             resource_type="org_setting",
-            resource_id=None,
-            metadata={
-                "target": enablement.SETTING_KEY,
-                "before": before.to_value(),
-                "after": after.to_value(),
-            },
+            target=enablement.SETTING_KEY,
+            before=before.to_value(),
+            after=after.to_value(),
             origin=origin,
         )
     enablement.forget()

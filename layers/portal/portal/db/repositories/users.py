@@ -44,23 +44,38 @@ def upsert_from_claims(
     """Create the user on first sight; refresh name, department, company and roles from the identity provider.
 
     A claim the IdP left out keeps the stored value (an absent attribute is not a change).
+    Roles are managed in the IdP (its admin group), so a role change reaches the portal here:
+    the same statement writes its audit row (``user.role.change``, before/after) — only the
+    request that actually changed the row gets a row back, so concurrent sign-ins audit once.
     """
     row = db.fetch_one(
         f"""
-        INSERT INTO users (empno, name_ko, department, company, company_code, roles)
-        VALUES (:empno, :name_ko, :department, :company, :company_code, :roles::jsonb)
-        ON CONFLICT (empno) DO UPDATE SET
-            name_ko = EXCLUDED.name_ko,
-            department = COALESCE(EXCLUDED.department, users.department),
-            company = COALESCE(EXCLUDED.company, users.company),
-            company_code = COALESCE(EXCLUDED.company_code, users.company_code),
-            roles = EXCLUDED.roles,
-            updated_at = NOW()
-        WHERE (users.name_ko, users.department, users.company, users.company_code, users.roles)
-              IS DISTINCT FROM (EXCLUDED.name_ko, COALESCE(EXCLUDED.department, users.department),
-                                COALESCE(EXCLUDED.company, users.company),
-                                COALESCE(EXCLUDED.company_code, users.company_code), EXCLUDED.roles)
-        RETURNING {_COLUMNS}
+        WITH before AS (SELECT roles FROM users WHERE empno = :empno),
+        up AS (
+            INSERT INTO users (empno, name_ko, department, company, company_code, roles)
+            VALUES (:empno, :name_ko, :department, :company, :company_code, :roles::jsonb)
+            ON CONFLICT (empno) DO UPDATE SET
+                name_ko = EXCLUDED.name_ko,
+                department = COALESCE(EXCLUDED.department, users.department),
+                company = COALESCE(EXCLUDED.company, users.company),
+                company_code = COALESCE(EXCLUDED.company_code, users.company_code),
+                roles = EXCLUDED.roles,
+                updated_at = NOW()
+            WHERE (users.name_ko, users.department, users.company, users.company_code, users.roles)
+                  IS DISTINCT FROM (EXCLUDED.name_ko, COALESCE(EXCLUDED.department, users.department),
+                                    COALESCE(EXCLUDED.company, users.company),
+                                    COALESCE(EXCLUDED.company_code, users.company_code), EXCLUDED.roles)
+            RETURNING {_COLUMNS}
+        ),
+        audit AS (
+            INSERT INTO activity_logs (empno, action, resource_type, metadata)
+            SELECT up.empno, 'user.role.change', 'user_role',
+                   jsonb_build_object('target', up.empno, 'before', before.roles, 'after', up.roles,
+                                      'source', 'identity_provider')
+            FROM up, before
+            WHERE before.roles IS DISTINCT FROM up.roles
+        )
+        SELECT {_COLUMNS} FROM up
         """,
         {
             "empno": empno,
