@@ -67,9 +67,10 @@ def test_eval_retrieval_keeps_korean_recall_with_the_multilingual_embedder(
     database_url, monkeypatch, capsys
 ) -> None:
     """The figures the multilingual embedder reached on all 8 dev documents (113 questions, offline):
-    ko→ko recall@5 0.894 and MRR 0.681 (MiniLM: 0.788 / 0.539), en→ko 0.625, ko→en 0.833,
-    en→en 1.000. A change to the Korean analysis, the fusion, the chunking or the embedder that
-    loses one Korean question here fails (58 of 66 would be 0.879)."""
+    ko→ko recall@5 0.909 and MRR 0.699 (MiniLM int8: 0.879 / 0.595), en→ko 0.625, ko→en 0.833,
+    en→en 1.000; ko→ko was 0.894 / 0.681 before questions lost their Korean function words
+    (portal.rag.tokens.query_tokens). A change to the Korean analysis, the fusion, the chunking or
+    the embedder that loses one Korean question here fails (59 of 66 would be 0.894)."""
     from portal.settings import reset_settings
 
     monkeypatch.setenv("PORTAL_LOCAL_EMBEDDING_MODEL", "use-multilingual-v3")
@@ -81,8 +82,8 @@ def test_eval_retrieval_keeps_korean_recall_with_the_multilingual_embedder(
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert code == 0 and summary["questions"] == 113 and summary["documents"] == 8
     cells = summary["by_language"]
-    assert cells["ko→ko"]["questions"] == 66 and cells["ko→ko"]["recall_at_5"] >= 0.89
-    assert cells["ko→ko"]["mrr"] >= 0.67
+    assert cells["ko→ko"]["questions"] == 66 and cells["ko→ko"]["recall_at_5"] >= 0.90
+    assert cells["ko→ko"]["mrr"] >= 0.69
     assert cells["en→en"]["recall_at_5"] == 1.0
     # Offline ko→en (18 questions, no rewrites) once came out 0.444, 0.500 or 0.556 on the same
     # data: exact RRF ties were broken by random file ids. Ties now go by list order and content

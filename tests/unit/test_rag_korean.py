@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from portal.rag.korean import stem
+from portal.rag.korean import is_particle, stem
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,8 @@ def test_loanword_spelling_variants_meet_on_the_standard_spelling() -> None:
     assert standard_spelling("쉘스크립트") == "셸스크립트" and standard_spelling("디렉토리") == "디렉터리"
     assert tokenize("로그인 쉘을 바꾼다") == tokenize("로그인 셸을 바꾼다")
     assert standard_spelling("셸") == "셸" and standard_spelling("휴가") == "휴가"  # nothing else changes
+
+
+def test_a_particle_on_its_own_is_recognised() -> None:
+    assert all(is_particle(p) for p in ["로", "가", "에서", "으로"])  # fuser로, xz가: split from a Latin word
+    assert not any(is_particle(w) for w in ["파일", "셸", "로그인"])

@@ -261,6 +261,14 @@ _BY_LENGTH = tuple(
 )
 
 
+_PARTICLE_SET = frozenset(_PARTICLES)
+
+
+def is_particle(word: str) -> bool:
+    """Whether the word is a particle on its own, as a Latin word or number leaves it (fuser로, xz가)."""
+    return word in _PARTICLE_SET
+
+
 _OBJECT_PARTICLES = frozenset("을를")
 
 
