@@ -13,7 +13,7 @@ import pytest
 from websockets.sync.client import connect
 
 from tests.conftest import make_token
-from tests.faults.conftest import assert_nothing_more, events_until_closing, start_turn
+from tests.faults.conftest import assert_nothing_more, auth, events_until_closing, start_turn
 
 pytestmark = pytest.mark.integration
 
@@ -92,3 +92,32 @@ def test_an_idle_portals_sweep_never_touches_the_database(aws: dict, monkeypatch
 
     # When the sweep runs, Then it reports nothing and never asked for the database
     assert overdue.sweep(now=time.time() + 3600) == {"overdue_turns_failed": 0, "overdue_turns_unrecorded": 0}
+
+
+class RefusingLauncher:
+    """Step Functions refusing the start (throttled, or the state machine gone)."""
+
+    def start(self, turn: object) -> None:
+        from botocore.exceptions import ClientError
+
+        raise ClientError(
+            {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "StartExecution"
+        )
+
+
+def test_a_turn_whose_workflow_cannot_start_leaves_nothing_stored(target, http, db, monkeypatch) -> None:
+    from portal import services
+    from portal.agents import open_turns
+
+    # Given Step Functions refuses to start the workflow
+    monkeypatch.setattr(services, "launcher", functools.cache(RefusingLauncher))
+    conversation = http.post("/api/conversations", json={}, headers=auth()).json()
+    before = db.fetch_one("SELECT count(*) AS n FROM messages")["n"]
+    # When the user sends a message
+    answer = http.post(
+        f"/api/conversations/{conversation['id']}/messages", json={"content": "안녕하세요"}, headers=auth()
+    )
+    # Then they are told it was not started, and no question, answer or open turn is left behind
+    assert answer.status_code == 503 and "nothing was stored" in answer.json()["error"]["message"]
+    assert db.fetch_one("SELECT count(*) AS n FROM messages")["n"] == before
+    assert open_turns.overdue(now=time.time() + 3600) == []

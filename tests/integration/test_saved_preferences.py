@@ -85,12 +85,12 @@ def test_the_saved_priority_weighs_the_choice(db, aws, user, monkeypatch) -> Non
 
 
 def test_a_retired_saved_model_is_ignored() -> None:
-    from portal.llm.preference import model_choice
+    from portal.llm.preference import saved_model, saved_priority
 
-    choice = model_choice(explicit=None, model_preference={"model": "claude-2", "priority": "nonsense"})
-    assert (choice.preferred, choice.priority.value, choice.source) == (None, "balanced", "default")
-    choice = model_choice(explicit="gemini-3-flash", model_preference={"model": "claude-haiku-4-5"})
-    assert (choice.preferred, choice.source) == ("gemini-3-flash", "message")
+    saved = {"model": "claude-2", "priority": "nonsense"}
+    assert (saved_model(saved), saved_priority(saved).value) == (None, "balanced")
+    saved = {"model": "claude-haiku-4-5", "priority": "quality"}
+    assert (saved_model(saved), saved_priority(saved).value) == ("claude-haiku-4-5", "quality")
 
 
 def test_profile_signals_are_summarised_and_used_in_the_prompt_unless_opted_out(

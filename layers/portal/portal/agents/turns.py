@@ -94,7 +94,7 @@ def mark_open(started: StartedTurn) -> None:
 
 def forget_turn(db: Executor, started: StartedTurn) -> None:
     """Undo a stored turn whose workflow could not start (no orphan user message, no open marker)."""
-    db.execute("DELETE FROM messages WHERE turn_id = :turn_id::uuid", {"turn_id": started.turn.turn_id})
+    messages.delete_turn(db, turn_id=started.turn.turn_id)
     open_turns.forget(started.turn.turn_id)
 
 

@@ -8,7 +8,7 @@ Where the counter lives, and why PostgreSQL (not DynamoDB):
   with two conditional UPDATEs, where DynamoDB would need a TransactWriteItems and a copy of
   the limits kept in step with the admin's changes.
 - ``UPDATE ... SET reserved = reserved + :amount WHERE spent + reserved + :amount <= :limit``
-  is atomic under concurrency: the row lock serialises the writers, and under READ COMMITTED
+  (``portal.db.repositories.budget_spend.try_reserve``) is atomic under concurrency: the row lock serialises the writers, and under READ COMMITTED
   a writer that waited re-checks the WHERE clause against the row as the other one left it,
   so two calls can never both take the last dollar. Rows are always locked user first, then
   department, so two transactions never wait on each other in a cycle.
@@ -29,6 +29,7 @@ from typing import Literal
 
 from portal.budgets.errors import BudgetExceeded, Scope, exceeded_message
 from portal.db.executor import Executor
+from portal.db.repositories import budget_spend
 from portal.settings import get_settings
 
 DEFAULT_SUBJECT = "*"  # the budgets row that is the default of its scope
@@ -86,14 +87,7 @@ def current_month(now: datetime | None = None) -> date:
 
 def limit_for(db: Executor, *, scope: Scope, subject: str) -> Limit:
     """The subject's own limit if it has one, else its scope's default, else no limit."""
-    row = db.fetch_one(
-        """
-        SELECT subject, monthly_limit_usd, warn_ratio FROM budgets
-        WHERE scope = :scope AND subject IN (:subject, :default)
-        ORDER BY (subject = :default) LIMIT 1
-        """,
-        {"scope": scope, "subject": subject, "default": DEFAULT_SUBJECT},
-    )
+    row = budget_spend.limit_row(db, scope=scope, subject=subject, default_subject=DEFAULT_SUBJECT)
     if row is None:
         return Limit(scope, subject, None, get_settings().budget_warn_ratio, overridden=False)
     cap = row["monthly_limit_usd"]
@@ -115,14 +109,7 @@ def _subjects(empno: str, department: str | None) -> list[tuple[Scope, str]]:
 
 def spend(db: Executor, *, scope: Scope, subject: str, month: date | None = None) -> tuple[float, float]:
     """(spent, reserved) USD of the subject in the month."""
-    row = db.fetch_one(
-        """
-        SELECT spent_usd, reserved_usd FROM budget_spend
-        WHERE scope = :scope AND subject = :subject AND month = :month::date
-        """,
-        {"scope": scope, "subject": subject, "month": (month or current_month()).isoformat()},
-    )
-    return (float(row["spent_usd"]), float(row["reserved_usd"])) if row else (0.0, 0.0)
+    return budget_spend.get(db, scope=scope, subject=subject, month=month or current_month())
 
 
 def standing(db: Executor, *, scope: Scope, subject: str, month: date | None = None) -> Standing:
@@ -165,29 +152,19 @@ def reserve(db: Executor, *, empno: str, department: str | None, amount_usd: flo
     with db.transaction() as tx:
         for scope, subject in pairs:
             limit = limit_for(tx, scope=scope, subject=subject)
-            params = {"scope": scope, "subject": subject, "month": month.isoformat()}
-            tx.execute(
-                """
-                INSERT INTO budget_spend (scope, subject, month) VALUES (:scope, :subject, :month::date)
-                ON CONFLICT (scope, subject, month) DO NOTHING
-                """,
-                params,
-            )
-            row = tx.fetch_one(
-                """
-                UPDATE budget_spend
-                SET reserved_usd = reserved_usd + :amount::numeric, updated_at = NOW()
-                WHERE scope = :scope AND subject = :subject AND month = :month::date
-                  AND (:cap::numeric IS NULL OR spent_usd + reserved_usd + :amount::numeric <= :cap::numeric)
-                RETURNING spent_usd, reserved_usd
-                """,
-                {**params, "amount": amount_usd, "cap": limit.monthly_limit_usd},
+            row = budget_spend.try_reserve(
+                tx,
+                scope=scope,
+                subject=subject,
+                month=month,
+                amount_usd=amount_usd,
+                cap_usd=limit.monthly_limit_usd,
             )
             if row is None:
                 spent, reserved = spend(tx, scope=scope, subject=subject, month=month)
                 # Raising inside the block rolls back what was reserved on earlier rows.
                 raise _exceeded(limit, spent + reserved)
-            taken.append(Standing(limit, float(row["spent_usd"]), float(row["reserved_usd"])))
+            taken.append(Standing(limit, *row))
     return Reservation(month, amount_usd, tuple(pairs), tuple(taken))
 
 
@@ -195,19 +172,11 @@ def settle(db: Executor, reservation: Reservation, *, actual_usd: float) -> None
     """Release the reservation and count what the call actually cost (may exceed the estimate)."""
     with db.transaction() as tx:
         for scope, subject in reservation.subjects:
-            tx.execute(
-                """
-                UPDATE budget_spend
-                SET reserved_usd = GREATEST(reserved_usd - :amount::numeric, 0),
-                    spent_usd = spent_usd + :actual::numeric,
-                    updated_at = NOW()
-                WHERE scope = :scope AND subject = :subject AND month = :month::date
-                """,
-                {
-                    "scope": scope,
-                    "subject": subject,
-                    "month": reservation.month.isoformat(),
-                    "amount": reservation.amount_usd,
-                    "actual": max(actual_usd, 0.0),
-                },
+            budget_spend.settle(
+                tx,
+                scope=scope,
+                subject=subject,
+                month=reservation.month,
+                reserved_usd=reservation.amount_usd,
+                actual_usd=max(actual_usd, 0.0),
             )

@@ -8,20 +8,10 @@ choice on the message wins over the saved default, and a saved model that left t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from portal.llm.catalog import all_models
 from portal.llm.model_choice import Priority
-
-
-@dataclass(frozen=True)
-class ModelChoice:
-    """What the router is asked for: a model to put first (or None) and the priority to weigh by."""
-
-    preferred: str | None
-    priority: Priority
-    source: str  # "message", "saved" or "default": what decided `preferred`
 
 
 def saved_model(model_preference: dict[str, Any]) -> str | None:
@@ -36,12 +26,3 @@ def saved_priority(model_preference: dict[str, Any]) -> Priority:
         return Priority(str(model_preference.get("priority") or Priority.BALANCED))
     except ValueError:
         return Priority.BALANCED
-
-
-def model_choice(*, explicit: str | None, model_preference: dict[str, Any]) -> ModelChoice:
-    """The message's own model first, else the saved default; the saved priority either way."""
-    priority = saved_priority(model_preference)
-    if explicit:
-        return ModelChoice(explicit, priority, "message")
-    saved = saved_model(model_preference)
-    return ModelChoice(saved, priority, "saved" if saved else "default")

@@ -80,9 +80,7 @@ def request_upload(
     key = storage.object_key(empno=user.empno, file_id=file_id, name=display_name)
     with db.transaction() as tx:
         # One upload at a time per user while the quota is checked, so two cannot both squeeze in.
-        tx.fetch_one(
-            "SELECT pg_advisory_xact_lock(hashtext(:empno)) IS NULL AS locked", {"empno": user.empno}
-        )
+        files.lock_user_uploads(tx, user_empno=user.empno)
         used = files.used_bytes(tx, user_empno=user.empno)
         if used + size > settings.user_quota_bytes:
             raise QuotaExceeded(

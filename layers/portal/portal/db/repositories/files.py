@@ -104,6 +104,14 @@ def create(
     return UploadedFile.model_validate(row)
 
 
+def lock_user_uploads(tx: Executor, *, user_empno: str) -> None:
+    """Hold the user's upload lock until the transaction ends (must be called inside one).
+
+    Serialises a user's uploads while their quota is checked, so two cannot both squeeze in.
+    """
+    tx.fetch_one("SELECT pg_advisory_xact_lock(hashtext(:empno)) IS NULL AS locked", {"empno": user_empno})
+
+
 def used_bytes(db: Executor, *, user_empno: str) -> int:
     """Bytes the user's files occupy (declared sizes; every file counts until deleted)."""
     row = db.fetch_one(

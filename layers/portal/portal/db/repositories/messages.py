@@ -328,18 +328,6 @@ def running_turns(db: Executor, *, conversation_id: str) -> list[Message]:
     return [Message.model_validate(r) for r in rows]
 
 
-def unanswered_before(
-    db: Executor, *, asked_before: datetime, asked_after: datetime, limit: int
-) -> list[Message]:
-    """Questions asked in a window that have no answer at all (the overdue sweep's candidates)."""
-    rows = db.fetch_all(
-        f"""
-        SELECT {", ".join("q." + c.strip() for c in _COLUMNS.split(","))} FROM messages q
-        WHERE q.role = 'user' AND q.turn_id IS NOT NULL
-          AND q.created_at < :asked_before AND q.created_at > :asked_after
-          AND NOT EXISTS (SELECT 1 FROM messages a WHERE a.turn_id = q.turn_id AND a.role = 'assistant')
-        ORDER BY q.created_at LIMIT :limit
-        """,
-        {"asked_before": asked_before, "asked_after": asked_after, "limit": limit},
-    )
-    return [Message.model_validate(r) for r in rows]
+def delete_turn(db: Executor, *, turn_id: str) -> int:
+    """Delete every message of a turn (a turn whose workflow never started); the count deleted."""
+    return db.execute("DELETE FROM messages WHERE turn_id = :turn_id::uuid", {"turn_id": turn_id})
