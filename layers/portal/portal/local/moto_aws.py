@@ -2,12 +2,15 @@
 
 Lambda tasks are dispatched in-process to the handlers in functions/ because moto's Lambda
 backend needs Docker. The management API for WebSockets is served by the local server.
+moto's DynamoDB writes are made atomic, as DynamoDB's are (see ``_atomic_dynamodb_writes``).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import threading
 import zipfile
 from typing import Any
 
@@ -41,6 +44,35 @@ def _dispatch_in_process() -> None:
     _patched = True
 
 
+_WRITE_LOCK = threading.RLock()
+_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
+
+
+def _atomic_dynamodb_writes() -> None:
+    """Serialise moto's DynamoDB writes (once per process).
+
+    DynamoDB checks a ConditionExpression and writes in one atomic step; moto reads the item,
+    evaluates the condition and stores in separate Python steps, so two threads can both pass
+    ``attribute_not_exists``. Powertools Idempotency relies on that condition to let exactly one
+    of two concurrent deliveries of an S3 event run; without this, the local target and the
+    tests would run both (seen: a file processed twice, attempts == 2).
+    """
+    from moto.dynamodb.models import DynamoDBBackend
+
+    for name in _WRITES:
+        write = getattr(DynamoDBBackend, name)
+        if getattr(write, "_portal_atomic", False):
+            continue
+
+        @functools.wraps(write)
+        def atomic(self: Any, *args: Any, _write: Any = write, **kwargs: Any) -> Any:
+            with _WRITE_LOCK:
+                return _write(self, *args, **kwargs)
+
+        atomic._portal_atomic = True  # type: ignore[attr-defined]
+        setattr(DynamoDBBackend, name, atomic)
+
+
 def _zip_placeholder() -> bytes:
     # moto stores code but never runs it (we dispatch in-process); Lambda's API needs a zip.
     buf = io.BytesIO()
@@ -59,6 +91,7 @@ def provision(settings: Settings) -> dict[str, str]:
     import boto3
 
     _dispatch_in_process()
+    _atomic_dynamodb_writes()
     region = settings.region
     ddb = boto3.client("dynamodb", region_name=region)
     existing = set(ddb.list_tables()["TableNames"])
