@@ -47,3 +47,19 @@ def test_the_default_local_embedder_needs_no_export(capsys: pytest.CaptureFixtur
     assert main(["embedder", "export", "--json"]) == 0
     out = capsys.readouterr().out.strip().splitlines()[-1]
     assert '"key": "use-multilingual-v3@512"' in out and '"directory": null' in out
+
+
+def test_a_batch_encoded_across_cores_keeps_its_order_and_vectors() -> None:
+    embedder = MultilingualEmbedder()
+    embedder._workers = 2  # as on a 2-core function, whatever this machine has
+    texts = [
+        f"{i}번 문단: 부가가치세 신고 기한은 분기 종료 후 {i}일입니다. Page {i} of the policy."
+        for i in range(40)
+    ]
+    assert embedder._slices(len(texts)) == [(0, 20), (20, 40)]
+    assert embedder._slices(9) == [(0, 9)]  # too few to be worth a second thread
+    together = embedder.embed_documents(texts)
+    one_by_one = [embedder.embed_query(text) for text in texts]
+    assert embedder._pool is not None and len(together) == 40
+    for mine, alone in zip(together, one_by_one, strict=True):
+        assert math.isclose(_cos(mine, alone), 1.0, abs_tol=1e-5)
