@@ -242,10 +242,17 @@ def test_a_used_up_budget_refuses_the_turn_and_stores_only_the_attempt_until_an_
 def test_a_call_the_remaining_budget_cannot_cover_is_refused_before_the_provider_and_ends_the_turn(
     client: TestClient, db, billed: BilledModel
 ) -> None:
-    # Given money left (the door lets the turn in) but less than one call's estimate
+    # Given money left for the door's floor (the answer call with the question alone) but less
+    # than the worker's real call, which adds the system prompt
+    import math
+
+    from portal.budgets.estimate import turn_floor_usd
+    from portal.budgets.gate import answering_models
+
     headers = _user(client, "B0006")
     _admin(client)
-    _put_budget(client, "users/B0006", 0.000001)
+    floor = turn_floor_usd("오늘 회의 내용을 정리해줘", answering_models())
+    _put_budget(client, "users/B0006", math.ceil(floor * 1e6) / 1e6)  # the column keeps 6 decimals
 
     # When the user asks
     response = _ask(client, headers, agent="general")
@@ -347,6 +354,44 @@ def test_concurrent_turns_run_exactly_as_many_as_the_budget_covers(
 
     spent, reserved = ledger.spend(db, scope="user", subject="B0004")
     assert reserved == 0.0 and spent == pytest.approx(float(stored), abs=1e-6)
+
+
+def test_a_budget_that_cannot_pay_for_one_answer_refuses_at_the_door(
+    client: TestClient, db, billed: BilledModel
+) -> None:
+    from portal.budgets.estimate import ANSWER_OUTPUT_TOKENS, turn_floor_usd
+    from portal.budgets.gate import answering_models
+
+    question = "오늘 회의 내용을 정리해줘"
+    floor = turn_floor_usd(question, answering_models())
+    # The floor is the cheapest allowed model's price of the question and one answer's output
+    assert floor > 0 and ANSWER_OUTPUT_TOKENS == 2048
+    assert turn_floor_usd(question, []) == 0.0  # only the free offline model: no floor
+    headers = _user(client, "B0007")
+    _admin(client)
+    # Given a budget with money left, but less than the least one answer reserves
+    _put_budget(client, "users/B0007", round(floor * 0.9, 6))
+    before = db.fetch_one("SELECT count(*) AS n FROM messages")["n"]
+
+    refused = _ask(client, headers, question, agent="general")
+
+    # Then the turn is refused before anything is stored or any model is called, saying why
+    assert refused.status_code == 402, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "budget_exceeded" and "최소 비용" in error["message"], error
+    assert error["turn_floor_usd"] == pytest.approx(floor, abs=1e-6)
+    assert db.fetch_one("SELECT count(*) AS n FROM messages")["n"] == before
+    assert billed.calls == 0
+    attempts = db.fetch_all(
+        "SELECT metadata FROM activity_logs WHERE action = 'budget_refused' AND empno = 'B0007'"
+    )
+    assert len(attempts) == 1
+    # and the screen shows the budget as not yet used up
+    assert client.get("/api/me/budget", headers=headers).json()["state"] != "exceeded"
+
+    # When the admin raises it, the next turn goes through at once
+    _put_budget(client, "users/B0007", 5.0)
+    assert _ask(client, headers, question, agent="general").status_code == 200
 
 
 # --- the admin API ---------------------------------------------------------------------

@@ -62,7 +62,9 @@ def start_turn(
     text = validate_content(content)
     _validate_options(options)
     check_requested(agent_access(db, user), agent=options.agent, toggle=options.toggle)
-    budget_gate.admit(db, user=user, conversation_id=conversation.id)  # 402 budget_exceeded, nothing stored
+    budget_gate.admit(
+        db, user=user, conversation_id=conversation.id, question=text
+    )  # 402 budget_exceeded, nothing stored
     turn_id = str(uuid.uuid4())
     message = messages.add_user_message(
         db,

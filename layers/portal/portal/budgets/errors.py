@@ -35,6 +35,17 @@ def exceeded_message(scope: Scope, subject: str, limit_usd: float) -> str:
     )
 
 
+def too_little_left_message(
+    scope: Scope, subject: str, limit_usd: float, left_usd: float, floor_usd: float
+) -> str:
+    """The refusal at the door, in Korean, when what is left cannot pay for one answer."""
+    whose = "내" if scope == "user" else f"부서({subject})"
+    return (
+        f"이번 달 {whose} 사용 예산(월 ${limit_usd:,.2f})이 ${max(left_usd, 0):,.4f} 남아, 답변 한 번의 "
+        f"최소 비용(약 ${floor_usd:,.4f})에 못 미칩니다. 관리자에게 예산 증액을 요청해 주세요."
+    )
+
+
 def warning_message(scope: Scope, subject: str, spent_usd: float, limit_usd: float) -> str:
     """The soft warning, in Korean: how much of whose budget is used."""
     whose = "내" if scope == "user" else f"부서({subject})"

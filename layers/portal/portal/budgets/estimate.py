@@ -12,11 +12,15 @@ The estimate is meant as an upper bound, so that a reservation covers the call:
   the sizes it accepts without downscaling; Gemini 258).
 
 A model id the catalog does not know is priced as the catalog's most expensive model.
+
+Before a turn starts, ``turn_floor_usd`` gives the least its answer call will reserve, so the
+turn's first check can refuse a turn that could not be answered without storing anything.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import lru_cache
 
 from portal.llm.base import ModelRequest, Usage
@@ -70,3 +74,24 @@ def estimate_usage(request: ModelRequest) -> Usage:
 def estimate_cost_usd(model: CatalogModel, request: ModelRequest) -> float:
     """The call's cost at most (long-context prices apply when the estimate crosses the threshold)."""
     return cost_usd(model, estimate_usage(request))
+
+
+# Every agent's answer call asks for at least this many output tokens: ModelRequest's default
+# (general, RAG, web search); the domain agents, canvas and the research report ask 4,096.
+ANSWER_OUTPUT_TOKENS = ModelRequest(model_id="", messages=()).max_tokens
+
+
+def turn_floor_usd(question: str, models: Sequence[CatalogModel]) -> float:
+    """The least a turn's answer call will reserve: the cheapest model that may answer it, the
+    question alone as input (the real call adds the system prompt and history) and the answer
+    call's output. 0 when only free (offline) models can answer.
+
+    A lower bound on purpose: a turn whose remaining budget is under it would be refused at its
+    answer call anyway, after paying for the calls before it, so refusing it at the door loses
+    the user nothing; a turn above it may still be refused at a later call.
+    """
+    usage = Usage(
+        input_tokens=len(question.encode("utf-8")) + MESSAGE_OVERHEAD_TOKENS,
+        output_tokens=ANSWER_OUTPUT_TOKENS,
+    )
+    return min((cost_usd(model, usage) for model in models if not model.is_offline), default=0.0)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from portal.budgets.errors import BudgetExceeded, Scope, exceeded_message
+from portal.budgets.errors import BudgetExceeded, Scope, exceeded_message, too_little_left_message
 from portal.db.executor import Executor
 from portal.db.repositories import budget_spend
 from portal.settings import get_settings
@@ -122,12 +122,27 @@ def standings(db: Executor, *, empno: str, department: str | None) -> list[Stand
     return [standing(db, scope=s, subject=x) for s, x in _subjects(empno, department)]
 
 
-def refuse_if_exceeded(db: Executor, *, empno: str, department: str | None) -> list[Standing]:
-    """Raise BudgetExceeded when the user's or department's budget is already used up (turn start)."""
+def refuse_if_exceeded(
+    db: Executor, *, empno: str, department: str | None, floor_usd: float = 0.0
+) -> list[Standing]:
+    """Raise BudgetExceeded when the user's or department's budget is used up, or what is left
+    of it is under ``floor_usd`` (the least the turn's answer call will reserve); turn start."""
     found = standings(db, empno=empno, department=department)
     for st in found:
-        if st.state == "exceeded" and st.limit.monthly_limit_usd is not None:
+        cap = st.limit.monthly_limit_usd
+        if cap is None:
+            continue
+        if st.state == "exceeded":
             raise _exceeded(st.limit, st.used_usd)
+        if st.used_usd + floor_usd > cap:
+            left = cap - st.used_usd
+            raise BudgetExceeded(
+                too_little_left_message(st.limit.scope, st.limit.subject, cap, left, floor_usd),
+                scope=st.limit.scope,
+                monthly_limit_usd=cap,
+                spent_usd=round(st.used_usd, 6),
+                turn_floor_usd=round(floor_usd, 6),
+            )
     return found
 
 
