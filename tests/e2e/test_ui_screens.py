@@ -204,6 +204,26 @@ def test_every_screen_is_korean_and_fits(browser: Any, ui_target: Any, label: st
         _check_screen(page, label, "models")
         page.keyboard.press("Escape")
 
+        # The composer's controls: every toggle and the agent picker can be pressed (nothing
+        # covers them: Playwright's trial click checks the point receives the events) and none
+        # sits under the send button.
+        send = page.locator("button.send").bounding_box()
+        assert send is not None
+        controls = page.locator('.toggles .toggle, select[aria-label="에이전트"]')
+        assert controls.count() >= 3
+        for i in range(controls.count()):
+            control = controls.nth(i)
+            control.click(trial=True, timeout=5_000)
+            box = control.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= size["width"] + 0.5
+            overlaps = (
+                box["x"] < send["x"] + send["width"]
+                and send["x"] < box["x"] + box["width"]
+                and box["y"] < send["y"] + send["height"]
+                and send["y"] < box["y"] + box["height"]
+            )
+            assert not overlaps, f"{control.inner_text()!r} sits under the send button at {label}"
+
         # Locked agents: shown locked, cannot be chosen.
         legal = page.locator('select[aria-label="에이전트"] option[value="legal"]')
         expect(legal).to_be_disabled()
@@ -237,22 +257,36 @@ def test_every_screen_is_korean_and_fits(browser: Any, ui_target: Any, label: st
         _close(page)
 
 
-def test_a_workspace_mention_does_not_create_an_artifact(browser: Any, ui_target: Any) -> None:
+@pytest.mark.parametrize("label", list(SIZES))
+def test_a_workspace_mention_does_not_create_an_artifact(browser: Any, ui_target: Any, label: str) -> None:
     """'워크스페이스' in a question is not a request to produce a document (no Canvas turn)."""
-    page = _signed_in(browser, ui_target, DESKTOP, empno="E2301", name="이서준")
+    size = SIZES[label]
+    page = _signed_in(browser, ui_target, size, empno=f"E23{len(label)}1", name="이서준")
+
+    def workspaces() -> Any:
+        if size is PHONE and not page.locator(".sidebar-open").count():
+            page.get_by_role("button", name="대화 목록 열기").click()
+        return page.locator(".ws-list")
+
+    def close_drawer() -> None:
+        if size is PHONE and page.locator(".sidebar-open").count():
+            page.mouse.click(size["width"] - 10, size["height"] // 2)  # the scrim beside the drawer
+            expect(page.locator(".sidebar-open")).to_have_count(0)
+
     try:
         answer = _ask(page, "워크스페이스에 누가 참여하고 있는지 알려줘")
         why = answer.locator('[data-testid="why-agent"]')
         why.locator("summary").click()
         expect(why).not_to_contain_text("Canvas")
         expect(answer.locator('[data-testid="meta"]')).not_to_contain_text("Canvas")
-        expect(page.locator(".ws-list")).not_to_contain_text("내 캔버스")
+        expect(workspaces()).not_to_contain_text("내 캔버스")
+        close_drawer()
 
         # A request to write something, with Canvas on: the personal "내 캔버스" workspace
         # it creates appears in the list without a reload.
         page.get_by_role("button", name="Canvas").click()
         _ask(page, "다음 주 워크숍 진행안 초안을 작성해줘")
-        expect(page.locator(".ws-list")).to_contain_text("내 캔버스")
+        expect(workspaces()).to_contain_text("내 캔버스")
     finally:
         _close(page)
 
