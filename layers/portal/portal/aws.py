@@ -9,9 +9,13 @@ from portal.settings import get_settings
 
 # botocore's "standard" retry mode: exponential backoff with full jitter on throttling and
 # transient errors (DynamoDB's ProvisionedThroughputExceeded/ThrottlingException, 5xx), so a
-# burst of turns does not retry in lockstep; 5 attempts is ~1-2 s of backoff at most. ("adaptive"
-# would also rate-limit the client, which suits a batch job, not a request path.)
-RETRIES = {"mode": "standard", "max_attempts": 5}
+# burst of turns does not retry in lockstep. The n-th retry waits random() * 2**(n-1) s, so 4
+# attempts in all (the first and 3 retries) wait at most 1 + 2 + 4 = 7 s, 3.5 s on average: a
+# request path (API Gateway gives up at 29 s) still answers. ("max_attempts" would count retries
+# only: 5 meant 6 attempts and up to 31 s of waiting, measured 13 s in
+# tests/faults/test_dynamodb_throttling.py. "adaptive" would also rate-limit the client, which
+# suits a batch job, not a request path.)
+RETRIES = {"mode": "standard", "total_max_attempts": 4}
 # DynamoDB answers in milliseconds; a hung connection must not eat the Lambda's time.
 DYNAMODB_TIMEOUTS = {"connect_timeout": 2, "read_timeout": 5}
 
