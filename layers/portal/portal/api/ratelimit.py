@@ -1,11 +1,24 @@
 """Per-user rate limits for every mutating REST route, by route family (the seed's limits).
 
-Families: ``chat`` (posting a message: a model call), ``upload`` (starting a file upload) and
-``default`` (every other POST, PUT, PATCH and DELETE). Reads are not limited. Counters are
+Families: ``chat`` (every route that starts a chat turn, i.e. a model call: posting a message,
+regenerating an answer, editing and resending a question), ``upload`` (starting a file upload)
+and ``default`` (every other POST, PUT, PATCH and DELETE). Reads are not limited. Counters are
 DynamoDB items updated atomically (portal.cache.ratelimit), so every Lambda sees one count.
 
 Only accepted requests count: the call is reserved before the route runs and given back when
-the route fails (any error response), so a 500 or a refused body never uses up the hour.
+the route fails (any error response: every route reports one by raising, and the exception
+passes through this dependency on its way to the error handlers), so a 500 or a refused body
+never uses up the hour. Reserve-then-refund is the honest choice under concurrency:
+
+* never more than ``limit`` accepted calls per user, family and window — the reservation is
+  DynamoDB's conditional ADD, so no number of concurrent Lambdas can push past it (counting
+  only after success could: N requests checked at ``limit - 1`` would all pass);
+* the price is on the user's side and bounded: a call holds its slot until it ends, so at any
+  moment the count overstates the accepted calls by at most the user's own calls in flight in
+  that family, and only while they run (a concurrent call may meet an early 429 then); a
+  refund that cannot be written (DynamoDB unreachable, the Lambda killed by its timeout)
+  costs the user that one call until the window ends, never more.
+
 The seed names no exemption, so administrators are limited like everyone.
 """
 
@@ -30,6 +43,10 @@ _MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # mutating is "default".
 _FAMILIES: dict[tuple[str, str], Family] = {
     ("POST", "/conversations/{conversation_id}/messages"): "chat",
+    # Regenerate and edit start a turn exactly like a new message (portal.api.routes.turn_controls):
+    # counted as "default", a user's model calls could pass the chat limit by the default's.
+    ("POST", "/conversations/{conversation_id}/turns/{turn_id}/regenerate"): "chat",
+    ("POST", "/conversations/{conversation_id}/turns/{turn_id}/edit"): "chat",
     ("POST", "/files"): "upload",
 }
 _FAMILY_NAMES: dict[Family, str] = {"default": "요청", "chat": "채팅 메시지", "upload": "파일 업로드"}
