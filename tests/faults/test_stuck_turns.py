@@ -94,22 +94,34 @@ def test_an_idle_portals_sweep_never_touches_the_database(aws: dict, monkeypatch
     assert overdue.sweep(now=time.time() + 3600) == {"overdue_turns_failed": 0, "overdue_turns_unrecorded": 0}
 
 
-class RefusingLauncher:
-    """Step Functions refusing the start (throttled, or the state machine gone)."""
+def _refused() -> Exception:
+    from botocore.exceptions import ClientError
 
-    def start(self, turn: object) -> None:
-        from botocore.exceptions import ClientError
-
-        raise ClientError(
-            {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "StartExecution"
-        )
+    return ClientError(
+        {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "StartExecution"
+    )
 
 
-def test_a_turn_whose_workflow_cannot_start_leaves_nothing_stored(target, http, db, monkeypatch) -> None:
+def _unreachable() -> Exception:
+    from botocore.exceptions import EndpointConnectionError
+
+    return EndpointConnectionError(endpoint_url="https://states.ap-northeast-2.amazonaws.com")
+
+
+@pytest.mark.parametrize("failure", [_refused, _unreachable], ids=["refused", "unreachable"])
+def test_a_turn_whose_workflow_cannot_start_leaves_nothing_stored(
+    target, http, db, monkeypatch, failure
+) -> None:
     from portal import services
     from portal.agents import open_turns
 
-    # Given Step Functions refuses to start the workflow
+    class RefusingLauncher:
+        """Step Functions refusing the start (throttled), or not reachable at all."""
+
+        def start(self, turn: object) -> None:
+            raise failure()
+
+    # Given Step Functions refuses to start the workflow, or cannot be reached
     monkeypatch.setattr(services, "launcher", functools.cache(RefusingLauncher))
     conversation = http.post("/api/conversations", json={}, headers=auth()).json()
     before = db.fetch_one("SELECT count(*) AS n FROM messages")["n"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
@@ -63,7 +63,10 @@ def launch(db: Db, user: CurrentUser, started: turns.StartedTurn, *, wait: bool 
     try:
         turns.mark_open(started)
         services.launcher().start(started.turn)
-    except (ClientError, NotConfigured) as exc:
+    # Errors that prove no execution started: Step Functions refused it, or the request never
+    # reached it. Anything else (a read time-out: it may have started) leaves the turn open, and
+    # the overdue sweep ends it if nothing else does (portal.agents.overdue).
+    except (ClientError, NotConfigured, EndpointConnectionError, ConnectTimeoutError) as exc:
         turns.forget_turn(db, started)
         logger.exception("could not start the chat workflow", extra={"turn_id": started.turn.turn_id})
         raise NotConfigured("The chat workflow could not be started; nothing was stored") from exc
