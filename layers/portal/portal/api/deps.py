@@ -60,6 +60,25 @@ def owned_conversation(db: Db, user: CurrentUser, conversation_id: str) -> conve
     return found
 
 
+def readable_or_404(db: Db, user: CurrentUser, conversation_id: str) -> conversations.Conversation:
+    """The user's conversation or one of a workspace they are a current member of; 404 otherwise."""
+    found = conversations.get_readable(
+        db, conversation_id=uuid_or_404(conversation_id, "Conversation"), empno=user.empno
+    )
+    if found is None:
+        raise NotFound("Conversation not found")
+    return found
+
+
+def domain_agent(agent: str) -> str:
+    """The path's agent, which must be a domain agent (404 otherwise, before the body is read)."""
+    from portal.agents.mcp.config import DOMAIN_AGENTS  # only the admin routes need it
+
+    if agent not in DOMAIN_AGENTS:
+        raise NotFound(f"Unknown domain agent {agent!r}; one of {', '.join(DOMAIN_AGENTS)}")
+    return agent
+
+
 def client_origin(request: Request) -> Origin:
     """The caller's address and user agent, for the activity log."""
     return Origin(
@@ -74,4 +93,5 @@ def workspace_id_or_404(workspace_id: str) -> str:
 
 
 OwnedConversation = Annotated[conversations.Conversation, Depends(owned_conversation)]
+DomainAgent = Annotated[str, Depends(domain_agent)]
 ClientOrigin = Annotated[Origin, Depends(client_origin)]

@@ -7,9 +7,9 @@ names, never their values.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field, field_validator
 
 from portal.admin.audit import record_admin_change
@@ -22,7 +22,7 @@ from portal.agents.mcp.config import (
     parse_stored,
 )
 from portal.agents.workers.domain_prompts import profile
-from portal.api.deps import AdminUser, Db
+from portal.api.deps import AdminUser, Db, DomainAgent
 from portal.db.executor import Executor
 from portal.db.repositories import agent_configs
 from portal.db.repositories.agent_configs import AgentMcpConfig
@@ -30,16 +30,6 @@ from portal.errors import NotFound
 from portal.settings import get_settings
 
 router = APIRouter(prefix="/admin/agents", tags=["admin"])
-
-
-def domain_agent(agent: str) -> str:
-    """The path's agent, which must be a domain agent (404 otherwise, before the body is read)."""
-    if agent not in DOMAIN_AGENTS:
-        raise NotFound(f"Unknown domain agent {agent!r}; one of {', '.join(DOMAIN_AGENTS)}")
-    return agent
-
-
-DomainAgent = Annotated[str, Depends(domain_agent)]
 
 
 class McpConfigIn(BaseModel):

@@ -8,8 +8,7 @@ from pydantic import BaseModel
 from portal.agents.mcp import probe
 from portal.agents.mcp.config import InvalidMcpConfig, parse_stored
 from portal.agents.mcp.probe import ServerTest
-from portal.api.deps import AdminUser, Db
-from portal.api.routes.admin_agents import DomainAgent
+from portal.api.deps import AdminUser, Db, DomainAgent
 from portal.db.repositories import agent_configs
 from portal.errors import BadRequest, NotFound
 

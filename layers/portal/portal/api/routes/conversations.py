@@ -16,7 +16,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Response
 from pydantic import ValidationError
 
-from portal.api.deps import CurrentUser, Db, OwnedConversation
+from portal.api.deps import CurrentUser, Db, OwnedConversation, readable_or_404
 from portal.api.ids import uuid_or_404
 from portal.api.schemas import ConversationCreate, ConversationList, ConversationOut, MessageList, MessageOut
 from portal.api.schemas_conversations import (
@@ -34,16 +34,6 @@ from portal.errors import BadRequest, NotFound
 from portal.realtime import broadcast
 
 router = APIRouter(prefix="/conversations", tags=["conversations"])
-
-
-def readable_or_404(db: Db, user: CurrentUser, conversation_id: str) -> conversations.Conversation:
-    """The user's conversation or one of a workspace they are a current member of; 404 otherwise."""
-    found = conversations.get_readable(
-        db, conversation_id=uuid_or_404(conversation_id, "Conversation"), empno=user.empno
-    )
-    if found is None:
-        raise NotFound("Conversation not found")
-    return found
 
 
 def _out(c: conversations.Conversation, *, empno: str) -> ConversationOut:

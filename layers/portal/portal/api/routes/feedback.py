@@ -10,9 +10,8 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, field_validator
 
-from portal.api.deps import CurrentUser, Db
+from portal.api.deps import CurrentUser, Db, readable_or_404
 from portal.api.ids import uuid_or_404
-from portal.api.routes.conversations import readable_or_404
 from portal.db.repositories import feedback, messages
 from portal.db.repositories.feedback import Feedback
 from portal.errors import BadRequest, NotFound

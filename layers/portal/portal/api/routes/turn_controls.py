@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from portal.agents import turn_controls
 from portal.api.deps import CurrentUser, Db, owned_conversation
 from portal.api.ids import uuid_or_404
-from portal.api.routes.messages import launch
+from portal.api.launch import launch
 from portal.api.schemas import BranchIn, BranchOut, EditIn, MessageOut, RegenerateIn, TurnAccepted
 from portal.collab.access import require_write
 
