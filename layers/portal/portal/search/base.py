@@ -15,9 +15,10 @@ from typing import Any, Protocol
 import httpx
 from pydantic import BaseModel, ConfigDict
 
+from portal.search.limits import MAX_QUERY_CHARS
+
 # Search APIs answer in about a second; a provider that has not answered in 10 s will not.
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
-MAX_QUERY_CHARS = 400  # Tavily's documented limit; Brave's is similar
 MAX_RESULTS = 10
 USER_AGENT = "AIPortal/1.0 (+enterprise assistant)"
 _SPACES = re.compile(r"\s+")

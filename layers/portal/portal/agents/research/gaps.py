@@ -19,7 +19,7 @@ from portal.agents.workers.prompts import is_korean
 from portal.db.repositories import messages
 from portal.errors import NotFound
 from portal.search import registry
-from portal.search.base import MAX_QUERY_CHARS
+from portal.search.limits import MAX_QUERY_CHARS
 from portal.settings import get_settings
 
 SNIPPET_CHARS = 300

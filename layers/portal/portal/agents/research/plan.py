@@ -22,7 +22,7 @@ from portal.agents.workers.prompts import is_korean
 from portal.db.repositories import messages
 from portal.db.repositories.messages import Message
 from portal.errors import NotFound
-from portal.search.base import MAX_QUERY_CHARS
+from portal.search.limits import MAX_QUERY_CHARS
 from portal.settings import get_settings
 
 HISTORY_MESSAGES = 6
