@@ -3,7 +3,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { retryingMessage, type FetchLike } from './api';
 import { AGENT_LABELS } from './format';
-import { t } from './messages';
+import { errorText, t } from './messages';
 import type {
   AgentAccessInfo,
   AgentType,
@@ -78,7 +78,11 @@ export function Portal({ config, auth, fetchImpl, createSocket, socketOptions, t
       realtime: (m) => banners.push('error', m, undefined, 'realtime'),
       // The budget's hard stop is a state the budget notice shows (and clears), not a one-off error.
       pushError: (e) => (isBudgetRefusal(e) ? budget.refused(e) : banners.pushError(e)),
-      joinRefused: (m) => banners.push('error', t('error.join_refused', { reason: m })),
+      // Not a member (or deleted): closed with the same notice as an address that names it.
+      joinRefused: (m, code, workspaceId) =>
+        code === 'not_found' && workspaceId
+          ? workspace.refused(workspaceId)
+          : banners.push('error', t('error.join_refused', { reason: errorText(code, 0, m) || t('error.realtime') })),
     },
     timing,
   );

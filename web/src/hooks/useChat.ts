@@ -2,6 +2,7 @@
 import { useCallback, useEffect } from 'react';
 import { ApiError, type ApiClient } from '../api';
 import { titleFrom } from '../format';
+import { t } from '../messages';
 import { chatReducer, EMPTY_CHAT, type ChatState } from '../state/chat';
 import { useRefReducer } from '../state/useRefReducer';
 import type { Conversation, Message } from '../types';
@@ -51,7 +52,10 @@ export function useChat(api: ApiClient, pushError: (e: unknown) => void): ChatAp
         dispatch({ type: 'messages_loaded', conversationId, request, items });
         return true;
       } catch (e) {
-        if (!(e instanceof ApiError && e.status === 401)) pushError(e);
+        // Another user's conversation is 404, never 403: not shared with this user (or no
+        // longer: revoked, removed from its workspace) or deleted. Say that, not "not found".
+        if (e instanceof ApiError && e.status === 404) pushError(new Error(t('convs.unavailable')));
+        else if (!(e instanceof ApiError && e.status === 401)) pushError(e);
         return false;
       } finally {
         dispatch({ type: 'messages_settled', request });

@@ -42,7 +42,7 @@ export interface TurnNotices {
   realtime?: (message: string) => void;
   pushError: (e: unknown) => void;
   /** A workspace `join` the server refused (the workspace's business, not a turn's). */
-  joinRefused: (message: string) => void;
+  joinRefused: (message: string, code: string, workspaceId?: string) => void;
 }
 
 export interface TurnsApi {
@@ -209,7 +209,7 @@ export function useTurns(
             const p = pendingOfTurn(ref.current, ev.turn_id);
             if (p && ev.code !== 'too_many_resumes') void checkStored(p.conversationId, ev.turn_id);
           } else if (ev.action === 'join') {
-            notices.joinRefused(ev.message);
+            notices.joinRefused(ev.message, ev.code, ev.workspace_id);
           } else {
             console.warn('websocket action refused', ev.action, ev.code, ev.message);
           }

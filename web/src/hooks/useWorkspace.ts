@@ -20,6 +20,9 @@ export interface WorkspaceApi {
   artifacts: ArtifactSummary[];
   lastUpdate: ArtifactUpdate | null;
   open: (id: string | null) => void;
+  /** The server will not show this workspace to the user (not a member, deleted): if it is the
+   *  open one (an address's ?w=, a shared link), close it and say so. */
+  refused: (id: string) => void;
   create: (title: string) => Promise<void>;
   createArtifact: (title: string) => Promise<string | null>;
   refresh: () => Promise<void>;
@@ -59,15 +62,27 @@ export function useWorkspace(
     void refresh();
   }, [refresh]);
 
+  const refused = useCallback(
+    (workspaceId: string) => {
+      if (ref.current.activeId !== workspaceId) return;
+      // Nothing was joined, so nothing to leave: the address stops naming it (useConversationUrl).
+      dispatch({ type: 'opened', id: null });
+      pushError(new Error(t('ws.unavailable')));
+    },
+    [dispatch, ref, pushError],
+  );
+
   const loadArtifacts = useCallback(
     async (workspaceId: string) => {
       try {
         dispatch({ type: 'artifacts_loaded', workspaceId, items: await api.listArtifacts(workspaceId) });
       } catch (e) {
-        report(e);
+        // Another user's workspace is 404, never 403 (its existence is not disclosed).
+        if (e instanceof ApiError && (e.status === 404 || e.status === 403)) refused(workspaceId);
+        else report(e);
       }
     },
-    [api, report, dispatch],
+    [api, report, dispatch, refused],
   );
 
   const open = useCallback(
@@ -165,6 +180,7 @@ export function useWorkspace(
     artifacts: state.artifacts,
     lastUpdate: state.lastUpdate,
     open,
+    refused,
     create,
     createArtifact,
     refresh,
