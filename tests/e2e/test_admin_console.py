@@ -18,16 +18,12 @@ from tests.conftest import make_token
 from tests.e2e import test_ui_screens as screens
 from tests.e2e.chromium import TIMEOUT_MS, wait_for_chat
 from tests.e2e.test_ui_screens import (
-    _ENGLISH_JS,
-    _OVERFLOW_JS,
     DESKTOP,
-    ENGLISH_SENTENCE,
-    PHONE,
     SCREENSHOTS,
     SIZES,
-    VERBATIM,
     _ask,
     _close,
+    check_screen,
 )
 
 # The same module fixtures as the screens suite: one local target and one Chromium per module.
@@ -67,17 +63,7 @@ def _sign_in(
 
 
 def _shot(page: Any, name: str, label: str) -> None:
-    """A screenshot; no English sentence on screen; no sideways scroll on the phone."""
-    page.wait_for_timeout(250)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"admin-{name}-{label}.png"), full_page=True)
-    english = page.evaluate(_ENGLISH_JS, [VERBATIM, ENGLISH_SENTENCE])
-    assert not english, f"admin {name} at {label}: English on screen: {english}"
-    if page.viewport_size["width"] <= PHONE["width"]:
-        o = page.evaluate(_OVERFLOW_JS)
-        assert o["scroll"] <= o["view"] and o["body"] <= o["view"], (
-            f"admin {name} at {label} scrolls sideways: {o}"
-        )
+    check_screen(page, label, name, prefix="admin", full_page=True)
 
 
 # Every canvas matching the selector has drawn pixels (Chart.js is loaded lazily: a blank

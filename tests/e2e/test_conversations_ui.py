@@ -17,18 +17,15 @@ from typing import Any
 import pytest
 
 from tests.e2e.test_ui_screens import (  # noqa: F401  (fixtures used by name)
-    _ENGLISH_JS,
-    _OVERFLOW_JS,
-    ENGLISH_SENTENCE,
     PHONE,
     SCREENSHOTS,
     SIZES,
-    VERBATIM,
     _ask,
     _close,
     _isolated_env,
     _signed_in,
     browser,
+    check_screen,
     expect,
     ui_target,
 )
@@ -37,18 +34,8 @@ pytestmark = pytest.mark.integration
 
 
 def _shot(page: Any, label: str, name: str) -> None:
-    """No sideways scroll at phone width, no English sentence, and a screenshot."""
-    page.wait_for_timeout(250)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"convs-{name}-{label}.png"))
     # A conversation's title (and its tooltip) is what the user typed: exempt like .conv-title.
-    english = page.evaluate(
-        _ENGLISH_JS, [VERBATIM + ", .hit-snippet, .hit-title, .conv-open", ENGLISH_SENTENCE]
-    )
-    assert not english, f"{name} at {label}: English reached a Korean user's screen: {english}"
-    if page.viewport_size["width"] <= PHONE["width"]:
-        o = page.evaluate(_OVERFLOW_JS)
-        assert o["scroll"] <= o["view"] and o["body"] <= o["view"], f"{name} at {label} scrolls sideways: {o}"
+    check_screen(page, label, name, prefix="convs", exempt=".hit-snippet, .hit-title, .conv-open")
 
 
 def _drawer(page: Any, phone: bool) -> None:

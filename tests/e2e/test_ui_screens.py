@@ -137,16 +137,23 @@ def _close(page: Any) -> None:
     assert not errors, f"uncaught errors in the page: {errors}"
 
 
-def _check_screen(page: Any, label: str, name: str) -> None:
-    """No sideways scroll at phone width, no English sentence, and a screenshot."""
+def check_screen(
+    page: Any, label: str, name: str, *, prefix: str = "ui", exempt: str = "", full_page: bool = False
+) -> None:
+    """No sideways scroll at phone width, no English sentence (outside VERBATIM and ``exempt``,
+    more selectors whose text is the user's own), and a screenshot ``<prefix>-<name>-<label>.png``.
+    Every e2e module checks its screens with this one function."""
     page.wait_for_timeout(250)  # let transitions settle
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"ui-{name}-{label}.png"))
-    english = page.evaluate(_ENGLISH_JS, [VERBATIM, ENGLISH_SENTENCE])
-    assert not english, f"{name} at {label}: English reached a Korean user's screen: {english}"
+    page.screenshot(path=str(SCREENSHOTS / f"{prefix}-{name}-{label}.png"), full_page=full_page)
+    verbatim = f"{VERBATIM}, {exempt}" if exempt else VERBATIM
+    english = page.evaluate(_ENGLISH_JS, [verbatim, ENGLISH_SENTENCE])
+    assert not english, f"{prefix} {name} at {label}: English reached a Korean user's screen: {english}"
     if page.viewport_size["width"] <= PHONE["width"]:
         o = page.evaluate(_OVERFLOW_JS)
-        assert o["scroll"] <= o["view"] and o["body"] <= o["view"], f"{name} at {label} scrolls sideways: {o}"
+        assert o["scroll"] <= o["view"] and o["body"] <= o["view"], (
+            f"{prefix} {name} at {label} scrolls sideways: {o}"
+        )
 
 
 def _ask(page: Any, text: str) -> Any:
@@ -165,7 +172,7 @@ def test_every_screen_is_korean_and_fits(browser: Any, ui_target: Any, label: st
     phone = size is PHONE
     page = _signed_in(browser, ui_target, size, empno=f"E2{len(label)}01", name="김민지")
     try:
-        _check_screen(page, label, "empty")
+        check_screen(page, label, "empty")
 
         # Chat: the answer explains its agent in plain Korean; the English reason stays hidden.
         answer = _ask(page, "안녕하세요, 오늘 회의 준비를 도와주세요")
@@ -174,20 +181,20 @@ def test_every_screen_is_korean_and_fits(browser: Any, ui_target: Any, label: st
         why.locator("summary").click()
         expect(why).to_contain_text("에이전트")
         expect(answer.locator('[data-testid="route-reason"]')).to_have_count(0)
-        _check_screen(page, label, "chat")
+        check_screen(page, label, "chat")
 
         # The conversation list (a drawer on the phone).
         if phone:
             page.get_by_role("button", name="대화 목록 열기").click()
             expect(page.locator(".sidebar-open")).to_have_count(1)
-            _check_screen(page, label, "sidebar")
+            check_screen(page, label, "sidebar")
             page.mouse.click(size["width"] - 10, size["height"] // 2)  # the scrim beside the drawer
             expect(page.locator(".sidebar-open")).to_have_count(0)
 
         # The files panel: a sheet on the phone, whose close button is reachable.
         page.get_by_role("button", name="내 파일").click()
         expect(page.locator(".side-panels")).to_be_visible()
-        _check_screen(page, label, "files")
+        check_screen(page, label, "files")
         close = page.locator(".side-panels").get_by_role("button", name="닫기").first
         close.click()  # fails when something covers it
         expect(page.locator(".side-panels")).to_have_count(0)
@@ -201,7 +208,7 @@ def test_every_screen_is_korean_and_fits(browser: Any, ui_target: Any, label: st
         disabled = page.locator('.model-menu li[aria-disabled="true"]')
         expect(disabled).to_have_count(8)
         expect(disabled.first).to_contain_text("연결이 설정되지 않아")
-        _check_screen(page, label, "models")
+        check_screen(page, label, "models")
         page.keyboard.press("Escape")
 
         # The composer's controls: every toggle and the agent picker can be pressed (nothing
@@ -235,13 +242,13 @@ def test_every_screen_is_korean_and_fits(browser: Any, ui_target: Any, label: st
         expect(sheet).to_be_visible()
         expect(sheet).to_contain_text("김민지")
         expect(sheet.locator('[data-agent="legal"]')).to_contain_text("관리자에게 권한을 요청")
-        _check_screen(page, label, "settings")
+        check_screen(page, label, "settings")
         sheet.get_by_label("웹 검색").uncheck()
         expect(sheet.get_by_role("status")).to_contain_text("저장했습니다")
         sheet.get_by_label("웹 검색").check()
         sheet.get_by_role("radio", name="어둡게").check()
         assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-        _check_screen(page, label, "settings-dark")
+        check_screen(page, label, "settings-dark")
         sheet.get_by_role("radio", name="시스템 설정").check()
         sheet.get_by_role("button", name="닫기").click()
 
@@ -252,7 +259,7 @@ def test_every_screen_is_korean_and_fits(browser: Any, ui_target: Any, label: st
         page.get_by_role("textbox", name="워크스페이스 이름").fill("분기 계획")
         page.get_by_role("textbox", name="워크스페이스 이름").press("Enter")
         expect(page.locator(".side-panels")).to_be_visible()
-        _check_screen(page, label, "workspace")
+        check_screen(page, label, "workspace")
     finally:
         _close(page)
 
@@ -315,14 +322,14 @@ def test_the_owner_invites_a_colleague_who_sees_the_workspace_live(
         members.get_by_role("searchbox", name="이름이나 사번으로 동료 찾기").fill(f"박지훈{suffix}")
         members.get_by_role("button", name="초대").click()
         expect(members.locator(f'[data-empno="E40{suffix}1"]')).to_be_visible()
-        _check_screen(owner, label, "members")
+        check_screen(owner, label, "members")
 
         # The colleague's tab: the workspace appears without a reload, with a Korean notice.
         if phone:
             colleague.get_by_role("button", name="대화 목록 열기").click()
         expect(colleague.locator(".ws-list")).to_contain_text(title, timeout=10_000)
         expect(colleague.locator(".banner")).to_contain_text("초대되었습니다")
-        _check_screen(colleague, label, "invited")
+        check_screen(colleague, label, "invited")
 
         # The owner makes them a viewer, then removes them: the workspace goes from their list.
         members.get_by_label(f"박지훈{suffix}의 권한").select_option("viewer")
@@ -371,7 +378,7 @@ def test_a_member_sees_the_owner_s_workspace_conversation_appear_and_reads_it(
         expect(member.locator(".msg-user")).to_contain_text(question)
         expect(member.locator(".msg-assistant").first).to_be_visible()
         expect(member.locator(".read-only-note")).to_contain_text(f"오민준{suffix}님의 대화입니다")
-        _check_screen(member, label, "shared-conversation")
+        check_screen(member, label, "shared-conversation")
 
         # Removed from the workspace: the conversation leaves the member's list at once.
         members.get_by_role("button", name=f"윤서진{suffix} 내보내기").click()
@@ -450,12 +457,12 @@ def test_artifacts_are_renamed_compared_restored_and_edited_live(
         diff = owner.get_by_test_id("artifact-diff")
         expect(diff.locator(".diff-del").first).to_contain_text("첫째 날: 소개")
         expect(diff.locator(".diff-add").last).to_contain_text("둘째 날: 실습")
-        _check_screen(owner, label, "canvas-diff")
+        check_screen(owner, label, "canvas-diff")
         old.get_by_role("button", name="이 버전으로 복원").click()
         expect(viewer.locator(".artifact-notice")).to_contain_text("버전 3의 내용으로 버전 5를 만들었습니다")
         expect(viewer.locator(".artifact-body")).not_to_contain_text("둘째 날")
         expect(theirs.locator(".artifact-body")).not_to_contain_text("둘째 날", timeout=10_000)
-        _check_screen(colleague, label, "canvas-live")
+        check_screen(colleague, label, "canvas-live")
     finally:
         _close(owner)
         _close(colleague)
@@ -501,7 +508,7 @@ def test_on_a_phone_the_workspace_is_a_sheet_that_leaves_the_composer_usable(
         send.click()  # Playwright refuses a click on a covered element
         expect(answers).to_have_count(1, timeout=30_000)
         expect(panel).to_be_visible()  # answered while the workspace stayed open
-        _check_screen(page, label, "workspace-sheet")
+        check_screen(page, label, "workspace-sheet")
 
         # Scrolled to its end, the sheet still shows its title and close button.
         close = panel.get_by_role("button", name="워크스페이스 닫기")
@@ -514,14 +521,14 @@ def test_on_a_phone_the_workspace_is_a_sheet_that_leaves_the_composer_usable(
         expect(page.locator(".layout.canvas-wide")).to_have_count(1)
         w = sheet.bounding_box()
         assert w is not None and w["y"] <= 0 and w["height"] >= PHONE["height"] - 1, w
-        _check_screen(page, label, "workspace-sheet-wide")
+        check_screen(page, label, "workspace-sheet-wide")
         panel.get_by_role("button", name="좁게 보기").click()
         assert send.evaluate(_UNCOVERED_JS)
 
         close.click()
         expect(sheet).to_have_count(0)
         expect(send).to_be_visible()
-        _check_screen(page, label, "workspace-sheet-closed")
+        check_screen(page, label, "workspace-sheet-closed")
 
         # Escape closes a sheet too, as it closes a dialog.
         page.get_by_role("button", name="내 파일").click()
