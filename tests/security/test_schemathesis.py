@@ -1,5 +1,7 @@
-"""The API fuzzed against its own OpenAPI schema on the local target (schemathesis): no answer is
-a 5xx, and every documented answer matches its schema. Signed in as an ordinary user."""
+"""The API fuzzed against its own OpenAPI schema on the local target (schemathesis, over HTTP to
+`portal dev`'s server): no answer is a 5xx, and every documented answer matches its schema.
+Signed in as an administrator, so every operation is reached past its access check (what each
+role may do is the authorization matrix's job, tests/security/test_authz_matrix.py)."""
 
 from __future__ import annotations
 
@@ -25,17 +27,23 @@ class StubLauncher:
 
 
 @pytest.fixture
-def api_schema(app_database_url: str, aws: dict, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from portal import services
-    from portal.api.app import create_app
-    from portal.settings import reset_settings
+def fuzz_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rate limits out of the way (set before the target starts: it reads them at start)."""
+    for name in (
+        "PORTAL_RATE_LIMIT_PER_HOUR",
+        "PORTAL_CHAT_RATE_LIMIT_PER_HOUR",
+        "PORTAL_UPLOAD_RATE_LIMIT_PER_HOUR",
+    ):
+        monkeypatch.setenv(name, "100000")
 
-    monkeypatch.setenv("PORTAL_RATE_LIMIT_PER_HOUR", "100000")
-    monkeypatch.setenv("PORTAL_CHAT_RATE_LIMIT_PER_HOUR", "100000")
-    monkeypatch.setenv("PORTAL_UPLOAD_RATE_LIMIT_PER_HOUR", "100000")
-    reset_settings()
+
+@pytest.fixture
+def api_schema(fuzz_limits: None, target: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The schema the running local target serves, its requests sent over HTTP to that target."""
+    from portal import services
+
     monkeypatch.setattr(services, "launcher", lru_cache(maxsize=1)(lambda: StubLauncher()))
-    return schemathesis.openapi.from_asgi("/api/openapi.json", create_app())
+    return schemathesis.openapi.from_url(f"{target.base_url}/api/openapi.json")
 
 
 HEADERS = {"Authorization": f"Bearer {make_token('E1001', '홍길동', admin=True)}"}
