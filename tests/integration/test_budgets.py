@@ -272,6 +272,13 @@ def test_a_call_the_remaining_budget_cannot_cover_is_refused_before_the_provider
     from portal.budgets import ledger
 
     assert ledger.spend(db, scope="user", subject="B0006") == (0.0, 0.0)
+    # The turn was stored and ran, so its send counts against the chat limit (a refusal at the
+    # door, with nothing stored, gives the call back: tests/security/test_rate_limit_accepted_only.py)
+    from portal import aws
+    from portal.settings import get_settings
+
+    counters = aws.dynamodb_table(get_settings().rate_limit_table).scan()["Items"]
+    assert sum(int(i["count"]) for i in counters if str(i["pk"]).startswith("api-chat#B0006#")) == 1
 
 
 def test_crossing_the_warning_share_tells_the_user(client: TestClient, db, billed: BilledModel) -> None:

@@ -12,6 +12,10 @@ class PortalError(Exception):
     code = "bad_request"
     # Seconds a client should wait before trying again (sent as the Retry-After header).
     retry_after: int | None = None
+    # The request was carried out (something stored, a model perhaps called) though it answers
+    # an error, e.g. a turn that failed while the caller waited for it: it still counts against
+    # the caller's rate limit, which gives back only requests that were refused.
+    accepted: bool = False
 
     def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)

@@ -52,9 +52,13 @@ def launch(db: Executor, user: User, started: turns.StartedTurn, *, wait: bool =
         # Not asked to wait, or still running after the wait: follow the socket or poll.
         return JSONResponse(accepted.model_dump(), status_code=202)
     if answer.status == "failed":
+        failed: PortalError
         if refused_by_budget(answer.metadata):  # refused at a model call: the same 402 as at the door
-            raise BudgetExceeded(answer.content, turn_id=started.turn.turn_id)
-        raise TurnFailed(answer.content, turn_id=started.turn.turn_id, status=answer.status)
+            failed = BudgetExceeded(answer.content, turn_id=started.turn.turn_id)
+        else:
+            failed = TurnFailed(answer.content, turn_id=started.turn.turn_id, status=answer.status)
+        failed.accepted = True  # the turn was stored and ran: it counts against the chat limit
+        raise failed
     return JSONResponse(
         MessageOut.model_validate(answer.model_dump()).model_dump(mode="json"), status_code=200
     )

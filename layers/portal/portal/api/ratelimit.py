@@ -8,7 +8,9 @@ DynamoDB items updated atomically (portal.cache.ratelimit), so every Lambda sees
 Only accepted requests count: the call is reserved before the route runs and given back when
 the route fails (any error response: every route reports one by raising, and the exception
 passes through this dependency on its way to the error handlers), so a 500 or a refused body
-never uses up the hour. Reserve-then-refund is the honest choice under concurrency:
+never uses up the hour. An error that reports a request carried out (``PortalError.accepted``:
+a turn stored and run, then failed while the caller waited with ``?wait=true``) keeps its
+count. Reserve-then-refund is the honest choice under concurrency:
 
 * never more than ``limit`` accepted calls per user, family and window — the reservation is
   DynamoDB's conditional ADD, so no number of concurrent Lambdas can push past it (counting
@@ -91,6 +93,7 @@ def rate_limited(request: Request, user: CurrentUser) -> Iterator[None]:
         raise refused
     try:
         yield
-    except BaseException:
-        limiter.release(decision)
+    except BaseException as exc:
+        if not getattr(exc, "accepted", False):  # refused, not carried out: give the call back
+            limiter.release(decision)
         raise
