@@ -22,7 +22,7 @@ from tests.conftest import make_token
 from tests.e2e import test_ui_screens as screens
 from tests.e2e.test_admin_console import _open_console, _sign_in, _tab
 from tests.e2e.test_admin_console import _shot as _admin_shot
-from tests.e2e.test_ui_screens import SCREENSHOTS, SIZES, _check_screen, _close, expect
+from tests.e2e.test_ui_screens import SCREENSHOTS, SIZES, _close, check_screen, expect
 
 # The same module fixtures as the screens suite: one local target and one Chromium per module.
 _isolated_env = screens._isolated_env
@@ -109,7 +109,7 @@ def test_the_user_sees_the_budget_warning_then_the_stop_in_korean_and_both_clear
         # A lasting state, not an event: still there after the usual 8 s a notice lives.
         page.wait_for_timeout(8_500)
         expect(notice).to_have_count(1)
-        _check_screen(page, label, "budget-warning")
+        check_screen(page, label, "budget-warning")
         _shot(page, "warning", label)
 
         # Settings: the user's own budget next to this month's usage, in the warning state.
@@ -118,7 +118,7 @@ def test_the_user_sees_the_budget_warning_then_the_stop_in_korean_and_both_clear
         expect(mine).to_have_attribute("data-state", "warning")
         expect(mine).to_contain_text("내 예산 · 예산 $10.00 중")
         expect(mine).to_contain_text("상태: 경고 (대부분 사용)")
-        _check_screen(page, label, "budget-settings")
+        check_screen(page, label, "budget-settings")
         _shot(page, "settings", label)
         page.get_by_test_id("settings").get_by_role("button", name="닫기", exact=True).click()
         expect(mine).to_have_count(0)
@@ -134,7 +134,7 @@ def test_the_user_sees_the_budget_warning_then_the_stop_in_korean_and_both_clear
         )
         expect(answers).to_have_count(1)  # nothing answered
         _not_covering(page, notice)
-        _check_screen(page, label, "budget-exceeded")
+        check_screen(page, label, "budget-exceeded")
         _shot(page, "exceeded", label)
 
         # Raised again: the user goes on at once and the notice goes by itself.
@@ -142,7 +142,7 @@ def test_the_user_sees_the_budget_warning_then_the_stop_in_korean_and_both_clear
         _send(page, "추가 질문입니다")
         expect(answers).to_have_count(2)
         expect(notice).to_have_count(0)
-        _check_screen(page, label, "budget-cleared")
+        check_screen(page, label, "budget-cleared")
         _shot(page, "cleared", label)
     finally:
         _close(page)

@@ -20,11 +20,11 @@ from tests.e2e.test_ui_screens import (  # noqa: F401  (module fixtures and help
     PHONE,
     SCREENSHOTS,
     SIZES,
-    _check_screen,
     _close,
     _isolated_env,
     _signed_in,
     browser,
+    check_screen,
     expect,
     ui_target,
 )
@@ -109,7 +109,7 @@ def test_stop_copy_regenerate_edit_and_feedback(
         expect(stopped).to_contain_text("1번째 문장")
         expect(stopped).not_to_contain_text("40번째 문장")
         expect(page.get_by_test_id("stop")).to_have_count(0)  # the composer is ready again
-        _check_screen(page, label, "chat-stop")
+        check_screen(page, label, "chat-stop")
         _shot(page, label, "stop")
 
         # Copy: the answer's text lands on the clipboard.
@@ -135,7 +135,7 @@ def test_stop_copy_regenerate_edit_and_feedback(
         expect(answers.last.get_by_test_id("meta")).to_contain_text("Haiku")
         assert answers.last.locator(".bubble").inner_text() != second
         expect(switcher).to_contain_text("3 / 3")
-        _check_screen(page, label, "chat-regenerate")
+        check_screen(page, label, "chat-regenerate")
         _shot(page, label, "regenerate")
 
         # The earlier branches stay reachable: back to the stopped answer and forward again.
@@ -155,7 +155,7 @@ def test_stop_copy_regenerate_edit_and_feedback(
         expect(page.locator(".msg-user").last).to_contain_text("짧은 요약만 써 주세요")
         expect(switcher).to_contain_text("4 / 4")
         expect(answers.last).to_contain_text("3번째 문장")
-        _check_screen(page, label, "chat-edit")
+        check_screen(page, label, "chat-edit")
         _shot(page, label, "edit")
 
         # Feedback: thumbs down with a comment, which an administrator can read.
@@ -166,7 +166,7 @@ def test_stop_copy_regenerate_edit_and_feedback(
         last.get_by_test_id("feedback-comment").fill(comment)
         last.get_by_role("button", name="의견 보내기").click()
         expect(last.get_by_role("status")).to_have_text("의견을 보내 주셔서 감사합니다.")
-        _check_screen(page, label, "chat-feedback")
+        check_screen(page, label, "chat-feedback")
         _shot(page, label, "feedback")
         admin = {"Authorization": f"Bearer {make_token('A0001', '관리자', admin=True)}"}
         review = httpx.get(
@@ -212,7 +212,7 @@ def test_a_banner_clears_itself_when_the_server_answers_and_never_covers_a_messa
         expect(_settled_answers(page)).to_have_count(2)
         last = _settled_answers(page).last.bounding_box()
         assert last is not None and last["y"] >= chat["y"] - 1
-        _check_screen(page, label, "chat-banner-cleared")
+        check_screen(page, label, "chat-banner-cleared")
         _shot(page, label, "banner-cleared")
     finally:
         _close(page)
@@ -237,7 +237,7 @@ def test_the_profile_is_shown_in_settings_and_can_be_deleted(
         page.get_by_role("button", name="설정").click()
         summary = page.get_by_test_id("profile-summary")
         expect(summary).to_contain_text("부가세")
-        _check_screen(page, label, "chat-profile")
+        check_screen(page, label, "chat-profile")
         _shot(page, label, "profile")
         summary.get_by_test_id("profile-delete").click()
         expect(summary).to_contain_text("아직 수집된 관심사가 없습니다.")
@@ -263,7 +263,7 @@ def test_the_saved_default_model_answers_and_a_model_an_admin_switched_off_is_ne
         default = page.get_by_role("combobox", name="기본 모델")
         default.select_option("claude-opus-4-6")
         page.wait_for_timeout(500)  # the save is sent on change
-        _check_screen(page, label, "chat-default-model")
+        check_screen(page, label, "chat-default-model")
         _shot(page, label, "default-model")
         page.get_by_role("button", name="닫기").first.click()
 
@@ -290,7 +290,7 @@ def test_the_saved_default_model_answers_and_a_model_an_admin_switched_off_is_ne
         option = page.get_by_role("combobox", name="기본 모델").locator('option[value="claude-opus-4-6"]')
         expect(option).to_be_disabled()
         expect(option).to_contain_text("관리자가 이 모델 사용을 중지했습니다.")
-        _check_screen(page, label, "chat-model-switched-off")
+        check_screen(page, label, "chat-model-switched-off")
     finally:
         httpx.put(
             f"{ui_target.base_url}/api/admin/models",
@@ -335,7 +335,7 @@ def test_deep_research_reads_the_users_own_file_without_web_search(
         # Then the research report cites the user's file
         answer = _settled_answers(page).last
         expect(answer).to_contain_text("출장규정.md", timeout=90_000)
-        _check_screen(page, label, "chat-research-files")
+        check_screen(page, label, "chat-research-files")
         _shot(page, label, "research-files")
     finally:
         _close(page)

