@@ -15,7 +15,9 @@ budget scope and deadline), fed the state machine's input for the regenerated tu
 
 from __future__ import annotations
 
+import contextvars
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -34,6 +36,22 @@ pytestmark = pytest.mark.integration
 QUESTION = "분기 보고서 목차를 제안해 주세요"
 FIRST_ANSWER = "1. 개요 2. 실적 3. 계획"
 WORKER = "portal-worker-general"
+
+
+def _as_api(stop: Callable[[], Any]) -> Callable[[], Any]:
+    """The user's stop, called from inside the worker's model call, runs as the api function
+    does in AWS (its own context): the IAM contract attributes each AWS call to the function
+    whose context makes it, and the worker never stops research executions itself."""
+    from portal.local.functions import running_function
+
+    def as_api() -> Any:
+        def run() -> Any:
+            running_function.set("api")
+            return stop()
+
+        return contextvars.Context().run(run)
+
+    return as_api
 
 
 def _regenerated(db, *, model: str | None = "claude-haiku-4-5") -> tuple[dict[str, Any], str]:
@@ -267,7 +285,7 @@ def test_a_stop_landing_between_the_regenerated_answer_s_guard_and_its_write_win
     _use(monkeypatch, ScriptedModel(["끝까지 생성된 답변"], name="anthropic"))
     _after_the_guard(
         monkeypatch,
-        lambda: turn_controls.stop_turn(db, conversation=conversation, turn_id=event["turn_id"]),
+        _as_api(lambda: turn_controls.stop_turn(db, conversation=conversation, turn_id=event["turn_id"])),
     )
 
     result = _deliver(event)
@@ -300,7 +318,9 @@ def test_a_stopped_regenerate_is_not_resurrected_by_a_retried_delivery_or_a_late
     stopping = StopMidStream(
         ["다시 ", "만든 ", "답변의 ", "나머지"],
         stop_after=2,
-        on_stop=lambda: turn_controls.stop_turn(db, conversation=conversation, turn_id=event["turn_id"]),
+        on_stop=_as_api(
+            lambda: turn_controls.stop_turn(db, conversation=conversation, turn_id=event["turn_id"])
+        ),
     )
     _use(monkeypatch, stopping)
     first = _deliver(event)
