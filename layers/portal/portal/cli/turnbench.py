@@ -84,20 +84,18 @@ class Recorder:
         from portal.db import psycopg_executor
         from portal.local import functions
 
-        original_invoke = functions.invoke
+        original_invoke, original_run = functions.invoke, functions._invoke
         recorder = self
 
         def timed_invoke(name: str, event: Any) -> tuple[Any, str | None]:
             turn_id = event.get("turn_id") if isinstance(event, dict) else None
             if not turn_id or name not in ("portal-supervisor", "portal-worker-general"):
                 return original_invoke(name, event)
-            token = recorder.current.set(str(turn_id))
             start = time.perf_counter()
             try:
                 return original_invoke(name, event)
             finally:
                 end = time.perf_counter()
-                recorder.current.reset(token)
                 with recorder.lock:
                     t = recorder.turns[str(turn_id)]
                     if name == "portal-supervisor":
@@ -105,7 +103,16 @@ class Recorder:
                     else:
                         t.worker_start, t.worker_end = start, end
 
+        def run_marked(name: str, event: Any) -> tuple[Any, str | None]:
+            # invoke() runs each handler in a fresh context (as Lambda starts each invocation
+            # clean), so the turn a database call serves is marked inside that context.
+            turn_id = event.get("turn_id") if isinstance(event, dict) else None
+            if turn_id and name in ("portal-supervisor", "portal-worker-general"):
+                recorder.current.set(str(turn_id))
+            return original_run(name, event)
+
         functions.invoke = timed_invoke
+        functions._invoke = run_marked
         for cls in (psycopg_executor.PsycopgExecutor, psycopg_executor._ConnectionExecutor):
             for method in ("fetch_all", "fetch_one", "execute"):
                 setattr(cls, method, self._timed(getattr(cls, method)))
