@@ -85,3 +85,11 @@ def test_every_graph_declares_its_typed_context(module: str, context: str) -> No
     graph = importlib.import_module(module).build_graph()
     assert graph.builder.context_schema is expected
     assert issubclass(expected, TurnContext)
+
+
+def test_the_portal_component_only_composes() -> None:
+    # #18: the signed-in screen is hooks (with reducers in web/src/state) and view components;
+    # state and its rules creeping back into Portal.tsx is what made it 550 lines once.
+    portal = (ROOT / "web" / "src" / "Portal.tsx").read_text(encoding="utf-8")
+    assert len(portal.splitlines()) <= 200
+    assert not re.search(r"\buse(State|Ref|Callback)\b", portal)  # its own state is a reducer
