@@ -418,6 +418,40 @@ describe('PortalSocket follows the token', () => {
     expect(s.authenticate('B')).toBe(false);
   });
 
+  it('the connection an auth_expired reconnect replaces is closed and deaf: one socket, one resume', async () => {
+    // Given a turn accepted on a socket connected with A, its token since refreshed to B
+    const current = { token: 'A' };
+    const s = make(current);
+    s.connect();
+    await vi.advanceTimersByTimeAsync(0);
+    const ws1 = FakeSocket.latest();
+    ws1.open();
+    s.trackTurn('t1', s.generation);
+    current.token = 'B';
+
+    // When the server says the token expired and closes it, the tab wakes (reconnectNow) while
+    // the new socket connects, and a frame still reaches the old one
+    ws1.emit({ type: 'auth_expired' });
+    ws1.drop(1000);
+    s.reconnectNow();
+    await vi.advanceTimersByTimeAsync(0);
+    s.reconnectNow();
+    ws1.emit(chunk('t1', 1, '늦은'));
+    const ws2 = FakeSocket.latest();
+    ws2.open();
+    ws2.emit(chunk('t1', 1, '안녕'));
+    ws2.emit({ type: 'done', turn_id: 't1', message_id: 'm1', last_seq: 1 });
+    await vi.advanceTimersByTimeAsync(60_000);
+
+    // Then the old socket was closed with its handlers gone, exactly one new socket resumed once
+    expect(ws1.closed).toBe(true);
+    expect([ws1.onopen, ws1.onclose, ws1.onerror, ws1.onmessage]).toEqual([null, null, null, null]);
+    expect(FakeSocket.instances).toEqual([ws1, ws2]);
+    expect(ws2.url).toBe('ws://test/ws?token=B');
+    expect(ws2.actions('resume')).toEqual([{ action: 'resume', turn_id: 't1', after_seq: 0 }]);
+    expect(s.turns.get('t1')?.text).toBe('안녕');
+  });
+
   it('a refused re-auth starts over on a new connection', async () => {
     const current = { token: 'A' };
     const s = make(current);
