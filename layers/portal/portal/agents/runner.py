@@ -11,10 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal import aws, services
+from portal import services
 from portal.agents import profile
 from portal.agents.completion import FinalAnswer, complete_turn, ended_answer, store_stopped, was_stopped
 from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
+from portal.agents.turn_stream import open_stream as open_stream  # completion and turn_controls use it here
+from portal.agents.turn_stream import recipients as recipients
 from portal.agents.user_context import UserContext, load_user_context
 from portal.budgets import notify as budget_notify
 from portal.db.executor import Executor
@@ -55,26 +57,6 @@ class Answer:
 
 
 Worker = Callable[[WorkerContext, TurnStream], Answer]
-
-
-def recipients(turn: TurnInput) -> list[str]:
-    """The sockets that see this turn stream: every connection of the user, and in a shared
-    workspace every connection joined to it (their access was checked when they joined)."""
-    store = services.connections()
-    members = [m.connection_id for m in store.in_workspace(turn.workspace_id)] if turn.workspace_id else []
-    return list(dict.fromkeys([*store.for_user(turn.empno), *members]))
-
-
-def open_stream(turn: TurnInput) -> TurnStream:
-    """A numbered chunk stream for the turn, kept for replay."""
-    settings = get_settings()
-    return TurnStream(
-        turn_id=turn.turn_id,
-        recipients=lambda: recipients(turn),
-        sender=services.sender(),
-        chunk_table=aws.dynamodb_table(settings.stream_table),
-        chunk_ttl_seconds=settings.stream_chunk_ttl_seconds,
-    )
 
 
 def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:

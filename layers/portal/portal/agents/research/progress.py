@@ -8,8 +8,8 @@ Synthesize step finishes the stream (``done``); the others write and flush.
 from __future__ import annotations
 
 from portal import aws
-from portal.agents.runner import open_stream
 from portal.agents.turn import TurnInput
+from portal.agents.turn_stream import open_stream  # not agents.runner: see turn_stream.py (#14)
 from portal.realtime.stream import TurnStream, last_stored_seq
 from portal.settings import get_settings
 

@@ -19,8 +19,8 @@ from portal import aws, services
 from portal.agents import open_turns
 from portal.agents.completion import FinalAnswer, complete_turn, ended_answer, store_placeholder
 from portal.agents.research.retrieval import files_retriever
-from portal.agents.runner import open_stream
 from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
+from portal.agents.turn_stream import open_stream  # not agents.runner: see turn_stream.py (#14)
 from portal.agents.user_context import load_user_context
 from portal.agents.workers.prompts import is_korean
 from portal.db.repositories import messages
