@@ -47,25 +47,15 @@ MODEL_SDKS = frozenset({"anthropic", "google", "httpx2"})
 NEVER_RUN: dict[str, dict[str, frozenset[str]]] = {
     "api": {
         "lists the catalog and which providers are configured; never calls a model": MODEL_SDKS,
-        "reports which search providers are configured; never fetches a page": frozenset({"pypdf"}),
         # portal.agents.mcp.probe: in AWS (PORTAL_MCP_PROBE_FUNCTION set) it invokes mcp_probe.
         "runs an MCP connection test in process only on the local target": frozenset(
             {"mcp", "httpx2", "httpcore2"}
         ),
     },
-    "supervisor": {
-        "checks which search providers are configured; never fetches a page": frozenset({"pypdf"}),
-    },
-    "worker_deep_research": {
-        "starts the research workflow; its steps fetch pages": frozenset({"pypdf"}),
-    },
     "ws": {
         # realtime.routes -> agents.turn_controls (stop) -> agents.turns -> budgets.gate, whose
         # turn floor lists the configured models; regenerate and edit are REST routes.
         "stops turns; never starts one, so never asks which models may answer": MODEL_SDKS,
-    },
-    "research_gaps": {
-        "asks which search providers are configured; research_search fetches": frozenset({"pypdf"}),
     },
 }
 

@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from portal import aws, services
 from portal.agents.registry import WORKERS
-from portal.agents.research import gather, start
+from portal.agents.research import gaps, gather, start
 from portal.agents.research.models import FilePassage
 from portal.agents.turn import TurnInput
 from portal.db.repositories import conversations, messages, users
@@ -101,6 +101,7 @@ def research(aws: dict, monkeypatch: pytest.MonkeyPatch, site: str):
         monkeypatch.setattr(registry, "search_providers", lambda: list(providers))
         # web_search_available reads keys; the fake provider stands for a configured key.
         monkeypatch.setattr(start, "web_search_available", lambda settings=None: bool(providers))
+        monkeypatch.setattr(gaps, "web_search_available", lambda settings=None: bool(providers))
 
     return install
 

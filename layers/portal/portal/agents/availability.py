@@ -9,7 +9,7 @@ def unavailable_agents() -> set[str]:
     """Agents that need configuration this deployment lacks (explicit requests still reach them
     and get a clear "not configured" answer from the worker)."""
     from portal.agents.research.start import deep_research_available
-    from portal.search.registry import web_search_available
+    from portal.search.availability import web_search_available
 
     settings = get_settings()  # each check merges the provider-keys secret itself
     missing: set[str] = set()

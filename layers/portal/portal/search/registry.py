@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from portal.observability import MetricName, logger, metrics
+from portal.search.availability import web_search_available as web_search_available
+from portal.search.availability import with_secret_keys
 from portal.search.base import SearchError, SearchProvider, SearchResult
 from portal.search.fetch import FetchPolicy, PageFetcher
 from portal.settings import Settings, get_settings, reveal
@@ -42,12 +44,6 @@ class SearchOutcome:
     failures: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _with_secret_keys(settings: Settings) -> Settings:
-    from portal.secrets import settings_with_provider_keys
-
-    return settings_with_provider_keys(settings)
-
-
 def configured_search_providers(settings: Settings) -> list[SearchProvider]:
     """The providers whose API keys are set, in fallback order."""
     from portal.search.brave import BraveSearch
@@ -59,12 +55,6 @@ def configured_search_providers(settings: Settings) -> list[SearchProvider]:
     if settings.brave_api_key:
         found.append(BraveSearch(reveal(settings.brave_api_key) or ""))
     return found
-
-
-def web_search_available(settings: Settings | None = None) -> bool:
-    """True when at least one search API key is configured (the supervisor routes here only then)."""
-    s = _with_secret_keys(settings or get_settings())
-    return bool(s.tavily_api_key or s.brave_api_key)
 
 
 _lock = threading.Lock()
@@ -84,7 +74,7 @@ def _memo(name: str, build: Any) -> Any:
 
 def search_providers() -> list[SearchProvider]:
     """This process's search providers (empty when none is configured)."""
-    return list(_memo("providers", lambda s: configured_search_providers(_with_secret_keys(s))))
+    return list(_memo("providers", lambda s: configured_search_providers(with_secret_keys(s))))
 
 
 def page_fetcher() -> PageFetcher:

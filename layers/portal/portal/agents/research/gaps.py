@@ -18,7 +18,7 @@ from portal.agents.turn import TurnInput
 from portal.agents.workers.prompts import is_korean
 from portal.db.repositories import messages
 from portal.errors import NotFound
-from portal.search import registry
+from portal.search.availability import web_search_available
 from portal.search.limits import MAX_QUERY_CHARS
 from portal.settings import get_settings
 
@@ -114,9 +114,9 @@ def gaps_step(event: dict[str, Any]) -> dict[str, Any]:
     if question is None:
         raise NotFound(f"Turn {turn.turn_id} has no stored user message")
     findings = store.load_all(turn.turn_id, summaries)
-    report = analyse(
-        question.content, plan, summaries, findings, can_search=bool(registry.search_providers())
-    )
+    # Whether a key is configured, not the providers themselves: building them imports httpx,
+    # which only the Search step uses (cold starts, #14).
+    report = analyse(question.content, plan, summaries, findings, can_search=web_search_available())
     found = sum(s.web + s.files for s in summaries)
     progress.say(turn, progress_note(report, found, korean=is_korean(question.content)))
     return report.model_dump()

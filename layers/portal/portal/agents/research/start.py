@@ -26,7 +26,7 @@ from portal.agents.workers.prompts import is_korean
 from portal.db.repositories import messages
 from portal.errors import NotConfigured, NotFound
 from portal.observability import MetricName, logger, metrics
-from portal.search.registry import web_search_available
+from portal.search.availability import web_search_available
 from portal.settings import Settings, get_settings
 
 STARTED = "research_started"
