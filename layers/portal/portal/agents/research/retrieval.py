@@ -8,9 +8,12 @@ documents even where no web-search key is configured.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from portal.agents.research.models import FilePassage
+if TYPE_CHECKING:
+    # Imported on use below: the deep_research worker asks only whether a retriever exists,
+    # and its cold start need not build the research models for that (#14).
+    from portal.agents.research.models import FilePassage
 
 
 class Retriever(Protocol):
@@ -25,6 +28,7 @@ class RagRetriever:
     def retrieve(self, *, empno: str, query: str, limit: int) -> list[FilePassage]:
         # Imported on use: the search step's cold start pays for RAG only when it retrieves.
         from portal import services
+        from portal.agents.research.models import FilePassage
         from portal.rag.retrieve import search
 
         passages = search(services.db(), empno=empno, question=query, k=limit)

@@ -21,7 +21,6 @@ from portal.agents.completion import FinalAnswer, complete_turn, ended_answer, s
 from portal.agents.research.retrieval import files_retriever
 from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
 from portal.agents.turn_stream import open_stream  # not agents.runner: see turn_stream.py (#14)
-from portal.agents.user_context import load_user_context
 from portal.agents.workers.prompts import is_korean
 from portal.db.repositories import messages
 from portal.errors import NotConfigured, NotFound
@@ -150,6 +149,9 @@ def start_research(event: dict[str, Any]) -> dict[str, Any]:
     korean = is_korean(question.content)
 
     if not deep_research_available(settings):
+        # Imported here: only this path reads the user's context (cold starts, #14).
+        from portal.agents.user_context import load_user_context
+
         admin = load_user_context(db, empno=turn.empno).is_admin  # read once, only on this path
         text = _not_available_text(settings, korean, admin)
         stream.write(text)

@@ -19,7 +19,6 @@ from portal.agents.research.llm import real_chain, usage_of
 from portal.agents.research.models import Findings, FindingSummary, GapReport, SearchPlan, StepUsage
 from portal.agents.research.prompts import REPORT_SYSTEM
 from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
-from portal.agents.user_context import load_user_context
 from portal.agents.workers.prompts import is_korean
 from portal.db.repositories import messages
 from portal.errors import NotFound
@@ -271,7 +270,10 @@ def _write_report(
         if not sources
         else ("offline" if not real_chain(TaskType.COMPLEX_ANALYSIS) else "model_failed")
     )
-    # The user is read only on this path: operator detail (model keys) is for admins.
+    # The user is read only on this path: operator detail (model keys) is for admins. Imported
+    # here too: a report written by a model never reads it (cold starts, #14).
+    from portal.agents.user_context import load_user_context
+
     admin = reason != "nothing_found" and load_user_context(services.db(), empno=turn.empno).is_admin
     text = compiled_report(question, plan, gaps, findings, sources, reason=reason, admin=admin)
     write(text)
