@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from portal.llm.interrupted import GenerationInterrupted as GenerationInterrupted
+
 
 @dataclass(frozen=True)
 class ImagePart:
@@ -133,17 +135,6 @@ class ChatModel(Protocol):
 def supports_tools(model: ChatModel) -> bool:
     """True when the provider can call tools (it sets ``supports_tools = True``)."""
     return bool(getattr(model, "supports_tools", False))
-
-
-class GenerationInterrupted(Exception):
-    """Raised by whoever consumes a stream to stop the model (the user pressed stop).
-
-    ``portal.llm.service.stream_answer`` sets ``partial`` to what was generated until then
-    (text, model, estimated usage and cost) before letting it propagate, so the turn can be
-    charged for it.
-    """
-
-    partial: Any = None
 
 
 class ProviderError(Exception):

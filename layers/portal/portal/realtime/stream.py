@@ -32,7 +32,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from portal.errors import PortalError
-from portal.llm.base import GenerationInterrupted
+from portal.llm.interrupted import GenerationInterrupted  # not llm.base: see interrupted.py (#14)
 from portal.realtime.sender import Sender
 
 # Batch tokens so a socket gets a few frames a second, not one per token (API Gateway bills
