@@ -15,9 +15,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from portal.budgets.ledger import Standing
+if TYPE_CHECKING:
+    # Only annotated here: the ledger (and its repository) is loaded by the model calls that
+    # spend, not by every handler this decorates (the deep_research worker, the Search step
+    # never call a model; cold starts, #14).
+    from portal.budgets.ledger import Standing
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 _UNSET: Any = object()
