@@ -73,13 +73,22 @@ class Classification:
 @dataclass(frozen=True)
 class _Cue:
     weights: tuple[tuple[str, float], ...]
-    source: str  # the regex matched (and masked) on the spaced, lower-cased message
+    key: str  # the lexicon pattern, lower-cased, without its "^" anchor
+    anchored: bool  # "^": a Korean cue that must open a word
     probe: str  # the pattern without spaces: a cheap pre-test on the whitespace-free message
 
     @cached_property
+    def source(self) -> str:
+        """The regex matched (and masked) on the spaced, lower-cased message."""
+        if _HANGUL.search(self.key):
+            return _hangul_regex(self.probe, anchored=self.anchored)
+        return _ascii_regex(self.key)
+
+    @cached_property
     def regex(self) -> re.Pattern[str]:
-        # Compiled the first time a message passes the probe: compiling all ~1,700 cues at
-        # import took ~0.2-0.4 s of every supervisor's and research step's cold start, and a
+        # Written and compiled the first time a message passes the probe: compiling all ~1,700
+        # cues at import took ~0.2-0.4 s of every supervisor's and research step's cold start,
+        # writing their sources (an re.escape per Korean character) another ~3 ms, and a
         # message passes the probe of a few dozen at most.
         return re.compile(self.source)
 
@@ -112,8 +121,7 @@ def _compile_cues() -> tuple[_Cue, ...]:
         anchored = key.startswith("^")
         key = key.lstrip("^")
         compact = _SPACES.sub("", key).rstrip("*")
-        regex = _hangul_regex(compact, anchored=anchored) if _HANGUL.search(key) else _ascii_regex(key)
-        cues.append(_Cue(weights=tuple(weights.items()), source=regex, probe=compact))
+        cues.append(_Cue(weights=tuple(weights.items()), key=key, anchored=anchored, probe=compact))
     # Longest first, so a specific phrase consumes the text before its shorter stems.
     cues.sort(key=lambda c: (-len(c.probe), c.probe))
     return tuple(cues)
