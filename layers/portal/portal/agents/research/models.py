@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 WebStatus = Literal["ok", "empty", "failed", "not_configured"]
 FilesStatus = Literal["ok", "empty", "failed", "not_available"]
+
+# Each step validates only some of these: those the Plan step does not use are built at first
+# use (defer_build) rather than at import, ~1 ms each of every step's cold start (#14).
 
 
 class StepUsage(BaseModel):
@@ -49,6 +52,8 @@ class SearchPlan(BaseModel):
 class SearchTask(BaseModel):
     """One item of the Search map: a query of a round."""
 
+    model_config = ConfigDict(defer_build=True)
+
     turn_id: str
     empno: str
     query: str
@@ -57,6 +62,8 @@ class SearchTask(BaseModel):
 
 
 class WebFinding(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     title: str
     url: str
     snippet: str = ""
@@ -67,6 +74,8 @@ class WebFinding(BaseModel):
 class FilePassage(BaseModel):
     """A passage of one of the user's uploaded files."""
 
+    model_config = ConfigDict(defer_build=True)
+
     file_id: str
     filename: str
     text: str
@@ -76,6 +85,8 @@ class FilePassage(BaseModel):
 
 class Findings(BaseModel):
     """Everything one query found (kept in S3; too large for the state)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     query: str
     round: int
@@ -89,12 +100,16 @@ class Findings(BaseModel):
 
 
 class SourceRef(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     title: str
     url: str | None = None
 
 
 class FindingSummary(BaseModel):
     """What a Search map item returns into the state: counts, a few titles and the S3 key."""
+
+    model_config = ConfigDict(defer_build=True)
 
     query: str
     round: int = 1
@@ -110,6 +125,8 @@ class FindingSummary(BaseModel):
 
 class GapReport(BaseModel):
     """What the first round left open, and the follow-up queries (at most one more round)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     info_gaps: list[str] = Field(default_factory=list)
     queries: list[str] = Field(default_factory=list)
