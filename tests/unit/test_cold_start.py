@@ -4,6 +4,11 @@ business; these check the imports, which do not depend on the machine's load."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from portal.cli.coldstart import FLOORS, floor_of, measure
 from portal.local.functions import BY_NAME, repo_root
@@ -37,3 +42,53 @@ def test_each_function_kind_is_held_to_its_own_floor() -> None:
     assert floor_of("agents", ("core",)) is FLOORS["task"]
     assert floor_of("maintenance", ("core",)) is FLOORS["task"]
     assert "fastapi" in FLOORS["api"].imports and "langgraph.graph" in FLOORS["graph"].imports
+
+
+def _portal_modules_loaded(name: str) -> set[str]:
+    """The portal modules (and a few libraries) a fresh interpreter has after importing the handler."""
+    fn = BY_NAME[name]
+    directory, module = str(repo_root() / "functions" / fn.directory), fn.handler.rsplit(".", 1)[0]
+    code = (
+        f"import json, sys\nsys.path.insert(0, {directory!r})\nimport {module}\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('portal', 'httpx'))))"
+    )
+    env = {**os.environ, "PORTAL_ENVIRONMENT": "local", "POWERTOOLS_METRICS_DISABLED": "true"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+# What each function's import must not pull in, because its first request does not run it (#14).
+# The runner stores answers and reads user context; the research steps and the deep_research
+# worker only open the turn's stream (agents.turn_stream). Asking whether search is configured
+# needs no HTTP client (search.availability). A stream without a model needs no llm.base.
+_NOT_AT_IMPORT = {
+    "portal-research-plan": {
+        "portal.agents.runner",
+        "portal.agents.completion",
+        "portal.agents.user_context",
+        "httpx",
+    },
+    "portal-research-gaps": {
+        "portal.agents.runner",
+        "portal.agents.completion",
+        "portal.search.registry",
+        "httpx",
+    },
+    "portal-research-synthesize": {"portal.agents.runner", "portal.agents.user_context", "httpx"},
+    "portal-worker-deep-research": {
+        "portal.agents.runner",
+        "portal.agents.user_context",
+        "portal.agents.research.models",
+        "portal.budgets.ledger",
+        "portal.llm.base",
+        "portal.search.registry",
+        "httpx",
+    },
+    "portal-failure": {"portal.llm.base"},
+    "portal-sweep": {"portal.llm.base"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(_NOT_AT_IMPORT))
+def test_a_function_imports_nothing_its_first_request_does_not_run(name: str) -> None:
+    assert _portal_modules_loaded(name) & _NOT_AT_IMPORT[name] == set()
