@@ -60,6 +60,18 @@ def test_the_table_carries_the_benches_figures_and_the_machine() -> None:
         "megabytes": 1.2,
         "embedder": "local:minilm",
         "total": {"pages_per_second": 21.5, "mb_per_second": 0.065},
+        "vs_langchain": {
+            "pages": 120,
+            "ours": {"pages_per_second": 33.3, "recall_at_5": 0.95, "mrr": 0.9},
+            "langchain": {
+                "pages_per_second": 11.1,
+                "recall_at_5": 0.8,
+                "mrr": 0.7,
+                "pipeline": "PyPDFLoader + X",
+            },
+            "ratio": 3.0,
+            "dev_set": {"questions": 40},
+        },
     }
     out = table(COLDSTART, TURN, ingest, "2026-12-01 04:00 UTC")
     assert "Test CPU (2 cores), Python 3.11.7" in out
@@ -70,6 +82,9 @@ def test_the_table_carries_the_benches_figures_and_the_machine() -> None:
     one, eight = (next(i for i, ln in enumerate(lines) if f"turn, {n} at a time" in ln) for n in (1, 8))
     assert one < eight and "123 (200)" in lines[one] and "bedrock-chat #305" in lines[one]
     assert "21.5 pages/s, 0.065 MB/s" in out and "22 minutes" in out
+    versus = next(line for line in lines if "beside LangChain" in line)
+    assert "33.3 pages/s against 11.1 (**3.00×**)" in versus and "recall@5 0.950 against 0.800" in versus
+    assert "40 questions" in versus and "PyPDFLoader + X" in versus
     assert all(line.count("|") == 4 for line in lines if line.startswith("| "))
 
 

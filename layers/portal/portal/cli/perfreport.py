@@ -4,7 +4,7 @@
     portal bench report --write README.md  # rewrite it between the markers (`make perf`)
 
 The figures come from `portal bench coldstart --json`, `portal bench turn --json` and
-`portal bench ingest --json`, each run in its own process here and now; nothing in the table
+`portal bench ingest --json --vs langchain`, each run in its own process here and now; nothing in the table
 is typed by hand. Beside them stand the published problems of the projects people would use
 instead (links in ANCHORS), so a reader can cite both with the machine they were measured on.
 """
@@ -134,7 +134,23 @@ def _ingest_rows(ingest: dict[str, Any]) -> list[str]:
         f"| ingest end to end ({_get(ingest, 'pages') or '?'} generated pages, "
         f"{_get(ingest, 'megabytes') or '?'} MB; embedder `{_get(ingest, 'embedder') or '?'}`) | "
         f"{pages_per_s} pages/s, {mb_per_s if mb_per_s is not None else '?'} MB/s "
-        f"(model load {_get(ingest, 'model_load_seconds') or '?'} s, once per container) | {ANCHORS['ingest']} |"
+        f"(model load {_get(ingest, 'model_load_seconds') or '?'} s, once per container) | {ANCHORS['ingest']} |",
+        *_versus_rows(ingest),
+    ]
+
+
+def _versus_rows(ingest: dict[str, Any]) -> list[str]:
+    """The same PDFs through the LangChain pipeline a user would write (`--vs langchain`), if run."""
+    versus = _get(ingest, "vs_langchain")
+    if not versus:
+        return []
+    ours, theirs = versus["ours"], versus["langchain"]
+    return [
+        f"| ingest beside LangChain ({versus['pages']} pages of PDF, same process, PostgreSQL and embedder; "
+        f"recall@5 / MRR on the dev set's {versus['dev_set']['questions']} questions) | "
+        f"{ours['pages_per_second']} pages/s against {theirs['pages_per_second']} "
+        f"(**{versus['ratio']:.2f}×**); recall@5 {ours['recall_at_5']:.3f} against {theirs['recall_at_5']:.3f}, "
+        f"MRR {ours['mrr']:.3f} against {theirs['mrr']:.3f} | {theirs['pipeline']} |"
     ]
 
 
@@ -152,7 +168,7 @@ def table(coldstart: dict[str, Any], turn: dict[str, Any], ingest: dict[str, Any
         *_ingest_rows(ingest),
         "",
         "The portal's times are from `portal bench coldstart --json`, `portal bench turn --json` and "
-        "`portal bench ingest --json`; the alternatives' are their users' reports (other machines, "
+        "`portal bench ingest --json --vs langchain`; the alternatives' are their users' reports (other machines, "
         "other documents), so compare orders of magnitude, not digits.",
     ]
     return "\n".join(lines) + "\n"
@@ -176,9 +192,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             coldstart = _bench(["bench", "coldstart", "--json", "--runs", str(args.runs)])
             turn = _bench(["bench", "turn", "--json", "--turns", str(args.turns)])
-            ingest = _bench(
-                ["bench", "ingest", "--json", *(["--pages", str(args.pages)] if args.pages else [])]
-            )
+            pages = ["--pages", str(args.pages)] if args.pages else []
+            ingest = _bench(["bench", "ingest", "--json", "--vs", "langchain", *pages])
     except (RuntimeError, OSError, ValueError) as exc:
         print(f"portal bench report: {exc}", file=sys.stderr)
         return 1
