@@ -92,3 +92,12 @@ _NOT_AT_IMPORT = {
 @pytest.mark.parametrize("name", sorted(_NOT_AT_IMPORT))
 def test_a_function_imports_nothing_its_first_request_does_not_run(name: str) -> None:
     assert _portal_modules_loaded(name) & _NOT_AT_IMPORT[name] == set()
+
+
+def test_a_probe_with_a_bytecode_cache_compiles_into_it_alone(tmp_path) -> None:
+    # The bench's rounds share one private cache so a function and its floor compile alike.
+    from portal.cli.coldstart import probe
+
+    first = probe(("portal.errors",), pycache=str(tmp_path))
+    assert first["seconds"] > 0
+    assert list(tmp_path.rglob("errors*.pyc")), "the portal's bytecode lands in the bench's cache"

@@ -5,7 +5,8 @@ on a shared machine, so each function is measured against its *floor*: the third
 libraries it cannot serve a request without (FLOORS names them per kind of function),
 imported the same way in the same run. Function and floor probes are interleaved, run after
 run, so load on the machine hits both alike; the ratio of the medians is the figure to watch
-(goal: <= 1.25).
+(goal: <= 1.25). Both import from the same warm bytecode cache (a first, untimed round fills
+it), so a ratio compares import work, not who happened to have .pyc files on disk.
 
 Each probe is a fresh interpreter that imports the handler the way Lambda does (its directory
 on sys.path, the handler module by name) and reports the import's wall time, the process's
@@ -22,6 +23,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,15 +129,26 @@ print(json.dumps({{
 """
 
 
-def probe(imports: tuple[str, ...], directory: str = "", first_call: str = "") -> dict[str, Any]:
+def probe(
+    imports: tuple[str, ...], directory: str = "", first_call: str = "", pycache: str | None = None
+) -> dict[str, Any]:
     """One fresh interpreter: import these modules (then run first_call, timed apart); seconds,
-    peak RSS (MB), watched modules loaded."""
+    peak RSS (MB), watched modules loaded.
+
+    With `pycache`, every module's bytecode is read from (and written to) that directory alone,
+    so a function and its floor compile alike: both from source on the first probe, both from
+    the cache after it. Without it, no bytecode is written (site-packages has pip's, the portal's
+    sources may have none: fine for seeing what loads, not for comparing times)."""
     env = {
         **os.environ,
         "PORTAL_ENVIRONMENT": "local",
         "POWERTOOLS_METRICS_DISABLED": "true",
-        "PYTHONDONTWRITEBYTECODE": "1",  # the bytecode cache is warm, as in a built layer
     }
+    if pycache:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = pycache
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.pop("PORTAL_XRAY_SDK", None)  # measure the default: no X-Ray SDK
     code = _PROBE.format(
         directory=directory,
@@ -211,16 +224,31 @@ API = "portal-api"
 def _sample(
     runs: int, targets: dict[str, tuple[str, str, Any]], floors: dict[str, Any]
 ) -> dict[str, list[dict[str, Any]]]:
-    """`runs` probes of every function and every floor, interleaved: a busy spell hits all alike."""
+    """`runs` probes of every function and every floor, interleaved: a busy spell hits all alike.
+
+    A first, untimed round fills a bench-private bytecode cache, so the timed rounds compare
+    import work alone. (This machine's environment may forbid writing bytecode, which left the
+    floor's libraries compiled by pip and the portal compiled from source in every probe.) The
+    deployed layers ship no bytecode (built on 3.11 for a 3.14 runtime): in Lambda both sides
+    compile at a cold start.
+    """
     samples: dict[str, list[dict[str, Any]]] = {
         name: [] for name in [*targets, *(f"floor:{f}" for f in floors)]
     }
-    for round_no in range(runs):
-        for floor in floors.values():
-            samples[f"floor:{floor.name}"].append(probe(floor.imports))
-        for name, (directory, module, _) in targets.items():
-            samples[name].append(probe((module,), directory, _API_FIRST_REQUEST if name == API else ""))
-        print(f"round {round_no + 1}/{runs} done", file=sys.stderr, flush=True)
+    with tempfile.TemporaryDirectory(prefix="portal-coldstart-pyc-") as pycache:
+        for round_no in range(runs + 1):
+            timed = round_no > 0
+            for floor in floors.values():
+                got = probe(floor.imports, pycache=pycache)
+                if timed:
+                    samples[f"floor:{floor.name}"].append(got)
+            for name, (directory, module, _) in targets.items():
+                first_call = _API_FIRST_REQUEST if name == API else ""
+                got = probe((module,), directory, first_call, pycache=pycache)
+                if timed:
+                    samples[name].append(got)
+            label = f"round {round_no}/{runs} done" if timed else "bytecode cache filled (untimed)"
+            print(label, file=sys.stderr, flush=True)
     return samples
 
 
