@@ -56,10 +56,12 @@ web/dist/index.html: web/node_modules/.package-lock.json $(shell find web/src we
 web: web/dist/index.html
 
 # The e2e tests drive Debian's Chromium (no browser download); without it they skip and say so.
+# fonts-nanum: without a Korean font the screenshots show boxes for Hangul (tests/e2e/test_fonts.py).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
-		echo "chromium unavailable: tests/e2e will be skipped"
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=ko 2>/dev/null | grep -q .; } || \
+		{ [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null; } || \
+		echo "chromium or fonts-nanum unavailable: tests/e2e will be skipped or fail on the font check"
 
 dev: install web
 	$(BIN)/portal dev --port $${PORT:-8000}
