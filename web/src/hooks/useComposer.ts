@@ -9,21 +9,10 @@ import { AGENT_LABELS } from '../format';
 import { t } from '../messages';
 import { composerReducer, NEW_COMPOSER } from '../state/composer';
 import type { AgentAccessInfo, AgentType, PostMessageRequest, PostMessageResponse } from '../types';
-import type { BannersApi } from './useBanners';
-import type { BudgetApi } from './useBudget';
-import type { ChatApi } from './useChat';
-import type { FilesApi } from './useFiles';
-import type { TurnsApi } from './useTurns';
-import type { WorkspaceApi } from './useWorkspace';
+import type { PortalParts } from './portalParts';
 
-export interface ComposerDeps {
+export interface ComposerDeps extends PortalParts {
   api: ApiClient;
-  banners: BannersApi;
-  chat: ChatApi;
-  turns: TurnsApi;
-  files: FilesApi;
-  workspace: WorkspaceApi;
-  budget: BudgetApi;
   agents: AgentAccessInfo[];
 }
 

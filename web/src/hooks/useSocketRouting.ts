@@ -6,10 +6,9 @@ import { errorText, t } from '../messages';
 import type { Conversation, ServerEvent } from '../types';
 import type { BannersApi } from './useBanners';
 import { isBudgetRefusal, isBudgetWarning, type BudgetApi } from './useBudget';
-import type { ChatApi } from './useChat';
 import type { Connection } from './useConnection';
-import type { FilesApi } from './useFiles';
-import type { TurnNotices, TurnsApi } from './useTurns';
+import type { TurnNotices } from './useTurns';
+import type { PortalParts } from './portalParts';
 import type { WorkspaceApi } from './useWorkspace';
 
 /** What a turn's failures show: most are banners, two belong to another hook's state. */
@@ -27,13 +26,7 @@ export function turnNotices(banners: BannersApi, budget: BudgetApi, workspace: W
   };
 }
 
-export interface Routed {
-  banners: BannersApi;
-  chat: ChatApi;
-  turns: TurnsApi;
-  files: FilesApi;
-  workspace: WorkspaceApi;
-  budget: BudgetApi;
+export interface Routed extends PortalParts {
   refreshAgents: () => Promise<void>;
 }
 
