@@ -70,7 +70,11 @@ def fast_header(monkeypatch: pytest.MonkeyPatch) -> None:
             header_poll=0,
         )
 
-    monkeypatch.setattr(runner, "open_stream", open_stream)
+    # Wherever a turn's stream is opened: the worker, the completion paths and the user's stop.
+    from portal.agents import completion, turn_stream
+
+    for module in (runner, completion, turn_stream):
+        monkeypatch.setattr(module, "open_stream", open_stream)
 
 
 def _turn(db, text: str = "부가세 신고 기한을 자세히 알려 주세요") -> dict:

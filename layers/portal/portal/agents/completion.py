@@ -29,6 +29,7 @@ from typing import Any, Literal
 from portal import aws, services
 from portal.agents import open_turns
 from portal.agents.turn import TurnInput
+from portal.agents.turn_stream import open_stream
 from portal.db.executor import Executor
 from portal.db.repositories import conversations, messages
 from portal.db.repositories.conversations import Conversation
@@ -173,7 +174,6 @@ def fail_turn(
     Raises DatabaseUnavailable after telling the sockets when the failure could not be stored,
     so the caller's retry (Step Functions, EventBridge) stores it once the database is back.
     """
-    from portal.agents.runner import open_stream  # runner imports this module
 
     stream = stream or open_stream(turn)
     db = services.db()
@@ -227,7 +227,6 @@ def stop_conversation_turns(db: Executor, conversation: Conversation) -> int:
     worker stops at its next flush (the stream is closed: ``TurnClosed``) and its failure
     handler finds the conversation gone. Returns how many turns were stopped.
     """
-    from portal.agents.runner import open_stream
 
     stopped = 0
     for question in messages.running_turns(db, conversation_id=conversation.id):

@@ -15,8 +15,7 @@ from portal import services
 from portal.agents import profile
 from portal.agents.completion import FinalAnswer, complete_turn, ended_answer, store_stopped, was_stopped
 from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
-from portal.agents.turn_stream import open_stream as open_stream  # completion and turn_controls use it here
-from portal.agents.turn_stream import recipients as recipients
+from portal.agents.turn_stream import open_stream, recipients
 from portal.agents.user_context import UserContext, load_user_context
 from portal.budgets import notify as budget_notify
 from portal.db.executor import Executor

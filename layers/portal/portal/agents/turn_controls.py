@@ -53,7 +53,7 @@ def stop_turn(db: Executor, *, conversation: Conversation, turn_id: str) -> Mess
     (``TurnStream.finish`` is conditional), and whoever ends the turn later finds it stopped.
     """
     from portal.agents.completion import _stop_research
-    from portal.agents.runner import open_stream
+    from portal.agents.turn_stream import open_stream
 
     question = _question(db, conversation, turn_id)
     answer = messages.get_turn_message(db, turn_id=turn_id, role="assistant")

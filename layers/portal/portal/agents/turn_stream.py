@@ -2,8 +2,8 @@
 
 The runner (agents/runner.py) streams a worker's answer, but it also stores answers, reads the
 user's context and budgets, and so imports much of the portal. The research steps and the
-deep_research worker only write to the turn's stream, so opening one lives here (the runner
-re-exports it) and their cold starts do not load the runner (#14).
+deep_research worker only write to the turn's stream, so opening one lives here and their cold
+starts do not load the runner (#14).
 """
 
 from __future__ import annotations
@@ -19,11 +19,8 @@ if TYPE_CHECKING:
 
 
 def recipients(turn: TurnInput) -> list[str]:
-    """The sockets that see this turn stream: every connection of the user, and in a shared
-    workspace every connection joined to it (their access was checked when they joined)."""
-    store = services.connections()
-    members = [m.connection_id for m in store.in_workspace(turn.workspace_id)] if turn.workspace_id else []
-    return list(dict.fromkeys([*store.for_user(turn.empno), *members]))
+    """The sockets that see this turn stream (ConnectionStore.turn_audience)."""
+    return services.connections().turn_audience(turn.empno, turn.workspace_id)
 
 
 def open_stream(turn: TurnInput) -> TurnStream:

@@ -99,9 +99,7 @@ def message_created(
         "timestamp": time.time(),
     }
     try:
-        store = services.connections()
-        members = [m.connection_id for m in store.in_workspace(workspace_id)] if workspace_id else []
-        ids = list(dict.fromkeys([*store.for_user(author_empno), *members]))
+        ids = services.connections().turn_audience(author_empno, workspace_id)
     except (ClientError, BotoCoreError):  # best effort, as to_workspace: the message is stored
         logger.warning("message.created broadcast skipped", extra={"workspace_id": workspace_id})
         return 0

@@ -186,6 +186,13 @@ class ConnectionStore:
             for i in self._query_index(CONNECTIONS.indexes[1].name, "workspace_id", workspace_id)
         ]
 
+    def turn_audience(self, user_empno: str, workspace_id: str | None) -> list[str]:
+        """The sockets a turn is shown on: every connection of its author (their other tabs), and
+        in a shared workspace every connection joined to it (their access was checked when they
+        joined). One rule for the question's `message.created` and the answer's stream."""
+        members = [m.connection_id for m in self.in_workspace(workspace_id)] if workspace_id else []
+        return list(dict.fromkeys([*self.for_user(user_empno), *members]))
+
     def for_user(self, user_empno: str) -> list[str]:
         """Live connection ids of a user (all their tabs and devices)."""
         items = self._query_index(CONNECTIONS.indexes[0].name, "user_empno", user_empno)
