@@ -2,9 +2,11 @@
 
 PyPDFLoader (one Document per page, pypdf underneath, as ours), RecursiveCharacterTextSplitter
 with the chunk size and overlap of LangChain's own RAG tutorial, and langchain-postgres'
-PGVector in the same PostgreSQL. The embedder is the portal's own object behind LangChain's
-Embeddings interface, so both pipelines spend the same on the model and the difference is
-the pipeline. Local only (portal.cli never ships to Lambda); the packages are in the dev extra.
+PGVector in the same PostgreSQL. The embeddings come in two kinds: what a LangChain user loads
+for a sentence-transformers model (HuggingFaceEmbeddings: the model on torch), to compare with
+the portal running the same weights its own way, and the portal's own embedder object behind
+LangChain's interface, so both sides spend the same on the model and the difference is the
+pipeline alone. Local only (portal.cli never ships to Lambda); the packages are in the dev extra.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ class BaselineRun:
     seconds: float
 
 
-def _embeddings(embedder: Any) -> Any:
+def same_embeddings(embedder: Any) -> Any:
+    """The portal's embedder behind LangChain's Embeddings interface."""
     from langchain_core.embeddings import Embeddings
 
     class SameEmbedder(Embeddings):
@@ -42,6 +45,23 @@ def _embeddings(embedder: Any) -> Any:
             return embedder.embed_query(text)  # type: ignore[no-any-return]
 
     return SameEmbedder()
+
+
+def sentence_transformers_embeddings(model_dir: Path) -> Any:
+    """What a LangChain user writes for a sentence-transformers model: HuggingFaceEmbeddings.
+
+    It loads the model with sentence-transformers and encodes on torch in float32, batches of 32
+    in the order given, with torch's default threads (one per core). langchain-huggingface's class
+    is the same wrapper, but it pins huggingface-hub below 2 (the lock holds 2.x); the deprecated
+    langchain-community class (the same code) installs beside the lock, so the bench uses that one.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the deprecation notice, printed once per process
+        from langchain_community.embeddings import HuggingFaceEmbeddings
+
+        return HuggingFaceEmbeddings(model_name=str(model_dir))
 
 
 def _sqlalchemy_url(conninfo: str) -> str:
@@ -69,12 +89,12 @@ def _sqlalchemy_url(conninfo: str) -> str:
 class LangChainPipeline:
     """PyPDFLoader -> RecursiveCharacterTextSplitter -> PGVector, one collection per instance."""
 
-    def __init__(self, conninfo: str, embedder: Any) -> None:
+    def __init__(self, conninfo: str, embeddings: Any) -> None:
         from langchain_postgres import PGVector
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
         self.store = PGVector(
-            embeddings=_embeddings(embedder),
+            embeddings=embeddings,
             collection_name=f"bench_{uuid.uuid4().hex[:8]}",
             connection=_sqlalchemy_url(conninfo),
             use_jsonb=True,

@@ -144,14 +144,29 @@ def _versus_rows(ingest: dict[str, Any]) -> list[str]:
     versus = _get(ingest, "vs_langchain")
     if not versus:
         return []
-    ours, theirs = versus["ours"], versus["langchain"]
-    return [
-        f"| ingest beside LangChain ({versus['pages']} pages of PDF, same process, PostgreSQL and embedder; "
-        f"recall@5 / MRR on the dev set's {versus['dev_set']['questions']} questions) | "
-        f"{ours['pages_per_second']} pages/s against {theirs['pages_per_second']} "
-        f"(**{versus['ratio']:.2f}×**); recall@5 {ours['recall_at_5']:.3f} against {theirs['recall_at_5']:.3f}, "
-        f"MRR {ours['mrr']:.3f} against {theirs['mrr']:.3f} | {theirs['pipeline']} |"
+    quality = f"recall@5 / MRR on the dev set's {versus['dev_set']['questions']} questions"
+
+    def figures(side: dict[str, Any]) -> str:
+        ours, theirs = side["ours"], side["langchain"]
+        return (
+            f"{ours['pages_per_second']} pages/s against {theirs['pages_per_second']} "
+            f"(**{side['ratio']:.2f}×**); recall@5 {ours['recall_at_5']:.3f} against {theirs['recall_at_5']:.3f}, "
+            f"MRR {ours['mrr']:.3f} against {theirs['mrr']:.3f}"
+        )
+
+    rows = [
+        f"| ingest beside LangChain: the same {versus.get('model', 'model')} weights, each pipeline's way of "
+        f"running them ({versus['pages']} pages of PDF, same process and PostgreSQL; {quality}) | "
+        f"{figures(versus)}; ours: {versus['ours'].get('embedder', '?')} | "
+        f"{versus['langchain']['pipeline']}; {versus['langchain'].get('embedder', '')} |"
     ]
+    same = versus.get("same_embedder")
+    if same:
+        rows.append(
+            f"| ingest beside LangChain: the portal's embedder object (`{same['embedder']}`) behind both, "
+            f"the pipelines alone (same PDFs and questions) | {figures(same)} | {same['langchain']['pipeline']} |"
+        )
+    return rows
 
 
 def table(coldstart: dict[str, Any], turn: dict[str, Any], ingest: dict[str, Any], when: str) -> str:

@@ -70,7 +70,7 @@ def model_slug(setting: str) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", last.lower()) or "model"
 
 
-def _source_dir(setting: str) -> Path:
+def source_dir(setting: str) -> Path:
     """The directory of the sentence-transformers model the setting names (never the network)."""
     path = Path(setting).expanduser()
     if path.is_dir():
@@ -147,7 +147,7 @@ def ensure_exported(settings: Settings, *, force: bool = False) -> ExportedModel
     """The configured model as ONNX, exported now if it was not yet (or its source changed)."""
     setting = settings.local_embedding_model
     quantize = settings.local_embedding_quantize
-    source = _source_dir(setting)
+    source = source_dir(setting)
     fingerprint = _fingerprint(source, quantize=quantize)
     name = model_slug(setting) + ("-int8" if quantize else "")
     target = embedder_dir(settings) / name
