@@ -120,3 +120,22 @@ def test_rewrite_replaces_only_between_the_markers() -> None:
     assert rewrite(text, "new\n") == f"# T\n\nbefore\n{BEGIN}\nnew\n{END}\nafter\n"
     with pytest.raises(ValueError, match="markers"):
         rewrite("no markers", "x")
+
+
+def test_the_titan_row_says_its_latency_and_quota_are_parameters() -> None:
+    titan = {
+        "total": {"pages_per_second": 11.1},
+        "titan_standin": {
+            "latency_ms_median": 100.0,
+            "requests_per_minute": 2000,
+            "concurrency": 8,
+            "calls": 1579,
+            "throttled_calls": 402,
+        },
+    }
+    ingest = {"total": {"pages_per_second": 21.5, "mb_per_second": 0.065}}
+    row = next(line for line in table(COLDSTART, TURN, ingest, "now", titan).splitlines() if "Titan" in line)
+    assert "100 ms median per call, a quota of 2000 requests/min, 8 calls in flight" in row
+    assert "not recordings" in row and "11.1 pages/s; 1579 calls, 402 throttled and retried" in row
+    assert row.count("|") == 4
+    assert not any("Titan" in line for line in table(COLDSTART, TURN, ingest, "now").splitlines())
