@@ -57,8 +57,12 @@ def sentence_transformers_embeddings(model_dir: Path) -> Any:
     """
     import warnings
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the deprecation notice, printed once per process
+    from langchain_core._api import suppress_langchain_deprecation_warning
+
+    # The deprecation notice says what the docstring says; LangChain re-enables its own warnings
+    # inside the constructor, so a plain warnings filter does not silence it.
+    with warnings.catch_warnings(), suppress_langchain_deprecation_warning():
+        warnings.simplefilter("ignore", DeprecationWarning)  # langchain-community's sunset notice
         from langchain_community.embeddings import HuggingFaceEmbeddings
 
         return HuggingFaceEmbeddings(model_name=str(model_dir))
