@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache
 from typing import Any
 
 from portal.agents import routing_lexicon as lx
@@ -30,9 +30,18 @@ CUE_DECAY = 0.85
 _MAX_REASON_KEYWORDS = 4
 _RUNNERS_UP = 3
 
-_HANGUL = re.compile(r"[\u3131-\u318e\uac00-\ud7a3]")
 _SPACES = re.compile(r"\s+")
 _MASK = "\x00"
+
+
+def _has_hangul(text: str) -> bool:
+    """Whether the text holds a Hangul jamo or syllable.
+
+    Not a regex: `re` compiles a character range this wide by setting each of its ~11,000 code
+    points in a table, ~1 ms of the cold start of every function that classifies (#14), and the
+    texts tested here are cue patterns and combo parts of a few characters.
+    """
+    return any("\u3131" <= ch <= "\u318e" or "\uac00" <= ch <= "\ud7a3" for ch in text)
 
 
 @dataclass(frozen=True)
@@ -70,27 +79,38 @@ class Classification:
         }
 
 
-@dataclass(frozen=True)
 class _Cue:
-    weights: tuple[tuple[str, float], ...]
-    key: str  # the lexicon pattern, lower-cased, without its "^" anchor
-    anchored: bool  # "^": a Korean cue that must open a word
-    probe: str  # the pattern without spaces: a cheap pre-test on the whitespace-free message
+    """One lexicon pattern with its weights per agent; its regex is compiled once a message needs it.
 
-    @cached_property
+    A class with slots, not a frozen dataclass: ~1,700 are built at import, and a frozen
+    dataclass's __init__ (object.__setattr__ per field) made that ~1 ms slower (#14).
+    """
+
+    __slots__ = ("_regex", "anchored", "key", "probe", "weights")
+
+    def __init__(self, weights: tuple[tuple[str, float], ...], key: str, anchored: bool, probe: str) -> None:
+        self.weights = weights
+        self.key = key  # the lexicon pattern, lower-cased, without its "^" anchor
+        self.anchored = anchored  # "^": a Korean cue that must open a word
+        self.probe = probe  # the pattern without spaces: a cheap pre-test on the whitespace-free message
+        self._regex: re.Pattern[str] | None = None
+
+    @property
     def source(self) -> str:
         """The regex matched (and masked) on the spaced, lower-cased message."""
-        if _HANGUL.search(self.key):
+        if _has_hangul(self.key):
             return _hangul_regex(self.probe, anchored=self.anchored)
         return _ascii_regex(self.key)
 
-    @cached_property
+    @property
     def regex(self) -> re.Pattern[str]:
         # Written and compiled the first time a message passes the probe: compiling all ~1,700
         # cues at import took ~0.2-0.4 s of every supervisor's and research step's cold start,
         # writing their sources (an re.escape per Korean character) another ~3 ms, and a
         # message passes the probe of a few dozen at most.
-        return re.compile(self.source)
+        if self._regex is None:
+            self._regex = re.compile(self.source)
+        return self._regex
 
 
 def _ascii_regex(pattern: str) -> str:
@@ -120,7 +140,7 @@ def _compile_cues() -> tuple[_Cue, ...]:
         key = pattern.lower()
         anchored = key.startswith("^")
         key = key.lstrip("^")
-        compact = _SPACES.sub("", key).rstrip("*")
+        compact = "".join(key.split()).rstrip("*")  # str.split, not _SPACES: ~0.4 ms of 1,700 (#14)
         cues.append(_Cue(weights=tuple(weights.items()), key=key, anchored=anchored, probe=compact))
     # Longest first, so a specific phrase consumes the text before its shorter stems.
     cues.sort(key=lambda c: (-len(c.probe), c.probe))
@@ -128,11 +148,21 @@ def _compile_cues() -> tuple[_Cue, ...]:
 
 
 _COMPILED = _compile_cues()
-# Follow-up phrases open a word ("그럼", "거기서"), so "선거 기간" is not "거기".
-_FOLLOW_UP = tuple(
-    re.compile(_hangul_regex(c, anchored=True) if _HANGUL.search(c) else _ascii_regex(c))
-    for c in lx.FOLLOW_UP_CUES
-)
+
+
+@cache
+def _follow_up_patterns() -> tuple[re.Pattern[str], ...]:
+    """Follow-up phrases open a word ("그럼", "거기서"), so "선거 기간" is not "거기".
+
+    Compiled at the first message with a previous agent (~30 patterns, ~1 ms): the research
+    Plan step classifies without one, so its cold start does not pay for them (#14).
+    """
+    return tuple(
+        re.compile(_hangul_regex(c, anchored=True) if _has_hangul(c) else _ascii_regex(c))
+        for c in lx.FOLLOW_UP_CUES
+    )
+
+
 _READABLE_EXTENSIONS = lx.DOCUMENT_EXTENSIONS | lx.IMAGE_EXTENSIONS
 _TOKEN_STRIP = ".,!?;:\"'()[]{}<>“”‘’·…"
 
@@ -144,9 +174,9 @@ def _normalise(text: str) -> tuple[str, str]:
     return spaced, spaced.replace(" ", "")
 
 
-_CANVAS_REQUEST_HANGUL = tuple(_SPACES.sub("", c) for c in lx.CANVAS_REQUEST_CUES if _HANGUL.search(c))
+_CANVAS_REQUEST_HANGUL = tuple(_SPACES.sub("", c) for c in lx.CANVAS_REQUEST_CUES if _has_hangul(c))
 _CANVAS_REQUEST_ASCII = re.compile(
-    r"(?<![a-z])(?:" + "|".join(re.escape(c) for c in lx.CANVAS_REQUEST_CUES if not _HANGUL.search(c)) + r")"
+    r"(?<![a-z])(?:" + "|".join(re.escape(c) for c in lx.CANVAS_REQUEST_CUES if not _has_hangul(c)) + r")"
 )
 
 
@@ -156,7 +186,7 @@ def _asks_to_produce(spaced: str, compact: str) -> bool:
 
 
 def _part_present(part: str, spaced: str, compact: str) -> bool:
-    return part in compact if _HANGUL.search(part) else part in spaced
+    return part in compact if _has_hangul(part) else part in spaced
 
 
 def _extension(name: str) -> str:
@@ -257,7 +287,7 @@ def _previous_prior(
     """The conversation's previous agent is likelier, a follow-up or a short message more so."""
     if previous_agent is None or previous_agent not in scores:
         return
-    follow_up = any(regex.search(spaced) for regex in _FOLLOW_UP)
+    follow_up = any(regex.search(spaced) for regex in _follow_up_patterns())
     prior = lx.FOLLOW_UP_PRIOR if follow_up else lx.PREVIOUS_AGENT_PRIOR
     if len(compact) <= lx.SHORT_MESSAGE_CHARS:
         prior += lx.SHORT_MESSAGE_PRIOR
