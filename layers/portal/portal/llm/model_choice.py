@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Collection, Sequence
 from enum import StrEnum
+from functools import cache
 
 from portal.errors import BadRequest, PayloadTooLarge, PortalError
 from portal.llm import enablement
@@ -65,16 +66,22 @@ LARGE_CONTEXT_TOKENS = 100_000  # the seed's threshold
 _COMPLEX_CHARS = 600
 _QUICK_CHARS = 40
 _IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "bmp", "heic", "heif", "tif", "tiff"})
-_ANALYTIC = re.compile(
+_ANALYTIC = (
     r"분석|비교|검토|평가|전략|설계|아키텍처|추론|심층|원인|장단점|시나리오|리스크|트레이드오프|로드맵|"
     r"\b(?:analy[sz]e|analysis|compare|comparison|evaluate|assess|strategy|design|architecture|"
-    r"trade-?offs?|root cause|reason about|in-depth|pros and cons|why does|implications)\b",
-    re.IGNORECASE,
+    r"trade-?offs?|root cause|reason about|in-depth|pros and cons|why does|implications)\b"
 )
-_SMALL_TALK = re.compile(
-    r"^\s*(?:안녕|고마|감사|ㅎㅎ|ㅋㅋ|좋아|네|응|오케이|hi|hello|hey|thanks|thank you|ok(?:ay)?)\b",
-    re.IGNORECASE,
-)
+_SMALL_TALK = r"^\s*(?:안녕|고마|감사|ㅎㅎ|ㅋㅋ|좋아|네|응|오케이|hi|hello|hey|thanks|thank you|ok(?:ay)?)\b"
+
+
+@cache
+def _wording() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The analytical and small-talk patterns, compiled at the first chat turn that infers a task.
+
+    Not at import: the research steps name their task type and never infer one, and compiling
+    these (case-insensitive Hangul alternations) took ~1 ms of their cold starts (#14).
+    """
+    return re.compile(_ANALYTIC, re.IGNORECASE), re.compile(_SMALL_TALK, re.IGNORECASE)
 
 
 class NoModelAvailable(BadRequest):
@@ -96,9 +103,10 @@ def infer_task_type(text: str, attachments: Sequence[str] = (), *, context_token
     if max(context_tokens, estimate_tokens(text)) > LARGE_CONTEXT_TOKENS:
         return TaskType.LARGE_CONTEXT
     stripped = text.strip()
-    if len(stripped) > _COMPLEX_CHARS or _ANALYTIC.search(stripped):
+    analytic, small_talk = _wording()
+    if len(stripped) > _COMPLEX_CHARS or analytic.search(stripped):
         return TaskType.COMPLEX_ANALYSIS
-    if (len(stripped) <= _QUICK_CHARS and not attachments) or _SMALL_TALK.match(stripped):
+    if (len(stripped) <= _QUICK_CHARS and not attachments) or small_talk.match(stripped):
         return TaskType.QUICK_RESPONSE
     return TaskType.BALANCED_REASONING
 
