@@ -77,6 +77,40 @@ def test_turn_messages_are_written_once(db) -> None:
     assert (answer.tokens_used, answer.cost_usd) == (7, pytest.approx(0.0012))
 
 
+def test_a_user_message_names_shows_and_bumps_its_conversation_in_one_write(db) -> None:
+    # Given an untitled conversation and an older titled one
+    _user(db)
+    untitled = conversations.create(db, user_empno="E1001", title=None)
+    titled = conversations.create(db, user_empno="E1001", title="정한 제목")
+    turn = str(uuid.uuid4())
+
+    # When a turn's question is stored in each (the untitled one twice: a retried request)
+    first = messages.add_user_message(
+        db, conversation_id=untitled.id, turn_id=turn, content="q", metadata={}, title="첫 질문"
+    )
+    after_first = conversations.get(db, conversation_id=untitled.id)
+    again = messages.add_user_message(
+        db, conversation_id=untitled.id, turn_id=turn, content="q", metadata={}, title="다른 제목"
+    )
+    messages.add_user_message(
+        db, conversation_id=titled.id, turn_id=str(uuid.uuid4()), content="q", metadata={}, title="x"
+    )
+
+    # Then the untitled one is named, shows the turn and moved up the list; a retry writes nothing
+    assert after_first is not None
+    assert after_first.title == "첫 질문"
+    shown = db.fetch_one(
+        "SELECT current_turn_id FROM conversations WHERE id = :id::uuid", {"id": untitled.id}
+    )
+    assert shown == {"current_turn_id": turn}
+    assert after_first.updated_at > untitled.updated_at
+    assert again.id == first.id
+    assert conversations.get(db, conversation_id=untitled.id) == after_first
+    # and a conversation with a title keeps it
+    kept = conversations.get(db, conversation_id=titled.id)
+    assert kept is not None and kept.title == "정한 제목"
+
+
 def test_recent_excludes_the_current_turn_and_failed_answers(db) -> None:
     _user(db)
     conversation = conversations.create(db, user_empno="E1001", title=None)

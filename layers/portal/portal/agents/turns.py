@@ -14,7 +14,7 @@ from portal.agents.access import agent_access, check_requested
 from portal.agents.turn import TurnInput, TurnOptions
 from portal.budgets import gate as budget_gate
 from portal.db.executor import Executor
-from portal.db.repositories import conversations, messages
+from portal.db.repositories import messages
 from portal.db.repositories.conversations import Conversation
 from portal.db.repositories.messages import Message
 from portal.db.repositories.users import User
@@ -73,6 +73,7 @@ def start_turn(
         content=text,
         metadata={"options": options.model_dump(exclude_none=True, exclude_defaults=True), **(origin or {})},
         sibling_of=sibling_of,
+        title=_title(text),  # names an untitled conversation after its first message
     )
     turn = TurnInput(
         turn_id=turn_id,
@@ -82,8 +83,6 @@ def start_turn(
         workspace_id=conversation.workspace_id,
         options=options,
     )
-    conversations.set_title_if_empty(db, conversation_id=conversation.id, title=_title(text))
-    conversations.touch(db, conversation_id=conversation.id)
     metrics.add_metric(name=MetricName.TURN_STARTED, unit="Count", value=1)
     logger.info("turn stored", extra={"turn_id": turn_id, "conversation_id": conversation.id})
     return StartedTurn(turn=turn, message=message)

@@ -154,14 +154,6 @@ def get_readable(db: Executor, *, conversation_id: str, empno: str) -> VisibleCo
     return VisibleConversation.model_validate(row) if row else None
 
 
-def set_title_if_empty(db: Executor, *, conversation_id: str, title: str) -> None:
-    """Name an untitled conversation after its first message."""
-    db.execute(
-        "UPDATE conversations SET title = :title WHERE id = :id::uuid AND (title IS NULL OR title = '')",
-        {"id": conversation_id, "title": title},
-    )
-
-
 def rename_owned(db: Executor, *, conversation_id: str, user_empno: str, title: str) -> Conversation | None:
     """Set the title of the user's conversation; None when it is not theirs."""
     row = db.fetch_one(

@@ -55,28 +55,45 @@ def add_user_message(
     content: str,
     metadata: dict[str, Any],
     sibling_of: str | None = None,
+    title: str | None = None,
 ) -> Message:
     """Store the user's message of a turn (a retried request with the same turn writes nothing new).
 
     The turn follows the conversation's shown leaf, or with `sibling_of` (regenerate, edit) the
-    same turn that one follows; either way it becomes the shown leaf.
+    same turn that one follows; either way it becomes the shown leaf, and the conversation's
+    updated_at moves (its trigger), so the list orders by activity. `title` names the
+    conversation when it has none yet.
     """
-    inserted = db.fetch_one(
-        """
-        INSERT INTO messages (conversation_id, turn_id, role, content, metadata, previous_turn_id)
-        SELECT :conversation_id::uuid, :turn_id::uuid, 'user', :content, :metadata::jsonb,
-            CASE WHEN :sibling_of::uuid IS NOT NULL THEN
-                (SELECT s.previous_turn_id FROM messages s
-                 WHERE s.turn_id = :sibling_of::uuid AND s.role = 'user')
-            ELSE
-                (SELECT COALESCE(c.current_turn_id,
-                    (SELECT q.turn_id FROM messages q
-                     WHERE q.conversation_id = c.id AND q.role = 'user' AND q.turn_id IS NOT NULL
-                     ORDER BY q.created_at DESC, q.id DESC LIMIT 1))
-                 FROM conversations c WHERE c.id = :conversation_id::uuid)
-            END
-        ON CONFLICT (turn_id, role) WHERE turn_id IS NOT NULL DO NOTHING
-        RETURNING id
+    # One statement, so the message and the conversation's leaf, title and activity change
+    # together, in one round trip where there were five (a turn's accept waits on each, #14).
+    # Every part reads the snapshot from before the insert: the new turn follows the old leaf.
+    row = db.fetch_one(
+        f"""
+        WITH inserted AS (
+            INSERT INTO messages (conversation_id, turn_id, role, content, metadata, previous_turn_id)
+            SELECT :conversation_id::uuid, :turn_id::uuid, 'user', :content, :metadata::jsonb,
+                CASE WHEN :sibling_of::uuid IS NOT NULL THEN
+                    (SELECT s.previous_turn_id FROM messages s
+                     WHERE s.turn_id = :sibling_of::uuid AND s.role = 'user')
+                ELSE
+                    (SELECT COALESCE(c.current_turn_id,
+                        (SELECT q.turn_id FROM messages q
+                         WHERE q.conversation_id = c.id AND q.role = 'user' AND q.turn_id IS NOT NULL
+                         ORDER BY q.created_at DESC, q.id DESC LIMIT 1))
+                     FROM conversations c WHERE c.id = :conversation_id::uuid)
+                END
+            ON CONFLICT (turn_id, role) WHERE turn_id IS NOT NULL DO NOTHING
+            RETURNING {_COLUMNS}
+        ), shown AS (
+            UPDATE conversations SET current_turn_id = :turn_id::uuid,
+                title = CASE WHEN (title IS NULL OR title = '') AND :title::text IS NOT NULL
+                    THEN :title::text ELSE title END
+            WHERE id = :conversation_id::uuid AND EXISTS (SELECT 1 FROM inserted)
+        )
+        SELECT {_COLUMNS} FROM inserted
+        UNION ALL
+        SELECT {_COLUMNS} FROM messages
+        WHERE turn_id = :turn_id::uuid AND role = 'user' AND NOT EXISTS (SELECT 1 FROM inserted)
         """,
         {
             "conversation_id": conversation_id,
@@ -84,10 +101,12 @@ def add_user_message(
             "content": content,
             "metadata": metadata,
             "sibling_of": sibling_of,
+            "title": title,
         },
     )
-    if inserted is not None:
-        set_current_turn(db, conversation_id=conversation_id, turn_id=turn_id)
+    if row is not None:
+        return Message.model_validate(row)
+    # A concurrent retry of the same turn committed its row after this statement's snapshot.
     message = get_turn_message(db, turn_id=turn_id, role="user")
     assert message is not None
     return message
