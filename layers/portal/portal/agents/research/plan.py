@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
+from functools import cache
+from typing import Any, Literal
 
 from portal import services
 from portal.agents.classifier import UNSURE_BELOW, classify
@@ -26,7 +27,6 @@ from portal.search.limits import MAX_QUERY_CHARS
 from portal.settings import get_settings
 
 HISTORY_MESSAGES = 6
-_TOKEN = re.compile(r"[0-9A-Za-z\uac00-\ud7a3][0-9A-Za-z\uac00-\ud7a3\-\.\+#&]*")
 
 
 def _words(text: str) -> list[str]:
@@ -52,19 +52,33 @@ _STOPWORDS = frozenset(
         "research report find explain"
     )
 )
-_RECENT = re.compile(
-    r"최신|최근|현재|올해|요즘|동향|전망|트렌드|latest|recent|current|this year|trend|outlook", re.I
-)
-_COMPARE = re.compile(r"비교|차이|장단점|\bvs\.?\b|versus|compare|difference", re.I)
-_HOW = re.compile(r"어떻게|방법|절차|how to|how do|steps|process", re.I)
-_WHY = re.compile(r"왜|이유|원인|why|cause|reason", re.I)
-_DEFINE = re.compile(r"이란|란\b|무엇|뭐야|정의|what is|what are|definition", re.I)
-_REGULATED = re.compile(
-    r"법령|법률|법규|세법|세금|세무|규정|규제|시행령|시행규칙|과세|부가세|부가가치세|소득세|법인세|신고|"
-    r"\blaws?\b|\btax|regulat|compliance",
-    re.I,
-)
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# The rules' patterns (pattern, flags). They are compiled at their first use: with a real model
+# the plan never needs them, and compiling them took ~3 ms of the Plan step's cold start, two
+# thirds of it the token pattern's Hangul range (#14).
+_Rule = Literal["token", "recent", "compare", "how", "why", "define", "regulated", "year"]
+_RULES: dict[_Rule, tuple[str, int]] = {
+    "token": (r"[0-9A-Za-z\uac00-\ud7a3][0-9A-Za-z\uac00-\ud7a3\-\.\+#&]*", 0),
+    "recent": (
+        r"최신|최근|현재|올해|요즘|동향|전망|트렌드|latest|recent|current|this year|trend|outlook",
+        re.I,
+    ),
+    "compare": (r"비교|차이|장단점|\bvs\.?\b|versus|compare|difference", re.I),
+    "how": (r"어떻게|방법|절차|how to|how do|steps|process", re.I),
+    "why": (r"왜|이유|원인|why|cause|reason", re.I),
+    "define": (r"이란|란\b|무엇|뭐야|정의|what is|what are|definition", re.I),
+    "regulated": (
+        r"법령|법률|법규|세법|세금|세무|규정|규제|시행령|시행규칙|과세|부가세|부가가치세|소득세|법인세|신고|"
+        r"\blaws?\b|\btax|regulat|compliance",
+        re.I,
+    ),
+    "year": (r"(?<!\d)(?:19|20)\d{2}(?!\d)", 0),
+}
+
+
+@cache
+def _rule(name: _Rule) -> re.Pattern[str]:
+    pattern, flags = _RULES[name]
+    return re.compile(pattern, flags)
 
 
 def _strip_particle(word: str) -> str:
@@ -77,7 +91,7 @@ def _strip_particle(word: str) -> str:
 def keywords(question: str) -> list[str]:
     """The content words of a question, in order (particles and request phrases removed)."""
     found: dict[str, str] = {}
-    for raw in _TOKEN.findall(question):
+    for raw in _rule("token").findall(question):
         word = _strip_particle(raw.strip(".-"))
         if word and word.casefold() not in _STOPWORDS and (len(word) > 1 or word.isdigit()):
             found.setdefault(word.casefold(), word)
@@ -96,9 +110,9 @@ def rules_queries(question: str, *, max_queries: int) -> list[str]:
     if words:
         core = " ".join(words[:8])
         candidates.append(core)
-        if _RECENT.search(question) and not _YEAR.search(question):
+        if _rule("recent").search(question) and not _rule("year").search(question):
             candidates.append(f"{core} {datetime.now(UTC).year}")
-        if _REGULATED.search(question):
+        if _rule("regulated").search(question):
             candidates.append(f"{core} {'개정 시행일' if is_korean(question) else 'latest amendment'}")
     unique: dict[str, str] = {}
     for q in candidates:
@@ -110,15 +124,15 @@ def rules_queries(question: str, *, max_queries: int) -> list[str]:
 def rules_intent(question: str) -> str:
     """A one-line reading of what the question asks for."""
     korean = is_korean(question)
-    if _COMPARE.search(question):
+    if _rule("compare").search(question):
         return "여러 대상을 비교·분석" if korean else "compare several options"
-    if _HOW.search(question):
+    if _rule("how").search(question):
         return "방법과 절차를 확인" if korean else "find out how to do something"
-    if _WHY.search(question):
+    if _rule("why").search(question):
         return "원인과 배경을 설명" if korean else "explain causes and background"
-    if _RECENT.search(question):
+    if _rule("recent").search(question):
         return "최신 동향과 현황을 파악" if korean else "understand the latest developments"
-    if _DEFINE.search(question):
+    if _rule("define").search(question):
         return "개념과 정의를 확인" if korean else "understand a concept"
     return "관련 사실과 자료를 수집·정리" if korean else "gather and organise the relevant facts"
 
@@ -126,19 +140,19 @@ def rules_intent(question: str) -> str:
 def rules_gaps(question: str) -> list[str]:
     """What the question leaves open that the sources must settle."""
     korean, gaps = is_korean(question), []
-    if _RECENT.search(question) and not _YEAR.search(question):
+    if _rule("recent").search(question) and not _rule("year").search(question):
         gaps.append(
             "기준 시점(연도)이 명시되지 않아 최신 자료인지 확인 필요"
             if korean
             else "no time frame given: check sources are current"
         )
-    if _COMPARE.search(question):
+    if _rule("compare").search(question):
         gaps.append(
             "비교 대상별로 같은 기준의 자료가 필요"
             if korean
             else "each option needs figures on the same basis"
         )
-    if _REGULATED.search(question):
+    if _rule("regulated").search(question):
         gaps.append(
             "법령·규정은 개정될 수 있어 시행일과 적용 대상 확인 필요"
             if korean
