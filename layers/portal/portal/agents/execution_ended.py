@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from portal import services
 from portal.agents.failure import handle_failure
@@ -26,6 +26,9 @@ ENDED_BADLY = ("FAILED", "TIMED_OUT", "ABORTED")
 
 class StatusChange(BaseModel):
     """The `detail` of EventBridge's event (the fields this handler reads)."""
+
+    # Built at its first validation, not at import: a Catch's invocation never reads one (#14).
+    model_config = ConfigDict(defer_build=True)
 
     status: str
     execution_arn: str = Field(alias="executionArn")
