@@ -19,7 +19,7 @@ import pytest
 from portal import aws, services
 from portal.agents.registry import WORKERS
 from portal.agents.research import gaps, gather, start
-from portal.agents.research.models import FilePassage
+from portal.agents.research.findings import FilePassage
 from portal.agents.turn import TurnInput
 from portal.db.repositories import conversations, messages, users
 from portal.llm.base import ProviderRejected

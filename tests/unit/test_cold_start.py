@@ -60,12 +60,14 @@ def _portal_modules_loaded(name: str) -> set[str]:
 # What each function's import must not pull in, because its first request does not run it (#14).
 # The runner stores answers and reads user context; the research steps and the deep_research
 # worker only open the turn's stream (agents.turn_stream). Asking whether search is configured
-# needs no HTTP client (search.availability). A stream without a model needs no llm.base.
+# needs no HTTP client (search.availability). A stream without a model needs no llm.base. The
+# Plan step reads no query's findings (research.findings).
 _NOT_AT_IMPORT = {
     "portal-research-plan": {
         "portal.agents.runner",
         "portal.agents.completion",
         "portal.agents.user_context",
+        "portal.agents.research.findings",
         "httpx",
     },
     "portal-research-gaps": {
@@ -79,6 +81,7 @@ _NOT_AT_IMPORT = {
         "portal.agents.runner",
         "portal.agents.user_context",
         "portal.agents.research.models",
+        "portal.agents.research.findings",
         "portal.budgets.ledger",
         "portal.llm.base",
         "portal.search.registry",

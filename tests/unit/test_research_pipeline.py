@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from portal.agents.research.findings import FilePassage, Findings, WebFinding
 from portal.agents.research.llm import parse_json_object, strings
-from portal.agents.research.models import FilePassage, Findings, GapReport, SearchPlan, WebFinding
+from portal.agents.research.models import GapReport, SearchPlan
 from portal.agents.research.plan import keywords, rules_gaps, rules_intent, rules_queries
 from portal.agents.research.synthesize import compiled_report, select_sources
 
@@ -146,8 +147,8 @@ HEAVY = ("anthropic", "google.genai", "langgraph")
 @pytest.mark.parametrize(
     ("handler", "forbidden"),
     [
-        ("research_search", (*HEAVY, "portal.llm.service")),
-        ("research_plan", HEAVY),
+        ("research_search", (*HEAVY, "portal.llm.service", "portal.agents.research.models")),
+        ("research_plan", (*HEAVY, "portal.agents.research.findings")),
         ("research_gaps", HEAVY),
         ("research_synthesize", HEAVY),
         ("deep_research", (*HEAVY, "portal.llm.service")),

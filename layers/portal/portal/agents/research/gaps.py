@@ -11,8 +11,9 @@ from typing import Any
 
 from portal import services
 from portal.agents.research import progress, store
+from portal.agents.research.findings import Findings, FindingSummary
 from portal.agents.research.llm import ask_json, strings
-from portal.agents.research.models import Findings, FindingSummary, GapReport, SearchPlan
+from portal.agents.research.models import GapReport, SearchPlan
 from portal.agents.research.prompts import GAPS_SYSTEM
 from portal.agents.turn import TurnInput
 from portal.agents.workers.prompts import is_korean

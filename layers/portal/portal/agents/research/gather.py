@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from portal.agents.research import store
-from portal.agents.research.models import (
+from portal.agents.research.findings import (
     FilePassage,
     Findings,
     FindingSummary,

@@ -1,7 +1,8 @@
-"""The payloads of the research state machine (pydantic at every boundary).
+"""The plan and the gap report of the research state machine, and the model usage they carry.
 
 Everything that travels through the state stays small: a Standard execution's state is
-limited to 256 KB, so page text lives in S3 (store.py) and the state carries summaries.
+limited to 256 KB, so page text lives in S3 (store.py) and the state carries summaries
+(findings.py).
 """
 
 from __future__ import annotations
@@ -10,11 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-WebStatus = Literal["ok", "empty", "failed", "not_configured"]
-FilesStatus = Literal["ok", "empty", "failed", "not_available"]
-
-# Each step validates only some of these: those the Plan step does not use are built at first
-# use (defer_build) rather than at import, ~1 ms each of every step's cold start (#14).
+# What each query found is in findings.py: the Plan step never reads it, and creating those
+# classes (even with defer_build) took ~3 ms of its cold start (#14). GapReport is built at
+# first use (defer_build): the Plan step does not validate one.
 
 
 class StepUsage(BaseModel):
@@ -47,80 +46,6 @@ class SearchPlan(BaseModel):
     recommended_confidence: float = 0.0
     planned_by: Literal["model", "rules"] = "rules"
     usage: StepUsage = Field(default_factory=StepUsage)
-
-
-class SearchTask(BaseModel):
-    """One item of the Search map: a query of a round."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    turn_id: str
-    empno: str
-    query: str
-    index: int = 0
-    round: int = 1
-
-
-class WebFinding(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
-    title: str
-    url: str
-    snippet: str = ""
-    excerpt: str = ""  # text read from the page (empty when it could not be read)
-    published_at: str | None = None
-
-
-class FilePassage(BaseModel):
-    """A passage of one of the user's uploaded files."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    file_id: str
-    filename: str
-    text: str
-    score: float = 0.0
-    page: int | None = None
-
-
-class Findings(BaseModel):
-    """Everything one query found (kept in S3; too large for the state)."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    query: str
-    round: int
-    index: int
-    web_status: WebStatus
-    provider: str | None = None
-    web: list[WebFinding] = Field(default_factory=list)
-    files_status: FilesStatus = "not_available"
-    files: list[FilePassage] = Field(default_factory=list)
-    errors: list[str] = Field(default_factory=list)
-
-
-class SourceRef(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
-    title: str
-    url: str | None = None
-
-
-class FindingSummary(BaseModel):
-    """What a Search map item returns into the state: counts, a few titles and the S3 key."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    query: str
-    round: int = 1
-    index: int = 0
-    key: str | None = None  # None when the item failed before storing anything
-    web: int = 0
-    files: int = 0
-    web_status: WebStatus | Literal["failed"] = "failed"
-    files_status: FilesStatus | Literal["failed"] = "failed"
-    sources: list[SourceRef] = Field(default_factory=list)
-    error: str | None = None
 
 
 class GapReport(BaseModel):

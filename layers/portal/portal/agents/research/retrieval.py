@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     # Imported on use below: the deep_research worker asks only whether a retriever exists,
-    # and its cold start need not build the research models for that (#14).
-    from portal.agents.research.models import FilePassage
+    # and its cold start need not create the findings' models for that (#14).
+    from portal.agents.research.findings import FilePassage
 
 
 class Retriever(Protocol):
@@ -28,7 +28,7 @@ class RagRetriever:
     def retrieve(self, *, empno: str, query: str, limit: int) -> list[FilePassage]:
         # Imported on use: the search step's cold start pays for RAG only when it retrieves.
         from portal import services
-        from portal.agents.research.models import FilePassage
+        from portal.agents.research.findings import FilePassage
         from portal.rag.retrieve import search
 
         passages = search(services.db(), empno=empno, question=query, k=limit)

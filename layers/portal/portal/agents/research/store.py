@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from botocore.exceptions import ClientError
 
 from portal import aws
-from portal.agents.research.models import Findings, FindingSummary
+from portal.agents.research.findings import Findings, FindingSummary
 from portal.observability import logger
 from portal.settings import get_settings
 

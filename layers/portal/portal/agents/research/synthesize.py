@@ -15,8 +15,9 @@ from typing import Any
 from portal import services
 from portal.agents.completion import FinalAnswer, complete_turn, ended_answer
 from portal.agents.research import progress, store
+from portal.agents.research.findings import Findings, FindingSummary
 from portal.agents.research.llm import real_chain, usage_of
-from portal.agents.research.models import Findings, FindingSummary, GapReport, SearchPlan, StepUsage
+from portal.agents.research.models import GapReport, SearchPlan, StepUsage
 from portal.agents.research.prompts import REPORT_SYSTEM
 from portal.agents.turn import RouteDecision, TurnInput, WorkerResult
 from portal.agents.workers.prompts import is_korean
