@@ -41,7 +41,9 @@ def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
     return user
 
 
-def database() -> Executor:
+async def database() -> Executor:
+    # A coroutine: FastAPI runs a sync dependency in a worker thread, a hop on every request
+    # for a cached getter (the pool is built once per container) (#14).
     return services.db()
 
 
