@@ -1,6 +1,7 @@
 """The payloads that travel through the chat state machine (pydantic at every boundary)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would compile and eval each field annotation
+# from its string at import, in every function's cold start (#14).
 
 from typing import Any, Literal
 

@@ -1,6 +1,8 @@
 """One pydantic-settings model for the whole portal; logic never reads os.environ."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would compile and eval each of ~90 field
+# annotations from its string at import; evaluated by the interpreter instead, this module's
+# import does ~15% less work, in every function's cold start (#14).
 
 from enum import StrEnum
 from functools import lru_cache
