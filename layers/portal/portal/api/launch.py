@@ -25,15 +25,17 @@ class TurnFailed(PortalError):
 
 def launch(db: Executor, user: User, started: turns.StartedTurn, *, wait: bool = False) -> JSONResponse:
     """Announce a stored turn, start its workflow, and answer 202 (or 200 with the answer when waiting)."""
-    # Before the launch, so workspace members see the question before its first chunk.
-    broadcast.message_created(
-        started.message,
-        workspace_id=started.turn.workspace_id,
-        author_empno=user.empno,
-        author_name=user.name_ko,
-    )
     try:
+        # Marked first: the marker is then written before anyone knows the turn's id (a plain
+        # put, portal.agents.open_turns), and a turn that cannot be marked is not announced.
         turns.mark_open(started)
+        # Before the launch, so workspace members see the question before its first chunk.
+        broadcast.message_created(
+            started.message,
+            workspace_id=started.turn.workspace_id,
+            author_empno=user.empno,
+            author_name=user.name_ko,
+        )
         services.launcher().start(started.turn)
     # Errors that prove no execution started: Step Functions refused it, or the request never
     # reached it. Anything else (a read time-out: it may have started) leaves the turn open, and
