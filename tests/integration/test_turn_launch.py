@@ -151,3 +151,41 @@ def test_marking_a_turn_open_keeps_a_socket_that_resumed_it_first(aws: dict) -> 
     header = table.get_item(Key={"turn_id": turn.turn_id, "seq": 0})["Item"]
     assert header["subscribers"] == [{"connection_id": "other-tab=", "after_seq": 0}]
     assert _is_open(turn.turn_id)
+
+
+def test_a_turn_that_cannot_start_leaves_the_conversation_showing_its_earlier_turns(
+    client: TestClient, auth: dict[str, str], db, monkeypatch
+) -> None:
+    from botocore.exceptions import ClientError
+    from portal import services
+    from portal.db.repositories import messages
+
+    # Given a conversation with an answered turn
+    conversation = client.post("/api/conversations", json={}, headers=auth).json()["id"]
+    first = str(uuid.uuid4())
+    messages.add_user_message(db, conversation_id=conversation, turn_id=first, content="첫 질문", metadata={})
+    messages.save_assistant_message(
+        db,
+        conversation_id=conversation,
+        turn_id=first,
+        content="첫 답",
+        status="completed",
+        agent_type="general",
+        model_used="offline",
+    )
+
+    class RefusingLauncher:
+        def start(self, turn) -> str:  # type: ignore[no-untyped-def]
+            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow"}}, "StartExecution")
+
+    monkeypatch.setattr(services, "launcher", functools.cache(RefusingLauncher))
+
+    # When the next question's workflow cannot be started
+    response = client.post(
+        f"/api/conversations/{conversation}/messages", json={"content": "두 번째 질문"}, headers=auth
+    )
+
+    # Then the conversation reads as before it was asked: the first turn is still the one shown
+    assert response.status_code == 503
+    shown = client.get(f"/api/conversations/{conversation}/messages", headers=auth).json()["items"]
+    assert [m["content"] for m in shown] == ["첫 질문", "첫 답"]

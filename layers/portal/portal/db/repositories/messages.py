@@ -348,5 +348,23 @@ def running_turns(db: Executor, *, conversation_id: str) -> list[Message]:
 
 
 def delete_turn(db: Executor, *, turn_id: str) -> int:
-    """Delete every message of a turn (a turn whose workflow never started); the count deleted."""
-    return db.execute("DELETE FROM messages WHERE turn_id = :turn_id::uuid", {"turn_id": turn_id})
+    """Delete every message of a turn (a turn whose workflow never started); the count deleted.
+
+    A conversation that shows the turn shows the one it followed again: its stored question
+    made it the shown leaf, and a leaf that no longer exists would hide the whole branch.
+    """
+    row = db.fetch_one(
+        """
+        WITH deleted AS (
+            DELETE FROM messages WHERE turn_id = :turn_id::uuid
+            RETURNING conversation_id, role, previous_turn_id
+        ), shown AS (
+            UPDATE conversations c SET current_turn_id = d.previous_turn_id
+            FROM deleted d
+            WHERE d.role = 'user' AND c.id = d.conversation_id AND c.current_turn_id = :turn_id::uuid
+        )
+        SELECT count(*) AS n FROM deleted
+        """,
+        {"turn_id": turn_id},
+    )
+    return int(row["n"]) if row else 0
