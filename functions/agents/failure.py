@@ -3,11 +3,15 @@ badly (timed out, aborted). Either way the turn is marked failed and the user's 
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from portal.agents.execution_ended import handle_execution_ended, is_status_change
-from portal.agents.failure import handle_failure
-from portal.invocation import track_deadline
-from portal.observability import logger, metrics, tracer
+from portal.startup import handler_imports
+
+# Everything imported and built here lives as long as the container (portal/startup.py).
+with handler_imports():
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from portal.agents.execution_ended import handle_execution_ended, is_status_change
+    from portal.agents.failure import handle_failure
+    from portal.invocation import track_deadline
+    from portal.observability import logger, metrics, tracer
 
 
 @logger.inject_lambda_context(correlation_id_path="turn_id")

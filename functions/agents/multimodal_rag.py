@@ -2,12 +2,16 @@
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from portal.agents.runner import run_worker
-from portal.agents.workers.multimodal_rag import answer
-from portal.budgets.scope import spends_for_turn
-from portal.invocation import track_deadline
-from portal.observability import logger, metrics, tracer
+from portal.startup import handler_imports
+
+# Everything imported and built here lives as long as the container (portal/startup.py).
+with handler_imports():
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from portal.agents.runner import run_worker
+    from portal.agents.workers.multimodal_rag import answer
+    from portal.budgets.scope import spends_for_turn
+    from portal.invocation import track_deadline
+    from portal.observability import logger, metrics, tracer
 
 
 @logger.inject_lambda_context(correlation_id_path="turn_id")

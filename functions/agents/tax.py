@@ -2,14 +2,18 @@
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from portal.agents.runner import run_worker
-from portal.agents.workers.domain import domain_worker
-from portal.budgets.scope import spends_for_turn
-from portal.invocation import track_deadline
-from portal.observability import logger, metrics, tracer
+from portal.startup import handler_imports
 
-answer = domain_worker("tax")
+# Everything imported and built here lives as long as the container (portal/startup.py).
+with handler_imports():
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from portal.agents.runner import run_worker
+    from portal.agents.workers.domain import domain_worker
+    from portal.budgets.scope import spends_for_turn
+    from portal.invocation import track_deadline
+    from portal.observability import logger, metrics, tracer
+
+    answer = domain_worker("tax")
 
 
 @logger.inject_lambda_context(correlation_id_path="turn_id")

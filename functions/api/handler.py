@@ -2,15 +2,19 @@
 
 from typing import Any
 
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from mangum import Mangum
-from portal.api.app import create_app
-from portal.cache import warm
-from portal.invocation import track_deadline
-from portal.observability import logger, metrics, tracer
+from portal.startup import handler_imports
 
-_mangum = Mangum(create_app(), lifespan="off")
+# Everything imported and built here lives as long as the container (portal/startup.py).
+with handler_imports():
+    from aws_lambda_powertools.logging import correlation_paths
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from mangum import Mangum
+    from portal.api.app import create_app
+    from portal.cache import warm
+    from portal.invocation import track_deadline
+    from portal.observability import logger, metrics, tracer
+
+    _mangum = Mangum(create_app(), lifespan="off")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

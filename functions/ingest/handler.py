@@ -2,10 +2,14 @@
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from portal.invocation import track_deadline
-from portal.observability import logger, metrics, tracer
-from portal.rag.events import handle_s3_event
+from portal.startup import handler_imports
+
+# Everything imported and built here lives as long as the container (portal/startup.py).
+with handler_imports():
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from portal.invocation import track_deadline
+    from portal.observability import logger, metrics, tracer
+    from portal.rag.events import handle_s3_event
 
 
 @logger.inject_lambda_context

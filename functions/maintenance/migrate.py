@@ -2,13 +2,17 @@
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from portal import services
-from portal.db.app_role import sync_app_role
-from portal.db.migrate import apply_migrations
-from portal.invocation import track_deadline
-from portal.observability import logger, metrics, tracer
-from portal.settings import get_settings
+from portal.startup import handler_imports
+
+# Everything imported and built here lives as long as the container (portal/startup.py).
+with handler_imports():
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from portal import services
+    from portal.db.app_role import sync_app_role
+    from portal.db.migrate import apply_migrations
+    from portal.invocation import track_deadline
+    from portal.observability import logger, metrics, tracer
+    from portal.settings import get_settings
 
 
 @logger.inject_lambda_context

@@ -5,12 +5,16 @@ past their deadline (their sockets told `error`, the turn recorded failed).
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from portal import services
-from portal.agents.overdue import sweep
-from portal.invocation import track_deadline
-from portal.observability import logger, metrics, tracer
-from portal.realtime.expiry import close_expired
+from portal.startup import handler_imports
+
+# Everything imported and built here lives as long as the container (portal/startup.py).
+with handler_imports():
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from portal import services
+    from portal.agents.overdue import sweep
+    from portal.invocation import track_deadline
+    from portal.observability import logger, metrics, tracer
+    from portal.realtime.expiry import close_expired
 
 
 @logger.inject_lambda_context

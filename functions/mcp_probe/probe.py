@@ -3,9 +3,13 @@ configuration's servers and list their tools (portal.agents.mcp.probe)."""
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from portal.agents.mcp.probe import handle
-from portal.observability import logger, tracer
+from portal.startup import handler_imports
+
+# Everything imported and built here lives as long as the container (portal/startup.py).
+with handler_imports():
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from portal.agents.mcp.probe import handle
+    from portal.observability import logger, tracer
 
 
 @logger.inject_lambda_context

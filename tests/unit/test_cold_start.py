@@ -104,3 +104,13 @@ def test_a_probe_with_a_bytecode_cache_compiles_into_it_alone(tmp_path) -> None:
     first = probe(("portal.errors",), pycache=str(tmp_path))
     assert first["seconds"] > 0
     assert list(tmp_path.rglob("errors*.pyc")), "the portal's bytecode lands in the bench's cache"
+
+
+def test_a_floor_is_imported_the_way_a_handler_imports(tmp_path) -> None:
+    # Handlers pause the collector for their imports (portal/startup.py); the floor probe does the
+    # same around its libraries, and a plain probe does not.
+    from portal.cli.coldstart import probe
+
+    check = "import gc\nassert gc.isenabled() and gc.get_freeze_count() {} 0"
+    assert probe(("json",), first_call=check.format(">"), as_handler=True)["seconds"] > 0
+    assert probe(("json",), first_call=check.format("=="))["seconds"] > 0

@@ -11,7 +11,8 @@ it), so a ratio compares import work, not who happened to have .pyc files on dis
 Each probe is a fresh interpreter that imports the handler the way Lambda does (its directory
 on sys.path, the handler module by name) and reports the import's wall time, the process's
 peak RSS, and which of the WATCHED modules it loaded (SDKs a handler must not pay for at
-import: the model SDKs, the X-Ray SDK, langchain-core's tracers...).
+import: the model SDKs, the X-Ray SDK, langchain-core's tracers...). A floor's libraries are
+imported as a handler imports (the cyclic collector paused, then frozen: portal/startup.py).
 """
 
 from __future__ import annotations
@@ -114,8 +115,8 @@ import json, resource, sys, time
 if {directory!r}:
     sys.path.insert(0, {directory!r})
 start = time.perf_counter()
-{imports}
-elapsed = time.perf_counter() - start
+{pause}{imports}
+{resume}elapsed = time.perf_counter() - start
 first = time.perf_counter()
 {first_call}
 first_call = time.perf_counter() - first
@@ -129,11 +130,25 @@ print(json.dumps({{
 """
 
 
+# A floor's libraries imported the way a handler imports (portal/startup.py, handler_imports):
+# the cyclic collector paused, then what the imports made frozen. The handlers do this in their
+# own code; the floor probe does it here, so the ratio compares import work, not who crossed a
+# full collection first.
+_PAUSE = "import gc\ngc.disable()\n"
+_RESUME = "gc.freeze()\ngc.enable()\n"
+
+
 def probe(
-    imports: tuple[str, ...], directory: str = "", first_call: str = "", pycache: str | None = None
+    imports: tuple[str, ...],
+    directory: str = "",
+    first_call: str = "",
+    pycache: str | None = None,
+    *,
+    as_handler: bool = False,
 ) -> dict[str, Any]:
     """One fresh interpreter: import these modules (then run first_call, timed apart); seconds,
-    peak RSS (MB), watched modules loaded.
+    peak RSS (MB), watched modules loaded. `as_handler`: with the collector paused as a handler's
+    imports are (for floors: a handler module does it itself).
 
     With `pycache`, every module's bytecode is read from (and written to) that directory alone,
     so a function and its floor compile alike: both from source on the first probe, both from
@@ -153,6 +168,8 @@ def probe(
     code = _PROBE.format(
         directory=directory,
         imports="\n".join(f"import {m}" for m in imports),
+        pause=_PAUSE if as_handler else "",
+        resume=_RESUME if as_handler else "",
         first_call=first_call or "pass",
         watched=WATCHED,
     )
@@ -239,7 +256,7 @@ def _sample(
         for round_no in range(runs + 1):
             timed = round_no > 0
             for floor in floors.values():
-                got = probe(floor.imports, pycache=pycache)
+                got = probe(floor.imports, pycache=pycache, as_handler=True)
                 if timed:
                     samples[f"floor:{floor.name}"].append(got)
             for name, (directory, module, _) in targets.items():
