@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -295,7 +296,7 @@ def test_crossing_the_warning_share_tells_the_user(client: TestClient, db, bille
     sent: list[dict] = []
     real = notify.announce_warning
 
-    def spy(recipients: list[str]) -> dict | None:
+    def spy(recipients: Callable[[], list[str]]) -> dict | None:
         event = real(recipients)
         if event:
             sent.append(event)

@@ -116,7 +116,7 @@ def run_worker(event: dict[str, Any], worker: Worker) -> dict[str, Any]:
         metadata={"route": route.model_dump(exclude_none=True, exclude={"calls"}), **answer.metadata},
     )
     saved = complete_turn(db, stream, turn, final)
-    budget_notify.announce_warning(recipients(turn))  # the soft warning (code budget_warning), if crossed
+    budget_notify.announce_warning(lambda: recipients(turn))  # the soft warning (budget_warning), if crossed
     if saved.status == "stopped":
         # Stopped after the worker's last look at the stream: the whole answer was generated.
         _charge_stopped(

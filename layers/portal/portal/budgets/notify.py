@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from portal.budgets import scope as budget_scope
@@ -39,8 +40,11 @@ def pending_warning() -> dict[str, Any] | None:
     return warning_event(max(reversed(scope.warnings), key=fullness), turn_id=scope.turn_id)
 
 
-def announce_warning(recipients: list[str]) -> dict[str, Any] | None:
-    """Send the pending warning to the turn's sockets; returns it (None when there is none)."""
+def announce_warning(recipients: Callable[[], list[str]]) -> dict[str, Any] | None:
+    """Send the pending warning to the turn's sockets; returns it (None when there is none).
+
+    `recipients` is asked only when a warning is pending: finding the turn's sockets is a
+    DynamoDB query, and nearly every turn has nothing to announce."""
     event = pending_warning()
     if event is None:
         return None
@@ -48,7 +52,7 @@ def announce_warning(recipients: list[str]) -> dict[str, Any] | None:
 
     metrics.add_metric(name=MetricName.BUDGET_WARNED, unit="Count", value=1)
     sender = services.sender()
-    for connection_id in recipients:
+    for connection_id in recipients():
         try:
             sender.send(connection_id, event)
         except Exception:  # a warning is advice: a socket fault must not fail the answered turn
