@@ -8,8 +8,8 @@ millisecond measured is the portal's (and the local stand-ins'), none the model'
 Per turn, from the client: API accept (POST until 202), first streamed chunk, last chunk and
 the closing `done`, each from the moment the POST was sent. From inside the process: the
 supervisor's and the worker's handler time, the database time within them, and the state
-machine's own time (from accept to the supervisor, and from the supervisor to the worker:
-the interpreter's bookkeeping and dispatch). Shares are of the summed turn time (POST to
+machine's own time (from the API's StartExecution call to the supervisor, and from the
+supervisor to the worker: the service's start, the interpreter's bookkeeping and dispatch). Shares are of the summed turn time (POST to
 `done`). Run at concurrency 1 and 8 by default.
 """
 
@@ -59,6 +59,7 @@ class TurnTimes:
 
     sent: float = 0.0
     accepted: float | None = None
+    launched: float | None = None  # the API called StartExecution (server side)
     first_chunk: float | None = None
     last_chunk: float | None = None
     done: float | None = None
@@ -81,11 +82,22 @@ class Recorder:
 
     def install(self) -> None:
         """Wrap the local Lambda dispatcher and the PostgreSQL executor (this process only)."""
+        from portal.agents.launcher import TurnLauncher
         from portal.db import psycopg_executor
         from portal.local import functions
 
         original_invoke, original_run = functions.invoke, functions._invoke
+        original_start = TurnLauncher.start
         recorder = self
+
+        def marked_start(launcher: TurnLauncher, turn: Any) -> str:
+            # The state machine's time begins when the portal asks for the execution: what the
+            # API does after that (its 202, and in this one process the wait for the interpreter's
+            # thread to yield) runs beside the state machine, not before it.
+            launched = time.perf_counter()
+            with recorder.lock:
+                recorder.turns[str(turn.turn_id)].launched = launched
+            return original_start(launcher, turn)
 
         def timed_invoke(name: str, event: Any) -> tuple[Any, str | None]:
             turn_id = event.get("turn_id") if isinstance(event, dict) else None
@@ -113,6 +125,7 @@ class Recorder:
 
         functions.invoke = timed_invoke
         functions._invoke = run_marked
+        TurnLauncher.start = marked_start  # type: ignore[method-assign,assignment]
         for cls in (psycopg_executor.PsycopgExecutor, psycopg_executor._ConnectionExecutor):
             for method in ("fetch_all", "fetch_one", "execute"):
                 setattr(cls, method, self._timed(getattr(cls, method)))
@@ -215,7 +228,7 @@ class Marks:
     first_chunk: float
     last_chunk: float
     done: float
-    state_machine: float  # accept -> supervisor, and supervisor -> worker
+    state_machine: float  # StartExecution called -> supervisor, and supervisor -> worker
     supervisor: float
     worker: float
     db: float
@@ -225,7 +238,7 @@ class Marks:
 def _marks(t: TurnTimes) -> Marks | None:
     if None in (t.accepted, t.first_chunk, t.last_chunk, t.done, t.supervisor_start, t.supervisor_end):
         return None
-    if t.worker_start is None or t.worker_end is None:
+    if t.launched is None or t.worker_start is None or t.worker_end is None:
         return None
     assert (
         t.accepted and t.first_chunk and t.last_chunk and t.done and t.supervisor_start and t.supervisor_end
@@ -235,7 +248,7 @@ def _marks(t: TurnTimes) -> Marks | None:
         first_chunk=t.first_chunk - t.sent,
         last_chunk=t.last_chunk - t.sent,
         done=t.done - t.sent,
-        state_machine=max(0.0, t.supervisor_start - t.accepted) + max(0.0, t.worker_start - t.supervisor_end),
+        state_machine=max(0.0, t.supervisor_start - t.launched) + max(0.0, t.worker_start - t.supervisor_end),
         supervisor=t.supervisor_end - t.supervisor_start,
         worker=t.worker_end - t.worker_start,
         db=t.db,
