@@ -109,6 +109,16 @@ def _cold_rows(coldstart: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _beyond(level: dict[str, Any], goal: float | None) -> str:
+    """The first chunk's p50 beyond the state machine's own, against the goal (one at a time)."""
+    beyond = level.get("first_chunk_beyond_state_machine_ms")
+    if beyond is None:
+        return ""
+    return f"; first chunk {beyond:.0f} ms beyond the state machine" + (
+        f" (goal ≤ {goal:.0f})" if goal else ""
+    )
+
+
 def _turn_rows(turn: dict[str, Any]) -> list[str]:
     """A chat turn at each concurrency: first chunk, last chunk, done, and where the time went."""
     rows = []
@@ -120,7 +130,8 @@ def _turn_rows(turn: dict[str, Any]) -> list[str]:
             f"{s['last_chunk_ms']['p50']:.0f} ({s['last_chunk_ms']['p95']:.0f}) / "
             f"{s['done_ms']['p50']:.0f} ({s['done_ms']['p95']:.0f}) ms; "
             f"state machine {s['state_machine_ms']['p50']:.0f}, supervisor {s['supervisor_ms']['p50']:.0f}, "
-            f"worker {s['worker_ms']['p50']:.0f} (database {s['database_ms']['p50']:.0f}) ms p50 | {anchor} |"
+            f"worker {s['worker_ms']['p50']:.0f} (database {s['database_ms']['p50']:.0f}) ms p50"
+            f"{_beyond(s, turn.get('goal_first_chunk_beyond_state_machine_ms')) if level == '1' else ''} | {anchor} |"
         )
     return rows
 
