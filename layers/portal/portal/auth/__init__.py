@@ -1,6 +1,6 @@
-"""Authentication (OIDC bearer tokens) and the principal a request or turn runs as."""
+"""Authentication (OIDC bearer tokens) and the principal a request or turn runs as.
 
-from portal.auth.local_issuer import mint_local_token
-from portal.auth.tokens import Claims, TokenVerifier
-
-__all__ = ["Claims", "TokenVerifier", "mint_local_token"]
+Nothing is re-exported here: importing any `portal.auth.*` module runs this file, and the
+local issuer (keys and minting for the local target only) has no place in a deployed
+function's cold start; import what you use from its own module.
+"""
