@@ -5,6 +5,11 @@
 - The agent graphs take their collaborators from a typed LangGraph ``context_schema``
   (portal.agents.graphs.context.TurnContext), never from an untyped ``config["configurable"]``
   dict, and no ``_cfg`` helper comes back.
+- No pydantic field defaults through a builtin factory (``Field(default_factory=list)``):
+  pydantic asks ``inspect.signature`` whether the factory takes the validated data, and a
+  builtin's signature is parsed from its text with ``tokenize``, whose pattern compiles at the
+  first such field, ~2 ms of a cold start (#14). Pydantic copies a ``[]`` or ``{}`` default
+  for each instance, so ``= []`` is the same field.
 """
 
 from __future__ import annotations
@@ -59,6 +64,36 @@ def test_no_graph_reads_an_untyped_configurable_dict() -> None:
         if _UNTYPED.search(line)
     ]
     assert offenders == []
+
+
+_BUILTIN_FACTORY = re.compile(r"\bField\([^)]*default_factory=(list|dict|set|tuple)\b")
+
+
+def test_no_pydantic_field_defaults_through_a_builtin_factory() -> None:
+    offenders = [
+        f"{path.relative_to(LAYERS)}:{n}"
+        for path in _sources()
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if _BUILTIN_FACTORY.search(line)
+    ]
+    assert offenders == []
+
+
+def test_the_factory_pattern_tells_pydantic_from_dataclasses() -> None:
+    assert _BUILTIN_FACTORY.search("tags: list[str] = Field(default_factory=list, max_length=5)")
+    assert not _BUILTIN_FACTORY.search("tags: list[str] = field(default_factory=list)")
+    assert not _BUILTIN_FACTORY.search("options: TurnOptions = Field(default_factory=TurnOptions)")
+
+
+def test_a_list_default_is_copied_for_each_instance() -> None:
+    from pydantic import BaseModel
+
+    class Tagged(BaseModel):
+        tags: list[str] = []
+
+    first, second = Tagged(), Tagged()
+    first.tags.append("x")
+    assert second.tags == []
 
 
 def test_the_pattern_catches_the_old_style() -> None:

@@ -18,7 +18,7 @@ class TurnOptions(BaseModel):
     agent: AgentName | None = None  # explicitly chosen by the user
     model: str | None = None  # a catalog key the user picked
     toggle: Toggle | None = None
-    attachments: list[str] = Field(default_factory=list)
+    attachments: list[str] = []
 
 
 class TurnInput(BaseModel):
@@ -46,10 +46,10 @@ class RouteDecision(BaseModel):
     confidence: float
     reason: str
     decided_by: DecidedBy
-    runners_up: list[tuple[str, float]] = Field(default_factory=list)
+    runners_up: list[tuple[str, float]] = []
     requested_agent: AgentName | None = None
     suggestion: dict[str, Any] | None = None  # {"agent","reason"} when a forced agent fits worse
-    calls: list[dict[str, Any]] = Field(default_factory=list)  # model calls made to decide (intent)
+    calls: list[dict[str, Any]] = []  # model calls made to decide (intent)
 
 
 class WorkerResult(BaseModel):

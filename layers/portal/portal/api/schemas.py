@@ -58,7 +58,7 @@ class MessageCreate(BaseModel):
     agent: AgentName | None = None
     model: str | None = Field(default=None, max_length=100)
     toggle: Toggle | None = None
-    attachments: list[str] = Field(default_factory=list, max_length=20)
+    attachments: list[str] = Field(default=[], max_length=20)
 
 
 class MessageOut(BaseModel):
@@ -68,7 +68,7 @@ class MessageOut(BaseModel):
     # The turn this one follows, and the turns beside it (regenerated or edited: branches),
     # oldest first, itself included; one entry when there is no other branch.
     previous_turn_id: str | None = None
-    siblings: list[str] = Field(default_factory=list)
+    siblings: list[str] = []
     # The reader's own feedback on an answer: {"rating": "up"|"down", "comment"}.
     my_feedback: dict[str, Any] | None = None
     role: str

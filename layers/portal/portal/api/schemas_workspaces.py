@@ -34,7 +34,7 @@ class WorkspaceCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
     visibility: Visibility = "private"
-    settings: dict[str, Any] = Field(default_factory=dict)
+    settings: dict[str, Any] = {}
 
     @field_validator("title")
     @classmethod
@@ -109,7 +109,7 @@ class ArtifactCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
     content: Any  # checked per type by the service (text, object, array)
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: dict[str, Any] = {}
     status: ArtifactStatus = "draft"
 
     @field_validator("title")

@@ -30,7 +30,7 @@ class Claims(BaseModel):
     department: str | None = Field(default=None, max_length=100)
     company: str | None = Field(default=None, max_length=100)
     company_code: str | None = Field(default=None, max_length=10)
-    groups: list[str] = Field(default_factory=list)
+    groups: list[str] = []
     is_admin: bool = False
     expires_at: int = 0  # the token's exp (epoch seconds): live sockets close after it
 

@@ -68,10 +68,10 @@ class McpServerConfig(BaseModel):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     transport: Literal["streamable_http", "stdio"]
     url: str | None = Field(default=None, max_length=2000)
-    headers: dict[str, str] = Field(default_factory=dict, max_length=20)
+    headers: dict[str, str] = Field(default={}, max_length=20)
     command: str | None = Field(default=None, min_length=1, max_length=500)
-    args: list[str] = Field(default_factory=list, max_length=50)
-    env: dict[str, str] = Field(default_factory=dict, max_length=50)
+    args: list[str] = Field(default=[], max_length=50)
+    env: dict[str, str] = Field(default={}, max_length=50)
     timeout_seconds: float = Field(default=DEFAULT_TIMEOUT_SECONDS, gt=0, le=120)
     # None: every tool the server lists. A list: only these (by the server's tool names).
     allowed_tools: list[str] | None = Field(default=None, min_length=1, max_length=100)

@@ -13,7 +13,7 @@ import json
 import time
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from portal.agents.mcp.config import McpAgentConfig, McpServerConfig, deployment_problem
 from portal.errors import PortalError
@@ -37,8 +37,8 @@ class ServerTest(BaseModel):
     name: str
     ok: bool
     elapsed_ms: int
-    tools: list[ToolInfo] = Field(default_factory=list)
-    problems: list[str] = Field(default_factory=list)
+    tools: list[ToolInfo] = []
+    problems: list[str] = []
 
 
 def _test_server(server: McpServerConfig) -> ServerTest:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 WebStatus = Literal["ok", "empty", "failed", "not_configured"]
 FilesStatus = Literal["ok", "empty", "failed", "not_available"]
@@ -60,10 +60,10 @@ class Findings(BaseModel):
     index: int
     web_status: WebStatus
     provider: str | None = None
-    web: list[WebFinding] = Field(default_factory=list)
+    web: list[WebFinding] = []
     files_status: FilesStatus = "not_available"
-    files: list[FilePassage] = Field(default_factory=list)
-    errors: list[str] = Field(default_factory=list)
+    files: list[FilePassage] = []
+    errors: list[str] = []
 
 
 class SourceRef(BaseModel):
@@ -86,5 +86,5 @@ class FindingSummary(BaseModel):
     files: int = 0
     web_status: WebStatus | Literal["failed"] = "failed"
     files_status: FilesStatus | Literal["failed"] = "failed"
-    sources: list[SourceRef] = Field(default_factory=list)
+    sources: list[SourceRef] = []
     error: str | None = None

@@ -40,7 +40,7 @@ class SearchPlan(BaseModel):
     intent: str
     context: str = ""
     queries: list[str]
-    info_gaps: list[str] = Field(default_factory=list)
+    info_gaps: list[str] = []
     recommended_agent: str = "deep_research"
     recommended_reason: str = ""
     recommended_confidence: float = 0.0
@@ -53,7 +53,7 @@ class GapReport(BaseModel):
 
     model_config = ConfigDict(defer_build=True)
 
-    info_gaps: list[str] = Field(default_factory=list)
-    queries: list[str] = Field(default_factory=list)
+    info_gaps: list[str] = []
+    queries: list[str] = []
     analysed_by: Literal["model", "rules"] = "rules"
     usage: StepUsage = Field(default_factory=StepUsage)

@@ -56,9 +56,9 @@ class AgentMcpStatus(BaseModel):
     active: bool  # the worker uses it
     name: str | None = None
     description: str | None = None
-    servers: list[dict[str, Any]] = Field(default_factory=list)
+    servers: list[dict[str, Any]] = []
     # Why (part of) the configuration cannot be used in this deployment, if at all.
-    problems: list[str] = Field(default_factory=list)
+    problems: list[str] = []
     created_by: str | None = None
     updated_at: datetime | None = None
 

@@ -28,7 +28,7 @@ class FeaturesOut(BaseModel):
 class FeaturesIn(BaseModel):
     """The whole setting: the agents switched off for everyone (the rest are on)."""
 
-    disabled_agents: list[str] = Field(default_factory=list, max_length=len(ALL_AGENTS))
+    disabled_agents: list[str] = Field(default=[], max_length=len(ALL_AGENTS))
 
     @field_validator("disabled_agents")
     @classmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from portal.admin.audit import record_admin_change
 from portal.agents.access import RESTRICTED_AGENTS, forget_access
@@ -25,7 +25,7 @@ class DepartmentGrant(AgentGrantIn):
 class BulkResult(BaseModel):
     department: str
     agent: str
-    empnos: list[str] = Field(default_factory=list)  # the users whose grant was written or removed
+    empnos: list[str] = []  # the users whose grant was written or removed
 
 
 def _members(db: Db, department: str) -> list[str]:

@@ -37,8 +37,8 @@ class ModelEnablement(BaseModel):
 class EnablementIn(BaseModel):
     """The whole setting: what is switched off (everything else is on)."""
 
-    disabled_providers: list[str] = Field(default_factory=list, max_length=20)
-    disabled_models: list[str] = Field(default_factory=list, max_length=200)
+    disabled_providers: list[str] = Field(default=[], max_length=20)
+    disabled_models: list[str] = Field(default=[], max_length=200)
 
     @model_validator(mode="after")
     def _known(self) -> EnablementIn:

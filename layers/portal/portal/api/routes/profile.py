@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from portal.api.deps import CurrentUser, Db
 from portal.db.repositories import preferences, profile_logs, users
@@ -20,8 +20,8 @@ router = APIRouter(prefix="/me", tags=["me"])
 
 class ProfileOut(BaseModel):
     collecting: bool  # False: the user opted out (nothing is collected or used)
-    topics: list[str] = Field(default_factory=list)
-    agents: list[str] = Field(default_factory=list)
+    topics: list[str] = []
+    agents: list[str] = []
     language: str | None = None
     turns: int = 0
     updated_at: datetime | None = None

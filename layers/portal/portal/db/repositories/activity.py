@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from portal.db.executor import Executor
 
@@ -28,7 +28,7 @@ class Activity(BaseModel):
     resource_type: str | None = None
     resource_id: str | None = None
     resource_name: str | None = None
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: dict[str, Any] = {}
     timestamp: datetime
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from portal.db.executor import Executor
 
@@ -15,7 +15,7 @@ class AgentMcpConfig(BaseModel):
     agent_type: str
     name: str
     description: str | None = None
-    config_data: dict[str, Any] = Field(default_factory=dict)
+    config_data: dict[str, Any] = {}
     is_active: bool = True
     created_by: str
     created_at: datetime | None = None

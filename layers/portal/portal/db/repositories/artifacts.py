@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from portal.db.executor import Executor
 
@@ -30,7 +30,7 @@ class ArtifactSummary(BaseModel):
     type: ArtifactType
     title: str | None = None
     description: str | None = None
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: dict[str, Any] = {}
     version: int
     status: ArtifactStatus
     created_by: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from portal.db.executor import Executor
 
@@ -15,8 +15,8 @@ class Conversation(BaseModel):
     user_empno: str
     workspace_id: str | None = None
     title: str | None = None
-    context: dict[str, Any] = Field(default_factory=dict)
-    agent_config: dict[str, Any] = Field(default_factory=dict)
+    context: dict[str, Any] = {}
+    agent_config: dict[str, Any] = {}
     created_at: datetime
     updated_at: datetime
 

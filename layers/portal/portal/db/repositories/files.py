@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from portal.db.executor import Executor
 
@@ -35,7 +35,7 @@ class UploadedFile(BaseModel):
     chunk_count: int | None = None
     source_etag: str | None = None
     embedding_model: str | None = None
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: dict[str, Any] = {}
     created_at: datetime
     updated_at: datetime | None = None
     processed_at: datetime | None = None

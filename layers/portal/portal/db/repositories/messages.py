@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from portal.db.executor import Executor
 
@@ -30,7 +30,7 @@ class Message(BaseModel):
     role: Role
     content: str
     status: Status = "completed"
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    metadata: dict[str, Any] = {}
     agent_type: str | None = None
     model_used: str | None = None
     tokens_used: int | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from portal.db.executor import Executor
 
@@ -13,7 +13,7 @@ from portal.db.executor import Executor
 class AgentGrant(BaseModel):
     empno: str
     agent_type: str
-    permissions: dict[str, Any] = Field(default_factory=dict)
+    permissions: dict[str, Any] = {}
     granted_by: str | None = None
     granted_at: datetime | None = None
     expires_at: datetime | None = None

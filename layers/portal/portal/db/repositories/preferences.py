@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from portal.db.executor import Executor
 
@@ -14,8 +14,8 @@ class FeaturePreferences(BaseModel):
     enable_web_search: bool = True
     enable_canvas_mode: bool = True
     enable_file_processing: bool = True
-    model_preference: dict[str, Any] = Field(default_factory=dict)  # {"model": key, "priority": ...}
-    ui_preferences: dict[str, Any] = Field(default_factory=dict)  # {"profile_collection": bool, ...}
+    model_preference: dict[str, Any] = {}  # {"model": key, "priority": ...}
+    ui_preferences: dict[str, Any] = {}  # {"profile_collection": bool, ...}
 
     @property
     def profile_collection(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from portal.db.executor import Executor
 from portal.db.repositories.users import _like_prefix
@@ -15,10 +15,10 @@ class AdminUserRow(BaseModel):
     name: str
     department: str | None = None
     company: str | None = None
-    roles: list[str] = Field(default_factory=list)
+    roles: list[str] = []
     # Latest of: first sign-in, a change of the user's claims, their latest message.
     last_seen: datetime | None = None
-    active_agents: list[str] = Field(default_factory=list)
+    active_agents: list[str] = []
 
 
 class AdminUserPage(BaseModel):

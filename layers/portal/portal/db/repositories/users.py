@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from portal.db.executor import Executor
 
@@ -16,10 +16,10 @@ class User(BaseModel):
     department: str | None = None
     company: str | None = None
     company_code: str | None = None
-    roles: list[str] = Field(default_factory=list)
-    permissions: dict[str, Any] = Field(default_factory=dict)
-    profile_data: dict[str, Any] = Field(default_factory=dict)
-    preferences: dict[str, Any] = Field(default_factory=dict)
+    roles: list[str] = []
+    permissions: dict[str, Any] = {}
+    profile_data: dict[str, Any] = {}
+    preferences: dict[str, Any] = {}
     created_at: datetime | None = None
     updated_at: datetime | None = None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from portal.db.executor import Executor
 
@@ -38,8 +38,8 @@ class Workspace(BaseModel):
     owner_name: str | None = None
     title: str
     description: str | None = None
-    settings: dict[str, Any] = Field(default_factory=dict)
-    collaborators: list[Collaborator] = Field(default_factory=list)
+    settings: dict[str, Any] = {}
+    collaborators: list[Collaborator] = []
     visibility: Visibility
     status: Status
     personal: bool = False
