@@ -97,6 +97,14 @@ def test_a_function_imports_nothing_its_first_request_does_not_run(name: str) ->
     assert _portal_modules_loaded(name) & _NOT_AT_IMPORT[name] == set()
 
 
+def test_the_socket_store_queries_the_indexes_the_table_spec_defines() -> None:
+    # realtime.connections names them itself so that streaming does not import the table specs.
+    from portal.realtime.connections import BY_USER, BY_WORKSPACE
+    from portal.tables import CONNECTIONS
+
+    assert [index.name for index in CONNECTIONS.indexes] == [BY_USER, BY_WORKSPACE]
+
+
 def test_a_probe_with_a_bytecode_cache_compiles_into_it_alone(tmp_path) -> None:
     # The bench's rounds share one private cache so a function and its floor compile alike.
     from portal.cli.coldstart import probe

@@ -18,8 +18,11 @@ from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 from cachetools import TTLCache
 
-from portal.tables import CONNECTIONS
-
+# The table's sparse indexes (portal.tables.CONNECTIONS names them; a test holds the two together).
+# Not imported from there: every function that streams to a socket would build the table specs,
+# which only the CDK, the local target and the health check read (~2 ms of a cold start, #14).
+BY_USER = "by_user"
+BY_WORKSPACE = "by_workspace"
 META = "meta"
 WORKSPACE_PREFIX = "ws#"
 # API Gateway closes a WebSocket after 2 hours at most; keep the record a little longer.
@@ -183,7 +186,7 @@ class ConnectionStore:
         """Every live connection joined to a workspace, found through the by_workspace index."""
         return [
             _membership(i)
-            for i in self._query_index(CONNECTIONS.indexes[1].name, "workspace_id", workspace_id)
+            for i in self._query_index(BY_WORKSPACE, "workspace_id", workspace_id)
         ]
 
     def turn_audience(self, user_empno: str, workspace_id: str | None) -> list[str]:
@@ -195,7 +198,7 @@ class ConnectionStore:
 
     def for_user(self, user_empno: str) -> list[str]:
         """Live connection ids of a user (all their tabs and devices)."""
-        items = self._query_index(CONNECTIONS.indexes[0].name, "user_empno", user_empno)
+        items = self._query_index(BY_USER, "user_empno", user_empno)
         with self._lock:
             for i in items:  # the index projects every attribute: token_exp comes with the listing
                 self._listed_exp[i["connection_id"]] = float(i.get("token_exp", 0))
