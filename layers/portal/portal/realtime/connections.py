@@ -184,10 +184,7 @@ class ConnectionStore:
 
     def in_workspace(self, workspace_id: str) -> list[Membership]:
         """Every live connection joined to a workspace, found through the by_workspace index."""
-        return [
-            _membership(i)
-            for i in self._query_index(BY_WORKSPACE, "workspace_id", workspace_id)
-        ]
+        return [_membership(i) for i in self._query_index(BY_WORKSPACE, "workspace_id", workspace_id)]
 
     def turn_audience(self, user_empno: str, workspace_id: str | None) -> list[str]:
         """The sockets a turn is shown on: every connection of its author (their other tabs), and
