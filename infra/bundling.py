@@ -73,6 +73,11 @@ OMITTED: dict[str, str] = {
     "grpcio": "opensearch-py's gRPC transport; the portal uses its HTTP client (17 MB)",
     "opensearch-protobufs": "opensearch-py's gRPC messages (see grpcio)",
     "protobuf": "only for opensearch-protobufs (see grpcio)",
+    # Command lines and a server nothing deployed runs, which cost cold starts when present: httpx
+    # imports its own command line whenever click is installed (then fails without rich), and
+    # mcp's SSE module imports uvicorn to patch its shutdown (both guarded, ~25 ms each, #14).
+    "click": "the command lines of uvicorn and httpx; no deployed code runs one",
+    "uvicorn": "an ASGI server (mcp's servers); the portal's functions only call MCP servers",
 }
 # The packages of pyproject.toml's dependencies each layer carries; their dependencies follow.
 LAYER_PACKAGES: dict[Layer, frozenset[str]] = {
@@ -469,6 +474,31 @@ def _closure(graph: dict[str, _Dist], roots: list[Requirement]) -> set[str]:
                 for extra in ("", *sorted(extras))
             )
             if applies:
+                todo.append((normalize(requirement.name), frozenset(requirement.extras)))
+    return needed
+
+
+def installed_closure(layers: Iterable[str], site: Path) -> set[str]:
+    """The distributions installed in `site` that a function with these layers has in Lambda: the
+    layers' packages and what they need, plus the runtime's boto3 and what it needs; the omitted
+    ones are not shipped. Markers are this interpreter's, so the set fits the packages installed
+    here (`portal bench coldstart` hides the rest from its probes: dev tools, other layers)."""
+    graph = _dependency_graph(site)
+    grouped = layer_requirements()
+    todo = [(normalize(r.name), frozenset(r.extras)) for layer in layers for r in grouped[Layer(layer)]]
+    todo += [(name, frozenset()) for name in PRUNED]
+    needed: set[str] = set()
+    seen: set[tuple[str, frozenset[str]]] = set()
+    while todo:
+        name, extras = todo.pop()
+        if (name, extras) in seen or name in OMITTED or name not in graph:
+            continue
+        seen.add((name, extras))
+        needed.add(name)
+        for requirement in graph[name].requires:
+            if requirement.marker is None or any(
+                requirement.marker.evaluate({"extra": extra}) for extra in ("", *sorted(extras))
+            ):
                 todo.append((normalize(requirement.name), frozenset(requirement.extras)))
     return needed
 
