@@ -122,3 +122,43 @@ def test_a_floor_is_imported_the_way_a_handler_imports(tmp_path) -> None:
     check = "import gc\nassert gc.isenabled() and gc.get_freeze_count() {} 0"
     assert probe(("json",), first_call=check.format(">"), as_handler=True)["seconds"] > 0
     assert probe(("json",), first_call=check.format("=="))["seconds"] > 0
+
+
+def test_a_paired_probe_times_the_floor_then_only_what_the_handler_adds(tmp_path) -> None:
+    from portal.cli.coldstart import paired_probe
+
+    # A module the floor already imported costs the rest nothing: its libraries count once.
+    same = paired_probe(("portal.settings",), "", "portal.settings", pycache=str(tmp_path))
+    more = paired_probe(
+        ("json",), "", "portal.settings", first_call="assert handler.Settings", pycache=str(tmp_path)
+    )
+    assert same["rest_seconds"] < same["floor_seconds"] / 10
+    assert more["rest_seconds"] > more["floor_seconds"] and more["first_call_seconds"] >= 0
+
+
+def test_the_goal_ratio_is_the_median_of_each_interpreters_own_ratio() -> None:
+    from portal.cli.coldstart import _paired_ratio
+
+    pairs = [(0.2, 0.05), (0.4, 0.1), (0.1, 0.1)]  # 1.25, 1.25, 2.0: a slow interpreter counts once
+    assert _paired_ratio([{"floor_seconds": f, "rest_seconds": r} for f, r in pairs]) == 1.25
+
+
+def test_a_probe_sees_only_the_packages_of_the_functions_layers() -> None:
+    from portal.cli.coldstart import _targets
+
+    targets = _targets([BY_NAME["portal-research-search"], BY_NAME["portal-worker-general"]])
+    search, general = targets["portal-research-search"].hidden, targets["portal-worker-general"].hidden
+    assert "pytest" in search and "pytest" in general  # dev tools are not deployed
+    assert "langgraph" in search and "langgraph" not in general  # the agents layer is the worker's
+    assert "click" in general  # omitted from every layer (infra/bundling.py OMITTED)
+    assert not {"httpx", "pydantic", "boto3", "botocore", "portal"} & (search | general)
+
+
+def test_a_hidden_package_fails_to_import_and_optional_imports_fall_back() -> None:
+    from portal.cli.coldstart import probe
+
+    # httpx imports its command line (click, rich, pygments) when it can; in Lambda it cannot.
+    check = "import sys\nassert 'click' not in sys.modules and 'rich' not in sys.modules"
+    assert probe(("httpx",), first_call=check, hidden=frozenset({"click", "rich", "pygments"}))["seconds"] > 0
+    with pytest.raises(RuntimeError, match="not in the function's layers"):
+        probe(("click",), hidden=frozenset({"click"}))
