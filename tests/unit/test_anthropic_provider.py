@@ -20,20 +20,17 @@ import pytest
 from portal.llm.base import (
     ChatMessage,
     Completed,
-    ImagePart,
     ModelRequest,
     ProviderRejected,
     ProviderThrottled,
     ProviderTimeout,
     ProviderUnavailable,
     TextDelta,
-    ToolCall,
-    ToolResult,
-    ToolSpec,
     ToolUse,
     Usage,
     collect,
 )
+from portal.llm.parts import ImagePart, ToolCall, ToolResult, ToolSpec
 from portal.llm.providers.anthropic_provider import AnthropicProvider
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "llm"

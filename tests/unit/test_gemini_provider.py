@@ -20,20 +20,17 @@ from google.genai import errors, types
 from portal.llm.base import (
     ChatMessage,
     Completed,
-    ImagePart,
     ModelRequest,
     ProviderRejected,
     ProviderThrottled,
     ProviderTimeout,
     ProviderUnavailable,
     TextDelta,
-    ToolCall,
-    ToolResult,
-    ToolSpec,
     ToolUse,
     Usage,
     collect,
 )
+from portal.llm.parts import ImagePart, ToolCall, ToolResult, ToolSpec
 from portal.llm.providers.gemini_provider import LOCAL_CALL_ID_PREFIX, GeminiProvider
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "llm"

@@ -13,7 +13,6 @@ import pytest
 from portal.llm.base import (
     ChatMessage,
     Completed,
-    ImagePart,
     ModelRequest,
     ProviderThrottled,
     ProviderUnavailable,
@@ -21,6 +20,7 @@ from portal.llm.base import (
     Usage,
     collect,
 )
+from portal.llm.parts import ImagePart
 from portal.llm.providers.anthropic_provider import AnthropicProvider
 from portal.llm.providers.gemini_provider import GeminiProvider
 from portal.llm.providers.offline import OfflineProvider

@@ -5,16 +5,8 @@ from __future__ import annotations
 from portal.agents.graphs.domain.nodes import search_tool
 from portal.agents.mcp.client import DiscoveredTool, ToolOutcome, expose, truncate
 from portal.agents.mcp.results import citations, render
-from portal.llm.base import (
-    ChatMessage,
-    Completed,
-    ModelRequest,
-    TextDelta,
-    ToolSpec,
-    ToolUse,
-    collect,
-    supports_tools,
-)
+from portal.llm.base import ChatMessage, Completed, ModelRequest, TextDelta, ToolUse, collect, supports_tools
+from portal.llm.parts import ToolSpec
 from portal.llm.providers.anthropic_provider import AnthropicProvider
 from portal.llm.providers.gemini_provider import GeminiProvider
 from portal.llm.providers.offline import OfflineProvider

@@ -5,7 +5,8 @@ A provider turns a ``ModelRequest`` into a stream of ``TextDelta`` events ending
 ``ProviderError`` subclasses so the router can tell "try the next model" (throttling,
 5xx, timeout) from "the request itself is wrong".
 
-Tool use: a request may offer ``tools`` (``ToolSpec``). A model that wants one emits a
+Tool use: a request may offer ``tools`` (``ToolSpec``, in ``portal.llm.parts`` with the other
+optional parts of a message: images, tool calls and their results). A model that wants one emits a
 ``ToolUse`` event before ``Completed`` (whose stop_reason is then "tool_use"); the caller
 runs the tool and sends the conversation back with the call on the assistant message
 (``ChatMessage.tool_calls``) and its result on the next user message
@@ -17,45 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from portal.llm.interrupted import GenerationInterrupted as GenerationInterrupted
 
-
-@dataclass(frozen=True)
-class ImagePart:
-    media_type: str  # image/png, image/jpeg, image/webp, image/gif
-    data: bytes
-
-
-@dataclass(frozen=True)
-class ToolSpec:
-    """A tool offered to the model: its name, what it is for, and a JSON Schema for its input."""
-
-    name: str
-    description: str
-    input_schema: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class ToolCall:
-    """A tool call the model made, kept on the assistant message that made it."""
-
-    id: str
-    name: str
-    input: dict[str, Any]
-    # An opaque token some providers require back with the call (Gemini's thought_signature).
-    signature: bytes | None = None
-
-
-@dataclass(frozen=True)
-class ToolResult:
-    """What a tool returned, sent on the user message that follows the call."""
-
-    tool_call_id: str
-    name: str  # Gemini matches results by function name, Claude by id: both are kept
-    content: str
-    is_error: bool = False
+if TYPE_CHECKING:
+    # Images and tool calls live in portal.llm.parts: only vision, the tool loop and the provider
+    # adapters build or read them, so a step that streams plain text does not build their
+    # classes at its cold start (#14). The annotations below are strings.
+    from portal.llm.parts import ImagePart, ToolCall, ToolResult, ToolSpec
 
 
 @dataclass(frozen=True)
@@ -110,6 +81,8 @@ class ToolUse:
 
     def as_call(self) -> ToolCall:
         """The call as it is kept on the assistant message."""
+        from portal.llm.parts import ToolCall
+
         return ToolCall(self.id, self.name, self.input, self.signature)
 
 

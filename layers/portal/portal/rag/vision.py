@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.llm.base import ChatMessage, ChatModel, ImagePart, ModelRequest, ProviderError, collect
+from portal.llm.base import ChatMessage, ChatModel, ModelRequest, ProviderError, collect
 from portal.llm.catalog import CatalogModel
+from portal.llm.parts import ImagePart
 from portal.observability import logger
 
 SCANNED_PAGE_PROMPT = (

@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from portal.agents.mcp.config import McpServerConfig, allowed_networks
-from portal.llm.base import ToolSpec
+from portal.llm.parts import ToolSpec
 from portal.net.mcp_transport import guarded_async_transport
 from portal.observability import logger
 from portal.settings import get_settings

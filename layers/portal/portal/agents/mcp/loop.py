@@ -26,13 +26,13 @@ from portal.llm.base import (
     ModelRequest,
     ProviderError,
     TextDelta,
-    ToolResult,
     ToolUse,
     Usage,
     supports_tools,
 )
 from portal.llm.catalog import CatalogModel, cost_usd
 from portal.llm.metered import metered
+from portal.llm.parts import ToolResult
 from portal.llm.service import AllModelsFailed, provider_model_id
 from portal.observability import logger
 

@@ -23,10 +23,10 @@ from portal.llm.base import (
     ProviderUnavailable,
     StreamEvent,
     TextDelta,
-    ToolResult,
     ToolUse,
     Usage,
 )
+from portal.llm.parts import ToolResult
 from portal.observability import logger
 
 if TYPE_CHECKING:

@@ -23,11 +23,10 @@ from portal.llm.base import (
     ProviderUnavailable,
     StreamEvent,
     TextDelta,
-    ToolCall,
-    ToolResult,
     ToolUse,
     Usage,
 )
+from portal.llm.parts import ToolCall, ToolResult
 
 if TYPE_CHECKING:
     from google import genai
