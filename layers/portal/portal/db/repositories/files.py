@@ -5,12 +5,13 @@ may read that workspace (the rule of portal.db.repositories.workspaces). Only th
 deletes it. Status moves pending -> processing -> completed | failed.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would compile and eval each field annotation
+# from its string when it builds the models (#14).
 
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from portal.db.executor import Executor
 
@@ -18,6 +19,10 @@ Status = Literal["pending", "processing", "completed", "failed"]
 
 
 class UploadedFile(BaseModel):
+    # Built at its first validation: the supervisor reads files only for a turn with attachments,
+    # and the research steps that import this module only for citations (~1.5 ms each, #14).
+    model_config = ConfigDict(defer_build=True)
+
     id: str
     user_empno: str
     workspace_id: str | None = None
@@ -218,6 +223,8 @@ def member_workspace_ids(db: Executor, *, empno: str) -> list[str]:
 
 class Provenance(BaseModel):
     """Whose file a passage comes from and where it lives, shown with every citation."""
+
+    model_config = ConfigDict(defer_build=True)  # built when a citation first needs it (#14)
 
     owner: str
     owner_name: str | None = None
