@@ -162,3 +162,38 @@ def test_a_hidden_package_fails_to_import_and_optional_imports_fall_back() -> No
     assert probe(("httpx",), first_call=check, hidden=frozenset({"click", "rich", "pygments"}))["seconds"] > 0
     with pytest.raises(RuntimeError, match="not in the function's layers"):
         probe(("click",), hidden=frozenset({"click"}))
+
+
+def test_the_apis_first_request_leaves_pydantic_v1_unloaded() -> None:
+    # FastAPI imports pydantic.v1 to refuse v1 models (~85 ms of the first request); the portal
+    # answers its check without it (portal/api/pydantic_v1_probe.py).
+    from portal.cli.coldstart import _API_FIRST_REQUEST, probe
+
+    fn = BY_NAME["portal-api"]
+    check = (
+        _API_FIRST_REQUEST
+        + "\nimport sys\nassert 'pydantic.v1' not in sys.modules, 'pydantic.v1 was imported'\n"
+    )
+    assert probe(("handler",), str(repo_root() / "functions" / fn.directory), check)["seconds"] > 0
+
+
+def test_fastapi_still_refuses_a_pydantic_v1_model() -> None:
+    code = """
+import warnings
+from fastapi import FastAPI
+from fastapi.exceptions import PydanticV1NotSupportedError
+from portal.api.pydantic_v1_probe import skip_until_v1_loaded
+assert skip_until_v1_loaded(), "this FastAPI has no v1 check to wrap: remove the module"
+app = FastAPI()
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from pydantic import v1
+class Old(v1.BaseModel):
+    name: str
+try:
+    app.get("/old", response_model=Old)(lambda: None)
+except PydanticV1NotSupportedError:
+    print("refused")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "refused"
