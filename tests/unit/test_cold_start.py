@@ -165,7 +165,7 @@ def test_a_hidden_package_fails_to_import_and_optional_imports_fall_back() -> No
 
 
 def test_the_apis_first_request_leaves_pydantic_v1_unloaded() -> None:
-    # FastAPI imports pydantic.v1 to refuse v1 models (~85 ms of the first request); the portal
+    # FastAPI imports pydantic.v1 to refuse v1 models (14-44 ms of the first request); the portal
     # answers its check without it (portal/api/pydantic_v1_probe.py).
     from portal.cli.coldstart import _API_FIRST_REQUEST, probe
 

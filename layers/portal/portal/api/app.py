@@ -164,7 +164,7 @@ def create_app(*, load_routes: bool = False) -> FastAPI:
 
     load_routes=True includes every route module now (for code that inspects app.routes).
     """
-    pydantic_v1_probe.skip_until_v1_loaded()  # ~85 ms of the first request (see the module)
+    pydantic_v1_probe.skip_until_v1_loaded()  # 14-44 ms of the first request (see the module)
     settings = get_settings()
     # The interactive docs and the schema are for developers on the local target; in AWS they
     # would map every route for anyone (no auth), so they are not served at all.
