@@ -457,20 +457,39 @@ def _dependency_graph(site: Path) -> dict[str, _Dist]:
 
 def _closure(graph: dict[str, _Dist], roots: list[Requirement]) -> set[str]:
     """Every distribution the roots need in Lambda (extras followed), pruned/omitted ones excluded."""
-    needed: set[str] = set()
     todo = [(normalize(r.name), frozenset(r.extras)) for r in roots]
+    return _walk(graph, todo, skip=PRUNED | set(OMITTED), environment=dict(LAMBDA_ENVIRONMENT), strict=True)
+
+
+def _walk(
+    graph: dict[str, _Dist],
+    todo: list[tuple[str, frozenset[str]]],
+    *,
+    skip: Iterable[str],
+    environment: dict[str, str],
+    strict: bool,
+) -> set[str]:
+    """The distributions reached from `todo` ((name, extras) pairs) through Requires-Dist whose
+    markers hold in `environment` (extras followed), never entering `skip`. `strict`: a needed
+    distribution the graph lacks is an error (building layers), else it is passed over."""
+    skipped = set(skip)
+    needed: set[str] = set()
     seen: set[tuple[str, frozenset[str]]] = set()
     while todo:
         name, extras = todo.pop()
-        if (name, extras) in seen or name in PRUNED or name in OMITTED:
+        if (name, extras) in seen or name in skipped:
             continue
         seen.add((name, extras))
         if name not in graph:
-            raise ValueError(f"{name} is needed in Lambda but the lock does not install it: run `make lock`")
+            if strict:
+                raise ValueError(
+                    f"{name} is needed in Lambda but the lock does not install it: run `make lock`"
+                )
+            continue
         needed.add(name)
         for requirement in graph[name].requires:
             applies = requirement.marker is None or any(
-                requirement.marker.evaluate({**LAMBDA_ENVIRONMENT, "extra": extra})
+                requirement.marker.evaluate({**environment, "extra": extra})
                 for extra in ("", *sorted(extras))
             )
             if applies:
@@ -483,24 +502,10 @@ def installed_closure(layers: Iterable[str], site: Path) -> set[str]:
     layers' packages and what they need, plus the runtime's boto3 and what it needs; the omitted
     ones are not shipped. Markers are this interpreter's, so the set fits the packages installed
     here (`portal bench coldstart` hides the rest from its probes: dev tools, other layers)."""
-    graph = _dependency_graph(site)
     grouped = layer_requirements()
     todo = [(normalize(r.name), frozenset(r.extras)) for layer in layers for r in grouped[Layer(layer)]]
     todo += [(name, frozenset()) for name in PRUNED]
-    needed: set[str] = set()
-    seen: set[tuple[str, frozenset[str]]] = set()
-    while todo:
-        name, extras = todo.pop()
-        if (name, extras) in seen or name in OMITTED or name not in graph:
-            continue
-        seen.add((name, extras))
-        needed.add(name)
-        for requirement in graph[name].requires:
-            if requirement.marker is None or any(
-                requirement.marker.evaluate({"extra": extra}) for extra in ("", *sorted(extras))
-            ):
-                todo.append((normalize(requirement.name), frozenset(requirement.extras)))
-    return needed
+    return _walk(_dependency_graph(site), todo, skip=OMITTED, environment={}, strict=False)
 
 
 def _move_dist(source: Path, target: Path, info_dir: str) -> None:

@@ -4,9 +4,9 @@ FastAPI no longer supports pydantic.v1 models, and to reject one it asks, for ev
 models and for objects its encoder does not know, whether they are v1 models. The check imports
 `pydantic.v1` to find out: the whole v1 package, ~14 ms of the API's first request here from
 warm bytecode, 44 ms measured in Lambda (whose layers ship no bytecode) in fastapi/fastapi#16374,
-which proposed this and was closed unmerged. A v1
-model cannot exist unless `pydantic.v1` has been imported, so until it has, the answer is "no"
-without the import; once it has, FastAPI's own check answers. The portal has no v1 model.
+which proposed this and was closed unmerged. A v1 model cannot exist unless `pydantic.v1` has
+been imported, so until it has, the answer is "no" without the import; once it has, FastAPI's
+own check answers. The portal has no v1 model.
 
 tests/unit/test_cold_start.py checks that the API's first request leaves pydantic.v1 unloaded
 and that a v1 model is still refused; if a FastAPI upgrade moves the check, nothing is wrapped
